@@ -1,0 +1,159 @@
+//! Reference data: the commitment catalogue (SPEC §2), the country table and the M49 areas.
+//!
+//! All three ship inside the binary (`data/*.csv` through `include_str!`) and can be replaced by files given on
+//! the command line. They are read with the same checked CSV reader as the inputs, so a broken override file gets
+//! the same precise messages.
+
+mod commitments;
+mod countries;
+
+pub use commitments::{Commitment, CommitmentIdx, Level, MatchRole, code_matches_grammar};
+pub use countries::{Area, AreaKind, Country, CountryIdx};
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::error::Result;
+use crate::io::table::{DEFAULT_ERROR_LIMIT, ErrorSink};
+
+/// The embedded commitment catalogue, as shipped in `data/commitments.csv`.
+pub const EMBEDDED_COMMITMENTS: &str = include_str!("../../data/commitments.csv");
+/// The embedded country table, as shipped in `data/countries.csv`.
+pub const EMBEDDED_COUNTRIES: &str = include_str!("../../data/countries.csv");
+/// The embedded M49 areas, as shipped in `data/regions.csv`.
+pub const EMBEDDED_REGIONS: &str = include_str!("../../data/regions.csv");
+
+/// The reference tables one run uses.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    commitments: Vec<Commitment>,
+    commitment_by_code: HashMap<String, CommitmentIdx>,
+    countries: Vec<Country>,
+    country_by_code: HashMap<String, CountryIdx>,
+    areas: Vec<Area>,
+    area_by_code: HashMap<u16, usize>,
+}
+
+/// Text of the three reference tables with the names to use in messages.
+#[derive(Debug, Clone, Copy)]
+pub struct ReferenceSources<'a> {
+    /// (path, text) of commitments.csv.
+    pub commitments: (&'a str, &'a str),
+    /// (path, text) of countries.csv.
+    pub countries: (&'a str, &'a str),
+    /// (path, text) of regions.csv.
+    pub regions: (&'a str, &'a str),
+}
+
+impl ReferenceSources<'static> {
+    /// The tables compiled into the binary.
+    pub fn embedded() -> ReferenceSources<'static> {
+        ReferenceSources {
+            commitments: ("data/commitments.csv", EMBEDDED_COMMITMENTS),
+            countries: ("data/countries.csv", EMBEDDED_COUNTRIES),
+            regions: ("data/regions.csv", EMBEDDED_REGIONS),
+        }
+    }
+}
+
+impl Reference {
+    /// The embedded tables, parsed once per process.
+    pub fn embedded() -> &'static Reference {
+        static EMBEDDED: OnceLock<Reference> = OnceLock::new();
+        EMBEDDED.get_or_init(|| {
+            Reference::load(ReferenceSources::embedded())
+                .unwrap_or_else(|e| panic!("the embedded reference data is invalid (a build bug): {e}"))
+        })
+    }
+
+    /// Parses and cross-checks the three tables.
+    pub fn load(sources: ReferenceSources<'_>) -> Result<Reference> {
+        let mut sink = ErrorSink::new(DEFAULT_ERROR_LIMIT);
+        let areas = countries::read_areas(sources.regions.0, sources.regions.1, &mut sink)?;
+        let area_by_code: HashMap<u16, usize> = areas.iter().enumerate().map(|(i, a)| (a.m49, i)).collect();
+        let countries = countries::read_countries(sources.countries.0, sources.countries.1, &mut sink)?;
+        let commitments = commitments::read(sources.commitments.0, sources.commitments.1, &mut sink)?;
+        sink.into_result()?;
+
+        let mut country_by_code = HashMap::new();
+        for (i, c) in countries.iter().enumerate() {
+            let idx = CountryIdx(i as u16);
+            country_by_code.insert(c.alpha2.clone(), idx);
+            country_by_code.insert(c.alpha3.clone(), idx);
+        }
+        let commitment_by_code =
+            commitments.iter().enumerate().map(|(i, c)| (c.code.clone(), CommitmentIdx(i as u16))).collect();
+        Ok(Reference { commitments, commitment_by_code, countries, country_by_code, areas, area_by_code })
+    }
+
+    /// Every commitment in catalogue order.
+    pub fn commitments(&self) -> &[Commitment] {
+        &self.commitments
+    }
+
+    /// One commitment.
+    pub fn commitment(&self, idx: CommitmentIdx) -> &Commitment {
+        &self.commitments[idx.0 as usize]
+    }
+
+    /// Looks a commitment up by its code.
+    pub fn commitment_by_code(&self, code: &str) -> Option<CommitmentIdx> {
+        self.commitment_by_code.get(code).copied()
+    }
+
+    /// Every country, sorted by alpha-3.
+    pub fn countries(&self) -> &[Country] {
+        &self.countries
+    }
+
+    /// One country.
+    pub fn country(&self, idx: CountryIdx) -> &Country {
+        &self.countries[idx.0 as usize]
+    }
+
+    /// Looks a country up by ISO alpha-2 or alpha-3 code (any letter case).
+    pub fn country_by_code(&self, code: &str) -> Option<CountryIdx> {
+        if code.len() != 2 && code.len() != 3 {
+            return None;
+        }
+        self.country_by_code.get(&code.to_ascii_uppercase()).copied()
+    }
+
+    /// Every M49 area (world, regions, sub-regions, intermediate regions).
+    pub fn areas(&self) -> &[Area] {
+        &self.areas
+    }
+
+    /// Looks an M49 area up by its code.
+    pub fn area(&self, m49: u16) -> Option<&Area> {
+        self.area_by_code.get(&m49).map(|&i| &self.areas[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_tables_load_and_cross_reference() {
+        let r = Reference::embedded();
+        assert!(r.commitments().len() >= 50);
+        assert!(r.countries().len() >= 240);
+        let ken = r.country_by_code("ke").expect("Kenya by alpha-2");
+        assert_eq!(r.country_by_code("KEN"), Some(ken));
+        let kenya = r.country(ken);
+        assert!(kenya.in_area(2) && kenya.in_area(14) && kenya.in_area(1) && !kenya.in_area(19));
+        assert_eq!(r.area(14).map(|a| a.kind), Some(AreaKind::Subregion));
+        for c in r.countries() {
+            for code in [c.region_code, c.subregion_code, c.intermediate_region_code].into_iter().flatten() {
+                assert!(r.area(code).is_some(), "{} names unknown area {code}", c.alpha3);
+            }
+        }
+        let marking = r.commitment_by_code("POA-N-2g").expect("POA-N-2g");
+        assert_eq!(r.commitment(marking).match_role, MatchRole::Target);
+        for code in ["POA-C-5d", "ITI-3b"] {
+            let c = r.commitment(r.commitment_by_code(code).unwrap());
+            assert_eq!(c.match_role, MatchRole::Provider, "{code}");
+        }
+    }
+}

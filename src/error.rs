@@ -1,0 +1,157 @@
+//! The library's error type.
+//!
+//! Errors fall into four groups that map onto the exit codes of SPEC §8: bad input data (3), bad usage (2),
+//! I/O failures (1) and internal errors (1, "please report"). Data errors carry a [`Location`] so the user can go
+//! straight to the offending cell.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where in an input file a data error was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file as the user named it.
+    pub path: String,
+    /// 1-based physical line where the record starts.
+    pub line: u64,
+    /// 1-based field number (the header position of the field).
+    pub column: usize,
+    /// The column name, when the error concerns one field.
+    pub field: Option<String>,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}:", self.path, self.line, self.column)?;
+        if let Some(field) = &self.field {
+            write!(f, " field '{field}':")?;
+        }
+        Ok(())
+    }
+}
+
+/// One problem with one place in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataError {
+    /// Where it is.
+    pub location: Location,
+    /// What is wrong and what was expected, as a sentence fragment.
+    pub message: String,
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.location, self.message)
+    }
+}
+
+/// The kinds of error that the library reports.
+#[derive(Debug)]
+pub enum ErrorKind {
+    /// Input data broke the contract of SPEC §3. Every problem found (up to a limit) is listed;
+    /// `more` counts the ones left out. Exit code 3.
+    InvalidData {
+        /// The problems, in file order.
+        errors: Vec<DataError>,
+        /// How many further problems were found but not kept.
+        more: usize,
+    },
+    /// A file could not be read or written. Exit code 1.
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The options do not make sense together (for example an unknown method). Exit code 2.
+    Usage(String),
+    /// A check of the engine's own results failed: a bug. Exit code 1.
+    Internal(String),
+}
+
+/// The library's error: a boxed [`ErrorKind`] so that `Result<T, Error>` stays one word wide.
+#[derive(Debug)]
+pub struct Error(Box<ErrorKind>);
+
+impl Error {
+    /// Wraps a kind.
+    pub fn new(kind: ErrorKind) -> Error {
+        Error(Box::new(kind))
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
+    /// An I/O error on `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::new(ErrorKind::Io { path: path.into(), source })
+    }
+
+    /// A usage error with a message that says what to fix.
+    pub fn usage(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Usage(message.into()))
+    }
+
+    /// An internal error: the engine caught itself producing something wrong.
+    pub fn internal(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Internal(message.into()))
+    }
+
+    /// Data errors collected while reading.
+    pub fn invalid_data(errors: Vec<DataError>, more: usize) -> Error {
+        Error::new(ErrorKind::InvalidData { errors, more })
+    }
+
+    /// The process exit code that SPEC §8 assigns to this error.
+    pub fn exit_code(&self) -> u8 {
+        match self.kind() {
+            ErrorKind::InvalidData { .. } => 3,
+            ErrorKind::Usage(_) => 2,
+            ErrorKind::Io { .. } | ErrorKind::Internal(_) => 1,
+        }
+    }
+
+    /// The first location of a data error, if this is one.
+    pub fn location(&self) -> Option<&Location> {
+        match self.kind() {
+            ErrorKind::InvalidData { errors, .. } => errors.first().map(|e| &e.location),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind() {
+            ErrorKind::InvalidData { errors, more } => {
+                let total = errors.len() + more;
+                let noun = if total == 1 { "error" } else { "errors" };
+                writeln!(f, "invalid input data ({total} {noun}):")?;
+                for e in errors {
+                    writeln!(f, "{e}")?;
+                }
+                if *more > 0 {
+                    writeln!(f, "... and {more} more")?;
+                }
+                Ok(())
+            }
+            ErrorKind::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            ErrorKind::Usage(m) => write!(f, "{m}"),
+            ErrorKind::Internal(m) => write!(f, "internal error, please report: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self.kind() {
+            ErrorKind::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Shorthand used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

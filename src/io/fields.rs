@@ -1,0 +1,119 @@
+//! Parsers for single CSV cells. Each returns the value or a message that says what was expected; the caller
+//! attaches the location. User text is echoed with `{:?}` so control characters cannot reach a terminal.
+
+use crate::model::{Date, MAX_AMOUNT_USD, Usd};
+
+/// Whole US dollars: ASCII digits only, greater than zero, at most [`MAX_AMOUNT_USD`].
+pub fn usd(text: &str) -> Result<Usd, String> {
+    let expected = || format!("expected whole US dollars (digits only, no separators or decimals), found {text:?}");
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        if let Some(rest) = text.strip_prefix('-')
+            && !rest.is_empty()
+            && rest.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(format!("must be greater than zero, found {text:?}"));
+        }
+        return Err(expected());
+    }
+    let significant = text.trim_start_matches('0');
+    if significant.is_empty() {
+        return Err(format!("must be greater than zero, found {text:?}"));
+    }
+    match significant.parse::<i64>() {
+        Ok(v) if v <= MAX_AMOUNT_USD => Ok(Usd(v)),
+        _ => Err(format!("amount {text:?} exceeds the largest supported amount, {MAX_AMOUNT_USD}")),
+    }
+}
+
+/// A whole number within `lo..=hi`.
+pub fn int_in_range(text: &str, lo: i64, hi: i64) -> Result<i64, String> {
+    // Digits only: `str::parse` would also take a sign.
+    let value = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) { text.parse::<i64>().ok() } else { None };
+    match value {
+        Some(v) if (lo..=hi).contains(&v) => Ok(v),
+        _ => Err(format!("expected a whole number from {lo} to {hi}, found {text:?}")),
+    }
+}
+
+/// `true` or `false` (also accepts `yes`/`no`, `1`/`0`, any case).
+pub fn boolean(text: &str) -> Result<bool, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" => Ok(true),
+        "false" | "no" | "0" => Ok(false),
+        _ => Err(format!("expected true or false, found {text:?}")),
+    }
+}
+
+/// A `YYYY-MM-DD` date.
+pub fn date(text: &str) -> Result<Date, String> {
+    Date::parse(text).map_err(|why| format!("{why}, found {text:?}"))
+}
+
+/// The non-blank items of a `;`-list, trimmed.
+pub fn list(text: &str) -> impl Iterator<Item = &str> {
+    text.split(';').map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// One value of a closed vocabulary.
+pub fn enum_value<T>(text: &str, parse: fn(&str) -> Option<T>, expected: fn() -> String) -> Result<T, String> {
+    parse(text).ok_or_else(|| format!("expected one of {}, found {text:?}", expected()))
+}
+
+/// An identifier: printable, no leading or trailing spaces, at most 100 characters.
+pub fn identifier(text: &str) -> Result<&str, String> {
+    if text.chars().count() > 100 {
+        return Err("an id may have at most 100 characters".to_string());
+    }
+    if text.chars().any(char::is_control) {
+        return Err(format!("an id may not contain control characters, found {text:?}"));
+    }
+    Ok(text)
+}
+
+/// A code of an organisation (regional organisation, fund): letters, digits, `_` and `-`, starting with a letter.
+pub fn org_code(text: &str) -> Result<&str, String> {
+    let ok = text.len() <= 40
+        && text.starts_with(|c: char| c.is_ascii_alphabetic())
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if ok {
+        Ok(text)
+    } else {
+        Err(format!("expected an organisation code (letters, digits, '_' or '-', starting with a letter), found {text:?}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_dollars() {
+        assert_eq!(usd("150000"), Ok(Usd(150_000)));
+        assert_eq!(usd("007"), Ok(Usd(7)));
+        for bad in ["", "12,5", "12.5", "1e5", " 5", "+5", "$5", "5 000"] {
+            assert!(usd(bad).unwrap_err().contains("whole US dollars"), "{bad}");
+        }
+        assert!(usd("0").unwrap_err().contains("greater than zero"));
+        assert!(usd("-5").unwrap_err().contains("greater than zero"));
+        assert!(usd("1000000000001").unwrap_err().contains("largest"));
+        assert!(usd("99999999999999999999999").unwrap_err().contains("largest"));
+        assert_eq!(usd("1000000000000"), Ok(Usd(MAX_AMOUNT_USD)));
+    }
+
+    #[test]
+    fn parses_ranges_and_booleans() {
+        assert_eq!(int_in_range("3", 1, 3), Ok(3));
+        assert_eq!(int_in_range("0", 0, 3), Ok(0));
+        assert!(int_in_range("4", 1, 3).is_err());
+        assert!(int_in_range("-1", 1, 3).is_err());
+        assert!(int_in_range("99999999999999999999", 1, 3).is_err());
+        assert_eq!(boolean("TRUE"), Ok(true));
+        assert!(boolean("maybe").is_err());
+    }
+
+    #[test]
+    fn splits_lists() {
+        assert_eq!(list(" a ; b;;c ").collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(list("").count(), 0);
+    }
+}

@@ -1,0 +1,474 @@
+//! needs.csv and offers.csv into the typed model (SPEC §3).
+//!
+//! Every rule of the column dictionary (data/README.md) is checked here, with the location of the cell that breaks
+//! it. A row with errors is still parsed to the end so that one run lists every bad cell (up to a limit).
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use crate::catalog::{CommitmentIdx, CountryIdx, MatchRole, Reference};
+use crate::error::{Error, Location, Result};
+use crate::io::fields;
+use crate::io::table::{ColumnSpec, DEFAULT_ERROR_LIMIT, ErrorSink, Row, TableSpec, read_table};
+use crate::model::{
+    Batch, Date, DonorType, FundingMode, ImplementerType, Kind, KindSet, Need, NeedId, Offer, OfferId,
+    RecipientFlag, Requester, RequesterType, Theme, ThemeSet,
+};
+
+/// Options for reading inputs.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    /// Ignore columns that the dictionary does not know (SPEC §3: an error otherwise).
+    pub allow_extra_columns: bool,
+    /// How many data errors to keep per run.
+    pub error_limit: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> ReadOptions {
+        ReadOptions { allow_extra_columns: false, error_limit: DEFAULT_ERROR_LIMIT }
+    }
+}
+
+const fn req(name: &'static str) -> ColumnSpec {
+    ColumnSpec { name, required: true }
+}
+
+const fn opt(name: &'static str) -> ColumnSpec {
+    ColumnSpec { name, required: false }
+}
+
+const NEED_COLUMNS: &[ColumnSpec] = &[
+    req("need_id"),
+    req("requester"),
+    opt("requester_type"),
+    opt("region"),
+    req("commitments"),
+    req("kinds"),
+    req("amount_usd"),
+    opt("funding_mode"),
+    opt("min_award_usd"),
+    opt("priority"),
+    opt("start_earliest"),
+    opt("start_latest"),
+    opt("duration_months"),
+    opt("implementer_type"),
+    opt("source_report"),
+    opt("title"),
+    opt("notes"),
+];
+
+const OFFER_COLUMNS: &[ColumnSpec] = &[
+    req("offer_id"),
+    req("donor"),
+    opt("donor_type"),
+    req("envelope_usd"),
+    opt("cap_per_need_usd"),
+    opt("floor_per_need_usd"),
+    opt("max_awards"),
+    opt("commitments"),
+    opt("themes"),
+    opt("kinds"),
+    opt("regions_m49"),
+    opt("countries_include"),
+    opt("countries_exclude"),
+    opt("recipient_flags"),
+    opt("implementer_types"),
+    opt("requires_national_report"),
+    opt("allow_cofinance"),
+    opt("window_start"),
+    opt("window_end"),
+    opt("duration_min_months"),
+    opt("duration_max_months"),
+    opt("title"),
+    opt("notes"),
+];
+
+/// Reads both input files; the errors of both are reported together.
+pub fn read_batch(needs: &Path, offers: &Path, reference: &Reference, options: ReadOptions) -> Result<Batch> {
+    let mut sink = ErrorSink::new(options.error_limit);
+    let needs = read_file(needs, |label, input, sink| read_needs_into(label, input, reference, options, sink), &mut sink)?;
+    let offers =
+        read_file(offers, |label, input, sink| read_offers_into(label, input, reference, options, sink), &mut sink)?;
+    sink.into_result()?;
+    Ok(Batch { needs, offers })
+}
+
+/// Reads needs from any reader; `label` names the source in messages.
+pub fn read_needs(label: &str, input: impl Read, reference: &Reference, options: ReadOptions) -> Result<Vec<Need>> {
+    let mut sink = ErrorSink::new(options.error_limit);
+    let needs = read_needs_into(label, input, reference, options, &mut sink)?;
+    sink.into_result()?;
+    Ok(needs)
+}
+
+/// Reads offers from any reader; `label` names the source in messages.
+pub fn read_offers(label: &str, input: impl Read, reference: &Reference, options: ReadOptions) -> Result<Vec<Offer>> {
+    let mut sink = ErrorSink::new(options.error_limit);
+    let offers = read_offers_into(label, input, reference, options, &mut sink)?;
+    sink.into_result()?;
+    Ok(offers)
+}
+
+fn read_file<T>(
+    path: &Path,
+    read: impl FnOnce(&str, File, &mut ErrorSink) -> Result<Vec<T>>,
+    sink: &mut ErrorSink,
+) -> Result<Vec<T>> {
+    if path.is_dir() {
+        return Err(Error::io(path, std::io::Error::other("is a directory, expected a CSV file")));
+    }
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    read(&path.display().to_string(), file, sink)
+}
+
+/// Cell-level helpers shared by both readers: each records an error and returns `None` on bad input.
+struct Cells<'r, 'a> {
+    row: &'r Row<'a>,
+    sink: &'r mut ErrorSink,
+}
+
+impl<'a> Cells<'_, 'a> {
+    fn error(&mut self, name: &str, message: impl Into<String>) {
+        self.row.error(self.sink, name, message);
+    }
+
+    fn required(&mut self, name: &str) -> Option<&'a str> {
+        let value = self.row.get(name);
+        if value.is_none() {
+            self.error(name, "is required but blank");
+        }
+        value
+    }
+
+    fn parse<T>(&mut self, name: &str, text: Option<&str>, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+        match parse(text?) {
+            Ok(v) => Some(v),
+            Err(why) => {
+                self.error(name, why);
+                None
+            }
+        }
+    }
+
+    fn required_with<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+        let text = self.required(name);
+        self.parse(name, text, parse)
+    }
+
+    fn optional<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+        let text = self.row.get(name);
+        self.parse(name, text, parse)
+    }
+
+    fn months(&mut self, name: &str) -> Option<u8> {
+        self.optional(name, |t| fields::int_in_range(t, 1, 60).map(|v| v as u8))
+    }
+
+    fn list<T>(&mut self, name: &str, mut parse: impl FnMut(&str) -> Result<T, String>) -> Vec<T> {
+        let mut out = Vec::new();
+        for item in fields::list(self.row.get(name).unwrap_or("")) {
+            match parse(item) {
+                Ok(v) => out.push(v),
+                Err(why) => self.error(name, why),
+            }
+        }
+        out
+    }
+
+    fn kinds(&mut self, name: &str) -> KindSet {
+        self.list(name, |t| fields::enum_value(t, Kind::parse, Kind::expected)).into_iter().collect()
+    }
+
+    fn countries(&mut self, name: &str, reference: &Reference) -> Vec<CountryIdx> {
+        self.list(name, |t| country(reference, t))
+    }
+
+    fn commitments(&mut self, name: &str, reference: &Reference, allowed: &[MatchRole], who: &str) -> Vec<CommitmentIdx> {
+        let mut out: Vec<CommitmentIdx> = Vec::new();
+        for idx in self.list(name, |code| {
+            let idx = reference
+                .commitment_by_code(code)
+                .ok_or_else(|| format!("unknown commitment code {code:?} (see `poa-match commitments`)"))?;
+            let role = reference.commitment(idx).match_role;
+            if allowed.contains(&role) {
+                Ok(idx)
+            } else {
+                Err(format!("commitment {code} has match_role {}; {who} may not cite it", role.as_str()))
+            }
+        }) {
+            if !out.contains(&idx) {
+                out.push(idx);
+            }
+        }
+        out
+    }
+
+    /// Checks `lo <= hi` for two parsed fields, reporting at `hi_name`.
+    fn ordered<T: PartialOrd + std::fmt::Display>(&mut self, lo: Option<T>, hi: Option<T>, lo_name: &str, hi_name: &str) {
+        if let (Some(lo), Some(hi)) = (lo, hi)
+            && hi < lo
+        {
+            self.error(hi_name, format!("{hi} is before or below {lo_name} {lo}"));
+        }
+    }
+}
+
+fn country(reference: &Reference, code: &str) -> Result<CountryIdx, String> {
+    reference
+        .country_by_code(code)
+        .ok_or_else(|| format!("unknown country code {code:?} (expected ISO 3166-1 alpha-2 or alpha-3)"))
+}
+
+fn area(reference: &Reference, text: &str) -> Result<u16, String> {
+    let code = fields::int_in_range(text, 1, 999).map_err(|_| format!("expected an M49 area code, found {text:?}"))?;
+    reference.area(code as u16).map(|_| code as u16).ok_or_else(|| format!("unknown M49 area code {text:?}"))
+}
+
+fn date(text: &str) -> Result<Date, String> {
+    fields::date(text)
+}
+
+/// Remembers the first line of each id so a duplicate can point at it.
+struct IdRegistry(HashMap<String, u64>);
+
+impl IdRegistry {
+    fn check(&mut self, cells: &mut Cells<'_, '_>, name: &str, id: &str) {
+        if let Some(first) = self.0.get(id) {
+            cells.error(name, format!("duplicate {name} {id:?} (first on line {first})"));
+        } else {
+            self.0.insert(id.to_string(), cells.row.line);
+        }
+    }
+}
+
+fn read_needs_into(
+    label: &str,
+    input: impl Read,
+    reference: &Reference,
+    options: ReadOptions,
+    sink: &mut ErrorSink,
+) -> Result<Vec<Need>> {
+    let spec = TableSpec { columns: NEED_COLUMNS, allow_extra_columns: options.allow_extra_columns };
+    let mut needs = Vec::new();
+    let mut ids = IdRegistry(HashMap::new());
+    let mut total = 0i128;
+    let mut last_line = 1;
+    read_table(label, input, spec, sink, |row, sink| {
+        last_line = row.line;
+        let errors_before = sink.count();
+        let mut c = Cells { row, sink };
+        let id = c.required_with("need_id", |t| fields::identifier(t).map(str::to_string));
+        if let Some(id) = &id {
+            ids.check(&mut c, "need_id", id);
+        }
+        let requester_type = c
+            .optional("requester_type", |t| fields::enum_value(t, RequesterType::parse, RequesterType::expected))
+            .unwrap_or(RequesterType::State);
+        let requester_text = c.required("requester");
+        let requester = match requester_type {
+            RequesterType::State => {
+                c.parse("requester", requester_text, |t| country(reference, t)).map(Requester::State)
+            }
+            RequesterType::RegionalOrg => c
+                .parse("requester", requester_text, |t| fields::org_code(t).map(str::to_string))
+                .map(Requester::RegionalOrg),
+        };
+        let region = c.optional("region", |t| area(reference, t));
+        match (&requester, region) {
+            (Some(Requester::State(idx)), Some(m49)) if !reference.country(*idx).in_area(m49) => {
+                let country = reference.country(*idx);
+                c.error("region", format!("area {m49} does not contain the requester {}", country.alpha3))
+            }
+            (Some(Requester::RegionalOrg(_)), None) if c.row.get("region").is_none() => {
+                c.error("region", "is required when requester_type is regional_org")
+            }
+            _ => {}
+        }
+        let commitments = match c.required("commitments") {
+            Some(_) => c.commitments("commitments", reference, &[MatchRole::Target], "needs"),
+            None => Vec::new(),
+        };
+        let kinds = match c.required("kinds") {
+            Some(_) => c.kinds("kinds"),
+            None => KindSet::EMPTY,
+        };
+        let amount = c.required_with("amount_usd", fields::usd);
+        let funding_mode = c
+            .optional("funding_mode", |t| fields::enum_value(t, FundingMode::parse, FundingMode::expected))
+            .unwrap_or(FundingMode::Partial);
+        let min_award = c.optional("min_award_usd", fields::usd);
+        if let Some(min) = min_award {
+            if funding_mode == FundingMode::AllOrNothing {
+                c.error(
+                    "min_award_usd",
+                    "applies only to partial needs; an all_or_nothing need gets its whole amount or nothing",
+                );
+            } else if let Some(amount) = amount
+                && min > amount
+            {
+                c.error("min_award_usd", format!("{min} is above amount_usd {amount}"));
+            }
+        }
+        let priority = c.optional("priority", |t| fields::int_in_range(t, 1, 3).map(|v| v as u8)).unwrap_or(2);
+        let start_earliest = c.optional("start_earliest", date);
+        let start_latest = c.optional("start_latest", date);
+        c.ordered(start_earliest, start_latest, "start_earliest", "start_latest");
+        let duration_months = c.months("duration_months");
+        let implementer_type = c
+            .optional("implementer_type", |t| fields::enum_value(t, ImplementerType::parse, ImplementerType::expected));
+        if let Some(amount) = amount {
+            total += i128::from(amount.get());
+        }
+        let clean = c.sink.count() == errors_before;
+        // A list of only separators (";;") parses to nothing without a per-item error.
+        if clean && commitments.is_empty() {
+            c.error("commitments", "lists no commitment code");
+        }
+        if clean && kinds.is_empty() {
+            c.error("kinds", "lists no kind");
+        }
+        if c.sink.count() == errors_before
+            && let (Some(id), Some(requester), Some(amount)) = (id, requester, amount)
+        {
+            let requester_code = match &requester {
+                Requester::State(idx) => reference.country(*idx).alpha3.clone(),
+                Requester::RegionalOrg(code) => code.clone(),
+            };
+            needs.push(Need {
+                id: NeedId(id),
+                requester,
+                requester_code,
+                region,
+                commitments,
+                kinds,
+                amount,
+                funding_mode,
+                min_award,
+                priority,
+                start_earliest,
+                start_latest,
+                duration_months,
+                implementer_type,
+                source_report: row.get("source_report").map(str::to_string),
+                title: row.get("title").unwrap_or("").to_string(),
+                notes: row.raw("notes").unwrap_or("").to_string(),
+                line: row.line,
+            });
+        }
+    })?;
+    check_total(label, last_line, "amount_usd", total, sink);
+    Ok(needs)
+}
+
+fn read_offers_into(
+    label: &str,
+    input: impl Read,
+    reference: &Reference,
+    options: ReadOptions,
+    sink: &mut ErrorSink,
+) -> Result<Vec<Offer>> {
+    let spec = TableSpec { columns: OFFER_COLUMNS, allow_extra_columns: options.allow_extra_columns };
+    let mut offers = Vec::new();
+    let mut ids = IdRegistry(HashMap::new());
+    let mut total = 0i128;
+    let mut last_line = 1;
+    read_table(label, input, spec, sink, |row, sink| {
+        last_line = row.line;
+        let errors_before = sink.count();
+        let mut c = Cells { row, sink };
+        let id = c.required_with("offer_id", |t| fields::identifier(t).map(str::to_string));
+        if let Some(id) = &id {
+            ids.check(&mut c, "offer_id", id);
+        }
+        let donor_type =
+            c.optional("donor_type", |t| fields::enum_value(t, DonorType::parse, DonorType::expected));
+        let donor_text = c.required("donor");
+        let donor = c.parse("donor", donor_text, |t| match reference.country_by_code(t) {
+            Some(idx) => Ok(reference.country(idx).alpha3.clone()),
+            None if donor_type == Some(DonorType::State) => Err(format!(
+                "unknown country code {t:?} (a donor of type state is named by ISO 3166-1 alpha-2 or alpha-3)"
+            )),
+            None => fields::org_code(t).map(str::to_string),
+        });
+        let envelope = c.required_with("envelope_usd", fields::usd);
+        let cap_per_need = c.optional("cap_per_need_usd", fields::usd);
+        let floor_per_need = c.optional("floor_per_need_usd", fields::usd);
+        c.ordered(floor_per_need, cap_per_need, "floor_per_need_usd", "cap_per_need_usd");
+        if let (Some(floor), Some(envelope)) = (floor_per_need, envelope)
+            && floor > envelope
+        {
+            c.error("floor_per_need_usd", format!("{floor} is above envelope_usd {envelope}"));
+        }
+        let max_awards = c.optional("max_awards", |t| fields::int_in_range(t, 1, 10_000_000).map(|v| v as u32));
+        let commitments =
+            c.commitments("commitments", reference, &[MatchRole::Target, MatchRole::Provider], "offers");
+        let themes: ThemeSet =
+            c.list("themes", |t| fields::enum_value(t, Theme::parse, Theme::expected)).into_iter().collect();
+        let kinds = c.kinds("kinds");
+        let regions_m49 = c.list("regions_m49", |t| area(reference, t));
+        let countries_include = c.countries("countries_include", reference);
+        let countries_exclude = c.countries("countries_exclude", reference);
+        let recipient_flags =
+            c.list("recipient_flags", |t| fields::enum_value(t, RecipientFlag::parse, RecipientFlag::expected));
+        let implementer_types = c.list("implementer_types", |t| {
+            fields::enum_value(t, ImplementerType::parse, ImplementerType::expected)
+        });
+        let requires_national_report = c.optional("requires_national_report", fields::boolean).unwrap_or(false);
+        let allow_cofinance = c.optional("allow_cofinance", fields::boolean).unwrap_or(true);
+        let window_start = c.optional("window_start", date);
+        let window_end = c.optional("window_end", date);
+        c.ordered(window_start, window_end, "window_start", "window_end");
+        let duration_min_months = c.months("duration_min_months");
+        let duration_max_months = c.months("duration_max_months");
+        c.ordered(duration_min_months, duration_max_months, "duration_min_months", "duration_max_months");
+        if let Some(envelope) = envelope {
+            total += i128::from(envelope.get());
+        }
+        if c.sink.count() == errors_before
+            && let (Some(id), Some(donor), Some(envelope)) = (id, donor, envelope)
+        {
+            offers.push(Offer {
+                id: OfferId(id),
+                donor,
+                donor_type,
+                envelope,
+                cap_per_need,
+                floor_per_need,
+                max_awards,
+                commitments,
+                themes,
+                kinds,
+                regions_m49,
+                countries_include,
+                countries_exclude,
+                recipient_flags,
+                implementer_types,
+                requires_national_report,
+                allow_cofinance,
+                window_start,
+                window_end,
+                duration_min_months,
+                duration_max_months,
+                title: row.get("title").unwrap_or("").to_string(),
+                notes: row.raw("notes").unwrap_or("").to_string(),
+                line: row.line,
+            });
+        }
+    })?;
+    check_total(label, last_line, "envelope_usd", total, sink);
+    Ok(offers)
+}
+
+/// The solver keeps flows in `i64` and multiplies them by objective weights below 64, so a file whose column sum
+/// exceeds `i64::MAX / 64` is refused as a whole rather than risk an inexact total.
+fn check_total(label: &str, line: u64, field: &str, total: i128, sink: &mut ErrorSink) {
+    if total > i128::from(i64::MAX) / 64 {
+        sink.push(
+            Location { path: label.to_string(), line, column: 1, field: Some(field.to_string()) },
+            format!("the column adds up to {total}, more than this engine can total exactly"),
+        );
+    }
+}

@@ -1,0 +1,13 @@
+//! Reading inputs and writing outputs.
+//!
+//! - [`table`]: the checked CSV reader every input goes through;
+//! - [`fields`]: parsers for single cells;
+//! - [`read_needs`] / [`read_offers`] / [`read_batch`]: needs.csv and offers.csv into the typed model;
+//! - [`atomic`]: outputs written to a temporary name and renamed, so a failed run leaves nothing half-written.
+
+pub mod atomic;
+pub mod fields;
+mod inputs;
+pub mod table;
+
+pub use inputs::{ReadOptions, read_batch, read_needs, read_offers};

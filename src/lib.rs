@@ -1,0 +1,28 @@
+//! # poa-match
+//!
+//! Matches assistance **needs** (requests from States and regional organisations) with assistance **offers**
+//! (donor envelopes, trust-fund calls) under the UN Programme of Action on small arms and light weapons (PoA) and
+//! the International Tracing Instrument (ITI).
+//!
+//! The pipeline, one module per stage:
+//! - [`catalog`]: the embedded commitment catalogue, country table and M49 areas;
+//! - [`io`]: needs.csv and offers.csv read into the typed [`model`], with every bad cell reported by position;
+//!
+//! ```
+//! use poa_match::catalog::Reference;
+//! use poa_match::io::{ReadOptions, read_needs};
+//!
+//! let csv = "need_id,requester,commitments,kinds,amount_usd\nN1,KE,ITI-2a,equipment,120000\n";
+//! let needs = read_needs("needs.csv", csv.as_bytes(), Reference::embedded(), ReadOptions::default()).unwrap();
+//! assert_eq!(needs[0].requester_code, "KEN");
+//! ```
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod catalog;
+pub mod error;
+pub mod io;
+pub mod model;
+
+pub use error::{Error, ErrorKind, Location, Result};
