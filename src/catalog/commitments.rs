@@ -34,9 +34,14 @@ impl MatchRole {
     }
 
     fn parse(text: &str) -> Option<MatchRole> {
-        [MatchRole::Target, MatchRole::Provider, MatchRole::Channel, MatchRole::Process]
-            .into_iter()
-            .find(|r| r.as_str() == text)
+        [
+            MatchRole::Target,
+            MatchRole::Provider,
+            MatchRole::Channel,
+            MatchRole::Process,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == text)
     }
 }
 
@@ -119,15 +124,21 @@ impl Commitment {
 
     /// The title in the requested language (`zh` or anything else for English).
     pub fn title(&self, lang: &str) -> &str {
-        if lang == "zh" { &self.title_zh } else { &self.title_en }
+        if lang == "zh" {
+            &self.title_zh
+        } else {
+            &self.title_en
+        }
     }
 }
 
 /// Whether `code` follows `^(DECL|POA-[NRGC]|ITI|MTG)-\d+[a-z]?(-bis)?$`.
 pub fn code_matches_grammar(code: &str) -> bool {
-    let rest = ["DECL-", "POA-N-", "POA-R-", "POA-G-", "POA-C-", "ITI-", "MTG-"]
-        .iter()
-        .find_map(|prefix| code.strip_prefix(prefix));
+    let rest = [
+        "DECL-", "POA-N-", "POA-R-", "POA-G-", "POA-C-", "ITI-", "MTG-",
+    ]
+    .iter()
+    .find_map(|prefix| code.strip_prefix(prefix));
     let Some(rest) = rest else { return false };
     let rest = rest.strip_suffix("-bis").unwrap_or(rest);
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
@@ -136,47 +147,96 @@ pub fn code_matches_grammar(code: &str) -> bool {
 }
 
 const COLUMNS: &[ColumnSpec] = &[
-    ColumnSpec { name: "code", required: true },
-    ColumnSpec { name: "instrument", required: true },
-    ColumnSpec { name: "paragraph", required: true },
-    ColumnSpec { name: "level", required: true },
-    ColumnSpec { name: "title_en", required: true },
-    ColumnSpec { name: "title_zh", required: true },
-    ColumnSpec { name: "themes", required: true },
-    ColumnSpec { name: "match_role", required: true },
-    ColumnSpec { name: "related_codes", required: true },
+    ColumnSpec {
+        name: "code",
+        required: true,
+    },
+    ColumnSpec {
+        name: "instrument",
+        required: true,
+    },
+    ColumnSpec {
+        name: "paragraph",
+        required: true,
+    },
+    ColumnSpec {
+        name: "level",
+        required: true,
+    },
+    ColumnSpec {
+        name: "title_en",
+        required: true,
+    },
+    ColumnSpec {
+        name: "title_zh",
+        required: true,
+    },
+    ColumnSpec {
+        name: "themes",
+        required: true,
+    },
+    ColumnSpec {
+        name: "match_role",
+        required: true,
+    },
+    ColumnSpec {
+        name: "related_codes",
+        required: true,
+    },
 ];
 
 pub(super) fn read(path: &str, text: &str, sink: &mut ErrorSink) -> Result<Vec<Commitment>> {
-    let spec = TableSpec { columns: COLUMNS, allow_extra_columns: true };
+    let spec = TableSpec {
+        columns: COLUMNS,
+        allow_extra_columns: true,
+    };
     let mut rows = Vec::new();
     let mut related_text = Vec::new();
     read_table(path, text.as_bytes(), spec, sink, |row, sink| {
         let code = row.get("code").unwrap_or("");
         if !code_matches_grammar(code) {
-            row.error(sink, "code", format!("expected a code like POA-N-2g or ITI-3a-bis, found {code:?}"));
+            row.error(
+                sink,
+                "code",
+                format!("expected a code like POA-N-2g or ITI-3a-bis, found {code:?}"),
+            );
         }
         if rows.iter().any(|c: &Commitment| c.code == code) {
             row.error(sink, "code", format!("duplicate code {code:?}"));
         }
         let level_text = row.get("level").unwrap_or("");
-        let level = Level::ALL.into_iter().find(|l| l.as_str() == level_text).unwrap_or_else(|| {
-            row.error(sink, "level", format!("unknown level {level_text:?}"));
-            Level::Declaration
-        });
+        let level = Level::ALL
+            .into_iter()
+            .find(|l| l.as_str() == level_text)
+            .unwrap_or_else(|| {
+                row.error(sink, "level", format!("unknown level {level_text:?}"));
+                Level::Declaration
+            });
         let mut themes = Vec::new();
         for t in fields::list(row.get("themes").unwrap_or("")) {
             match Theme::parse(t) {
                 Some(theme) => themes.push(theme),
-                None => row.error(sink, "themes", format!("expected one of {}, found {t:?}", Theme::expected())),
+                None => row.error(
+                    sink,
+                    "themes",
+                    format!("expected one of {}, found {t:?}", Theme::expected()),
+                ),
             }
         }
         let role_text = row.get("match_role").unwrap_or("");
         let match_role = MatchRole::parse(role_text).unwrap_or_else(|| {
-            row.error(sink, "match_role", format!("expected target, provider, channel or process, found {role_text:?}"));
+            row.error(
+                sink,
+                "match_role",
+                format!("expected target, provider, channel or process, found {role_text:?}"),
+            );
             MatchRole::Process
         });
-        related_text.push((row.line, row.location("related_codes"), row.get("related_codes").unwrap_or("").to_string()));
+        related_text.push((
+            row.line,
+            row.location("related_codes"),
+            row.get("related_codes").unwrap_or("").to_string(),
+        ));
         rows.push(Commitment {
             code: code.to_string(),
             instrument: row.get("instrument").unwrap_or("").to_string(),
@@ -207,10 +267,27 @@ mod tests {
 
     #[test]
     fn grammar() {
-        for good in ["POA-N-2g", "ITI-3a-bis", "MTG-7", "DECL-12-bis", "DECL-10", "POA-C-5d"] {
+        for good in [
+            "POA-N-2g",
+            "ITI-3a-bis",
+            "MTG-7",
+            "DECL-12-bis",
+            "DECL-10",
+            "POA-C-5d",
+        ] {
             assert!(code_matches_grammar(good), "{good}");
         }
-        for bad in ["POA-X-2g", "ITI-3", "ITI-a", "ITI-3ab", "ITI-3A", "iti-3a", "ITI-3a-bis-bis", "MTG-", "ITI-3a "] {
+        for bad in [
+            "POA-X-2g",
+            "ITI-3",
+            "ITI-a",
+            "ITI-3ab",
+            "ITI-3A",
+            "iti-3a",
+            "ITI-3a-bis-bis",
+            "MTG-",
+            "ITI-3a ",
+        ] {
             assert_eq!(code_matches_grammar(bad), bad == "ITI-3", "{bad}");
         }
     }

@@ -61,8 +61,9 @@ impl Reference {
     pub fn embedded() -> &'static Reference {
         static EMBEDDED: OnceLock<Reference> = OnceLock::new();
         EMBEDDED.get_or_init(|| {
-            Reference::load(ReferenceSources::embedded())
-                .unwrap_or_else(|e| panic!("the embedded reference data is invalid (a build bug): {e}"))
+            Reference::load(ReferenceSources::embedded()).unwrap_or_else(|e| {
+                panic!("the embedded reference data is invalid (a build bug): {e}")
+            })
         })
     }
 
@@ -70,9 +71,12 @@ impl Reference {
     pub fn load(sources: ReferenceSources<'_>) -> Result<Reference> {
         let mut sink = ErrorSink::new(DEFAULT_ERROR_LIMIT);
         let areas = countries::read_areas(sources.regions.0, sources.regions.1, &mut sink)?;
-        let area_by_code: HashMap<u16, usize> = areas.iter().enumerate().map(|(i, a)| (a.m49, i)).collect();
-        let countries = countries::read_countries(sources.countries.0, sources.countries.1, &mut sink)?;
-        let commitments = commitments::read(sources.commitments.0, sources.commitments.1, &mut sink)?;
+        let area_by_code: HashMap<u16, usize> =
+            areas.iter().enumerate().map(|(i, a)| (a.m49, i)).collect();
+        let countries =
+            countries::read_countries(sources.countries.0, sources.countries.1, &mut sink)?;
+        let commitments =
+            commitments::read(sources.commitments.0, sources.commitments.1, &mut sink)?;
         sink.into_result()?;
 
         let mut country_by_code = HashMap::new();
@@ -81,9 +85,19 @@ impl Reference {
             country_by_code.insert(c.alpha2.clone(), idx);
             country_by_code.insert(c.alpha3.clone(), idx);
         }
-        let commitment_by_code =
-            commitments.iter().enumerate().map(|(i, c)| (c.code.clone(), CommitmentIdx(i as u16))).collect();
-        Ok(Reference { commitments, commitment_by_code, countries, country_by_code, areas, area_by_code })
+        let commitment_by_code = commitments
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.code.clone(), CommitmentIdx(i as u16)))
+            .collect();
+        Ok(Reference {
+            commitments,
+            commitment_by_code,
+            countries,
+            country_by_code,
+            areas,
+            area_by_code,
+        })
     }
 
     /// Every commitment in catalogue order.
@@ -116,7 +130,9 @@ impl Reference {
         if code.len() != 2 && code.len() != 3 {
             return None;
         }
-        self.country_by_code.get(&code.to_ascii_uppercase()).copied()
+        self.country_by_code
+            .get(&code.to_ascii_uppercase())
+            .copied()
     }
 
     /// Every M49 area (world, regions, sub-regions, intermediate regions).
@@ -145,8 +161,15 @@ mod tests {
         assert!(kenya.in_area(2) && kenya.in_area(14) && kenya.in_area(1) && !kenya.in_area(19));
         assert_eq!(r.area(14).map(|a| a.kind), Some(AreaKind::Subregion));
         for c in r.countries() {
-            for code in [c.region_code, c.subregion_code, c.intermediate_region_code].into_iter().flatten() {
-                assert!(r.area(code).is_some(), "{} names unknown area {code}", c.alpha3);
+            for code in [c.region_code, c.subregion_code, c.intermediate_region_code]
+                .into_iter()
+                .flatten()
+            {
+                assert!(
+                    r.area(code).is_some(),
+                    "{} names unknown area {code}",
+                    c.alpha3
+                );
             }
         }
         let marking = r.commitment_by_code("POA-N-2g").expect("POA-N-2g");

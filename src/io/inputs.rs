@@ -13,8 +13,8 @@ use crate::error::{Error, Location, Result};
 use crate::io::fields;
 use crate::io::table::{ColumnSpec, DEFAULT_ERROR_LIMIT, ErrorSink, Row, TableSpec, read_table};
 use crate::model::{
-    Batch, Date, DonorType, FundingMode, ImplementerType, Kind, KindSet, Need, NeedId, Offer, OfferId,
-    RecipientFlag, Requester, RequesterType, Theme, ThemeSet,
+    Batch, Date, DonorType, FundingMode, ImplementerType, Kind, KindSet, Need, NeedId, Offer,
+    OfferId, RecipientFlag, Requester, RequesterType, Theme, ThemeSet,
 };
 
 /// Options for reading inputs.
@@ -28,16 +28,25 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> ReadOptions {
-        ReadOptions { allow_extra_columns: false, error_limit: DEFAULT_ERROR_LIMIT }
+        ReadOptions {
+            allow_extra_columns: false,
+            error_limit: DEFAULT_ERROR_LIMIT,
+        }
     }
 }
 
 const fn req(name: &'static str) -> ColumnSpec {
-    ColumnSpec { name, required: true }
+    ColumnSpec {
+        name,
+        required: true,
+    }
 }
 
 const fn opt(name: &'static str) -> ColumnSpec {
-    ColumnSpec { name, required: false }
+    ColumnSpec {
+        name,
+        required: false,
+    }
 }
 
 const NEED_COLUMNS: &[ColumnSpec] = &[
@@ -87,41 +96,75 @@ const OFFER_COLUMNS: &[ColumnSpec] = &[
 ];
 
 /// Reads both input files; the errors of both are reported together.
-pub fn read_batch(needs: &Path, offers: &Path, reference: &Reference, options: ReadOptions) -> Result<Batch> {
+pub fn read_batch(
+    needs: &Path,
+    offers: &Path,
+    reference: &Reference,
+    options: ReadOptions,
+) -> Result<Batch> {
     let mut sink = ErrorSink::new(options.error_limit);
-    let needs = read_file(needs, |label, input, sink| read_needs_into(label, input, reference, options, sink), &mut sink)?;
-    let offers =
-        read_file(offers, |label, input, sink| read_offers_into(label, input, reference, options, sink), &mut sink)?;
+    let needs = read_needs_file(needs, reference, options, &mut sink)?;
+    let offers = read_offers_file(offers, reference, options, &mut sink)?;
     sink.into_result()?;
     Ok(Batch { needs, offers })
 }
 
+/// Reads a needs file; data errors go to `sink`.
+pub fn read_needs_file(
+    path: &Path,
+    reference: &Reference,
+    options: ReadOptions,
+    sink: &mut ErrorSink,
+) -> Result<Vec<Need>> {
+    let file = open(path)?;
+    read_needs_from(&path.display().to_string(), file, reference, options, sink)
+}
+
+/// Reads an offers file; data errors go to `sink`.
+pub fn read_offers_file(
+    path: &Path,
+    reference: &Reference,
+    options: ReadOptions,
+    sink: &mut ErrorSink,
+) -> Result<Vec<Offer>> {
+    let file = open(path)?;
+    read_offers_from(&path.display().to_string(), file, reference, options, sink)
+}
+
 /// Reads needs from any reader; `label` names the source in messages.
-pub fn read_needs(label: &str, input: impl Read, reference: &Reference, options: ReadOptions) -> Result<Vec<Need>> {
+pub fn read_needs(
+    label: &str,
+    input: impl Read,
+    reference: &Reference,
+    options: ReadOptions,
+) -> Result<Vec<Need>> {
     let mut sink = ErrorSink::new(options.error_limit);
-    let needs = read_needs_into(label, input, reference, options, &mut sink)?;
+    let needs = read_needs_from(label, input, reference, options, &mut sink)?;
     sink.into_result()?;
     Ok(needs)
 }
 
 /// Reads offers from any reader; `label` names the source in messages.
-pub fn read_offers(label: &str, input: impl Read, reference: &Reference, options: ReadOptions) -> Result<Vec<Offer>> {
+pub fn read_offers(
+    label: &str,
+    input: impl Read,
+    reference: &Reference,
+    options: ReadOptions,
+) -> Result<Vec<Offer>> {
     let mut sink = ErrorSink::new(options.error_limit);
-    let offers = read_offers_into(label, input, reference, options, &mut sink)?;
+    let offers = read_offers_from(label, input, reference, options, &mut sink)?;
     sink.into_result()?;
     Ok(offers)
 }
 
-fn read_file<T>(
-    path: &Path,
-    read: impl FnOnce(&str, File, &mut ErrorSink) -> Result<Vec<T>>,
-    sink: &mut ErrorSink,
-) -> Result<Vec<T>> {
+fn open(path: &Path) -> Result<File> {
     if path.is_dir() {
-        return Err(Error::io(path, std::io::Error::other("is a directory, expected a CSV file")));
+        return Err(Error::io(
+            path,
+            std::io::Error::other("is a directory, expected a CSV file"),
+        ));
     }
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    read(&path.display().to_string(), file, sink)
+    File::open(path).map_err(|e| Error::io(path, e))
 }
 
 /// Cell-level helpers shared by both readers: each records an error and returns `None` on bad input.
@@ -143,7 +186,12 @@ impl<'a> Cells<'_, 'a> {
         value
     }
 
-    fn parse<T>(&mut self, name: &str, text: Option<&str>, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+    fn parse<T>(
+        &mut self,
+        name: &str,
+        text: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
         match parse(text?) {
             Ok(v) => Some(v),
             Err(why) => {
@@ -153,12 +201,20 @@ impl<'a> Cells<'_, 'a> {
         }
     }
 
-    fn required_with<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+    fn required_with<T>(
+        &mut self,
+        name: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
         let text = self.required(name);
         self.parse(name, text, parse)
     }
 
-    fn optional<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+    fn optional<T>(
+        &mut self,
+        name: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
         let text = self.row.get(name);
         self.parse(name, text, parse)
     }
@@ -179,24 +235,35 @@ impl<'a> Cells<'_, 'a> {
     }
 
     fn kinds(&mut self, name: &str) -> KindSet {
-        self.list(name, |t| fields::enum_value(t, Kind::parse, Kind::expected)).into_iter().collect()
+        self.list(name, |t| fields::enum_value(t, Kind::parse, Kind::expected))
+            .into_iter()
+            .collect()
     }
 
     fn countries(&mut self, name: &str, reference: &Reference) -> Vec<CountryIdx> {
         self.list(name, |t| country(reference, t))
     }
 
-    fn commitments(&mut self, name: &str, reference: &Reference, allowed: &[MatchRole], who: &str) -> Vec<CommitmentIdx> {
+    fn commitments(
+        &mut self,
+        name: &str,
+        reference: &Reference,
+        allowed: &[MatchRole],
+        who: &str,
+    ) -> Vec<CommitmentIdx> {
         let mut out: Vec<CommitmentIdx> = Vec::new();
         for idx in self.list(name, |code| {
-            let idx = reference
-                .commitment_by_code(code)
-                .ok_or_else(|| format!("unknown commitment code {code:?} (see `poa-match commitments`)"))?;
+            let idx = reference.commitment_by_code(code).ok_or_else(|| {
+                format!("unknown commitment code {code:?} (see `poa-match commitments`)")
+            })?;
             let role = reference.commitment(idx).match_role;
             if allowed.contains(&role) {
                 Ok(idx)
             } else {
-                Err(format!("commitment {code} has match_role {}; {who} may not cite it", role.as_str()))
+                Err(format!(
+                    "commitment {code} has match_role {}; {who} may not cite it",
+                    role.as_str()
+                ))
             }
         }) {
             if !out.contains(&idx) {
@@ -207,7 +274,13 @@ impl<'a> Cells<'_, 'a> {
     }
 
     /// Checks `lo <= hi` for two parsed fields, reporting at `hi_name`.
-    fn ordered<T: PartialOrd + std::fmt::Display>(&mut self, lo: Option<T>, hi: Option<T>, lo_name: &str, hi_name: &str) {
+    fn ordered<T: PartialOrd + std::fmt::Display>(
+        &mut self,
+        lo: Option<T>,
+        hi: Option<T>,
+        lo_name: &str,
+        hi_name: &str,
+    ) {
         if let (Some(lo), Some(hi)) = (lo, hi)
             && hi < lo
         {
@@ -217,14 +290,18 @@ impl<'a> Cells<'_, 'a> {
 }
 
 fn country(reference: &Reference, code: &str) -> Result<CountryIdx, String> {
-    reference
-        .country_by_code(code)
-        .ok_or_else(|| format!("unknown country code {code:?} (expected ISO 3166-1 alpha-2 or alpha-3)"))
+    reference.country_by_code(code).ok_or_else(|| {
+        format!("unknown country code {code:?} (expected ISO 3166-1 alpha-2 or alpha-3)")
+    })
 }
 
 fn area(reference: &Reference, text: &str) -> Result<u16, String> {
-    let code = fields::int_in_range(text, 1, 999).map_err(|_| format!("expected an M49 area code, found {text:?}"))?;
-    reference.area(code as u16).map(|_| code as u16).ok_or_else(|| format!("unknown M49 area code {text:?}"))
+    let code = fields::int_in_range(text, 1, 999)
+        .map_err(|_| format!("expected an M49 area code, found {text:?}"))?;
+    reference
+        .area(code as u16)
+        .map(|_| code as u16)
+        .ok_or_else(|| format!("unknown M49 area code {text:?}"))
 }
 
 fn date(text: &str) -> Result<Date, String> {
@@ -237,21 +314,28 @@ struct IdRegistry(HashMap<String, u64>);
 impl IdRegistry {
     fn check(&mut self, cells: &mut Cells<'_, '_>, name: &str, id: &str) {
         if let Some(first) = self.0.get(id) {
-            cells.error(name, format!("duplicate {name} {id:?} (first on line {first})"));
+            cells.error(
+                name,
+                format!("duplicate {name} {id:?} (first on line {first})"),
+            );
         } else {
             self.0.insert(id.to_string(), cells.row.line);
         }
     }
 }
 
-fn read_needs_into(
+/// Reads needs from any reader into `sink`'s care: data errors go to the sink, I/O errors are returned.
+pub fn read_needs_from(
     label: &str,
     input: impl Read,
     reference: &Reference,
     options: ReadOptions,
     sink: &mut ErrorSink,
 ) -> Result<Vec<Need>> {
-    let spec = TableSpec { columns: NEED_COLUMNS, allow_extra_columns: options.allow_extra_columns };
+    let spec = TableSpec {
+        columns: NEED_COLUMNS,
+        allow_extra_columns: options.allow_extra_columns,
+    };
     let mut needs = Vec::new();
     let mut ids = IdRegistry(HashMap::new());
     let mut total = 0i128;
@@ -265,22 +349,32 @@ fn read_needs_into(
             ids.check(&mut c, "need_id", id);
         }
         let requester_type = c
-            .optional("requester_type", |t| fields::enum_value(t, RequesterType::parse, RequesterType::expected))
+            .optional("requester_type", |t| {
+                fields::enum_value(t, RequesterType::parse, RequesterType::expected)
+            })
             .unwrap_or(RequesterType::State);
         let requester_text = c.required("requester");
         let requester = match requester_type {
-            RequesterType::State => {
-                c.parse("requester", requester_text, |t| country(reference, t)).map(Requester::State)
-            }
+            RequesterType::State => c
+                .parse("requester", requester_text, |t| country(reference, t))
+                .map(Requester::State),
             RequesterType::RegionalOrg => c
-                .parse("requester", requester_text, |t| fields::org_code(t).map(str::to_string))
+                .parse("requester", requester_text, |t| {
+                    fields::org_code(t).map(str::to_string)
+                })
                 .map(Requester::RegionalOrg),
         };
         let region = c.optional("region", |t| area(reference, t));
         match (&requester, region) {
             (Some(Requester::State(idx)), Some(m49)) if !reference.country(*idx).in_area(m49) => {
                 let country = reference.country(*idx);
-                c.error("region", format!("area {m49} does not contain the requester {}", country.alpha3))
+                c.error(
+                    "region",
+                    format!(
+                        "area {m49} does not contain the requester {}",
+                        country.alpha3
+                    ),
+                )
             }
             (Some(Requester::RegionalOrg(_)), None) if c.row.get("region").is_none() => {
                 c.error("region", "is required when requester_type is regional_org")
@@ -297,7 +391,9 @@ fn read_needs_into(
         };
         let amount = c.required_with("amount_usd", fields::usd);
         let funding_mode = c
-            .optional("funding_mode", |t| fields::enum_value(t, FundingMode::parse, FundingMode::expected))
+            .optional("funding_mode", |t| {
+                fields::enum_value(t, FundingMode::parse, FundingMode::expected)
+            })
             .unwrap_or(FundingMode::Partial);
         let min_award = c.optional("min_award_usd", fields::usd);
         if let Some(min) = min_award {
@@ -309,16 +405,29 @@ fn read_needs_into(
             } else if let Some(amount) = amount
                 && min > amount
             {
-                c.error("min_award_usd", format!("{min} is above amount_usd {amount}"));
+                c.error(
+                    "min_award_usd",
+                    format!("{min} is above amount_usd {amount}"),
+                );
             }
         }
-        let priority = c.optional("priority", |t| fields::int_in_range(t, 1, 3).map(|v| v as u8)).unwrap_or(2);
+        let priority = c
+            .optional("priority", |t| {
+                fields::int_in_range(t, 1, 3).map(|v| v as u8)
+            })
+            .unwrap_or(2);
         let start_earliest = c.optional("start_earliest", date);
         let start_latest = c.optional("start_latest", date);
-        c.ordered(start_earliest, start_latest, "start_earliest", "start_latest");
+        c.ordered(
+            start_earliest,
+            start_latest,
+            "start_earliest",
+            "start_latest",
+        );
         let duration_months = c.months("duration_months");
-        let implementer_type = c
-            .optional("implementer_type", |t| fields::enum_value(t, ImplementerType::parse, ImplementerType::expected));
+        let implementer_type = c.optional("implementer_type", |t| {
+            fields::enum_value(t, ImplementerType::parse, ImplementerType::expected)
+        });
         if let Some(amount) = amount {
             total += i128::from(amount.get());
         }
@@ -363,14 +472,18 @@ fn read_needs_into(
     Ok(needs)
 }
 
-fn read_offers_into(
+/// Reads offers from any reader into `sink`'s care: data errors go to the sink, I/O errors are returned.
+pub fn read_offers_from(
     label: &str,
     input: impl Read,
     reference: &Reference,
     options: ReadOptions,
     sink: &mut ErrorSink,
 ) -> Result<Vec<Offer>> {
-    let spec = TableSpec { columns: OFFER_COLUMNS, allow_extra_columns: options.allow_extra_columns };
+    let spec = TableSpec {
+        columns: OFFER_COLUMNS,
+        allow_extra_columns: options.allow_extra_columns,
+    };
     let mut offers = Vec::new();
     let mut ids = IdRegistry(HashMap::new());
     let mut total = 0i128;
@@ -383,8 +496,9 @@ fn read_offers_into(
         if let Some(id) = &id {
             ids.check(&mut c, "offer_id", id);
         }
-        let donor_type =
-            c.optional("donor_type", |t| fields::enum_value(t, DonorType::parse, DonorType::expected));
+        let donor_type = c.optional("donor_type", |t| {
+            fields::enum_value(t, DonorType::parse, DonorType::expected)
+        });
         let donor_text = c.required("donor");
         let donor = c.parse("donor", donor_text, |t| match reference.country_by_code(t) {
             Some(idx) => Ok(reference.country(idx).alpha3.clone()),
@@ -396,34 +510,62 @@ fn read_offers_into(
         let envelope = c.required_with("envelope_usd", fields::usd);
         let cap_per_need = c.optional("cap_per_need_usd", fields::usd);
         let floor_per_need = c.optional("floor_per_need_usd", fields::usd);
-        c.ordered(floor_per_need, cap_per_need, "floor_per_need_usd", "cap_per_need_usd");
+        c.ordered(
+            floor_per_need,
+            cap_per_need,
+            "floor_per_need_usd",
+            "cap_per_need_usd",
+        );
         if let (Some(floor), Some(envelope)) = (floor_per_need, envelope)
             && floor > envelope
         {
-            c.error("floor_per_need_usd", format!("{floor} is above envelope_usd {envelope}"));
+            c.error(
+                "floor_per_need_usd",
+                format!("{floor} is above envelope_usd {envelope}"),
+            );
         }
-        let max_awards = c.optional("max_awards", |t| fields::int_in_range(t, 1, 10_000_000).map(|v| v as u32));
-        let commitments =
-            c.commitments("commitments", reference, &[MatchRole::Target, MatchRole::Provider], "offers");
-        let themes: ThemeSet =
-            c.list("themes", |t| fields::enum_value(t, Theme::parse, Theme::expected)).into_iter().collect();
+        let max_awards = c.optional("max_awards", |t| {
+            fields::int_in_range(t, 1, 10_000_000).map(|v| v as u32)
+        });
+        let commitments = c.commitments(
+            "commitments",
+            reference,
+            &[MatchRole::Target, MatchRole::Provider],
+            "offers",
+        );
+        let themes: ThemeSet = c
+            .list("themes", |t| {
+                fields::enum_value(t, Theme::parse, Theme::expected)
+            })
+            .into_iter()
+            .collect();
         let kinds = c.kinds("kinds");
         let regions_m49 = c.list("regions_m49", |t| area(reference, t));
         let countries_include = c.countries("countries_include", reference);
         let countries_exclude = c.countries("countries_exclude", reference);
-        let recipient_flags =
-            c.list("recipient_flags", |t| fields::enum_value(t, RecipientFlag::parse, RecipientFlag::expected));
+        let recipient_flags = c.list("recipient_flags", |t| {
+            fields::enum_value(t, RecipientFlag::parse, RecipientFlag::expected)
+        });
         let implementer_types = c.list("implementer_types", |t| {
             fields::enum_value(t, ImplementerType::parse, ImplementerType::expected)
         });
-        let requires_national_report = c.optional("requires_national_report", fields::boolean).unwrap_or(false);
-        let allow_cofinance = c.optional("allow_cofinance", fields::boolean).unwrap_or(true);
+        let requires_national_report = c
+            .optional("requires_national_report", fields::boolean)
+            .unwrap_or(false);
+        let allow_cofinance = c
+            .optional("allow_cofinance", fields::boolean)
+            .unwrap_or(true);
         let window_start = c.optional("window_start", date);
         let window_end = c.optional("window_end", date);
         c.ordered(window_start, window_end, "window_start", "window_end");
         let duration_min_months = c.months("duration_min_months");
         let duration_max_months = c.months("duration_max_months");
-        c.ordered(duration_min_months, duration_max_months, "duration_min_months", "duration_max_months");
+        c.ordered(
+            duration_min_months,
+            duration_max_months,
+            "duration_min_months",
+            "duration_max_months",
+        );
         if let Some(envelope) = envelope {
             total += i128::from(envelope.get());
         }
@@ -467,7 +609,12 @@ fn read_offers_into(
 fn check_total(label: &str, line: u64, field: &str, total: i128, sink: &mut ErrorSink) {
     if total > i128::from(i64::MAX) / 64 {
         sink.push(
-            Location { path: label.to_string(), line, column: 1, field: Some(field.to_string()) },
+            Location {
+                path: label.to_string(),
+                line,
+                column: 1,
+                field: Some(field.to_string()),
+            },
             format!("the column adds up to {total}, more than this engine can total exactly"),
         );
     }

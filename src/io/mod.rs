@@ -10,4 +10,7 @@ pub mod fields;
 mod inputs;
 pub mod table;
 
-pub use inputs::{ReadOptions, read_batch, read_needs, read_offers};
+pub use inputs::{
+    ReadOptions, read_batch, read_needs, read_needs_file, read_needs_from, read_offers,
+    read_offers_file, read_offers_from,
+};

@@ -25,13 +25,20 @@ pub struct ErrorSink {
 impl ErrorSink {
     /// A sink that keeps at most `limit` errors.
     pub fn new(limit: usize) -> ErrorSink {
-        ErrorSink { errors: Vec::new(), more: 0, limit: limit.max(1) }
+        ErrorSink {
+            errors: Vec::new(),
+            more: 0,
+            limit: limit.max(1),
+        }
     }
 
     /// Records one error.
     pub fn push(&mut self, location: Location, message: impl Into<String>) {
         if self.errors.len() < self.limit {
-            self.errors.push(DataError { location, message: message.into() });
+            self.errors.push(DataError {
+                location,
+                message: message.into(),
+            });
         } else {
             self.more += 1;
         }
@@ -54,7 +61,11 @@ impl ErrorSink {
 
     /// `Ok(())` if empty, else the collected errors as one [`Error`].
     pub fn into_result(self) -> Result<()> {
-        if self.is_empty() { Ok(()) } else { Err(Error::invalid_data(self.errors, self.more)) }
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::invalid_data(self.errors, self.more))
+        }
     }
 
     /// Merges another sink's errors after this one's.
@@ -86,7 +97,11 @@ pub struct TableSpec {
 
 impl TableSpec {
     fn expected_names(&self) -> String {
-        self.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+        self.columns
+            .iter()
+            .map(|c| c.name)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -123,7 +138,9 @@ impl<'a> Row<'a> {
             .columns
             .iter()
             .position(|c| c.name == name)
-            .unwrap_or_else(|| panic!("column {name:?} is not in the table spec (a bug in the caller)"))
+            .unwrap_or_else(|| {
+                panic!("column {name:?} is not in the table spec (a bug in the caller)")
+            })
     }
 
     /// The raw field of column `name`, untrimmed; `None` if the column is absent from the file.
@@ -138,8 +155,14 @@ impl<'a> Row<'a> {
 
     /// The location of column `name` in this row (column = header position, or one past the end if absent).
     pub fn location(&self, name: &str) -> Location {
-        let column = self.header.positions[self.spec_index(name)].map_or(self.header.width() + 1, |p| p + 1);
-        Location { path: self.path.to_string(), line: self.line, column, field: Some(name.to_string()) }
+        let column =
+            self.header.positions[self.spec_index(name)].map_or(self.header.width() + 1, |p| p + 1);
+        Location {
+            path: self.path.to_string(),
+            line: self.line,
+            column,
+            field: Some(name.to_string()),
+        }
     }
 
     /// Records an error about column `name` of this row.
@@ -157,7 +180,10 @@ pub fn read_table<R: Read>(
     sink: &mut ErrorSink,
     mut on_row: impl FnMut(&Row<'_>, &mut ErrorSink),
 ) -> Result<()> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(input);
     let mut record = csv::ByteRecord::new();
     let io_error = |e: csv::Error| match e.into_kind() {
         csv::ErrorKind::Io(io) => Error::io(path, io),
@@ -174,7 +200,10 @@ pub fn read_table<R: Read>(
     if !reader.read_byte_record(&mut record).map_err(io_error)? {
         sink.push(
             file_location(1, 1, None),
-            format!("the file is empty; expected a header row with the columns {}", spec.expected_names()),
+            format!(
+                "the file is empty; expected a header row with the columns {}",
+                spec.expected_names()
+            ),
         );
         return Ok(());
     }
@@ -188,9 +217,21 @@ pub fn read_table<R: Read>(
         let width = record.len();
         if width != header.width() {
             let (column, message) = if width < header.width() {
-                (width + 1, format!("the row has {width} fields but the header has {}", header.width()))
+                (
+                    width + 1,
+                    format!(
+                        "the row has {width} fields but the header has {}",
+                        header.width()
+                    ),
+                )
             } else {
-                (header.width() + 1, format!("the row has {width} fields but the header has only {}", header.width()))
+                (
+                    header.width() + 1,
+                    format!(
+                        "the row has {width} fields but the header has only {}",
+                        header.width()
+                    ),
+                )
             };
             let field = header.names.get(column - 1).map(String::as_str);
             sink.push(file_location(line, column, field), message);
@@ -214,7 +255,15 @@ pub fn read_table<R: Read>(
         if !utf8_ok {
             continue;
         }
-        on_row(&Row { fields, header: &header, path, line }, sink);
+        on_row(
+            &Row {
+                fields,
+                header: &header,
+                path,
+                line,
+            },
+            sink,
+        );
     }
     Ok(())
 }
@@ -230,13 +279,20 @@ fn parse_header(
     let mut names = Vec::with_capacity(record.len());
     for (i, bytes) in record.iter().enumerate() {
         // A UTF-8 byte-order mark may precede the first column name.
-        let bytes = if i == 0 { bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes) } else { bytes };
+        let bytes = if i == 0 {
+            bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+        } else {
+            bytes
+        };
         match std::str::from_utf8(bytes) {
             Ok(name) => names.push(name.trim().to_string()),
             Err(e) => {
                 sink.push(
                     file_location(line, i + 1, None),
-                    format!("invalid UTF-8 at byte {} of the column name", e.valid_up_to() + 1),
+                    format!(
+                        "invalid UTF-8 at byte {} of the column name",
+                        e.valid_up_to() + 1
+                    ),
                 );
                 names.push(String::new());
             }
@@ -248,16 +304,20 @@ fn parse_header(
         if let Some(first) = seen.insert(name.as_str(), i) {
             sink.push(
                 file_location(line, i + 1, Some(name)),
-                format!("the column appears twice in the header (first at column {})", first + 1),
+                format!(
+                    "the column appears twice in the header (first at column {})",
+                    first + 1
+                ),
             );
             continue;
         }
         match spec.columns.iter().position(|c| c.name == name) {
             Some(k) => positions[k] = Some(i),
             None if spec.allow_extra_columns => {}
-            None if name.is_empty() => {
-                sink.push(file_location(line, i + 1, None), "empty column name in the header".to_string())
-            }
+            None if name.is_empty() => sink.push(
+                file_location(line, i + 1, None),
+                "empty column name in the header".to_string(),
+            ),
             None => sink.push(
                 file_location(line, i + 1, Some(name)),
                 format!(
@@ -269,8 +329,15 @@ fn parse_header(
     }
     for (k, col) in spec.columns.iter().enumerate() {
         if col.required && positions[k].is_none() {
-            sink.push(file_location(line, 1, Some(col.name)), "required column is missing from the header");
+            sink.push(
+                file_location(line, 1, Some(col.name)),
+                "required column is missing from the header",
+            );
         }
     }
-    (sink.count() == errors_before).then_some(Header { positions, names, spec })
+    (sink.count() == errors_before).then_some(Header {
+        positions,
+        names,
+        spec,
+    })
 }

@@ -1,0 +1,194 @@
+//! Command-line parsing (clap derive; doc comments are the help text) and dispatch to one file per subcommand.
+
+mod commitments;
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use poa_match::catalog::{Reference, ReferenceSources};
+use poa_match::io::ReadOptions;
+
+/// Matches PoA/ITI assistance needs with donor offers, exactly, and explains every decision.
+#[derive(Debug, Parser)]
+#[command(name = "poa-match", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a pair of input files and print a short summary, or every data error (exit code 3).
+    Validate(validate::ValidateArgs),
+    /// List the commitment catalogue.
+    Commitments(commitments::CommitmentsArgs),
+}
+
+/// Input files and reference-data overrides shared by the subcommands that read a batch.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// needs.csv (default: the bundled sample).
+    #[arg(long, value_name = "FILE")]
+    pub needs: Option<PathBuf>,
+    /// offers.csv (default: the bundled sample).
+    #[arg(long, value_name = "FILE")]
+    pub offers: Option<PathBuf>,
+    /// Ignore unknown columns instead of reporting them as errors.
+    #[arg(long)]
+    pub allow_extra_columns: bool,
+    /// Most data errors to list before only counting them.
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_errors: u32,
+    #[command(flatten)]
+    pub reference: ReferenceArgs,
+}
+
+/// Replacements for the embedded reference tables.
+#[derive(Debug, Args)]
+pub struct ReferenceArgs {
+    /// A commitment catalogue to use instead of the embedded one (same columns as data/commitments.csv).
+    #[arg(long, value_name = "FILE")]
+    pub commitments_file: Option<PathBuf>,
+    /// A country table to use instead of the embedded one (same columns as data/countries.csv).
+    #[arg(long, value_name = "FILE")]
+    pub countries_file: Option<PathBuf>,
+    /// An M49 area table to use instead of the embedded one (same columns as data/regions.csv).
+    #[arg(long, value_name = "FILE")]
+    pub regions_file: Option<PathBuf>,
+}
+
+impl ReferenceArgs {
+    /// The embedded tables, or the files given.
+    pub fn load(&self) -> anyhow::Result<Reference> {
+        let embedded = ReferenceSources::embedded();
+        let read = |path: &Option<PathBuf>,
+                    default: (&'static str, &'static str)|
+         -> anyhow::Result<(String, String)> {
+            match path {
+                None => Ok((default.0.to_string(), default.1.to_string())),
+                Some(p) => {
+                    let text =
+                        std::fs::read_to_string(p).map_err(|e| poa_match::Error::io(p, e))?;
+                    Ok((p.display().to_string(), text))
+                }
+            }
+        };
+        let commitments = read(&self.commitments_file, embedded.commitments)?;
+        let countries = read(&self.countries_file, embedded.countries)?;
+        let regions = read(&self.regions_file, embedded.regions)?;
+        Ok(Reference::load(ReferenceSources {
+            commitments: (&commitments.0, &commitments.1),
+            countries: (&countries.0, &countries.1),
+            regions: (&regions.0, &regions.1),
+        })?)
+    }
+}
+
+impl InputArgs {
+    /// The reading options these flags ask for.
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            allow_extra_columns: self.allow_extra_columns,
+            error_limit: self.max_errors as usize,
+        }
+    }
+}
+
+/// Parses the command line and runs the chosen subcommand.
+pub fn run() -> anyhow::Result<ExitCode> {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout with exit 0, usage errors to stderr with exit 2.
+            e.print()?;
+            return Ok(ExitCode::from(if e.use_stderr() { 2 } else { 0 }));
+        }
+    };
+    match cli.command {
+        Command::Validate(args) => validate::run(args),
+        Command::Commitments(args) => commitments::run(args),
+    }
+}
+
+/// Languages of titles and labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    /// English.
+    En,
+    /// Chinese.
+    Zh,
+}
+
+impl Lang {
+    /// The code used by the library (`en`, `zh`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+}
+
+/// The bundled sample, compiled in so that `poa-match match` works from any directory.
+const SAMPLE_NEEDS: &str = include_str!("../../data/sample/needs.csv");
+const SAMPLE_OFFERS: &str = include_str!("../../data/sample/offers.csv");
+
+/// A batch with the names its files go by in messages and run.json.
+pub struct LoadedBatch {
+    pub batch: poa_match::model::Batch,
+    pub needs_label: String,
+    pub offers_label: String,
+}
+
+/// Reads the batch the flags name (the bundled sample for a missing flag); errors of both files come together.
+pub fn load_batch(args: &InputArgs, reference: &Reference) -> anyhow::Result<LoadedBatch> {
+    use poa_match::io::table::ErrorSink;
+    let options = args.read_options();
+    let mut sink = ErrorSink::new(options.error_limit);
+    let (needs_label, needs) = match &args.needs {
+        Some(p) => (
+            p.display().to_string(),
+            poa_match::io::read_needs_file(p, reference, options, &mut sink)?,
+        ),
+        None => {
+            let label = "data/sample/needs.csv (bundled)";
+            (
+                label.to_string(),
+                poa_match::io::read_needs_from(
+                    label,
+                    SAMPLE_NEEDS.as_bytes(),
+                    reference,
+                    options,
+                    &mut sink,
+                )?,
+            )
+        }
+    };
+    let (offers_label, offers) = match &args.offers {
+        Some(p) => (
+            p.display().to_string(),
+            poa_match::io::read_offers_file(p, reference, options, &mut sink)?,
+        ),
+        None => {
+            let label = "data/sample/offers.csv (bundled)";
+            (
+                label.to_string(),
+                poa_match::io::read_offers_from(
+                    label,
+                    SAMPLE_OFFERS.as_bytes(),
+                    reference,
+                    options,
+                    &mut sink,
+                )?,
+            )
+        }
+    };
+    sink.into_result()?;
+    Ok(LoadedBatch {
+        batch: poa_match::model::Batch { needs, offers },
+        needs_label,
+        offers_label,
+    })
+}
