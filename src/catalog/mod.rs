@@ -182,7 +182,8 @@ mod tests {
         assert_eq!(r.country_by_code("KEN"), Some(ken));
         let kenya = r.country(ken);
         assert!(kenya.in_area(2) && kenya.in_area(14) && kenya.in_area(1) && !kenya.in_area(19));
-        assert_eq!(r.area(14).map(|a| a.kind), Some(AreaKind::Subregion));
+        assert_eq!(r.area(14).map(|a| a.kind), Some(AreaKind::Intermediate));
+        assert_eq!(r.area(202).map(|a| a.kind), Some(AreaKind::Subregion));
         for c in r.countries() {
             for code in [c.region_code, c.subregion_code, c.intermediate_region_code]
                 .into_iter()
