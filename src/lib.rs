@@ -7,6 +7,8 @@
 //! The pipeline, one module per stage:
 //! - [`catalog`]: the embedded commitment catalogue, country table and M49 areas;
 //! - [`io`]: needs.csv and offers.csv read into the typed [`model`], with every bad cell reported by position;
+//! - [`graph`]: the eligibility rules and the indexed bipartite graph of eligible (need, offer) pairs;
+//! - [`objective`]: the value of a dollar on each edge;
 //!
 //! ```
 //! use poa_match::catalog::Reference;
@@ -22,7 +24,9 @@
 
 pub mod catalog;
 pub mod error;
+pub mod graph;
 pub mod io;
 pub mod model;
+pub mod objective;
 
 pub use error::{Error, ErrorKind, Location, Result};
