@@ -28,5 +28,6 @@ pub mod graph;
 pub mod io;
 pub mod model;
 pub mod objective;
+pub mod solve;
 
 pub use error::{Error, ErrorKind, Location, Result};

@@ -1,0 +1,4 @@
+//! Allocation methods (SPEC §5).
+
+pub mod network;
+pub mod network_simplex;
