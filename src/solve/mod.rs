@@ -1,4 +1,133 @@
-//! Allocation methods (SPEC §5).
+//! Allocation methods (SPEC §5). Which to pick:
+//!
+//! - [`Method::Optimal`] (default): exact. Without integer rules the allocation is a min-cost flow on the
+//!   network of [`relaxation`], solved by [`network_simplex`]. With integer rules (all-or-nothing needs,
+//!   min_award, floors, max_awards, no co-finance) [`integer`] runs branch and bound over that flow relaxation and
+//!   returns a feasible allocation, a proven upper bound and the gap.
+//! - [`Method::Greedy`]: the desk officer's baseline of [`greedy`], for comparison.
+//!
+//! Every result passes [`check::verify`] before it leaves this module, so a solver bug becomes an error, not a
+//! wrong report.
 
+pub mod check;
+pub mod greedy;
+pub mod integer;
 pub mod network;
 pub mod network_simplex;
+pub mod relaxation;
+
+use std::time::Duration;
+
+use crate::error::Result;
+use crate::graph::Graph;
+use crate::model::Batch;
+
+/// Which method allocates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Exact optimisation.
+    Optimal,
+    /// Priority-ordered greedy baseline.
+    Greedy,
+}
+
+impl Method {
+    /// The name used on the command line and in run.json.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Optimal => "optimal",
+            Method::Greedy => "greedy",
+        }
+    }
+}
+
+/// Limits on the search for an exact optimum with integer rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Stop after this long and report the gap (results may then depend on machine speed).
+    pub time_limit: Duration,
+    /// Stop after this many branch-and-bound nodes (deterministic).
+    pub node_limit: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { time_limit: Duration::from_secs(60), node_limit: 20_000 }
+    }
+}
+
+/// How a solve ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Proven optimal (gap 0).
+    Optimal,
+    /// Stopped by the node limit with a feasible allocation and a gap.
+    NodeLimit,
+    /// Stopped by the time limit with a feasible allocation and a gap.
+    TimeLimit,
+    /// A heuristic method: no optimality claim.
+    Heuristic,
+}
+
+impl Status {
+    /// The name used in run.json.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Optimal => "optimal",
+            Status::NodeLimit => "node_limit",
+            Status::TimeLimit => "time_limit",
+            Status::Heuristic => "heuristic",
+        }
+    }
+}
+
+/// An allocation with its quality certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Solution {
+    /// Dollars on each edge of the graph, in graph order.
+    pub amounts: Vec<i64>,
+    /// Σ amount · value.
+    pub objective: i128,
+    /// A proven upper bound on the optimum (for greedy: the relaxation).
+    pub bound: i128,
+    /// The optimum of the flow relaxation (all integer rules dropped).
+    pub relaxation: i128,
+    /// How the solve ended.
+    pub status: Status,
+    /// Branch-and-bound nodes solved (0 when no integer rule applies).
+    pub nodes: u64,
+}
+
+impl Solution {
+    /// `(bound − objective) / bound`, 0 when the bound is 0.
+    pub fn gap(&self) -> f64 {
+        if self.bound <= 0 { 0.0 } else { (self.bound - self.objective) as f64 / self.bound as f64 }
+    }
+}
+
+/// Whether any need or offer carries a rule that makes the problem mixed-integer.
+pub fn has_integer_rules(batch: &Batch) -> bool {
+    batch.needs.iter().any(|n| n.has_integer_rules()) || batch.offers.iter().any(|o| o.has_integer_rules())
+}
+
+/// Allocates with the chosen method and verifies the result.
+pub fn solve(batch: &Batch, graph: &Graph, method: Method, limits: Limits) -> Result<Solution> {
+    let relaxation = relaxation::solve(batch, graph)?;
+    let solution = match method {
+        Method::Greedy => {
+            let amounts = greedy::allocate(batch, graph);
+            let objective = objective_of(graph, &amounts);
+            let relaxation_value = relaxation.objective;
+            Solution { amounts, objective, bound: relaxation_value, relaxation: relaxation_value, status: Status::Heuristic, nodes: 0 }
+        }
+        Method::Optimal if !has_integer_rules(batch) => relaxation,
+        Method::Optimal => integer::solve(batch, graph, &relaxation, limits)?,
+    };
+    check::verify(batch, graph, &solution)?;
+    Ok(solution)
+}
+
+/// Σ amount · value over the edges, exactly.
+pub fn objective_of(graph: &Graph, amounts: &[i64]) -> i128 {
+    graph.edges.iter().zip(amounts).map(|(e, &x)| i128::from(x) * i128::from(e.value)).sum()
+}

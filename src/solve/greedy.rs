@@ -1,0 +1,75 @@
+//! The desk officer's baseline (SPEC §5): needs in order of priority, then need_id; each takes what it can from
+//! its eligible offers in descending fit (offer_id on ties). Integer rules are respected: a need whose
+//! all-or-nothing amount or min_award cannot be met is skipped, an offer gives nothing below its floor or beyond
+//! max_awards, and an offer that cannot co-finance only funds a need alone.
+
+use crate::graph::Graph;
+use crate::model::{Batch, FundingMode};
+
+/// Greedy amounts per edge, in graph order.
+pub fn allocate(batch: &Batch, graph: &Graph) -> Vec<i64> {
+    let mut amounts = vec![0i64; graph.edges.len()];
+    let mut remaining: Vec<i64> = batch.offers.iter().map(|o| o.envelope.get()).collect();
+    let mut awards = vec![0u32; batch.offers.len()];
+
+    let mut order: Vec<usize> = (0..batch.needs.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (na, nb) = (&batch.needs[a], &batch.needs[b]);
+        na.priority.cmp(&nb.priority).then_with(|| na.id.cmp(&nb.id))
+    });
+
+    let mut plan: Vec<(usize, i64)> = Vec::new();
+    for n in order {
+        let need = &batch.needs[n];
+        let start = graph.need_start[n];
+        let mut edges: Vec<usize> = (start..graph.need_start[n + 1]).collect();
+        edges.sort_by(|&a, &b| {
+            let (ea, eb) = (&graph.edges[a], &graph.edges[b]);
+            eb.fit.cmp(&ea.fit).then_with(|| batch.offers[ea.offer as usize].id.cmp(&batch.offers[eb.offer as usize].id))
+        });
+        let must_get = match need.funding_mode {
+            FundingMode::AllOrNothing => need.amount.get(),
+            FundingMode::Partial => need.min_award.map_or(1, |m| m.get()),
+        };
+
+        // Plan on the side, commit only if the need's own rule is met.
+        plan.clear();
+        let mut left = need.amount.get();
+        let mut alone = false;
+        for &e in &edges {
+            if left == 0 || alone {
+                break;
+            }
+            let edge = &graph.edges[e];
+            let o = edge.offer as usize;
+            let offer = &batch.offers[o];
+            if offer.max_awards.is_some_and(|k| awards[o] >= k) {
+                continue;
+            }
+            let give = left.min(edge.upper).min(remaining[o]);
+            if give <= 0 || offer.floor_per_need.is_some_and(|f| give < f.get()) {
+                continue;
+            }
+            if !offer.allow_cofinance {
+                // Alone means it must cover the need's requirement by itself, with nobody before it.
+                if !plan.is_empty() || give < must_get {
+                    continue;
+                }
+                alone = true;
+            }
+            plan.push((e, give));
+            left -= give;
+        }
+        let total: i64 = plan.iter().map(|&(_, g)| g).sum();
+        if total < must_get {
+            continue;
+        }
+        for &(e, give) in &plan {
+            let o = graph.edges[e].offer as usize;
+            amounts[e] = give;
+            remaining[o] -= give;
+            awards[o] += 1;
+        }
+    }
+    amounts
+}
