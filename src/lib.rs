@@ -28,6 +28,8 @@ pub mod graph;
 pub mod io;
 pub mod model;
 pub mod objective;
+pub mod report;
+pub mod run;
 pub mod solve;
 
 pub use error::{Error, ErrorKind, Location, Result};

@@ -160,7 +160,12 @@ impl Reference {
 
     /// Whether M49 area `inner` lies within area `outer` (an area lies within itself; everything within the world).
     pub fn area_within(&self, inner: u16, outer: u16) -> bool {
-        outer == 1 || inner == outer || self.area_parents.get(&inner).is_some_and(|p| p.contains(&outer))
+        outer == 1
+            || inner == outer
+            || self
+                .area_parents
+                .get(&inner)
+                .is_some_and(|p| p.contains(&outer))
     }
 
     /// Looks an M49 area up by its code.
@@ -196,7 +201,12 @@ mod tests {
                 );
             }
         }
-        assert!(r.area_within(11, 202) && r.area_within(11, 2) && r.area_within(14, 1) && !r.area_within(2, 11));
+        assert!(
+            r.area_within(11, 202)
+                && r.area_within(11, 2)
+                && r.area_within(14, 1)
+                && !r.area_within(2, 11)
+        );
         let marking = r.commitment_by_code("POA-N-2g").expect("POA-N-2g");
         assert_eq!(r.commitment(marking).match_role, MatchRole::Target);
         for code in ["POA-C-5d", "ITI-3b"] {

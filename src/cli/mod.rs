@@ -1,6 +1,8 @@
 //! Command-line parsing (clap derive; doc comments are the help text) and dispatch to one file per subcommand.
 
 mod commitments;
+mod explain;
+mod match_cmd;
 mod validate;
 
 use std::path::PathBuf;
@@ -9,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use poa_match::catalog::{Reference, ReferenceSources};
 use poa_match::io::ReadOptions;
+use poa_match::run::InputInfo;
 
 /// Matches PoA/ITI assistance needs with donor offers, exactly, and explains every decision.
 #[derive(Debug, Parser)]
@@ -20,6 +23,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Allocate offers to needs and write the reports (the bundled sample when no input is given).
+    Match(match_cmd::MatchArgs),
+    /// Show why a need got what it got: every offer, each rule, and the amount.
+    Explain(explain::ExplainArgs),
     /// Check a pair of input files and print a short summary, or every data error (exit code 3).
     Validate(validate::ValidateArgs),
     /// List the commitment catalogue.
@@ -107,6 +114,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
         }
     };
     match cli.command {
+        Command::Match(args) => match_cmd::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Commitments(args) => commitments::run(args),
     }
@@ -135,60 +144,82 @@ impl Lang {
 const SAMPLE_NEEDS: &str = include_str!("../../data/sample/needs.csv");
 const SAMPLE_OFFERS: &str = include_str!("../../data/sample/offers.csv");
 
-/// A batch with the names its files go by in messages and run.json.
+/// A batch with what run.json says of its inputs.
 pub struct LoadedBatch {
     pub batch: poa_match::model::Batch,
-    pub needs_label: String,
-    pub offers_label: String,
+    pub needs_info: InputInfo,
+    pub offers_info: InputInfo,
+    pub read_s: f64,
+}
+
+/// Opens an input file (or the bundled text) behind a hashing reader.
+fn open_input(
+    path: &Option<PathBuf>,
+    bundled: (&'static str, &'static str),
+) -> anyhow::Result<(String, Box<dyn std::io::Read>)> {
+    match path {
+        None => Ok((bundled.0.to_string(), Box::new(bundled.1.as_bytes()))),
+        Some(p) => {
+            if p.is_dir() {
+                return Err(poa_match::Error::io(
+                    p,
+                    std::io::Error::other("is a directory, expected a CSV file"),
+                )
+                .into());
+            }
+            let file = std::fs::File::open(p).map_err(|e| poa_match::Error::io(p, e))?;
+            Ok((
+                p.display().to_string(),
+                Box::new(std::io::BufReader::with_capacity(1 << 16, file)),
+            ))
+        }
+    }
 }
 
 /// Reads the batch the flags name (the bundled sample for a missing flag); errors of both files come together.
 pub fn load_batch(args: &InputArgs, reference: &Reference) -> anyhow::Result<LoadedBatch> {
+    use poa_match::io::hashing::HashingReader;
     use poa_match::io::table::ErrorSink;
+    let started = std::time::Instant::now();
     let options = args.read_options();
     let mut sink = ErrorSink::new(options.error_limit);
-    let (needs_label, needs) = match &args.needs {
-        Some(p) => (
-            p.display().to_string(),
-            poa_match::io::read_needs_file(p, reference, options, &mut sink)?,
-        ),
-        None => {
-            let label = "data/sample/needs.csv (bundled)";
-            (
-                label.to_string(),
-                poa_match::io::read_needs_from(
-                    label,
-                    SAMPLE_NEEDS.as_bytes(),
-                    reference,
-                    options,
-                    &mut sink,
-                )?,
-            )
-        }
+
+    let (needs_label, reader) = open_input(
+        &args.needs,
+        ("data/sample/needs.csv (bundled)", SAMPLE_NEEDS),
+    )?;
+    let mut hashing = HashingReader::new(reader);
+    let needs =
+        poa_match::io::read_needs_from(&needs_label, &mut hashing, reference, options, &mut sink)?;
+    let needs_info = InputInfo {
+        path: needs_label,
+        rows: needs.len(),
+        sha256: hashing.hex_digest(),
     };
-    let (offers_label, offers) = match &args.offers {
-        Some(p) => (
-            p.display().to_string(),
-            poa_match::io::read_offers_file(p, reference, options, &mut sink)?,
-        ),
-        None => {
-            let label = "data/sample/offers.csv (bundled)";
-            (
-                label.to_string(),
-                poa_match::io::read_offers_from(
-                    label,
-                    SAMPLE_OFFERS.as_bytes(),
-                    reference,
-                    options,
-                    &mut sink,
-                )?,
-            )
-        }
+
+    let (offers_label, reader) = open_input(
+        &args.offers,
+        ("data/sample/offers.csv (bundled)", SAMPLE_OFFERS),
+    )?;
+    let mut hashing = HashingReader::new(reader);
+    let offers = poa_match::io::read_offers_from(
+        &offers_label,
+        &mut hashing,
+        reference,
+        options,
+        &mut sink,
+    )?;
+    let offers_info = InputInfo {
+        path: offers_label,
+        rows: offers.len(),
+        sha256: hashing.hex_digest(),
     };
+
     sink.into_result()?;
     Ok(LoadedBatch {
         batch: poa_match::model::Batch { needs, offers },
-        needs_label,
-        offers_label,
+        needs_info,
+        offers_info,
+        read_s: started.elapsed().as_secs_f64(),
     })
 }

@@ -43,7 +43,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     writeln!(
         out,
         "{}: {} needs from {} States and {} regional organisations, {} USD requested",
-        loaded.needs_label,
+        loaded.needs_info.path,
         batch.needs.len(),
         states.len(),
         orgs.len(),
@@ -52,7 +52,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     writeln!(
         out,
         "{}: {} offers from {} donors, {} USD in envelopes",
-        loaded.offers_label,
+        loaded.offers_info.path,
         batch.offers.len(),
         donors.len(),
         group_thousands(offered)

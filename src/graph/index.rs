@@ -38,7 +38,13 @@ impl OfferIndex {
             if !offer.commitments.is_empty() {
                 for &c in &offer.commitments {
                     scopes.push(ScopeKey::Code(c.0));
-                    scopes.extend(reference.commitment(c).related.iter().map(|r| ScopeKey::Code(r.0)));
+                    scopes.extend(
+                        reference
+                            .commitment(c)
+                            .related
+                            .iter()
+                            .map(|r| ScopeKey::Code(r.0)),
+                    );
                 }
             } else if !offer.themes.is_empty() {
                 scopes.extend(offer.themes.iter().map(|t| ScopeKey::Theme(t as u8)));
@@ -48,7 +54,11 @@ impl OfferIndex {
             scopes.sort_unstable();
             scopes.dedup();
             let geos: Vec<GeoKey> = if !offer.countries_include.is_empty() {
-                offer.countries_include.iter().map(|c| GeoKey::Country(c.0)).collect()
+                offer
+                    .countries_include
+                    .iter()
+                    .map(|c| GeoKey::Country(c.0))
+                    .collect()
             } else if !offer.regions_m49.is_empty() {
                 offer.regions_m49.iter().map(|&a| GeoKey::Area(a)).collect()
             } else {
@@ -68,7 +78,13 @@ impl OfferIndex {
         let mut keys = vec![ScopeKey::Any];
         for &c in &need.commitments {
             keys.push(ScopeKey::Code(c.0));
-            keys.extend(reference.commitment(c).themes.iter().map(|&t| ScopeKey::Theme(t as u8)));
+            keys.extend(
+                reference
+                    .commitment(c)
+                    .themes
+                    .iter()
+                    .map(|&t| ScopeKey::Theme(t as u8)),
+            );
         }
         keys
     }
@@ -80,12 +96,22 @@ impl OfferIndex {
                 let country = reference.country(*c);
                 keys.push(GeoKey::Country(c.0));
                 keys.push(GeoKey::Area(country.m49));
-                let areas = [country.region_code, country.subregion_code, country.intermediate_region_code];
+                let areas = [
+                    country.region_code,
+                    country.subregion_code,
+                    country.intermediate_region_code,
+                ];
                 keys.extend(areas.into_iter().flatten().map(GeoKey::Area));
             }
             Requester::RegionalOrg(_) => {
                 let region = need.region.unwrap_or(1);
-                keys.extend(reference.areas().iter().filter(|a| reference.area_within(region, a.m49)).map(|a| GeoKey::Area(a.m49)));
+                keys.extend(
+                    reference
+                        .areas()
+                        .iter()
+                        .filter(|a| reference.area_within(region, a.m49))
+                        .map(|a| GeoKey::Area(a.m49)),
+                );
             }
         }
         keys

@@ -73,7 +73,12 @@ pub fn build(batch: &Batch, reference: &Reference, weights: &Weights) -> Graph {
 }
 
 /// Builds the graph with an index built earlier (scenarios reuse one index for many draws).
-pub fn build_with_index(batch: &Batch, reference: &Reference, weights: &Weights, index: &OfferIndex) -> Graph {
+pub fn build_with_index(
+    batch: &Batch,
+    reference: &Reference,
+    weights: &Weights,
+    index: &OfferIndex,
+) -> Graph {
     let per_need: Vec<Vec<Edge>> = batch
         .needs
         .par_iter()
@@ -88,7 +93,14 @@ pub fn build_with_index(batch: &Batch, reference: &Reference, weights: &Weights,
                     let scope = rules::check(need, &facts, offer, reference).ok()?;
                     let fit = weights.fit(scope, rules::targets_explicitly(need, offer, reference));
                     let upper = need.amount.min(offer.per_need_limit()).get();
-                    Some(Edge { need: n as u32, offer: o, scope, fit, value: weights.value(need.priority, fit), upper })
+                    Some(Edge {
+                        need: n as u32,
+                        offer: o,
+                        scope,
+                        fit,
+                        value: weights.value(need.priority, fit),
+                        upper,
+                    })
                 })
                 .collect()
         })
@@ -105,7 +117,12 @@ pub fn build_with_index(batch: &Batch, reference: &Reference, weights: &Weights,
 
 /// Why need `n` has no edge: the most frequent first-failing rule among the offers whose scope covers it
 /// (ties go to the earlier rule), or `no_scope` when no offer covers it.
-pub fn dominant_reason(batch: &Batch, reference: &Reference, index: &OfferIndex, n: usize) -> Reason {
+pub fn dominant_reason(
+    batch: &Batch,
+    reference: &Reference,
+    index: &OfferIndex,
+    n: usize,
+) -> Reason {
     let need = &batch.needs[n];
     let facts = NeedFacts::of(need, reference);
     let mut counts = [0usize; Reason::ALL.len()];
@@ -114,8 +131,16 @@ pub fn dominant_reason(batch: &Batch, reference: &Reference, index: &OfferIndex,
             counts[reason as usize] += 1;
         }
     }
-    let (best, count) = counts.iter().enumerate().skip(1).fold((0, 0), |acc, (i, &c)| if c > acc.1 { (i, c) } else { acc });
-    if count == 0 { Reason::NoScope } else { Reason::ALL[best] }
+    let (best, count) = counts
+        .iter()
+        .enumerate()
+        .skip(1)
+        .fold((0, 0), |acc, (i, &c)| if c > acc.1 { (i, c) } else { acc });
+    if count == 0 {
+        Reason::NoScope
+    } else {
+        Reason::ALL[best]
+    }
 }
 
 /// One line of `explain`: an offer and the rules that fail for it (empty when eligible).
@@ -139,8 +164,16 @@ pub fn explain_need(batch: &Batch, reference: &Reference, n: usize) -> Vec<Offer
         .enumerate()
         .map(|(o, offer)| {
             let scope = rules::check(need, &facts, offer, reference).ok();
-            let failures = if scope.is_some() { Vec::new() } else { rules::all_failures(need, &facts, offer, reference) };
-            OfferVerdict { offer: o as u32, scope, failures }
+            let failures = if scope.is_some() {
+                Vec::new()
+            } else {
+                rules::all_failures(need, &facts, offer, reference)
+            };
+            OfferVerdict {
+                offer: o as u32,
+                scope,
+                failures,
+            }
         })
         .collect()
 }
@@ -155,7 +188,14 @@ pub fn build_by_scan(batch: &Batch, reference: &Reference, weights: &Weights) ->
             if let Ok(scope) = rules::check(need, &facts, offer, reference) {
                 let fit = weights.fit(scope, rules::targets_explicitly(need, offer, reference));
                 let upper = need.amount.min(offer.per_need_limit()).get();
-                edges.push(Edge { need: n as u32, offer: o as u32, scope, fit, value: weights.value(need.priority, fit), upper });
+                edges.push(Edge {
+                    need: n as u32,
+                    offer: o as u32,
+                    scope,
+                    fit,
+                    value: weights.value(need.priority, fit),
+                    upper,
+                });
             }
         }
         need_start.push(edges.len());
@@ -171,8 +211,20 @@ mod tests {
     fn sample() -> Batch {
         let r = Reference::embedded();
         let o = ReadOptions::default();
-        let needs = read_needs("needs", include_str!("../../data/sample/needs.csv").as_bytes(), r, o).unwrap();
-        let offers = read_offers("offers", include_str!("../../data/sample/offers.csv").as_bytes(), r, o).unwrap();
+        let needs = read_needs(
+            "needs",
+            include_str!("../../data/sample/needs.csv").as_bytes(),
+            r,
+            o,
+        )
+        .unwrap();
+        let offers = read_offers(
+            "offers",
+            include_str!("../../data/sample/offers.csv").as_bytes(),
+            r,
+            o,
+        )
+        .unwrap();
         Batch { needs, offers }
     }
 
@@ -185,7 +237,9 @@ mod tests {
         assert_eq!(graph, build_by_scan(&batch, r, &w));
         assert!(graph.edges.len() > 100, "{}", graph.edges.len());
         let index = OfferIndex::new(&batch, r);
-        let edgeless: Vec<usize> = (0..batch.needs.len()).filter(|&n| graph.edges_of(n).is_empty()).collect();
+        let edgeless: Vec<usize> = (0..batch.needs.len())
+            .filter(|&n| graph.edges_of(n).is_empty())
+            .collect();
         assert!(!edgeless.is_empty());
         for n in edgeless {
             let reason = dominant_reason(&batch, r, &index, n);

@@ -78,7 +78,9 @@ impl Reason {
             Reason::NoReport => "the offer requires the need to be listed in a national report",
             Reason::Window => "the need cannot start within the offer's window",
             Reason::Duration => "the need's duration is outside the offer's bounds",
-            Reason::OverCap => "the offer cannot co-finance and its cap is below what the need must get",
+            Reason::OverCap => {
+                "the offer cannot co-finance and its cap is below what the need must get"
+            }
             Reason::BelowFloor => "the offer's smallest grant exceeds the whole need",
         }
     }
@@ -116,16 +118,29 @@ impl NeedFacts {
 }
 
 /// Scope: a shared commitment code (or a code related to one the offer lists), else through themes.
-pub fn scope(need: &Need, facts: &NeedFacts, offer: &Offer, reference: &Reference) -> Result<ScopeMatch, Reason> {
+pub fn scope(
+    need: &Need,
+    facts: &NeedFacts,
+    offer: &Offer,
+    reference: &Reference,
+) -> Result<ScopeMatch, Reason> {
     if !offer.commitments.is_empty() {
-        if let Some(&c) = need.commitments.iter().find(|c| offer.commitments.contains(c)) {
-            return Ok(ScopeMatch::Shared(c));
-        }
-        let related = need
+        if let Some(&c) = need
             .commitments
             .iter()
-            .find(|&&c| offer.commitments.iter().any(|&o| reference.commitment(o).related.contains(&c)));
-        return related.map(|&c| ScopeMatch::Related(c)).ok_or(Reason::NoScope);
+            .find(|c| offer.commitments.contains(c))
+        {
+            return Ok(ScopeMatch::Shared(c));
+        }
+        let related = need.commitments.iter().find(|&&c| {
+            offer
+                .commitments
+                .iter()
+                .any(|&o| reference.commitment(o).related.contains(&c))
+        });
+        return related
+            .map(|&c| ScopeMatch::Related(c))
+            .ok_or(Reason::NoScope);
     }
     if offer.themes.is_empty() || offer.themes.intersects(facts.themes) {
         Ok(ScopeMatch::Theme)
@@ -136,7 +151,10 @@ pub fn scope(need: &Need, facts: &NeedFacts, offer: &Offer, reference: &Referenc
 
 /// Kind: at least one kind of assistance in common (an offer listing none gives any).
 pub fn kind(need: &Need, offer: &Offer) -> Result<(), Reason> {
-    ok_if(offer.kinds.is_empty() || offer.kinds.intersects(need.kinds), Reason::Kind)
+    ok_if(
+        offer.kinds.is_empty() || offer.kinds.intersects(need.kinds),
+        Reason::Kind,
+    )
 }
 
 /// Region: the requester lies in one of the offer's M49 areas and, for an include list, is on it.
@@ -150,7 +168,11 @@ pub fn region(need: &Need, offer: &Offer, reference: &Reference) -> Result<(), R
         }
         Requester::RegionalOrg(_) => {
             let area = need.region.unwrap_or(1);
-            (offer.regions_m49.is_empty() || offer.regions_m49.iter().any(|&a| reference.area_within(area, a)))
+            (offer.regions_m49.is_empty()
+                || offer
+                    .regions_m49
+                    .iter()
+                    .any(|&a| reference.area_within(area, a)))
                 && offer.countries_include.is_empty()
         }
     };
@@ -159,7 +181,8 @@ pub fn region(need: &Need, offer: &Offer, reference: &Reference) -> Result<(), R
 
 /// Exclusion: the requester is not on the offer's exclude list.
 pub fn country_excluded(need: &Need, offer: &Offer) -> Result<(), Reason> {
-    let excluded = matches!(&need.requester, Requester::State(c) if offer.countries_exclude.contains(c));
+    let excluded =
+        matches!(&need.requester, Requester::State(c) if offer.countries_exclude.contains(c));
     ok_if(!excluded, Reason::CountryExcluded)
 }
 
@@ -167,7 +190,10 @@ pub fn country_excluded(need: &Need, offer: &Offer) -> Result<(), Reason> {
 pub fn flags(need: &Need, offer: &Offer, reference: &Reference) -> Result<(), Reason> {
     let ok = offer.recipient_flags.is_empty()
         || match &need.requester {
-            Requester::State(c) => offer.recipient_flags.iter().any(|&f| reference.country(*c).has_flag(f)),
+            Requester::State(c) => offer
+                .recipient_flags
+                .iter()
+                .any(|&f| reference.country(*c).has_flag(f)),
             Requester::RegionalOrg(_) => false,
         };
     ok_if(ok, Reason::Flags)
@@ -176,19 +202,26 @@ pub fn flags(need: &Need, offer: &Offer, reference: &Reference) -> Result<(), Re
 /// Implementer: the need's implementer type is one the offer allows (a need naming none fails a restriction).
 pub fn implementer(need: &Need, offer: &Offer) -> Result<(), Reason> {
     let ok = offer.implementer_types.is_empty()
-        || need.implementer_type.is_some_and(|t| offer.implementer_types.contains(&t));
+        || need
+            .implementer_type
+            .is_some_and(|t| offer.implementer_types.contains(&t));
     ok_if(ok, Reason::Implementer)
 }
 
 /// National report: an offer that requires one only funds needs that cite a report.
 pub fn national_report(need: &Need, offer: &Offer) -> Result<(), Reason> {
-    ok_if(!offer.requires_national_report || need.source_report.is_some(), Reason::NoReport)
+    ok_if(
+        !offer.requires_national_report || need.source_report.is_some(),
+        Reason::NoReport,
+    )
 }
 
 /// Window: the need's possible start dates meet the offer's window (open ends are unbounded).
 pub fn window(need: &Need, offer: &Offer) -> Result<(), Reason> {
-    let starts_too_late = matches!((need.start_earliest, offer.window_end), (Some(s), Some(e)) if s > e);
-    let window_opens_too_late = matches!((offer.window_start, need.start_latest), (Some(s), Some(l)) if s > l);
+    let starts_too_late =
+        matches!((need.start_earliest, offer.window_end), (Some(s), Some(e)) if s > e);
+    let window_opens_too_late =
+        matches!((offer.window_start, need.start_latest), (Some(s), Some(l)) if s > l);
     ok_if(!starts_too_late && !window_opens_too_late, Reason::Window)
 }
 
@@ -196,7 +229,10 @@ pub fn window(need: &Need, offer: &Offer) -> Result<(), Reason> {
 pub fn duration(need: &Need, offer: &Offer) -> Result<(), Reason> {
     let ok = match need.duration_months {
         None => true,
-        Some(d) => offer.duration_min_months.is_none_or(|lo| d >= lo) && offer.duration_max_months.is_none_or(|hi| d <= hi),
+        Some(d) => {
+            offer.duration_min_months.is_none_or(|lo| d >= lo)
+                && offer.duration_max_months.is_none_or(|hi| d <= hi)
+        }
     };
     ok_if(ok, Reason::Duration)
 }
@@ -214,27 +250,45 @@ pub fn money(need: &Need, offer: &Offer) -> Result<(), Reason> {
             return Err(Reason::OverCap);
         }
     }
-    ok_if(offer.floor_per_need.is_none_or(|f| f <= need.amount), Reason::BelowFloor)
+    ok_if(
+        offer.floor_per_need.is_none_or(|f| f <= need.amount),
+        Reason::BelowFloor,
+    )
 }
 
 /// Whether the offer names the requester's country, or an M49 sub-region or intermediate region it lies in.
 pub fn targets_explicitly(need: &Need, offer: &Offer, reference: &Reference) -> bool {
-    let narrow = |a: u16| reference.area(a).is_some_and(|area| area.kind != AreaKind::Region);
+    let narrow = |a: u16| {
+        reference
+            .area(a)
+            .is_some_and(|area| area.kind != AreaKind::Region)
+    };
     match &need.requester {
         Requester::State(c) => {
             let country = reference.country(*c);
             offer.countries_include.contains(c)
-                || offer.regions_m49.iter().any(|&a| (narrow(a) || a == country.m49) && country.in_area(a))
+                || offer
+                    .regions_m49
+                    .iter()
+                    .any(|&a| (narrow(a) || a == country.m49) && country.in_area(a))
         }
         Requester::RegionalOrg(_) => {
             let area = need.region.unwrap_or(1);
-            offer.regions_m49.iter().any(|&a| narrow(a) && reference.area_within(area, a))
+            offer
+                .regions_m49
+                .iter()
+                .any(|&a| narrow(a) && reference.area_within(area, a))
         }
     }
 }
 
 /// Runs every rule in order; the first failure is the reason, else the scope match.
-pub fn check(need: &Need, facts: &NeedFacts, offer: &Offer, reference: &Reference) -> Result<ScopeMatch, Reason> {
+pub fn check(
+    need: &Need,
+    facts: &NeedFacts,
+    offer: &Offer,
+    reference: &Reference,
+) -> Result<ScopeMatch, Reason> {
     let scope = scope(need, facts, offer, reference)?;
     kind(need, offer)?;
     region(need, offer, reference)?;
@@ -249,7 +303,12 @@ pub fn check(need: &Need, facts: &NeedFacts, offer: &Offer, reference: &Referenc
 }
 
 /// Every rule's verdict for one pair, for `explain`: each reason that applies, in order.
-pub fn all_failures(need: &Need, facts: &NeedFacts, offer: &Offer, reference: &Reference) -> Vec<Reason> {
+pub fn all_failures(
+    need: &Need,
+    facts: &NeedFacts,
+    offer: &Offer,
+    reference: &Reference,
+) -> Vec<Reason> {
     let verdicts = [
         scope(need, facts, offer, reference).map(|_| ()),
         kind(need, offer),

@@ -7,7 +7,9 @@
 
 pub mod atomic;
 pub mod fields;
+pub mod hashing;
 mod inputs;
+pub mod outputs;
 pub mod table;
 
 pub use inputs::{

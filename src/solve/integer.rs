@@ -59,7 +59,9 @@ struct Node {
 impl Ord for Node {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         // Highest bound first; among equals the oldest node.
-        self.bound.cmp(&other.bound).then_with(|| other.seq.cmp(&self.seq))
+        self.bound
+            .cmp(&other.bound)
+            .then_with(|| other.seq.cmp(&self.seq))
     }
 }
 
@@ -97,7 +99,12 @@ struct Search<'a> {
 }
 
 /// Solves the allocation with integer rules. `relaxation` is the flow relaxation's solution.
-pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits) -> Result<Solution> {
+pub fn solve(
+    batch: &Batch,
+    graph: &Graph,
+    relaxation: &Solution,
+    limits: Limits,
+) -> Result<Solution> {
     let started = Instant::now();
     let search = Search::new(batch, graph);
 
@@ -106,7 +113,11 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
     let mut nodes = 0u64;
 
     let mut open = BinaryHeap::new();
-    open.push(Node { bound: relaxation.objective, seq: 0, decisions: Vec::new() });
+    open.push(Node {
+        bound: relaxation.objective,
+        seq: 0,
+        decisions: Vec::new(),
+    });
     let mut seq = 1u64;
     let mut stopped = None;
     let mut root_repair_done = false;
@@ -128,7 +139,9 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
             break;
         }
         nodes += 1;
-        let NodeOutcome::Solved { amounts, value } = search.solve_node(&node.decisions)? else { continue };
+        let NodeOutcome::Solved { amounts, value } = search.solve_node(&node.decisions)? else {
+            continue;
+        };
         if value <= incumbent.0 {
             continue;
         }
@@ -147,7 +160,11 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
         for child in search.branch(violation, &amounts) {
             let mut decisions = node.decisions.clone();
             decisions.push(child);
-            open.push(Node { bound: value, seq, decisions });
+            open.push(Node {
+                bound: value,
+                seq,
+                decisions,
+            });
             seq += 1;
         }
     }
@@ -157,7 +174,14 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
         Some((status, top)) => (status, top.max(incumbent.0)),
     };
     let (objective, amounts) = incumbent;
-    Ok(Solution { amounts, objective, bound: bound.min(relaxation.objective), relaxation: relaxation.objective, status, nodes })
+    Ok(Solution {
+        amounts,
+        objective,
+        bound: bound.min(relaxation.objective),
+        relaxation: relaxation.objective,
+        status,
+        nodes,
+    })
 }
 
 impl<'a> Search<'a> {
@@ -166,8 +190,16 @@ impl<'a> Search<'a> {
         for (e, edge) in graph.edges.iter().enumerate() {
             edges_of_offer[edge.offer as usize].push(e as u32);
         }
-        let edge_of_need = (0..batch.needs.len()).map(|n| graph.need_start[n]..graph.need_start[n + 1]).collect();
-        Search { batch, graph, base: relaxation::network(batch, graph), edge_of_need, edges_of_offer }
+        let edge_of_need = (0..batch.needs.len())
+            .map(|n| graph.need_start[n]..graph.need_start[n + 1])
+            .collect();
+        Search {
+            batch,
+            graph,
+            base: relaxation::network(batch, graph),
+            edge_of_need,
+            edges_of_offer,
+        }
     }
 
     fn must_get(&self, n: usize) -> i64 {
@@ -186,7 +218,10 @@ impl<'a> Search<'a> {
 
     /// Expands decisions into states and propagates their consequences; `None` if they contradict each other.
     fn fixing(&self, decisions: &[Decision]) -> Option<Fixing> {
-        let mut f = Fixing { need: vec![Fix::Free; self.batch.needs.len()], edge: vec![Fix::Free; self.graph.edges.len()] };
+        let mut f = Fixing {
+            need: vec![Fix::Free; self.batch.needs.len()],
+            edge: vec![Fix::Free; self.graph.edges.len()],
+        };
         let set_edge = |edge: &mut Vec<Fix>, e: usize, fix: Fix| -> bool {
             if edge[e] != Fix::Free && edge[e] != fix {
                 return false;
@@ -198,7 +233,9 @@ impl<'a> Search<'a> {
             let ok = match d {
                 Decision::NeedOff(n) => {
                     f.need[n as usize] = Fix::Off;
-                    self.edge_of_need[n as usize].clone().all(|e| set_edge(&mut f.edge, e, Fix::Off))
+                    self.edge_of_need[n as usize]
+                        .clone()
+                        .all(|e| set_edge(&mut f.edge, e, Fix::Off))
                 }
                 Decision::NeedOn(n) => {
                     f.need[n as usize] = Fix::On;
@@ -209,7 +246,10 @@ impl<'a> Search<'a> {
                 Decision::Exclusive(e) => {
                     let n = self.graph.edges[e as usize].need as usize;
                     set_edge(&mut f.edge, e as usize, Fix::On)
-                        && self.edge_of_need[n].clone().filter(|&k| k != e as usize).all(|k| set_edge(&mut f.edge, k, Fix::Off))
+                        && self.edge_of_need[n]
+                            .clone()
+                            .filter(|&k| k != e as usize)
+                            .all(|k| set_edge(&mut f.edge, k, Fix::Off))
                 }
             };
             if !ok {
@@ -219,7 +259,9 @@ impl<'a> Search<'a> {
         // An edge on for a non-co-financing offer excludes its need's other edges; an offer with max_awards edges
         // on has no room for more.
         for e in 0..self.graph.edges.len() {
-            if f.edge[e] == Fix::On && !self.batch.offers[self.graph.edges[e].offer as usize].allow_cofinance {
+            if f.edge[e] == Fix::On
+                && !self.batch.offers[self.graph.edges[e].offer as usize].allow_cofinance
+            {
                 let n = self.graph.edges[e].need as usize;
                 for k in self.edge_of_need[n].clone() {
                     if k != e && !set_edge(&mut f.edge, k, Fix::Off) {
@@ -230,7 +272,10 @@ impl<'a> Search<'a> {
         }
         for (o, offer) in self.batch.offers.iter().enumerate() {
             if let Some(k) = offer.max_awards {
-                let on = self.edges_of_offer[o].iter().filter(|&&e| f.edge[e as usize] == Fix::On).count();
+                let on = self.edges_of_offer[o]
+                    .iter()
+                    .filter(|&&e| f.edge[e as usize] == Fix::On)
+                    .count();
                 if on > k as usize {
                     return None;
                 }
@@ -247,7 +292,9 @@ impl<'a> Search<'a> {
     }
 
     fn solve_node(&self, decisions: &[Decision]) -> Result<NodeOutcome> {
-        let Some(fixing) = self.fixing(decisions) else { return Ok(NodeOutcome::Infeasible) };
+        let Some(fixing) = self.fixing(decisions) else {
+            return Ok(NodeOutcome::Infeasible);
+        };
         let mut net = self.base.clone();
         let mut lower = vec![0i64; self.graph.edges.len()];
         let mut constant = 0i128;
@@ -273,17 +320,22 @@ impl<'a> Search<'a> {
                 return Ok(NodeOutcome::Infeasible);
             }
             if fixing.need[n] == Fix::On {
-                net.capacity[bypass_arc(self.batch, self.graph, n)] = need.amount.get() - self.must_get(n);
+                net.capacity[bypass_arc(self.batch, self.graph, n)] =
+                    need.amount.get() - self.must_get(n);
             }
         }
         match network_simplex::solve(&net) {
             Err(FlowError::Infeasible) => Ok(NodeOutcome::Infeasible),
             Err(e) => Err(flow_error(e)),
             Ok(flow) => {
-                let amounts: Vec<i64> = (0..self.graph.edges.len()).map(|e| flow.flow[e] + lower[e]).collect();
+                let amounts: Vec<i64> = (0..self.graph.edges.len())
+                    .map(|e| flow.flow[e] + lower[e])
+                    .collect();
                 let value = constant - flow.cost;
                 if value != objective_of(self.graph, &amounts) {
-                    return Err(Error::internal("branch-and-bound node value does not match its allocation"));
+                    return Err(Error::internal(
+                        "branch-and-bound node value does not match its allocation",
+                    ));
                 }
                 Ok(NodeOutcome::Solved { amounts, value })
             }
@@ -291,7 +343,10 @@ impl<'a> Search<'a> {
     }
 
     fn need_totals(&self, amounts: &[i64]) -> Vec<i64> {
-        self.edge_of_need.iter().map(|r| amounts[r.clone()].iter().sum()).collect()
+        self.edge_of_need
+            .iter()
+            .map(|r| amounts[r.clone()].iter().sum())
+            .collect()
     }
 
     /// Every broken rule, need rules first, in index order.
@@ -316,12 +371,23 @@ impl<'a> Search<'a> {
                 out.push(Violation::Cofinance(e as u32));
             }
         }
-        let fixed_on = |e: u32| decisions.iter().any(|d| matches!(d, Decision::EdgeOn(k) | Decision::Exclusive(k) if *k == e));
+        let fixed_on = |e: u32| {
+            decisions
+                .iter()
+                .any(|d| matches!(d, Decision::EdgeOn(k) | Decision::Exclusive(k) if *k == e))
+        };
         for (o, offer) in self.batch.offers.iter().enumerate() {
             let Some(k) = offer.max_awards else { continue };
-            let funded: Vec<u32> = self.edges_of_offer[o].iter().copied().filter(|&e| amounts[e as usize] > 0).collect();
+            let funded: Vec<u32> = self.edges_of_offer[o]
+                .iter()
+                .copied()
+                .filter(|&e| amounts[e as usize] > 0)
+                .collect();
             if funded.len() > k as usize
-                && let Some(&e) = funded.iter().filter(|&&e| !fixed_on(e)).min_by_key(|&&e| (amounts[e as usize], e))
+                && let Some(&e) = funded
+                    .iter()
+                    .filter(|&&e| !fixed_on(e))
+                    .min_by_key(|&&e| (amounts[e as usize], e))
             {
                 out.push(Violation::MaxAwards(e));
             }
@@ -333,15 +399,27 @@ impl<'a> Search<'a> {
         // Branch where the most value is at stake: the need-rule violation with the largest funded total.
         let all = self.violations(decisions, amounts);
         let totals = self.need_totals(amounts);
-        let need_violation =
-            all.iter().filter_map(|v| if let Violation::Need(n) = v { Some(*n) } else { None }).max_by_key(|&n| (totals[n as usize], std::cmp::Reverse(n)));
-        need_violation.map(Violation::Need).or_else(|| all.first().copied())
+        let need_violation = all
+            .iter()
+            .filter_map(|v| {
+                if let Violation::Need(n) = v {
+                    Some(*n)
+                } else {
+                    None
+                }
+            })
+            .max_by_key(|&n| (totals[n as usize], std::cmp::Reverse(n)));
+        need_violation
+            .map(Violation::Need)
+            .or_else(|| all.first().copied())
     }
 
     fn branch(&self, violation: Violation, amounts: &[i64]) -> Vec<Decision> {
         match violation {
             Violation::Need(n) => vec![Decision::NeedOn(n), Decision::NeedOff(n)],
-            Violation::Floor(e) | Violation::MaxAwards(e) => vec![Decision::EdgeOn(e), Decision::EdgeOff(e)],
+            Violation::Floor(e) | Violation::MaxAwards(e) => {
+                vec![Decision::EdgeOn(e), Decision::EdgeOff(e)]
+            }
             Violation::Cofinance(e) => {
                 let _ = amounts;
                 vec![Decision::Exclusive(e), Decision::EdgeOff(e)]
@@ -351,7 +429,11 @@ impl<'a> Search<'a> {
 
     /// From a node's flow, switches off everything that breaks a rule (keeping the larger side of a co-finance
     /// conflict and the largest awards of an offer over max_awards) and re-solves until nothing is broken.
-    fn repair(&self, decisions: &[Decision], mut amounts: Vec<i64>) -> Result<Option<(i128, Vec<i64>)>> {
+    fn repair(
+        &self,
+        decisions: &[Decision],
+        mut amounts: Vec<i64>,
+    ) -> Result<Option<(i128, Vec<i64>)>> {
         let mut decisions = decisions.to_vec();
         let totals_of = |amounts: &[i64]| self.need_totals(amounts);
         for _ in 0..1000 {
@@ -367,7 +449,11 @@ impl<'a> Search<'a> {
                     Violation::Cofinance(e) => {
                         let x = amounts[e as usize];
                         let n = self.graph.edges[e as usize].need as usize;
-                        if x * 2 >= totals[n] { Decision::Exclusive(e) } else { Decision::EdgeOff(e) }
+                        if x * 2 >= totals[n] {
+                            Decision::Exclusive(e)
+                        } else {
+                            Decision::EdgeOff(e)
+                        }
                     }
                 };
                 if !decisions.contains(&d) {

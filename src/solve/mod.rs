@@ -52,7 +52,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { time_limit: Duration::from_secs(60), node_limit: 20_000 }
+        Limits {
+            time_limit: Duration::from_secs(60),
+            node_limit: 20_000,
+        }
     }
 }
 
@@ -101,13 +104,18 @@ pub struct Solution {
 impl Solution {
     /// `(bound − objective) / bound`, 0 when the bound is 0.
     pub fn gap(&self) -> f64 {
-        if self.bound <= 0 { 0.0 } else { (self.bound - self.objective) as f64 / self.bound as f64 }
+        if self.bound <= 0 {
+            0.0
+        } else {
+            (self.bound - self.objective) as f64 / self.bound as f64
+        }
     }
 }
 
 /// Whether any need or offer carries a rule that makes the problem mixed-integer.
 pub fn has_integer_rules(batch: &Batch) -> bool {
-    batch.needs.iter().any(|n| n.has_integer_rules()) || batch.offers.iter().any(|o| o.has_integer_rules())
+    batch.needs.iter().any(|n| n.has_integer_rules())
+        || batch.offers.iter().any(|o| o.has_integer_rules())
 }
 
 /// Allocates with the chosen method and verifies the result.
@@ -118,7 +126,14 @@ pub fn solve(batch: &Batch, graph: &Graph, method: Method, limits: Limits) -> Re
             let amounts = greedy::allocate(batch, graph);
             let objective = objective_of(graph, &amounts);
             let relaxation_value = relaxation.objective;
-            Solution { amounts, objective, bound: relaxation_value, relaxation: relaxation_value, status: Status::Heuristic, nodes: 0 }
+            Solution {
+                amounts,
+                objective,
+                bound: relaxation_value,
+                relaxation: relaxation_value,
+                status: Status::Heuristic,
+                nodes: 0,
+            }
         }
         Method::Optimal if !has_integer_rules(batch) => relaxation,
         Method::Optimal => integer::solve(batch, graph, &relaxation, limits)?,
@@ -129,5 +144,10 @@ pub fn solve(batch: &Batch, graph: &Graph, method: Method, limits: Limits) -> Re
 
 /// Σ amount · value over the edges, exactly.
 pub fn objective_of(graph: &Graph, amounts: &[i64]) -> i128 {
-    graph.edges.iter().zip(amounts).map(|(e, &x)| i128::from(x) * i128::from(e.value)).sum()
+    graph
+        .edges
+        .iter()
+        .zip(amounts)
+        .map(|(e, &x)| i128::from(x) * i128::from(e.value))
+        .sum()
 }

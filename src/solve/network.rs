@@ -21,7 +21,10 @@ pub struct Network {
 impl Network {
     /// A network of `nodes` nodes with no supply and no arcs.
     pub fn with_nodes(nodes: usize) -> Network {
-        Network { supply: vec![0; nodes], ..Network::default() }
+        Network {
+            supply: vec![0; nodes],
+            ..Network::default()
+        }
     }
 
     /// Adds an arc and returns its index.
@@ -45,7 +48,10 @@ impl Network {
 
     /// Cost of a flow, exactly.
     pub fn cost_of(&self, flow: &[i64]) -> i128 {
-        flow.iter().zip(&self.cost).map(|(&f, &c)| i128::from(f) * i128::from(c)).sum()
+        flow.iter()
+            .zip(&self.cost)
+            .map(|(&f, &c)| i128::from(f) * i128::from(c))
+            .sum()
     }
 
     /// Writes the network in DIMACS min-cost-flow format (`p min`, `n`, `a` lines; nodes numbered from 1).
@@ -60,7 +66,14 @@ impl Network {
             }
         }
         for e in 0..self.arc_count() {
-            writeln!(out, "a {} {} 0 {} {}", self.from[e] + 1, self.to[e] + 1, self.capacity[e], self.cost[e])?;
+            writeln!(
+                out,
+                "a {} {} 0 {} {}",
+                self.from[e] + 1,
+                self.to[e] + 1,
+                self.capacity[e],
+                self.cost[e]
+            )?;
         }
         Ok(())
     }
@@ -73,7 +86,10 @@ impl Network {
             let words: Vec<&str> = line.split_whitespace().collect();
             let bad = |what: &str| format!("line {}: {what}: {line:?}", i + 1);
             let num = |k: usize| -> Result<i64, String> {
-                words.get(k).and_then(|w| w.parse::<i64>().ok()).ok_or_else(|| bad("expected a number"))
+                words
+                    .get(k)
+                    .and_then(|w| w.parse::<i64>().ok())
+                    .ok_or_else(|| bad("expected a number"))
             };
             match words.first().copied() {
                 None | Some("c") => {}
@@ -83,14 +99,20 @@ impl Network {
                 }
                 Some("n") => {
                     let n = net.as_mut().ok_or_else(|| bad("'n' before 'p min'"))?;
-                    let slot = usize::try_from(num(1)? - 1).ok().and_then(|k| n.supply.get_mut(k));
+                    let slot = usize::try_from(num(1)? - 1)
+                        .ok()
+                        .and_then(|k| n.supply.get_mut(k));
                     *slot.ok_or_else(|| bad("node id out of range"))? = num(2)?;
                 }
                 Some("a") => {
                     let n = net.as_mut().ok_or_else(|| bad("'a' before 'p min'"))?;
                     let (from, to, low, cap, cost) = (num(1)?, num(2)?, num(3)?, num(4)?, num(5)?);
                     let nodes = n.node_count() as i64;
-                    if !(1..=nodes).contains(&from) || !(1..=nodes).contains(&to) || low != 0 || cap < 0 {
+                    if !(1..=nodes).contains(&from)
+                        || !(1..=nodes).contains(&to)
+                        || low != 0
+                        || cap < 0
+                    {
                         return Err(bad("arc out of range or with a lower bound"));
                     }
                     n.add_arc(from as usize - 1, to as usize - 1, cap, cost);

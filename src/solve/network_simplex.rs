@@ -93,7 +93,12 @@ pub fn solve(net: &Network) -> Result<FlowSolution, FlowError> {
     let flow = s.flow[..m].to_vec();
     let cost = net.cost_of(&flow);
     let potential = s.pi[..s.node_count].to_vec();
-    Ok(FlowSolution { flow, cost, potential, pivots })
+    Ok(FlowSolution {
+        flow,
+        cost,
+        potential,
+        pivots,
+    })
 }
 
 impl Simplex {
@@ -105,26 +110,46 @@ impl Simplex {
         }
         for e in 0..m {
             if net.capacity[e] < 0 {
-                return Err(FlowError::Malformed(format!("arc {} has negative capacity", e + 1)));
+                return Err(FlowError::Malformed(format!(
+                    "arc {} has negative capacity",
+                    e + 1
+                )));
             }
             if net.from[e] as usize >= n || net.to[e] as usize >= n {
-                return Err(FlowError::Malformed(format!("arc {} names a node that does not exist", e + 1)));
+                return Err(FlowError::Malformed(format!(
+                    "arc {} names a node that does not exist",
+                    e + 1
+                )));
             }
         }
         let balance: i128 = net.supply.iter().map(|&s| i128::from(s)).sum();
         if balance != 0 {
             return Err(FlowError::Infeasible);
         }
-        let total_supply: i128 = net.supply.iter().filter(|&&s| s > 0).map(|&s| i128::from(s)).sum();
+        let total_supply: i128 = net
+            .supply
+            .iter()
+            .filter(|&&s| s > 0)
+            .map(|&s| i128::from(s))
+            .sum();
         let limit = i128::from(i64::MAX / 8);
         if total_supply >= limit {
-            return Err(FlowError::TooLarge(format!("total supply {total_supply} is too large")));
+            return Err(FlowError::TooLarge(format!(
+                "total supply {total_supply} is too large"
+            )));
         }
-        let max_cost = net.cost.iter().map(|c| i128::from(c.unsigned_abs())).max().unwrap_or(0);
+        let max_cost = net
+            .cost
+            .iter()
+            .map(|c| i128::from(c.unsigned_abs()))
+            .max()
+            .unwrap_or(0);
         let art_cost = (n as i128 + 1) * (max_cost + 1);
         // Potentials are sums of at most `n` arc costs plus two artificial costs: bounded by 3·M.
         if art_cost >= limit / 3 {
-            return Err(FlowError::TooLarge(format!("costs up to {max_cost} on {n} nodes are too large")));
+            return Err(FlowError::TooLarge(format!(
+                "costs up to {max_cost} on {n} nodes are too large"
+            )));
         }
         let art_cost = art_cost as i64;
         let infinite = total_supply as i64 + 1;
@@ -227,7 +252,9 @@ impl Simplex {
             self.pivot(e);
             pivots += 1;
             if pivots > guard {
-                return Err(FlowError::TooLarge("the simplex did not converge (a bug: please report)".into()));
+                return Err(FlowError::TooLarge(
+                    "the simplex did not converge (a bug: please report)".into(),
+                ));
             }
         }
         Ok(pivots)
@@ -251,7 +278,11 @@ impl Simplex {
         let mut u = a;
         while u != join {
             let arc = self.pred[u] as usize;
-            let residual = if self.up[u] { self.flow[arc] } else { self.cap[arc] - self.flow[arc] };
+            let residual = if self.up[u] {
+                self.flow[arc]
+            } else {
+                self.cap[arc] - self.flow[arc]
+            };
             if residual < delta {
                 delta = residual;
                 leaving = u;
@@ -262,7 +293,11 @@ impl Simplex {
         let mut u = b;
         while u != join {
             let arc = self.pred[u] as usize;
-            let residual = if self.up[u] { self.cap[arc] - self.flow[arc] } else { self.flow[arc] };
+            let residual = if self.up[u] {
+                self.cap[arc] - self.flow[arc]
+            } else {
+                self.flow[arc]
+            };
             if residual <= delta {
                 delta = residual;
                 leaving = u;
@@ -272,7 +307,11 @@ impl Simplex {
         }
 
         if delta > 0 {
-            self.flow[entering] += if self.state[entering] == LOWER { delta } else { -delta };
+            self.flow[entering] += if self.state[entering] == LOWER {
+                delta
+            } else {
+                -delta
+            };
             let mut u = a;
             while u != join {
                 let arc = self.pred[u] as usize;
@@ -293,7 +332,11 @@ impl Simplex {
             return;
         }
         let out_arc = self.pred[leaving] as usize;
-        self.state[out_arc] = if self.flow[out_arc] == 0 { LOWER } else { UPPER };
+        self.state[out_arc] = if self.flow[out_arc] == 0 {
+            LOWER
+        } else {
+            UPPER
+        };
         self.state[entering] = TREE;
 
         let (u_in, v_in) = if leaving_on_a_side { (a, b) } else { (b, a) };
@@ -387,8 +430,12 @@ mod tests {
             assert!((0..=c).contains(&f), "arc {e} flow {f} cap {c}");
             balance[net.from[e] as usize] -= f;
             balance[net.to[e] as usize] += f;
-            let rc = net.cost[e] + sol.potential[net.from[e] as usize] - sol.potential[net.to[e] as usize];
-            assert!(!(rc < 0 && f < c) && !(rc > 0 && f > 0), "arc {e} rc {rc} flow {f}/{c}");
+            let rc = net.cost[e] + sol.potential[net.from[e] as usize]
+                - sol.potential[net.to[e] as usize];
+            assert!(
+                !(rc < 0 && f < c || rc > 0 && f > 0),
+                "arc {e} rc {rc} flow {f}/{c}"
+            );
         }
         assert_eq!(balance, vec![0; n]);
     }

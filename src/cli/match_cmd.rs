@@ -1,0 +1,169 @@
+//! `poa-match match`: the main job. Reads a batch (the bundled sample by default), allocates, writes reports.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use poa_match::io::outputs::{OutputOptions, TableFormat};
+use poa_match::model::group_thousands;
+use poa_match::objective::Weights;
+use poa_match::run::{self, MatchConfig, RunInputs};
+use poa_match::solve::{Limits, Method};
+
+use super::{InputArgs, Lang};
+
+/// Allocation methods on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MethodArg {
+    /// Exact optimum (min-cost flow; branch and bound when integer rules apply).
+    Optimal,
+    /// Needs by priority then id, each to offers by descending fit: the manual baseline.
+    Greedy,
+}
+
+impl From<MethodArg> for Method {
+    fn from(m: MethodArg) -> Method {
+        match m {
+            MethodArg::Optimal => Method::Optimal,
+            MethodArg::Greedy => Method::Greedy,
+        }
+    }
+}
+
+/// Table formats on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// CSV files.
+    Csv,
+    /// JSON files.
+    Json,
+}
+
+/// Options shared by `match` and `explain`: how to solve.
+#[derive(Debug, Args)]
+pub struct SolveArgs {
+    /// Allocation method.
+    #[arg(long, value_enum, default_value_t = MethodArg::Optimal)]
+    pub method: MethodArg,
+    /// A TOML file overriding the objective's weights (see README).
+    #[arg(long, value_name = "FILE")]
+    pub weights: Option<PathBuf>,
+    /// With integer rules, stop the exact search after this many seconds and report the gap.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_seconds)]
+    pub time_limit: f64,
+    /// With integer rules, stop the exact search after this many nodes (deterministic).
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    pub node_limit: u64,
+}
+
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s < 1e7 => Ok(s),
+        _ => Err(format!(
+            "expected a positive number of seconds, found {text:?}"
+        )),
+    }
+}
+
+impl SolveArgs {
+    /// Loads the weights and builds the limits.
+    pub fn resolve(&self) -> anyhow::Result<(Method, Weights, Limits)> {
+        let weights = match &self.weights {
+            Some(p) => Weights::load(p)?,
+            None => Weights::default(),
+        };
+        let limits = Limits {
+            time_limit: Duration::from_secs_f64(self.time_limit),
+            node_limit: self.node_limit,
+        };
+        Ok((self.method.into(), weights, limits))
+    }
+}
+
+/// Arguments of `match`.
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    solve: SolveArgs,
+    /// Directory for the outputs (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    out: PathBuf,
+    /// Write tables as CSV or JSON.
+    #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
+    format: FormatArg,
+    /// Start CSV files with a UTF-8 byte-order mark so spreadsheet programs read Chinese text correctly.
+    #[arg(long)]
+    excel: bool,
+    /// Language of labels and titles in the outputs.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    lang: Lang,
+    /// Also write the flow network in DIMACS min-cost-flow format to FILE.
+    #[arg(long, value_name = "FILE")]
+    export_network: Option<PathBuf>,
+}
+
+pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
+    let (method, weights, limits) = args.solve.resolve()?;
+    let reference = args.input.reference.load()?;
+    let loaded = super::load_batch(&args.input, &reference)?;
+    let config = MatchConfig {
+        method,
+        limits,
+        weights,
+        out_dir: args.out.clone(),
+        output: OutputOptions {
+            format: match args.format {
+                FormatArg::Csv => TableFormat::Csv,
+                FormatArg::Json => TableFormat::Json,
+            },
+            excel_bom: args.excel,
+        },
+        lang: args.lang.code().to_string(),
+        export_network: args.export_network.clone(),
+    };
+    let inputs = RunInputs {
+        needs: loaded.needs_info,
+        offers: loaded.offers_info,
+    };
+    let mut outcome = run::solve_batch(&loaded.batch, &reference, &config, inputs, loaded.read_s)?;
+    run::write_outputs(&loaded.batch, &mut outcome, &config)?;
+
+    let r = &outcome.run;
+    let share = if r.requested_usd > 0 {
+        100.0 * r.allocated_usd as f64 / r.requested_usd as f64
+    } else {
+        0.0
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} needs, {} offers, {} eligible pairs; method {}",
+        r.needs.total,
+        loaded.batch.offers.len(),
+        r.edges,
+        r.method
+    )?;
+    writeln!(
+        out,
+        "allocated {} of {} USD requested ({share:.1} %); {} funded, {} partial, {} unfunded",
+        group_thousands(r.allocated_usd),
+        group_thousands(r.requested_usd),
+        r.needs.funded,
+        r.needs.partial,
+        r.needs.unfunded
+    )?;
+    writeln!(
+        out,
+        "objective {}, bound {}, gap {:.4} % ({})",
+        group_thousands(r.objective),
+        group_thousands(r.bound),
+        100.0 * r.gap,
+        r.status
+    )?;
+    writeln!(out, "outputs written to {}", args.out.display())?;
+    Ok(ExitCode::SUCCESS)
+}
