@@ -24,7 +24,8 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}:", self.path, self.line, self.column)?;
         if let Some(field) = &self.field {
-            write!(f, " field '{field}':")?;
+            // Column names come from the file: escape them so one error stays one line.
+            write!(f, " field '{}':", field.escape_debug())?;
         }
         Ok(())
     }

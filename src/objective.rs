@@ -74,9 +74,7 @@ impl Weights {
     /// Parses TOML weights; `label` names the source in messages.
     pub fn parse(label: &str, text: &str) -> Result<Weights> {
         let weights: Weights = toml::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map_or((1, 1), |span| line_column(text, span.start));
+            let (line, column) = e.span().map_or((1, 1), |span| line_column(text, span.start));
             let location = Location {
                 path: label.to_string(),
                 line,
@@ -107,11 +105,7 @@ impl Weights {
             ("fit_explicit_geography", self.fit_explicit_geography),
         ];
         for (name, v) in all {
-            let least = if name == "fit_explicit_geography" {
-                0
-            } else {
-                1
-            };
+            let least = if name == "fit_explicit_geography" { 0 } else { 1 };
             if !(least..=MAX_VALUE_PER_DOLLAR / 4).contains(&v) {
                 let location = Location {
                     path: label.to_string(),
@@ -119,14 +113,8 @@ impl Weights {
                     column: 1,
                     field: Some(name.to_string()),
                 };
-                let message = format!(
-                    "must be between {least} and {}, found {v}",
-                    MAX_VALUE_PER_DOLLAR / 4
-                );
-                return Err(Error::invalid_data(
-                    vec![DataError { location, message }],
-                    0,
-                ));
+                let message = format!("must be between {least} and {}, found {v}", MAX_VALUE_PER_DOLLAR / 4);
+                return Err(Error::invalid_data(vec![DataError { location, message }], 0));
             }
         }
         Ok(())

@@ -204,11 +204,7 @@ pub fn solve_batch(
         nodes: solution.nodes,
         integer_rules: solve::has_integer_rules(batch),
         requested_usd: batch.needs.iter().map(|n| i128::from(n.amount.get())).sum(),
-        offered_usd: batch
-            .offers
-            .iter()
-            .map(|o| i128::from(o.envelope.get()))
-            .sum(),
+        offered_usd: batch.offers.iter().map(|o| i128::from(o.envelope.get())).sum(),
         allocated_usd: solution.amounts.iter().map(|&x| i128::from(x)).sum(),
         needs: counts,
         weights: config.weights.into(),
@@ -228,11 +224,7 @@ pub fn solve_batch(
 }
 
 /// Writes every output of a solved batch into the configured directory (and the DIMACS network if asked).
-pub fn write_outputs(
-    batch: &Batch,
-    outcome: &mut MatchOutcome,
-    config: &MatchConfig,
-) -> Result<()> {
+pub fn write_outputs(batch: &Batch, outcome: &mut MatchOutcome, config: &MatchConfig) -> Result<()> {
     let t = Instant::now();
     atomic::create_out_dir(&config.out_dir)?;
     if let Some(path) = &config.export_network {
@@ -246,12 +238,7 @@ pub fn write_outputs(
 }
 
 /// Writes the relaxation's flow network in DIMACS min-cost-flow format; its minimum cost is −`relaxation`.
-pub fn export_network(
-    batch: &Batch,
-    graph: &Graph,
-    path: &Path,
-    relaxation_value: i128,
-) -> Result<()> {
+pub fn export_network(batch: &Batch, graph: &Graph, path: &Path, relaxation_value: i128) -> Result<()> {
     let net = relaxation::network(batch, graph);
     let comment = format!(
         "poa-match {} flow relaxation: {} needs (nodes 1..{}), {} offers, sink {}\n\

@@ -189,8 +189,7 @@ fn strip_whitespace(text: &str) -> String {
 /// The seed, which lives next to the project (`../shared/seeds/...` from the crate root). Its absence is a test
 /// failure, not a skip: CI has it at the same relative path.
 fn seed() -> String {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds/000_0ea6c02fcf21948f.txt");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds/000_0ea6c02fcf21948f.txt");
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "the seed document {} cannot be read ({e}); the catalogue test needs it at \
@@ -224,17 +223,12 @@ fn zh_csv_codes_follow_the_grammar_and_titles_are_verbatim_from_the_seed() {
                 "{code}: title_zh has {chars} characters, expected 10–60: {title:?}"
             ));
         }
-        if !title
-            .chars()
-            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-        {
+        if !title.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
             problems.push(format!("{code}: title {title:?} is not Chinese"));
         }
         let stripped = strip_whitespace(title);
         if stripped.is_empty() || !seed.contains(&stripped) {
-            problems.push(format!(
-                "{code}: title {title:?} does not occur verbatim in the seed"
-            ));
+            problems.push(format!("{code}: title {title:?} does not occur verbatim in the seed"));
         }
     }
     run.check(
@@ -246,10 +240,7 @@ fn zh_csv_codes_follow_the_grammar_and_titles_are_verbatim_from_the_seed() {
 #[test]
 fn catalogue_has_exactly_the_paragraphs_of_spec_section_2_in_document_order() {
     let run = commitments(&["--format", "csv"]);
-    let codes: Vec<String> = csv_rows(&run)
-        .into_iter()
-        .map(|r| r["code"].clone())
-        .collect();
+    let codes: Vec<String> = csv_rows(&run).into_iter().map(|r| r["code"].clone()).collect();
     let got: BTreeSet<&str> = codes.iter().map(String::as_str).collect();
     let want: BTreeSet<&str> = EXPECTED_CODES.iter().copied().collect();
     assert_eq!(want.len(), 48);
@@ -282,15 +273,10 @@ fn roles_and_themes_follow_the_dictionary() {
     for (want, codes) in [
         (
             "provider",
-            &[
-                "POA-C-5a", "POA-C-5d", "POA-C-5e", "POA-C-5f", "ITI-3b", "MTG-4",
-            ][..],
+            &["POA-C-5a", "POA-C-5d", "POA-C-5e", "POA-C-5f", "ITI-3b", "MTG-4"][..],
         ),
         ("channel", &["POA-C-5c", "ITI-3g", "ITI-3h", "MTG-6"][..]),
-        (
-            "process",
-            &["DECL-11", "DECL-12-bis", "ITI-3f", "MTG-5"][..],
-        ),
+        ("process", &["DECL-11", "DECL-12-bis", "ITI-3f", "MTG-5"][..]),
         ("target", &["DECL-10", "MTG-7", "POA-N-2g", "ITI-2a"][..]),
     ] {
         for code in codes {
@@ -323,10 +309,7 @@ fn theme_filter_keeps_exactly_the_rows_with_that_theme() {
         "too few marking rows in the full catalogue: {want:?}"
     );
     let run = commitments(&["--theme", "marking", "--format", "csv"]);
-    let got: Vec<String> = csv_rows(&run)
-        .into_iter()
-        .map(|r| r["code"].clone())
-        .collect();
+    let got: Vec<String> = csv_rows(&run).into_iter().map(|r| r["code"].clone()).collect();
     run.check(got == want, &format!("expected {want:?}"));
 
     // The default table output filters the same way.

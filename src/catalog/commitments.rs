@@ -124,21 +124,15 @@ impl Commitment {
 
     /// The title in the requested language (`zh` or anything else for English).
     pub fn title(&self, lang: &str) -> &str {
-        if lang == "zh" {
-            &self.title_zh
-        } else {
-            &self.title_en
-        }
+        if lang == "zh" { &self.title_zh } else { &self.title_en }
     }
 }
 
 /// Whether `code` follows `^(DECL|POA-[NRGC]|ITI|MTG)-\d+[a-z]?(-bis)?$`.
 pub fn code_matches_grammar(code: &str) -> bool {
-    let rest = [
-        "DECL-", "POA-N-", "POA-R-", "POA-G-", "POA-C-", "ITI-", "MTG-",
-    ]
-    .iter()
-    .find_map(|prefix| code.strip_prefix(prefix));
+    let rest = ["DECL-", "POA-N-", "POA-R-", "POA-G-", "POA-C-", "ITI-", "MTG-"]
+        .iter()
+        .find_map(|prefix| code.strip_prefix(prefix));
     let Some(rest) = rest else { return false };
     let rest = rest.strip_suffix("-bis").unwrap_or(rest);
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
@@ -267,14 +261,7 @@ mod tests {
 
     #[test]
     fn grammar() {
-        for good in [
-            "POA-N-2g",
-            "ITI-3a-bis",
-            "MTG-7",
-            "DECL-12-bis",
-            "DECL-10",
-            "POA-C-5d",
-        ] {
+        for good in ["POA-N-2g", "ITI-3a-bis", "MTG-7", "DECL-12-bis", "DECL-10", "POA-C-5d"] {
             assert!(code_matches_grammar(good), "{good}");
         }
         for bad in [

@@ -239,11 +239,7 @@ pub(super) fn read_countries(path: &str, text: &str, sink: &mut ErrorSink) -> Re
             .iter()
             .any(|c| c.alpha2 == country.alpha2 || c.alpha3 == country.alpha3)
         {
-            row.error(
-                sink,
-                "alpha3",
-                format!("duplicate country {:?}", country.alpha3),
-            );
+            row.error(sink, "alpha3", format!("duplicate country {:?}", country.alpha3));
         }
         out.push(country);
     })?;

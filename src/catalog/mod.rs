@@ -63,9 +63,8 @@ impl Reference {
     pub fn embedded() -> &'static Reference {
         static EMBEDDED: OnceLock<Reference> = OnceLock::new();
         EMBEDDED.get_or_init(|| {
-            Reference::load(ReferenceSources::embedded()).unwrap_or_else(|e| {
-                panic!("the embedded reference data is invalid (a build bug): {e}")
-            })
+            Reference::load(ReferenceSources::embedded())
+                .unwrap_or_else(|e| panic!("the embedded reference data is invalid (a build bug): {e}"))
         })
     }
 
@@ -73,12 +72,9 @@ impl Reference {
     pub fn load(sources: ReferenceSources<'_>) -> Result<Reference> {
         let mut sink = ErrorSink::new(DEFAULT_ERROR_LIMIT);
         let areas = countries::read_areas(sources.regions.0, sources.regions.1, &mut sink)?;
-        let area_by_code: HashMap<u16, usize> =
-            areas.iter().enumerate().map(|(i, a)| (a.m49, i)).collect();
-        let countries =
-            countries::read_countries(sources.countries.0, sources.countries.1, &mut sink)?;
-        let commitments =
-            commitments::read(sources.commitments.0, sources.commitments.1, &mut sink)?;
+        let area_by_code: HashMap<u16, usize> = areas.iter().enumerate().map(|(i, a)| (a.m49, i)).collect();
+        let countries = countries::read_countries(sources.countries.0, sources.countries.1, &mut sink)?;
+        let commitments = commitments::read(sources.commitments.0, sources.commitments.1, &mut sink)?;
         sink.into_result()?;
 
         let mut country_by_code = HashMap::new();
@@ -148,9 +144,7 @@ impl Reference {
         if code.len() != 2 && code.len() != 3 {
             return None;
         }
-        self.country_by_code
-            .get(&code.to_ascii_uppercase())
-            .copied()
+        self.country_by_code.get(&code.to_ascii_uppercase()).copied()
     }
 
     /// Every M49 area (world, regions, sub-regions, intermediate regions).
@@ -160,12 +154,7 @@ impl Reference {
 
     /// Whether M49 area `inner` lies within area `outer` (an area lies within itself; everything within the world).
     pub fn area_within(&self, inner: u16, outer: u16) -> bool {
-        outer == 1
-            || inner == outer
-            || self
-                .area_parents
-                .get(&inner)
-                .is_some_and(|p| p.contains(&outer))
+        outer == 1 || inner == outer || self.area_parents.get(&inner).is_some_and(|p| p.contains(&outer))
     }
 
     /// Looks an M49 area up by its code.
@@ -194,19 +183,10 @@ mod tests {
                 .into_iter()
                 .flatten()
             {
-                assert!(
-                    r.area(code).is_some(),
-                    "{} names unknown area {code}",
-                    c.alpha3
-                );
+                assert!(r.area(code).is_some(), "{} names unknown area {code}", c.alpha3);
             }
         }
-        assert!(
-            r.area_within(11, 202)
-                && r.area_within(11, 2)
-                && r.area_within(14, 1)
-                && !r.area_within(2, 11)
-        );
+        assert!(r.area_within(11, 202) && r.area_within(11, 2) && r.area_within(14, 1) && !r.area_within(2, 11));
         let marking = r.commitment_by_code("POA-N-2g").expect("POA-N-2g");
         assert_eq!(r.commitment(marking).match_role, MatchRole::Target);
         for code in ["POA-C-5d", "ITI-3b"] {

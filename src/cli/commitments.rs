@@ -36,12 +36,7 @@ pub struct CommitmentsArgs {
 }
 
 fn parse_theme(text: &str) -> Result<Theme, String> {
-    Theme::parse(text).ok_or_else(|| {
-        format!(
-            "unknown theme {text:?}; expected one of {}",
-            Theme::expected()
-        )
-    })
+    Theme::parse(text).ok_or_else(|| format!("unknown theme {text:?}; expected one of {}", Theme::expected()))
 }
 
 pub fn run(args: CommitmentsArgs) -> anyhow::Result<ExitCode> {
@@ -52,13 +47,7 @@ pub fn run(args: CommitmentsArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .filter(|c| args.theme.is_none_or(|t| c.themes.contains(&t)))
         .collect();
-    let themes = |c: &poa_match::catalog::Commitment| {
-        c.themes
-            .iter()
-            .map(|t| t.as_str())
-            .collect::<Vec<_>>()
-            .join(";")
-    };
+    let themes = |c: &poa_match::catalog::Commitment| c.themes.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(";");
     let related = |c: &poa_match::catalog::Commitment| {
         c.related
             .iter()

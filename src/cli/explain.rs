@@ -31,11 +31,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let reference = args.input.reference.load()?;
     let loaded = super::load_batch(&args.input, &reference)?;
     let batch = &loaded.batch;
-    let Some(n) = batch
-        .needs
-        .iter()
-        .position(|need| need.id.as_str() == args.need)
-    else {
+    let Some(n) = batch.needs.iter().position(|need| need.id.as_str() == args.need) else {
         return Err(poa_match::Error::usage(format!(
             "no need with need_id {:?} in {}",
             args.need, loaded.needs_info.path
@@ -124,10 +120,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         let offer = &batch.offers[v.offer as usize];
         let verdict = match v.scope {
             Some(scope) => {
-                let fit = edges
-                    .iter()
-                    .find(|e| e.offer == v.offer)
-                    .map_or(0, |e| e.fit);
+                let fit = edges.iter().find(|e| e.offer == v.offer).map_or(0, |e| e.fit);
                 let how = match scope {
                     ScopeMatch::Shared(c) => format!("shares {}", reference.commitment(c).code),
                     ScopeMatch::Related(c) => {
@@ -146,12 +139,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
                 format!("not eligible: {}", rules.join("; "))
             }
         };
-        writeln!(
-            out,
-            "  {:<id_width$}  {:<8}  {verdict}",
-            offer.id.as_str(),
-            offer.donor
-        )?;
+        writeln!(out, "  {:<id_width$}  {:<8}  {verdict}", offer.id.as_str(), offer.donor)?;
     }
     Ok(ExitCode::SUCCESS)
 }

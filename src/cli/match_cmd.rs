@@ -61,9 +61,7 @@ pub struct SolveArgs {
 fn parse_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(s) if s.is_finite() && s > 0.0 && s < 1e7 => Ok(s),
-        _ => Err(format!(
-            "expected a positive number of seconds, found {text:?}"
-        )),
+        _ => Err(format!("expected a positive number of seconds, found {text:?}")),
     }
 }
 

@@ -70,18 +70,16 @@ impl ReferenceArgs {
     /// The embedded tables, or the files given.
     pub fn load(&self) -> anyhow::Result<Reference> {
         let embedded = ReferenceSources::embedded();
-        let read = |path: &Option<PathBuf>,
-                    default: (&'static str, &'static str)|
-         -> anyhow::Result<(String, String)> {
-            match path {
-                None => Ok((default.0.to_string(), default.1.to_string())),
-                Some(p) => {
-                    let text =
-                        std::fs::read_to_string(p).map_err(|e| poa_match::Error::io(p, e))?;
-                    Ok((p.display().to_string(), text))
+        let read =
+            |path: &Option<PathBuf>, default: (&'static str, &'static str)| -> anyhow::Result<(String, String)> {
+                match path {
+                    None => Ok((default.0.to_string(), default.1.to_string())),
+                    Some(p) => {
+                        let text = std::fs::read_to_string(p).map_err(|e| poa_match::Error::io(p, e))?;
+                        Ok((p.display().to_string(), text))
+                    }
                 }
-            }
-        };
+            };
         let commitments = read(&self.commitments_file, embedded.commitments)?;
         let countries = read(&self.countries_file, embedded.countries)?;
         let regions = read(&self.regions_file, embedded.regions)?;
@@ -161,11 +159,9 @@ fn open_input(
         None => Ok((bundled.0.to_string(), Box::new(bundled.1.as_bytes()))),
         Some(p) => {
             if p.is_dir() {
-                return Err(poa_match::Error::io(
-                    p,
-                    std::io::Error::other("is a directory, expected a CSV file"),
-                )
-                .into());
+                return Err(
+                    poa_match::Error::io(p, std::io::Error::other("is a directory, expected a CSV file")).into(),
+                );
             }
             let file = std::fs::File::open(p).map_err(|e| poa_match::Error::io(p, e))?;
             Ok((
@@ -184,31 +180,18 @@ pub fn load_batch(args: &InputArgs, reference: &Reference) -> anyhow::Result<Loa
     let options = args.read_options();
     let mut sink = ErrorSink::new(options.error_limit);
 
-    let (needs_label, reader) = open_input(
-        &args.needs,
-        ("data/sample/needs.csv (bundled)", SAMPLE_NEEDS),
-    )?;
+    let (needs_label, reader) = open_input(&args.needs, ("data/sample/needs.csv (bundled)", SAMPLE_NEEDS))?;
     let mut hashing = HashingReader::new(reader);
-    let needs =
-        poa_match::io::read_needs_from(&needs_label, &mut hashing, reference, options, &mut sink)?;
+    let needs = poa_match::io::read_needs_from(&needs_label, &mut hashing, reference, options, &mut sink)?;
     let needs_info = InputInfo {
         path: needs_label,
         rows: needs.len(),
         sha256: hashing.hex_digest(),
     };
 
-    let (offers_label, reader) = open_input(
-        &args.offers,
-        ("data/sample/offers.csv (bundled)", SAMPLE_OFFERS),
-    )?;
+    let (offers_label, reader) = open_input(&args.offers, ("data/sample/offers.csv (bundled)", SAMPLE_OFFERS))?;
     let mut hashing = HashingReader::new(reader);
-    let offers = poa_match::io::read_offers_from(
-        &offers_label,
-        &mut hashing,
-        reference,
-        options,
-        &mut sink,
-    )?;
+    let offers = poa_match::io::read_offers_from(&offers_label, &mut hashing, reference, options, &mut sink)?;
     let offers_info = InputInfo {
         path: offers_label,
         rows: offers.len(),

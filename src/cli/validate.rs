@@ -34,11 +34,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         .collect();
     let donors: BTreeSet<&str> = batch.offers.iter().map(|o| o.donor.as_str()).collect();
     let requested: i128 = batch.needs.iter().map(|n| i128::from(n.amount.get())).sum();
-    let offered: i128 = batch
-        .offers
-        .iter()
-        .map(|o| i128::from(o.envelope.get()))
-        .sum();
+    let offered: i128 = batch.offers.iter().map(|o| i128::from(o.envelope.get())).sum();
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

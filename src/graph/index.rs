@@ -38,13 +38,7 @@ impl OfferIndex {
             if !offer.commitments.is_empty() {
                 for &c in &offer.commitments {
                     scopes.push(ScopeKey::Code(c.0));
-                    scopes.extend(
-                        reference
-                            .commitment(c)
-                            .related
-                            .iter()
-                            .map(|r| ScopeKey::Code(r.0)),
-                    );
+                    scopes.extend(reference.commitment(c).related.iter().map(|r| ScopeKey::Code(r.0)));
                 }
             } else if !offer.themes.is_empty() {
                 scopes.extend(offer.themes.iter().map(|t| ScopeKey::Theme(t as u8)));
@@ -54,11 +48,7 @@ impl OfferIndex {
             scopes.sort_unstable();
             scopes.dedup();
             let geos: Vec<GeoKey> = if !offer.countries_include.is_empty() {
-                offer
-                    .countries_include
-                    .iter()
-                    .map(|c| GeoKey::Country(c.0))
-                    .collect()
+                offer.countries_include.iter().map(|c| GeoKey::Country(c.0)).collect()
             } else if !offer.regions_m49.is_empty() {
                 offer.regions_m49.iter().map(|&a| GeoKey::Area(a)).collect()
             } else {
@@ -78,13 +68,7 @@ impl OfferIndex {
         let mut keys = vec![ScopeKey::Any];
         for &c in &need.commitments {
             keys.push(ScopeKey::Code(c.0));
-            keys.extend(
-                reference
-                    .commitment(c)
-                    .themes
-                    .iter()
-                    .map(|&t| ScopeKey::Theme(t as u8)),
-            );
+            keys.extend(reference.commitment(c).themes.iter().map(|&t| ScopeKey::Theme(t as u8)));
         }
         keys
     }

@@ -73,12 +73,7 @@ pub fn build(batch: &Batch, reference: &Reference, weights: &Weights) -> Graph {
 }
 
 /// Builds the graph with an index built earlier (scenarios reuse one index for many draws).
-pub fn build_with_index(
-    batch: &Batch,
-    reference: &Reference,
-    weights: &Weights,
-    index: &OfferIndex,
-) -> Graph {
+pub fn build_with_index(batch: &Batch, reference: &Reference, weights: &Weights, index: &OfferIndex) -> Graph {
     let per_need: Vec<Vec<Edge>> = batch
         .needs
         .par_iter()
@@ -117,12 +112,7 @@ pub fn build_with_index(
 
 /// Why need `n` has no edge: the most frequent first-failing rule among the offers whose scope covers it
 /// (ties go to the earlier rule), or `no_scope` when no offer covers it.
-pub fn dominant_reason(
-    batch: &Batch,
-    reference: &Reference,
-    index: &OfferIndex,
-    n: usize,
-) -> Reason {
+pub fn dominant_reason(batch: &Batch, reference: &Reference, index: &OfferIndex, n: usize) -> Reason {
     let need = &batch.needs[n];
     let facts = NeedFacts::of(need, reference);
     let mut counts = [0usize; Reason::ALL.len()];
@@ -136,11 +126,7 @@ pub fn dominant_reason(
         .enumerate()
         .skip(1)
         .fold((0, 0), |acc, (i, &c)| if c > acc.1 { (i, c) } else { acc });
-    if count == 0 {
-        Reason::NoScope
-    } else {
-        Reason::ALL[best]
-    }
+    if count == 0 { Reason::NoScope } else { Reason::ALL[best] }
 }
 
 /// One line of `explain`: an offer and the rules that fail for it (empty when eligible).
@@ -211,20 +197,8 @@ mod tests {
     fn sample() -> Batch {
         let r = Reference::embedded();
         let o = ReadOptions::default();
-        let needs = read_needs(
-            "needs",
-            include_str!("../../data/sample/needs.csv").as_bytes(),
-            r,
-            o,
-        )
-        .unwrap();
-        let offers = read_offers(
-            "offers",
-            include_str!("../../data/sample/offers.csv").as_bytes(),
-            r,
-            o,
-        )
-        .unwrap();
+        let needs = read_needs("needs", include_str!("../../data/sample/needs.csv").as_bytes(), r, o).unwrap();
+        let offers = read_offers("offers", include_str!("../../data/sample/offers.csv").as_bytes(), r, o).unwrap();
         Batch { needs, offers }
     }
 

@@ -78,9 +78,7 @@ impl Reason {
             Reason::NoReport => "the offer requires the need to be listed in a national report",
             Reason::Window => "the need cannot start within the offer's window",
             Reason::Duration => "the need's duration is outside the offer's bounds",
-            Reason::OverCap => {
-                "the offer cannot co-finance and its cap is below what the need must get"
-            }
+            Reason::OverCap => "the offer cannot co-finance and its cap is below what the need must get",
             Reason::BelowFloor => "the offer's smallest grant exceeds the whole need",
         }
     }
@@ -118,18 +116,9 @@ impl NeedFacts {
 }
 
 /// Scope: a shared commitment code (or a code related to one the offer lists), else through themes.
-pub fn scope(
-    need: &Need,
-    facts: &NeedFacts,
-    offer: &Offer,
-    reference: &Reference,
-) -> Result<ScopeMatch, Reason> {
+pub fn scope(need: &Need, facts: &NeedFacts, offer: &Offer, reference: &Reference) -> Result<ScopeMatch, Reason> {
     if !offer.commitments.is_empty() {
-        if let Some(&c) = need
-            .commitments
-            .iter()
-            .find(|c| offer.commitments.contains(c))
-        {
+        if let Some(&c) = need.commitments.iter().find(|c| offer.commitments.contains(c)) {
             return Ok(ScopeMatch::Shared(c));
         }
         let related = need.commitments.iter().find(|&&c| {
@@ -138,9 +127,7 @@ pub fn scope(
                 .iter()
                 .any(|&o| reference.commitment(o).related.contains(&c))
         });
-        return related
-            .map(|&c| ScopeMatch::Related(c))
-            .ok_or(Reason::NoScope);
+        return related.map(|&c| ScopeMatch::Related(c)).ok_or(Reason::NoScope);
     }
     if offer.themes.is_empty() || offer.themes.intersects(facts.themes) {
         Ok(ScopeMatch::Theme)
@@ -168,11 +155,7 @@ pub fn region(need: &Need, offer: &Offer, reference: &Reference) -> Result<(), R
         }
         Requester::RegionalOrg(_) => {
             let area = need.region.unwrap_or(1);
-            (offer.regions_m49.is_empty()
-                || offer
-                    .regions_m49
-                    .iter()
-                    .any(|&a| reference.area_within(area, a)))
+            (offer.regions_m49.is_empty() || offer.regions_m49.iter().any(|&a| reference.area_within(area, a)))
                 && offer.countries_include.is_empty()
         }
     };
@@ -181,8 +164,7 @@ pub fn region(need: &Need, offer: &Offer, reference: &Reference) -> Result<(), R
 
 /// Exclusion: the requester is not on the offer's exclude list.
 pub fn country_excluded(need: &Need, offer: &Offer) -> Result<(), Reason> {
-    let excluded =
-        matches!(&need.requester, Requester::State(c) if offer.countries_exclude.contains(c));
+    let excluded = matches!(&need.requester, Requester::State(c) if offer.countries_exclude.contains(c));
     ok_if(!excluded, Reason::CountryExcluded)
 }
 
@@ -190,10 +172,7 @@ pub fn country_excluded(need: &Need, offer: &Offer) -> Result<(), Reason> {
 pub fn flags(need: &Need, offer: &Offer, reference: &Reference) -> Result<(), Reason> {
     let ok = offer.recipient_flags.is_empty()
         || match &need.requester {
-            Requester::State(c) => offer
-                .recipient_flags
-                .iter()
-                .any(|&f| reference.country(*c).has_flag(f)),
+            Requester::State(c) => offer.recipient_flags.iter().any(|&f| reference.country(*c).has_flag(f)),
             Requester::RegionalOrg(_) => false,
         };
     ok_if(ok, Reason::Flags)
@@ -218,10 +197,8 @@ pub fn national_report(need: &Need, offer: &Offer) -> Result<(), Reason> {
 
 /// Window: the need's possible start dates meet the offer's window (open ends are unbounded).
 pub fn window(need: &Need, offer: &Offer) -> Result<(), Reason> {
-    let starts_too_late =
-        matches!((need.start_earliest, offer.window_end), (Some(s), Some(e)) if s > e);
-    let window_opens_too_late =
-        matches!((offer.window_start, need.start_latest), (Some(s), Some(l)) if s > l);
+    let starts_too_late = matches!((need.start_earliest, offer.window_end), (Some(s), Some(e)) if s > e);
+    let window_opens_too_late = matches!((offer.window_start, need.start_latest), (Some(s), Some(l)) if s > l);
     ok_if(!starts_too_late && !window_opens_too_late, Reason::Window)
 }
 
@@ -230,8 +207,7 @@ pub fn duration(need: &Need, offer: &Offer) -> Result<(), Reason> {
     let ok = match need.duration_months {
         None => true,
         Some(d) => {
-            offer.duration_min_months.is_none_or(|lo| d >= lo)
-                && offer.duration_max_months.is_none_or(|hi| d <= hi)
+            offer.duration_min_months.is_none_or(|lo| d >= lo) && offer.duration_max_months.is_none_or(|hi| d <= hi)
         }
     };
     ok_if(ok, Reason::Duration)
@@ -258,11 +234,7 @@ pub fn money(need: &Need, offer: &Offer) -> Result<(), Reason> {
 
 /// Whether the offer names the requester's country, or an M49 sub-region or intermediate region it lies in.
 pub fn targets_explicitly(need: &Need, offer: &Offer, reference: &Reference) -> bool {
-    let narrow = |a: u16| {
-        reference
-            .area(a)
-            .is_some_and(|area| area.kind != AreaKind::Region)
-    };
+    let narrow = |a: u16| reference.area(a).is_some_and(|area| area.kind != AreaKind::Region);
     match &need.requester {
         Requester::State(c) => {
             let country = reference.country(*c);
@@ -283,12 +255,7 @@ pub fn targets_explicitly(need: &Need, offer: &Offer, reference: &Reference) -> 
 }
 
 /// Runs every rule in order; the first failure is the reason, else the scope match.
-pub fn check(
-    need: &Need,
-    facts: &NeedFacts,
-    offer: &Offer,
-    reference: &Reference,
-) -> Result<ScopeMatch, Reason> {
+pub fn check(need: &Need, facts: &NeedFacts, offer: &Offer, reference: &Reference) -> Result<ScopeMatch, Reason> {
     let scope = scope(need, facts, offer, reference)?;
     kind(need, offer)?;
     region(need, offer, reference)?;
@@ -303,12 +270,7 @@ pub fn check(
 }
 
 /// Every rule's verdict for one pair, for `explain`: each reason that applies, in order.
-pub fn all_failures(
-    need: &Need,
-    facts: &NeedFacts,
-    offer: &Offer,
-    reference: &Reference,
-) -> Vec<Reason> {
+pub fn all_failures(need: &Need, facts: &NeedFacts, offer: &Offer, reference: &Reference) -> Vec<Reason> {
     let verdicts = [
         scope(need, facts, offer, reference).map(|_| ()),
         kind(need, offer),

@@ -10,10 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// Writes `path` whole: `fill` writes the content into a buffer on a temporary file, which is then renamed.
-pub fn write_file(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
+pub fn write_file(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -42,10 +39,7 @@ pub fn create_out_dir(dir: &Path) -> Result<()> {
     if dir.exists() && !dir.is_dir() {
         return Err(Error::io(
             dir,
-            std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "exists and is not a directory",
-            ),
+            std::io::Error::new(std::io::ErrorKind::AlreadyExists, "exists and is not a directory"),
         ));
     }
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))

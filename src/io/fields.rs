@@ -5,11 +5,7 @@ use crate::model::{Date, MAX_AMOUNT_USD, Usd};
 
 /// Whole US dollars: ASCII digits only, greater than zero, at most [`MAX_AMOUNT_USD`].
 pub fn usd(text: &str) -> Result<Usd, String> {
-    let expected = || {
-        format!(
-            "expected whole US dollars (digits only, no separators or decimals), found {text:?}"
-        )
-    };
+    let expected = || format!("expected whole US dollars (digits only, no separators or decimals), found {text:?}");
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
         if let Some(rest) = text.strip_prefix('-')
             && !rest.is_empty()
@@ -41,9 +37,7 @@ pub fn int_in_range(text: &str, lo: i64, hi: i64) -> Result<i64, String> {
     };
     match value {
         Some(v) if (lo..=hi).contains(&v) => Ok(v),
-        _ => Err(format!(
-            "expected a whole number from {lo} to {hi}, found {text:?}"
-        )),
+        _ => Err(format!("expected a whole number from {lo} to {hi}, found {text:?}")),
     }
 }
 
@@ -67,11 +61,7 @@ pub fn list(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// One value of a closed vocabulary.
-pub fn enum_value<T>(
-    text: &str,
-    parse: fn(&str) -> Option<T>,
-    expected: fn() -> String,
-) -> Result<T, String> {
+pub fn enum_value<T>(text: &str, parse: fn(&str) -> Option<T>, expected: fn() -> String) -> Result<T, String> {
     parse(text).ok_or_else(|| format!("expected one of {}, found {text:?}", expected()))
 }
 
@@ -81,25 +71,24 @@ pub fn identifier(text: &str) -> Result<&str, String> {
         return Err("an id may have at most 100 characters".to_string());
     }
     if text.chars().any(char::is_control) {
-        return Err(format!(
-            "an id may not contain control characters, found {text:?}"
-        ));
+        return Err(format!("an id may not contain control characters, found {text:?}"));
     }
     Ok(text)
 }
 
-/// A code of an organisation (regional organisation, fund): letters, digits, `_` and `-`, starting with a letter.
+/// A code of an organisation (regional organisation, fund): upper-case letters, digits and `_`, starting with a
+/// letter, at most 40 characters.
 pub fn org_code(text: &str) -> Result<&str, String> {
     let ok = text.len() <= 40
-        && text.starts_with(|c: char| c.is_ascii_alphabetic())
+        && text.starts_with(|c: char| c.is_ascii_uppercase())
         && text
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
     if ok {
         Ok(text)
     } else {
         Err(format!(
-            "expected an organisation code (letters, digits, '_' or '-', starting with a letter), found {text:?}"
+            "expected an organisation code (upper-case letters, digits and '_', starting with a letter), found {text:?}"
         ))
     }
 }
@@ -118,11 +107,7 @@ mod tests {
         assert!(usd("0").unwrap_err().contains("greater than zero"));
         assert!(usd("-5").unwrap_err().contains("greater than zero"));
         assert!(usd("1000000000001").unwrap_err().contains("largest"));
-        assert!(
-            usd("99999999999999999999999")
-                .unwrap_err()
-                .contains("largest")
-        );
+        assert!(usd("99999999999999999999999").unwrap_err().contains("largest"));
         assert_eq!(usd("1000000000000"), Ok(Usd(MAX_AMOUNT_USD)));
     }
 

@@ -13,8 +13,8 @@ use crate::error::{Error, Location, Result};
 use crate::io::fields;
 use crate::io::table::{ColumnSpec, DEFAULT_ERROR_LIMIT, ErrorSink, Row, TableSpec, read_table};
 use crate::model::{
-    Batch, Date, DonorType, FundingMode, ImplementerType, Kind, KindSet, Need, NeedId, Offer,
-    OfferId, RecipientFlag, Requester, RequesterType, Theme, ThemeSet,
+    Batch, Date, DonorType, FundingMode, ImplementerType, Kind, KindSet, Need, NeedId, Offer, OfferId, RecipientFlag,
+    Requester, RequesterType, Theme, ThemeSet,
 };
 
 /// Options for reading inputs.
@@ -36,17 +36,11 @@ impl Default for ReadOptions {
 }
 
 const fn req(name: &'static str) -> ColumnSpec {
-    ColumnSpec {
-        name,
-        required: true,
-    }
+    ColumnSpec { name, required: true }
 }
 
 const fn opt(name: &'static str) -> ColumnSpec {
-    ColumnSpec {
-        name,
-        required: false,
-    }
+    ColumnSpec { name, required: false }
 }
 
 const NEED_COLUMNS: &[ColumnSpec] = &[
@@ -96,12 +90,7 @@ const OFFER_COLUMNS: &[ColumnSpec] = &[
 ];
 
 /// Reads both input files; the errors of both are reported together.
-pub fn read_batch(
-    needs: &Path,
-    offers: &Path,
-    reference: &Reference,
-    options: ReadOptions,
-) -> Result<Batch> {
+pub fn read_batch(needs: &Path, offers: &Path, reference: &Reference, options: ReadOptions) -> Result<Batch> {
     let mut sink = ErrorSink::new(options.error_limit);
     let needs = read_needs_file(needs, reference, options, &mut sink)?;
     let offers = read_offers_file(offers, reference, options, &mut sink)?;
@@ -132,12 +121,7 @@ pub fn read_offers_file(
 }
 
 /// Reads needs from any reader; `label` names the source in messages.
-pub fn read_needs(
-    label: &str,
-    input: impl Read,
-    reference: &Reference,
-    options: ReadOptions,
-) -> Result<Vec<Need>> {
+pub fn read_needs(label: &str, input: impl Read, reference: &Reference, options: ReadOptions) -> Result<Vec<Need>> {
     let mut sink = ErrorSink::new(options.error_limit);
     let needs = read_needs_from(label, input, reference, options, &mut sink)?;
     sink.into_result()?;
@@ -145,12 +129,7 @@ pub fn read_needs(
 }
 
 /// Reads offers from any reader; `label` names the source in messages.
-pub fn read_offers(
-    label: &str,
-    input: impl Read,
-    reference: &Reference,
-    options: ReadOptions,
-) -> Result<Vec<Offer>> {
+pub fn read_offers(label: &str, input: impl Read, reference: &Reference, options: ReadOptions) -> Result<Vec<Offer>> {
     let mut sink = ErrorSink::new(options.error_limit);
     let offers = read_offers_from(label, input, reference, options, &mut sink)?;
     sink.into_result()?;
@@ -186,12 +165,7 @@ impl<'a> Cells<'_, 'a> {
         value
     }
 
-    fn parse<T>(
-        &mut self,
-        name: &str,
-        text: Option<&str>,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Option<T> {
+    fn parse<T>(&mut self, name: &str, text: Option<&str>, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
         match parse(text?) {
             Ok(v) => Some(v),
             Err(why) => {
@@ -201,20 +175,12 @@ impl<'a> Cells<'_, 'a> {
         }
     }
 
-    fn required_with<T>(
-        &mut self,
-        name: &str,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Option<T> {
+    fn required_with<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
         let text = self.required(name);
         self.parse(name, text, parse)
     }
 
-    fn optional<T>(
-        &mut self,
-        name: &str,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Option<T> {
+    fn optional<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
         let text = self.row.get(name);
         self.parse(name, text, parse)
     }
@@ -223,10 +189,11 @@ impl<'a> Cells<'_, 'a> {
         self.optional(name, |t| fields::int_in_range(t, 1, 60).map(|v| v as u8))
     }
 
-    fn list<T>(&mut self, name: &str, mut parse: impl FnMut(&str) -> Result<T, String>) -> Vec<T> {
+    fn list<T: PartialEq>(&mut self, name: &str, mut parse: impl FnMut(&str) -> Result<T, String>) -> Vec<T> {
         let mut out = Vec::new();
         for item in fields::list(self.row.get(name).unwrap_or("")) {
             match parse(item) {
+                Ok(v) if out.contains(&v) => self.error(name, format!("lists {item:?} twice")),
                 Ok(v) => out.push(v),
                 Err(why) => self.error(name, why),
             }
@@ -251,11 +218,10 @@ impl<'a> Cells<'_, 'a> {
         allowed: &[MatchRole],
         who: &str,
     ) -> Vec<CommitmentIdx> {
-        let mut out: Vec<CommitmentIdx> = Vec::new();
-        for idx in self.list(name, |code| {
-            let idx = reference.commitment_by_code(code).ok_or_else(|| {
-                format!("unknown commitment code {code:?} (see `poa-match commitments`)")
-            })?;
+        self.list(name, |code| {
+            let idx = reference
+                .commitment_by_code(code)
+                .ok_or_else(|| format!("unknown commitment code {code:?} (see `poa-match commitments`)"))?;
             let role = reference.commitment(idx).match_role;
             if allowed.contains(&role) {
                 Ok(idx)
@@ -265,39 +231,42 @@ impl<'a> Cells<'_, 'a> {
                     role.as_str()
                 ))
             }
-        }) {
-            if !out.contains(&idx) {
-                out.push(idx);
-            }
-        }
-        out
+        })
     }
 
-    /// Checks `lo <= hi` for two parsed fields, reporting at `hi_name`.
-    fn ordered<T: PartialOrd + std::fmt::Display>(
-        &mut self,
-        lo: Option<T>,
-        hi: Option<T>,
-        lo_name: &str,
-        hi_name: &str,
-    ) {
-        if let (Some(lo), Some(hi)) = (lo, hi)
-            && hi < lo
+    /// Checks that `later` does not come before `earlier`, reporting at `later_name`.
+    fn not_before(&mut self, earlier: Option<Date>, later: Option<Date>, earlier_name: &str, later_name: &str) {
+        if let (Some(earlier), Some(later)) = (earlier, later)
+            && later < earlier
         {
-            self.error(hi_name, format!("{hi} is before or below {lo_name} {lo}"));
+            self.error(later_name, format!("{later} is before {earlier_name} {earlier}"));
+        }
+    }
+
+    /// Checks that `low` does not exceed `high`, reporting at `low_name`.
+    fn not_above<T: PartialOrd + std::fmt::Display>(
+        &mut self,
+        low: Option<T>,
+        high: Option<T>,
+        low_name: &str,
+        high_name: &str,
+    ) {
+        if let (Some(low), Some(high)) = (low, high)
+            && low > high
+        {
+            self.error(low_name, format!("{low} is above {high_name} {high}"));
         }
     }
 }
 
 fn country(reference: &Reference, code: &str) -> Result<CountryIdx, String> {
-    reference.country_by_code(code).ok_or_else(|| {
-        format!("unknown country code {code:?} (expected ISO 3166-1 alpha-2 or alpha-3)")
-    })
+    reference
+        .country_by_code(code)
+        .ok_or_else(|| format!("unknown country code {code:?} (expected ISO 3166-1 alpha-2 or alpha-3)"))
 }
 
 fn area(reference: &Reference, text: &str) -> Result<u16, String> {
-    let code = fields::int_in_range(text, 1, 999)
-        .map_err(|_| format!("expected an M49 area code, found {text:?}"))?;
+    let code = fields::int_in_range(text, 1, 999).map_err(|_| format!("expected an M49 area code, found {text:?}"))?;
     reference
         .area(code as u16)
         .map(|_| code as u16)
@@ -314,10 +283,7 @@ struct IdRegistry(HashMap<String, u64>);
 impl IdRegistry {
     fn check(&mut self, cells: &mut Cells<'_, '_>, name: &str, id: &str) {
         if let Some(first) = self.0.get(id) {
-            cells.error(
-                name,
-                format!("duplicate {name} {id:?} (first on line {first})"),
-            );
+            cells.error(name, format!("duplicate {name} {id:?} (first on line {first})"));
         } else {
             self.0.insert(id.to_string(), cells.row.line);
         }
@@ -359,9 +325,7 @@ pub fn read_needs_from(
                 .parse("requester", requester_text, |t| country(reference, t))
                 .map(Requester::State),
             RequesterType::RegionalOrg => c
-                .parse("requester", requester_text, |t| {
-                    fields::org_code(t).map(str::to_string)
-                })
+                .parse("requester", requester_text, |t| fields::org_code(t).map(str::to_string))
                 .map(Requester::RegionalOrg),
         };
         let region = c.optional("region", |t| area(reference, t));
@@ -370,10 +334,7 @@ pub fn read_needs_from(
                 let country = reference.country(*idx);
                 c.error(
                     "region",
-                    format!(
-                        "area {m49} does not contain the requester {}",
-                        country.alpha3
-                    ),
+                    format!("area {m49} does not contain the requester {}", country.alpha3),
                 )
             }
             (Some(Requester::RegionalOrg(_)), None) if c.row.get("region").is_none() => {
@@ -405,25 +366,15 @@ pub fn read_needs_from(
             } else if let Some(amount) = amount
                 && min > amount
             {
-                c.error(
-                    "min_award_usd",
-                    format!("{min} is above amount_usd {amount}"),
-                );
+                c.error("min_award_usd", format!("{min} is above amount_usd {amount}"));
             }
         }
         let priority = c
-            .optional("priority", |t| {
-                fields::int_in_range(t, 1, 3).map(|v| v as u8)
-            })
+            .optional("priority", |t| fields::int_in_range(t, 1, 3).map(|v| v as u8))
             .unwrap_or(2);
         let start_earliest = c.optional("start_earliest", date);
         let start_latest = c.optional("start_latest", date);
-        c.ordered(
-            start_earliest,
-            start_latest,
-            "start_earliest",
-            "start_latest",
-        );
+        c.not_before(start_earliest, start_latest, "start_earliest", "start_latest");
         let duration_months = c.months("duration_months");
         let implementer_type = c.optional("implementer_type", |t| {
             fields::enum_value(t, ImplementerType::parse, ImplementerType::expected)
@@ -510,12 +461,7 @@ pub fn read_offers_from(
         let envelope = c.required_with("envelope_usd", fields::usd);
         let cap_per_need = c.optional("cap_per_need_usd", fields::usd);
         let floor_per_need = c.optional("floor_per_need_usd", fields::usd);
-        c.ordered(
-            floor_per_need,
-            cap_per_need,
-            "floor_per_need_usd",
-            "cap_per_need_usd",
-        );
+        c.not_above(floor_per_need, cap_per_need, "floor_per_need_usd", "cap_per_need_usd");
         if let (Some(floor), Some(envelope)) = (floor_per_need, envelope)
             && floor > envelope
         {
@@ -534,9 +480,7 @@ pub fn read_offers_from(
             "offers",
         );
         let themes: ThemeSet = c
-            .list("themes", |t| {
-                fields::enum_value(t, Theme::parse, Theme::expected)
-            })
+            .list("themes", |t| fields::enum_value(t, Theme::parse, Theme::expected))
             .into_iter()
             .collect();
         let kinds = c.kinds("kinds");
@@ -549,18 +493,14 @@ pub fn read_offers_from(
         let implementer_types = c.list("implementer_types", |t| {
             fields::enum_value(t, ImplementerType::parse, ImplementerType::expected)
         });
-        let requires_national_report = c
-            .optional("requires_national_report", fields::boolean)
-            .unwrap_or(false);
-        let allow_cofinance = c
-            .optional("allow_cofinance", fields::boolean)
-            .unwrap_or(true);
+        let requires_national_report = c.optional("requires_national_report", fields::boolean).unwrap_or(false);
+        let allow_cofinance = c.optional("allow_cofinance", fields::boolean).unwrap_or(true);
         let window_start = c.optional("window_start", date);
         let window_end = c.optional("window_end", date);
-        c.ordered(window_start, window_end, "window_start", "window_end");
+        c.not_before(window_start, window_end, "window_start", "window_end");
         let duration_min_months = c.months("duration_min_months");
         let duration_max_months = c.months("duration_max_months");
-        c.ordered(
+        c.not_above(
             duration_min_months,
             duration_max_months,
             "duration_min_months",

@@ -13,6 +13,6 @@ pub mod outputs;
 pub mod table;
 
 pub use inputs::{
-    ReadOptions, read_batch, read_needs, read_needs_file, read_needs_from, read_offers,
-    read_offers_file, read_offers_from,
+    ReadOptions, read_batch, read_needs, read_needs_file, read_needs_from, read_offers, read_offers_file,
+    read_offers_from,
 };

@@ -97,11 +97,7 @@ pub struct TableSpec {
 
 impl TableSpec {
     fn expected_names(&self) -> String {
-        self.columns
-            .iter()
-            .map(|c| c.name)
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -138,9 +134,7 @@ impl<'a> Row<'a> {
             .columns
             .iter()
             .position(|c| c.name == name)
-            .unwrap_or_else(|| {
-                panic!("column {name:?} is not in the table spec (a bug in the caller)")
-            })
+            .unwrap_or_else(|| panic!("column {name:?} is not in the table spec (a bug in the caller)"))
     }
 
     /// The raw field of column `name`, untrimmed; `None` if the column is absent from the file.
@@ -155,8 +149,7 @@ impl<'a> Row<'a> {
 
     /// The location of column `name` in this row (column = header position, or one past the end if absent).
     pub fn location(&self, name: &str) -> Location {
-        let column =
-            self.header.positions[self.spec_index(name)].map_or(self.header.width() + 1, |p| p + 1);
+        let column = self.header.positions[self.spec_index(name)].map_or(self.header.width() + 1, |p| p + 1);
         Location {
             path: self.path.to_string(),
             line: self.line,
@@ -171,8 +164,127 @@ impl<'a> Row<'a> {
     }
 }
 
+/// One raw record: its fields as bytes, where it starts, and whether its quotes balance.
+struct RawRecord {
+    /// 1-based physical line of the record's first byte.
+    line: u64,
+    /// Number of `"` bytes in the record's text; odd means a quoted field that never closes.
+    quotes: usize,
+    data: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl RawRecord {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn field(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.data[start..self.ends[i]]
+    }
+}
+
+/// Streams records out of CSV bytes with exact physical line numbers.
+///
+/// The csv crate's record positions point at the end of the previous record (before a CRLF's line feed and any
+/// blank lines), so this reader drives `csv_core` itself and counts line feeds in the bytes each record consumes.
+struct RecordReader<R> {
+    input: R,
+    core: csv_core::Reader,
+    buf: Box<[u8]>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    /// Absolute offset of `buf[start]` in the input.
+    offset: u64,
+    /// Line of `buf[start]`.
+    line: u64,
+}
+
+impl<R: Read> RecordReader<R> {
+    fn new(input: R) -> RecordReader<R> {
+        RecordReader {
+            input,
+            core: csv_core::Reader::new(),
+            buf: vec![0; 1 << 16].into_boxed_slice(),
+            start: 0,
+            end: 0,
+            eof: false,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// Reads the next record into `rec`; `false` at the end of the input.
+    fn next(&mut self, rec: &mut RawRecord) -> std::io::Result<bool> {
+        rec.data.clear();
+        rec.ends.clear();
+        rec.quotes = 0;
+        if rec.data.capacity() == 0 {
+            rec.data.reserve(1024);
+        }
+        let mut first_content: Option<u64> = None;
+        let mut out_len = 0;
+        let mut ends_len = 0;
+        rec.data.resize(rec.data.capacity(), 0);
+        rec.ends.resize(rec.ends.capacity().max(32), 0);
+        loop {
+            if self.start == self.end && !self.eof {
+                self.start = 0;
+                self.end = loop {
+                    match self.input.read(&mut self.buf) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(e) => return Err(e),
+                    }
+                };
+                self.eof = self.end == 0;
+            }
+            let input = &self.buf[self.start..self.end];
+            let (result, nin, nout, nend) =
+                self.core
+                    .read_record(input, &mut rec.data[out_len..], &mut rec.ends[ends_len..]);
+            for (k, &b) in input[..nin].iter().enumerate() {
+                let at = self.offset + k as u64;
+                // A byte-order mark (which csv_core drops) is not content either.
+                let content = b != b'\n' && b != b'\r' && !(at < 3 && [0xEF, 0xBB, 0xBF][at as usize] == b);
+                if content && first_content.is_none() {
+                    first_content = Some(self.line);
+                }
+                self.line += u64::from(b == b'\n');
+                rec.quotes += usize::from(b == b'"');
+            }
+            self.start += nin;
+            self.offset += nin as u64;
+            out_len += nout;
+            ends_len += nend;
+            match result {
+                csv_core::ReadRecordResult::InputEmpty if self.eof && nin == 0 => return Ok(false),
+                csv_core::ReadRecordResult::InputEmpty => {}
+                csv_core::ReadRecordResult::OutputFull => {
+                    let grown = rec.data.len() * 2;
+                    rec.data.resize(grown, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    let grown = rec.ends.len() * 2;
+                    rec.ends.resize(grown, 0);
+                }
+                csv_core::ReadRecordResult::Record => {
+                    rec.data.truncate(out_len);
+                    rec.ends.truncate(ends_len);
+                    rec.line = first_content.unwrap_or(self.line);
+                    return Ok(true);
+                }
+                csv_core::ReadRecordResult::End => return Ok(false),
+            }
+        }
+    }
+}
+
 /// Reads a whole table, calling `on_row` for each well-formed data row. Structural problems (header, UTF-8,
-/// ragged rows) are recorded in `sink`; rows with such problems are not passed on. I/O failures are returned.
+/// ragged rows, unclosed quotes) are recorded in `sink`; rows with such problems are not passed on. I/O failures
+/// are returned.
 pub fn read_table<R: Read>(
     path: &str,
     input: R,
@@ -180,16 +292,14 @@ pub fn read_table<R: Read>(
     sink: &mut ErrorSink,
     mut on_row: impl FnMut(&Row<'_>, &mut ErrorSink),
 ) -> Result<()> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(input);
-    let mut record = csv::ByteRecord::new();
-    let io_error = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::io(path, io),
-        other => Error::io(path, std::io::Error::other(format!("{other:?}"))),
+    let mut reader = RecordReader::new(input);
+    let mut record = RawRecord {
+        line: 0,
+        quotes: 0,
+        data: Vec::new(),
+        ends: Vec::new(),
     };
-
+    let io_error = |e: std::io::Error| Error::io(path, e);
     let file_location = |line: u64, column: usize, field: Option<&str>| Location {
         path: path.to_string(),
         line,
@@ -197,7 +307,7 @@ pub fn read_table<R: Read>(
         field: field.map(str::to_string),
     };
 
-    if !reader.read_byte_record(&mut record).map_err(io_error)? {
+    if !reader.next(&mut record).map_err(io_error)? {
         sink.push(
             file_location(1, 1, None),
             format!(
@@ -207,30 +317,32 @@ pub fn read_table<R: Read>(
         );
         return Ok(());
     }
-    let header_line = record.position().map_or(1, |p| p.line());
-    let Some(header) = parse_header(&record, header_line, spec, sink, &file_location) else {
+    let Some(header) = parse_header(&record, spec, sink, &file_location) else {
         return Ok(());
     };
 
-    while reader.read_byte_record(&mut record).map_err(io_error)? {
-        let line = record.position().map_or(0, |p| p.line());
+    while reader.next(&mut record).map_err(io_error)? {
+        let line = record.line;
         let width = record.len();
+        if record.quotes % 2 == 1 {
+            let column = width.min(header.width());
+            let field = header.names.get(column.saturating_sub(1)).map(String::as_str);
+            sink.push(
+                file_location(line, column.max(1), field),
+                "a quoted field is never closed (or a quote stands inside an unquoted field)",
+            );
+            continue;
+        }
         if width != header.width() {
             let (column, message) = if width < header.width() {
                 (
                     width + 1,
-                    format!(
-                        "the row has {width} fields but the header has {}",
-                        header.width()
-                    ),
+                    format!("the row has {width} fields but the header has {}", header.width()),
                 )
             } else {
                 (
                     header.width() + 1,
-                    format!(
-                        "the row has {width} fields but the header has only {}",
-                        header.width()
-                    ),
+                    format!("the row has {width} fields but the header has only {}", header.width()),
                 )
             };
             let field = header.names.get(column - 1).map(String::as_str);
@@ -238,88 +350,77 @@ pub fn read_table<R: Read>(
             continue;
         }
         let mut fields: Vec<&str> = Vec::with_capacity(width);
-        let mut utf8_ok = true;
-        for (i, bytes) in record.iter().enumerate() {
-            match std::str::from_utf8(bytes) {
+        for i in 0..width {
+            match std::str::from_utf8(record.field(i)) {
                 Ok(text) => fields.push(text),
                 Err(e) => {
-                    utf8_ok = false;
                     sink.push(
                         file_location(line, i + 1, Some(&header.names[i])),
                         format!("invalid UTF-8 at byte {} of the field", e.valid_up_to() + 1),
                     );
-                    fields.push("");
                 }
             }
         }
-        if !utf8_ok {
-            continue;
+        if fields.len() == width {
+            on_row(
+                &Row {
+                    fields,
+                    header: &header,
+                    path,
+                    line,
+                },
+                sink,
+            );
         }
-        on_row(
-            &Row {
-                fields,
-                header: &header,
-                path,
-                line,
-            },
-            sink,
-        );
     }
     Ok(())
 }
 
 fn parse_header(
-    record: &csv::ByteRecord,
-    line: u64,
+    record: &RawRecord,
     spec: TableSpec,
     sink: &mut ErrorSink,
     file_location: &dyn Fn(u64, usize, Option<&str>) -> Location,
 ) -> Option<Header> {
+    let line = record.line;
     let errors_before = sink.count();
+    if record.quotes % 2 == 1 {
+        sink.push(
+            file_location(line, record.len().max(1), None),
+            "a quoted column name is never closed",
+        );
+        return None;
+    }
     let mut names = Vec::with_capacity(record.len());
-    for (i, bytes) in record.iter().enumerate() {
-        // A UTF-8 byte-order mark may precede the first column name.
-        let bytes = if i == 0 {
-            bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
-        } else {
-            bytes
-        };
-        match std::str::from_utf8(bytes) {
-            Ok(name) => names.push(name.trim().to_string()),
+    let mut positions = vec![None; spec.columns.len()];
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    for i in 0..record.len() {
+        let name = match std::str::from_utf8(record.field(i)) {
+            Ok(name) => name.trim().to_string(),
             Err(e) => {
                 sink.push(
                     file_location(line, i + 1, None),
-                    format!(
-                        "invalid UTF-8 at byte {} of the column name",
-                        e.valid_up_to() + 1
-                    ),
+                    format!("invalid UTF-8 at byte {} of the column name", e.valid_up_to() + 1),
                 );
                 names.push(String::new());
+                continue;
             }
-        }
-    }
-    let mut positions = vec![None; spec.columns.len()];
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for (i, name) in names.iter().enumerate() {
-        if let Some(first) = seen.insert(name.as_str(), i) {
+        };
+        names.push(name.clone());
+        if let Some(&first) = first_seen.get(&name) {
             sink.push(
-                file_location(line, i + 1, Some(name)),
-                format!(
-                    "the column appears twice in the header (first at column {})",
-                    first + 1
-                ),
+                file_location(line, i + 1, Some(&name)),
+                format!("the column appears twice in the header (first at column {})", first + 1),
             );
             continue;
         }
+        first_seen.insert(name.clone(), i);
         match spec.columns.iter().position(|c| c.name == name) {
             Some(k) => positions[k] = Some(i),
             None if spec.allow_extra_columns => {}
-            None if name.is_empty() => sink.push(
-                file_location(line, i + 1, None),
-                "empty column name in the header".to_string(),
-            ),
+            None if name.is_empty() => sink.push(file_location(line, i + 1, None), "empty column name in the header"),
             None => sink.push(
-                file_location(line, i + 1, Some(name)),
+                file_location(line, i + 1, Some(&name)),
                 format!(
                     "unknown column (expected one of: {}; pass --allow-extra-columns to ignore it)",
                     spec.expected_names()
@@ -335,9 +436,5 @@ fn parse_header(
             );
         }
     }
-    (sink.count() == errors_before).then_some(Header {
-        positions,
-        names,
-        spec,
-    })
+    (sink.count() == errors_before).then_some(Header { positions, names, spec })
 }

@@ -70,9 +70,7 @@ impl Date {
 
     /// The date `n` days later.
     pub fn add_days(self, n: i32) -> Date {
-        Date {
-            days: self.days + n,
-        }
+        Date { days: self.days + n }
     }
 }
 

@@ -8,8 +8,7 @@ mod vocab;
 pub use date::Date;
 pub use money::{MAX_AMOUNT_USD, Usd, group_thousands};
 pub use vocab::{
-    DonorType, FundingMode, ImplementerType, Kind, KindSet, RecipientFlag, RequesterType, Theme,
-    ThemeSet,
+    DonorType, FundingMode, ImplementerType, Kind, KindSet, RecipientFlag, RequesterType, Theme, ThemeSet,
 };
 
 use crate::catalog::{CommitmentIdx, CountryIdx};

@@ -147,13 +147,7 @@ pub fn ratio(a: i128, b: i128) -> f64 {
 }
 
 /// Builds the report of an allocation.
-pub fn build(
-    batch: &Batch,
-    reference: &Reference,
-    graph: &Graph,
-    solution: &Solution,
-    lang: &str,
-) -> MatchReport {
+pub fn build(batch: &Batch, reference: &Reference, graph: &Graph, solution: &Solution, lang: &str) -> MatchReport {
     let index = OfferIndex::new(batch, reference);
     let mut given = vec![0i64; batch.offers.len()];
     let mut awards = vec![0usize; batch.offers.len()];
@@ -194,10 +188,7 @@ pub fn build(
         .map(|(n, need)| {
             let range = graph.need_start[n]..graph.need_start[n + 1];
             let allocated: i64 = solution.amounts[range.clone()].iter().sum();
-            let funders = solution.amounts[range.clone()]
-                .iter()
-                .filter(|&&x| x > 0)
-                .count();
+            let funders = solution.amounts[range.clone()].iter().filter(|&&x| x > 0).count();
             let status = if allocated == need.amount.get() {
                 NeedState::Funded
             } else if allocated > 0 {
@@ -213,8 +204,7 @@ pub fn build(
                         graph::dominant_reason(batch, reference, &index, n).code()
                     )
                 }
-                _ => shortfall_reason(batch, graph, solution, n, &given, &awards, allocated)
-                    .to_string(),
+                _ => shortfall_reason(batch, graph, solution, n, &given, &awards, allocated).to_string(),
             };
             NeedStatus {
                 need_id: need.id.to_string(),
@@ -283,41 +273,29 @@ fn shortfall_reason(
     if open.is_empty() {
         return "caps_reached";
     }
-    if open
-        .iter()
-        .all(|&o| given[o] >= batch.offers[o].envelope.get())
-    {
+    if open.iter().all(|&o| given[o] >= batch.offers[o].envelope.get()) {
         return "envelopes_exhausted";
     }
     if open.iter().all(|&o| {
         given[o] >= batch.offers[o].envelope.get()
-            || batch.offers[o]
-                .max_awards
-                .is_some_and(|k| awards[o] >= k as usize)
+            || batch.offers[o].max_awards.is_some_and(|k| awards[o] >= k as usize)
     }) {
         return "max_awards_reached";
     }
     "outranked"
 }
 
-fn summarise(
-    batch: &Batch,
-    reference: &Reference,
-    needs: &[NeedStatus],
-    given: &[i64],
-    lang: &str,
-) -> Vec<SummaryRow> {
+fn summarise(batch: &Batch, reference: &Reference, needs: &[NeedStatus], given: &[i64], lang: &str) -> Vec<SummaryRow> {
     // Each need counts once per dimension: under its primary commitment, that commitment's first theme and the
     // requester's M49 region.
     type Key = (&'static str, String);
     let mut groups: BTreeMap<Key, (String, usize, i128, i128)> = BTreeMap::new();
-    let mut add =
-        |dimension: &'static str, key: String, label: String, requested: i64, allocated: i64| {
-            let g = groups.entry((dimension, key)).or_insert((label, 0, 0, 0));
-            g.1 += 1;
-            g.2 += i128::from(requested);
-            g.3 += i128::from(allocated);
-        };
+    let mut add = |dimension: &'static str, key: String, label: String, requested: i64, allocated: i64| {
+        let g = groups.entry((dimension, key)).or_insert((label, 0, 0, 0));
+        g.1 += 1;
+        g.2 += i128::from(requested);
+        g.3 += i128::from(allocated);
+    };
     for (need, status) in batch.needs.iter().zip(needs) {
         let (req, alloc) = (status.requested_usd, status.allocated_usd);
         add("total", "all".into(), "All needs".into(), req, alloc);
@@ -345,9 +323,7 @@ fn summarise(
                     .areas()
                     .iter()
                     .find(|a| {
-                        a.m49 != 1
-                            && a.kind == crate::catalog::AreaKind::Region
-                            && reference.area_within(r, a.m49)
+                        a.m49 != 1 && a.kind == crate::catalog::AreaKind::Region && reference.area_within(r, a.m49)
                     })
                     .map(|a| a.m49)
             }),
@@ -385,9 +361,7 @@ fn summarise(
     for (donor, (_, envelope, alloc)) in donors {
         let label = reference
             .country_by_code(&donor)
-            .map_or(donor.clone(), |c| {
-                reference.country(c).name(lang).to_string()
-            });
+            .map_or(donor.clone(), |c| reference.country(c).name(lang).to_string());
         rows.push(SummaryRow {
             dimension: "donor",
             key: donor,

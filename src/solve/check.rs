@@ -45,14 +45,8 @@ pub fn verify(batch: &Batch, graph: &Graph, solution: &Solution) -> Result<()> {
         if t > i128::from(need.amount.get()) {
             return fail(format!("need {} gets {t}, more than its amount", need.id));
         }
-        if t > 0
-            && need.funding_mode == FundingMode::AllOrNothing
-            && t != i128::from(need.amount.get())
-        {
-            return fail(format!(
-                "all-or-nothing need {} gets {t} of {}",
-                need.id, need.amount
-            ));
+        if t > 0 && need.funding_mode == FundingMode::AllOrNothing && t != i128::from(need.amount.get()) {
+            return fail(format!("all-or-nothing need {} gets {t} of {}", need.id, need.amount));
         }
         if t > 0 && need.min_award.is_some_and(|m| t < i128::from(m.get())) {
             return fail(format!("need {} gets {t}, below its min_award", need.id));
@@ -65,10 +59,7 @@ pub fn verify(batch: &Batch, graph: &Graph, solution: &Solution) -> Result<()> {
                 offer.id, offer_total[o]
             ));
         }
-        if offer
-            .max_awards
-            .is_some_and(|k| offer_awards[o] > u64::from(k))
-        {
+        if offer.max_awards.is_some_and(|k| offer_awards[o] > u64::from(k)) {
             return fail(format!(
                 "offer {} makes {} awards, above max_awards",
                 offer.id, offer_awards[o]
@@ -76,10 +67,7 @@ pub fn verify(batch: &Batch, graph: &Graph, solution: &Solution) -> Result<()> {
         }
     }
     for (e, &x) in graph.edges.iter().zip(&solution.amounts) {
-        if x > 0
-            && !batch.offers[e.offer as usize].allow_cofinance
-            && need_funders[e.need as usize] > 1
-        {
+        if x > 0 && !batch.offers[e.offer as usize].allow_cofinance && need_funders[e.need as usize] > 1 {
             return fail(format!(
                 "offer {} co-finances need {}",
                 batch.offers[e.offer as usize].id, batch.needs[e.need as usize].id

@@ -15,9 +15,7 @@ pub fn allocate(batch: &Batch, graph: &Graph) -> Vec<i64> {
     let mut order: Vec<usize> = (0..batch.needs.len()).collect();
     order.sort_by(|&a, &b| {
         let (na, nb) = (&batch.needs[a], &batch.needs[b]);
-        na.priority
-            .cmp(&nb.priority)
-            .then_with(|| na.id.cmp(&nb.id))
+        na.priority.cmp(&nb.priority).then_with(|| na.id.cmp(&nb.id))
     });
 
     let mut plan: Vec<(usize, i64)> = Vec::new();

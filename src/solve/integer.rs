@@ -59,9 +59,7 @@ struct Node {
 impl Ord for Node {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         // Highest bound first; among equals the oldest node.
-        self.bound
-            .cmp(&other.bound)
-            .then_with(|| other.seq.cmp(&self.seq))
+        self.bound.cmp(&other.bound).then_with(|| other.seq.cmp(&self.seq))
     }
 }
 
@@ -99,12 +97,7 @@ struct Search<'a> {
 }
 
 /// Solves the allocation with integer rules. `relaxation` is the flow relaxation's solution.
-pub fn solve(
-    batch: &Batch,
-    graph: &Graph,
-    relaxation: &Solution,
-    limits: Limits,
-) -> Result<Solution> {
+pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits) -> Result<Solution> {
     let started = Instant::now();
     let search = Search::new(batch, graph);
 
@@ -259,9 +252,7 @@ impl<'a> Search<'a> {
         // An edge on for a non-co-financing offer excludes its need's other edges; an offer with max_awards edges
         // on has no room for more.
         for e in 0..self.graph.edges.len() {
-            if f.edge[e] == Fix::On
-                && !self.batch.offers[self.graph.edges[e].offer as usize].allow_cofinance
-            {
+            if f.edge[e] == Fix::On && !self.batch.offers[self.graph.edges[e].offer as usize].allow_cofinance {
                 let n = self.graph.edges[e].need as usize;
                 for k in self.edge_of_need[n].clone() {
                     if k != e && !set_edge(&mut f.edge, k, Fix::Off) {
@@ -320,17 +311,14 @@ impl<'a> Search<'a> {
                 return Ok(NodeOutcome::Infeasible);
             }
             if fixing.need[n] == Fix::On {
-                net.capacity[bypass_arc(self.batch, self.graph, n)] =
-                    need.amount.get() - self.must_get(n);
+                net.capacity[bypass_arc(self.batch, self.graph, n)] = need.amount.get() - self.must_get(n);
             }
         }
         match network_simplex::solve(&net) {
             Err(FlowError::Infeasible) => Ok(NodeOutcome::Infeasible),
             Err(e) => Err(flow_error(e)),
             Ok(flow) => {
-                let amounts: Vec<i64> = (0..self.graph.edges.len())
-                    .map(|e| flow.flow[e] + lower[e])
-                    .collect();
+                let amounts: Vec<i64> = (0..self.graph.edges.len()).map(|e| flow.flow[e] + lower[e]).collect();
                 let value = constant - flow.cost;
                 if value != objective_of(self.graph, &amounts) {
                     return Err(Error::internal(
@@ -401,17 +389,9 @@ impl<'a> Search<'a> {
         let totals = self.need_totals(amounts);
         let need_violation = all
             .iter()
-            .filter_map(|v| {
-                if let Violation::Need(n) = v {
-                    Some(*n)
-                } else {
-                    None
-                }
-            })
+            .filter_map(|v| if let Violation::Need(n) = v { Some(*n) } else { None })
             .max_by_key(|&n| (totals[n as usize], std::cmp::Reverse(n)));
-        need_violation
-            .map(Violation::Need)
-            .or_else(|| all.first().copied())
+        need_violation.map(Violation::Need).or_else(|| all.first().copied())
     }
 
     fn branch(&self, violation: Violation, amounts: &[i64]) -> Vec<Decision> {
@@ -429,11 +409,7 @@ impl<'a> Search<'a> {
 
     /// From a node's flow, switches off everything that breaks a rule (keeping the larger side of a co-finance
     /// conflict and the largest awards of an offer over max_awards) and re-solves until nothing is broken.
-    fn repair(
-        &self,
-        decisions: &[Decision],
-        mut amounts: Vec<i64>,
-    ) -> Result<Option<(i128, Vec<i64>)>> {
+    fn repair(&self, decisions: &[Decision], mut amounts: Vec<i64>) -> Result<Option<(i128, Vec<i64>)>> {
         let mut decisions = decisions.to_vec();
         let totals_of = |amounts: &[i64]| self.need_totals(amounts);
         for _ in 0..1000 {

@@ -114,8 +114,7 @@ impl Solution {
 
 /// Whether any need or offer carries a rule that makes the problem mixed-integer.
 pub fn has_integer_rules(batch: &Batch) -> bool {
-    batch.needs.iter().any(|n| n.has_integer_rules())
-        || batch.offers.iter().any(|o| o.has_integer_rules())
+    batch.needs.iter().any(|n| n.has_integer_rules()) || batch.offers.iter().any(|o| o.has_integer_rules())
 }
 
 /// Allocates with the chosen method and verifies the result.

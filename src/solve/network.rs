@@ -99,20 +99,14 @@ impl Network {
                 }
                 Some("n") => {
                     let n = net.as_mut().ok_or_else(|| bad("'n' before 'p min'"))?;
-                    let slot = usize::try_from(num(1)? - 1)
-                        .ok()
-                        .and_then(|k| n.supply.get_mut(k));
+                    let slot = usize::try_from(num(1)? - 1).ok().and_then(|k| n.supply.get_mut(k));
                     *slot.ok_or_else(|| bad("node id out of range"))? = num(2)?;
                 }
                 Some("a") => {
                     let n = net.as_mut().ok_or_else(|| bad("'a' before 'p min'"))?;
                     let (from, to, low, cap, cost) = (num(1)?, num(2)?, num(3)?, num(4)?, num(5)?);
                     let nodes = n.node_count() as i64;
-                    if !(1..=nodes).contains(&from)
-                        || !(1..=nodes).contains(&to)
-                        || low != 0
-                        || cap < 0
-                    {
+                    if !(1..=nodes).contains(&from) || !(1..=nodes).contains(&to) || low != 0 || cap < 0 {
                         return Err(bad("arc out of range or with a lower bound"));
                     }
                     n.add_arc(from as usize - 1, to as usize - 1, cap, cost);

@@ -110,10 +110,7 @@ impl Simplex {
         }
         for e in 0..m {
             if net.capacity[e] < 0 {
-                return Err(FlowError::Malformed(format!(
-                    "arc {} has negative capacity",
-                    e + 1
-                )));
+                return Err(FlowError::Malformed(format!("arc {} has negative capacity", e + 1)));
             }
             if net.from[e] as usize >= n || net.to[e] as usize >= n {
                 return Err(FlowError::Malformed(format!(
@@ -126,24 +123,12 @@ impl Simplex {
         if balance != 0 {
             return Err(FlowError::Infeasible);
         }
-        let total_supply: i128 = net
-            .supply
-            .iter()
-            .filter(|&&s| s > 0)
-            .map(|&s| i128::from(s))
-            .sum();
+        let total_supply: i128 = net.supply.iter().filter(|&&s| s > 0).map(|&s| i128::from(s)).sum();
         let limit = i128::from(i64::MAX / 8);
         if total_supply >= limit {
-            return Err(FlowError::TooLarge(format!(
-                "total supply {total_supply} is too large"
-            )));
+            return Err(FlowError::TooLarge(format!("total supply {total_supply} is too large")));
         }
-        let max_cost = net
-            .cost
-            .iter()
-            .map(|c| i128::from(c.unsigned_abs()))
-            .max()
-            .unwrap_or(0);
+        let max_cost = net.cost.iter().map(|c| i128::from(c.unsigned_abs())).max().unwrap_or(0);
         let art_cost = (n as i128 + 1) * (max_cost + 1);
         // Potentials are sums of at most `n` arc costs plus two artificial costs: bounded by 3·M.
         if art_cost >= limit / 3 {
@@ -307,11 +292,7 @@ impl Simplex {
         }
 
         if delta > 0 {
-            self.flow[entering] += if self.state[entering] == LOWER {
-                delta
-            } else {
-                -delta
-            };
+            self.flow[entering] += if self.state[entering] == LOWER { delta } else { -delta };
             let mut u = a;
             while u != join {
                 let arc = self.pred[u] as usize;
@@ -332,11 +313,7 @@ impl Simplex {
             return;
         }
         let out_arc = self.pred[leaving] as usize;
-        self.state[out_arc] = if self.flow[out_arc] == 0 {
-            LOWER
-        } else {
-            UPPER
-        };
+        self.state[out_arc] = if self.flow[out_arc] == 0 { LOWER } else { UPPER };
         self.state[entering] = TREE;
 
         let (u_in, v_in) = if leaving_on_a_side { (a, b) } else { (b, a) };
@@ -430,12 +407,8 @@ mod tests {
             assert!((0..=c).contains(&f), "arc {e} flow {f} cap {c}");
             balance[net.from[e] as usize] -= f;
             balance[net.to[e] as usize] += f;
-            let rc = net.cost[e] + sol.potential[net.from[e] as usize]
-                - sol.potential[net.to[e] as usize];
-            assert!(
-                !(rc < 0 && f < c || rc > 0 && f > 0),
-                "arc {e} rc {rc} flow {f}/{c}"
-            );
+            let rc = net.cost[e] + sol.potential[net.from[e] as usize] - sol.potential[net.to[e] as usize];
+            assert!(!(rc < 0 && f < c || rc > 0 && f > 0), "arc {e} rc {rc} flow {f}/{c}");
         }
         assert_eq!(balance, vec![0; n]);
     }

@@ -34,12 +34,7 @@ pub fn network(batch: &Batch, graph: &Graph) -> Network {
     let sink = sink_node(batch);
     let mut net = Network::with_nodes(sink + 1);
     for e in &graph.edges {
-        net.add_arc(
-            e.need as usize,
-            offer_node(batch, e.offer as usize),
-            e.upper,
-            -e.value,
-        );
+        net.add_arc(e.need as usize, offer_node(batch, e.offer as usize), e.upper, -e.value);
     }
     for (o, offer) in batch.offers.iter().enumerate() {
         net.add_arc(offer_node(batch, o), sink, offer.envelope.get(), 0);
@@ -57,9 +52,7 @@ pub fn network(batch: &Batch, graph: &Graph) -> Network {
 /// Converts a flow solver failure into the library's error.
 pub fn flow_error(e: FlowError) -> Error {
     match e {
-        FlowError::TooLarge(why) => {
-            Error::usage(format!("the batch is too large to solve exactly: {why}"))
-        }
+        FlowError::TooLarge(why) => Error::usage(format!("the batch is too large to solve exactly: {why}")),
         FlowError::Infeasible | FlowError::Malformed(_) => {
             Error::internal(format!("the relaxation network is broken: {e}"))
         }

@@ -68,8 +68,7 @@ impl Default for TestDir {
 pub fn write_file(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
     let path = dir.join(name);
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .unwrap_or_else(|e| panic!("create {}: {e}", parent.display()));
+        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("create {}: {e}", parent.display()));
     }
     std::fs::write(&path, contents).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
     path
@@ -197,9 +196,7 @@ impl Run {
     pub fn assert_no_panic(&self) -> &Run {
         let stderr = self.stderr();
         self.check(
-            self.code().is_some()
-                && !stderr.contains("panicked")
-                && !stderr.contains("RUST_BACKTRACE"),
+            self.code().is_some() && !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
             "the process panicked or was killed",
         )
     }
@@ -287,9 +284,7 @@ pub fn to_crlf(text: &str) -> String {
 
 /// Rewrites a CSV text with its columns in `order` (given as header names), using the csv crate.
 pub fn reorder_columns(text: &str, order: &[&str]) -> String {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
     let headers = reader.headers().expect("header").clone();
     let index: Vec<usize> = order
         .iter()
@@ -304,9 +299,7 @@ pub fn reorder_columns(text: &str, order: &[&str]) -> String {
     writer.write_record(order).unwrap();
     for record in reader.records() {
         let record = record.expect("record");
-        writer
-            .write_record(index.iter().map(|&i| &record[i]))
-            .unwrap();
+        writer.write_record(index.iter().map(|&i| &record[i])).unwrap();
     }
     String::from_utf8(writer.into_inner().unwrap()).unwrap()
 }
