@@ -3,8 +3,15 @@
 //! A search node is the relaxation with some decisions fixed: a need switched off (it gets nothing) or on (it
 //! gets at least what its rule demands: all of an all-or-nothing amount, or its min_award), an edge switched off
 //! or on (it carries at least the offer's floor, or one dollar), or an edge made exclusive (on, and every other
-//! edge of its need off, for offers that cannot co-finance). Each such node is again a min-cost flow once lower
-//! bounds are shifted into the supplies, so its optimum is an exact upper bound for every allocation below it.
+//! edge of its need off, for offers that cannot co-finance). Each such node is again a min-cost flow, so its
+//! optimum is an exact upper bound for every allocation below it.
+//!
+//! Every decision is expressed as a cost on a fixed network, never as a change of capacity or supply: an arc that
+//! must carry nothing costs `+M`, an amount that must flow sits on a separate arc that pays `−M`, where `M`
+//! exceeds the cost of any path. A flow that meets the supplies therefore stays feasible from node to node, and
+//! one [`WarmSimplex`] re-optimises from the previous optimal basis instead of starting over. A node is
+//! infeasible exactly when its optimum still pays a penalty (the standard big-M argument: any cheaper violation
+//! would be a residual cycle of fewer than `nodes` arcs gaining more than `M`).
 //!
 //! Nodes are explored best bound first (ties in creation order, so the search is deterministic). A node whose
 //! flow breaks no integer rule is a feasible allocation; otherwise it branches on one broken rule. The greedy
@@ -20,8 +27,8 @@ use crate::graph::Graph;
 use crate::model::{Batch, FundingMode};
 
 use super::network::Network;
-use super::network_simplex::{self, FlowError};
-use super::relaxation::{self, bypass_arc, flow_error, offer_node};
+use super::network_simplex::{FlowError, WarmSimplex};
+use super::relaxation::{flow_error, offer_node, sink_node};
 use super::{Limits, Solution, Status, greedy, objective_of};
 
 /// One branching decision.
@@ -91,15 +98,26 @@ enum Violation {
 struct Search<'a> {
     batch: &'a Batch,
     graph: &'a Graph,
-    base: Network,
     edge_of_need: Vec<std::ops::Range<usize>>,
     edges_of_offer: Vec<Vec<u32>>,
+    /// For edges of offers with integer rules: the arc that carries the amount an "on" decision forces.
+    edge_must: Vec<Option<usize>>,
+    /// For needs with integer rules: the bypass arc for the dollars that an "on" decision forbids to leave unfunded.
+    need_must: Vec<Option<usize>>,
+    /// The penalty: more than the cost of any simple path.
+    big_m: i64,
+    /// Cost and capacity of every arc of the search network without any decision.
+    base_cost: Vec<i64>,
+    capacity: Vec<i64>,
+    simplex: std::cell::RefCell<WarmSimplex>,
+    /// Arcs whose cost the current node changed, to restore before the next node.
+    touched: std::cell::RefCell<Vec<usize>>,
 }
 
 /// Solves the allocation with integer rules. `relaxation` is the flow relaxation's solution.
 pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits) -> Result<Solution> {
     let started = Instant::now();
-    let search = Search::new(batch, graph);
+    let search = Search::new(batch, graph)?;
 
     let greedy_amounts = greedy::allocate(batch, graph);
     let mut incumbent = (objective_of(graph, &greedy_amounts), greedy_amounts);
@@ -177,36 +195,90 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
     })
 }
 
+/// What a need with integer rules must get if it gets anything.
+fn must_get(need: &crate::model::Need) -> i64 {
+    match need.funding_mode {
+        FundingMode::AllOrNothing => need.amount.get(),
+        FundingMode::Partial => need.min_award.map_or(1, |m| m.get()),
+    }
+}
+
 impl<'a> Search<'a> {
-    fn new(batch: &'a Batch, graph: &'a Graph) -> Search<'a> {
+    fn new(batch: &'a Batch, graph: &'a Graph) -> Result<Search<'a>> {
         let mut edges_of_offer = vec![Vec::new(); batch.offers.len()];
         for (e, edge) in graph.edges.iter().enumerate() {
             edges_of_offer[edge.offer as usize].push(e as u32);
         }
-        let edge_of_need = (0..batch.needs.len())
+        let edge_of_need: Vec<_> = (0..batch.needs.len())
             .map(|n| graph.need_start[n]..graph.need_start[n + 1])
             .collect();
-        Search {
+
+        // Arcs: edges (their free part), offers to the sink, each need's free bypass, then the "must" parts.
+        let sink = sink_node(batch);
+        let mut net = Network::with_nodes(sink + 1);
+        let must_part = |e: usize| -> Option<i64> {
+            let edge = &graph.edges[e];
+            let offer = &batch.offers[edge.offer as usize];
+            offer
+                .has_integer_rules()
+                .then(|| offer.floor_per_need.map_or(1, |f| f.get()).min(edge.upper))
+        };
+        for (e, edge) in graph.edges.iter().enumerate() {
+            let cap = edge.upper - must_part(e).unwrap_or(0);
+            net.add_arc(
+                edge.need as usize,
+                offer_node(batch, edge.offer as usize),
+                cap,
+                -edge.value,
+            );
+        }
+        for (o, offer) in batch.offers.iter().enumerate() {
+            net.add_arc(offer_node(batch, o), sink, offer.envelope.get(), 0);
+        }
+        let mut total = 0;
+        let mut need_must = vec![None; batch.needs.len()];
+        for (n, need) in batch.needs.iter().enumerate() {
+            let must = if need.has_integer_rules() { must_get(need) } else { 0 };
+            net.supply[n] = need.amount.get();
+            total += need.amount.get();
+            net.add_arc(n, sink, need.amount.get() - must, 0);
+            if must > 0 {
+                need_must[n] = Some(net.add_arc(n, sink, must, 0));
+            }
+        }
+        net.supply[sink] = -total;
+        let mut edge_must = vec![None; graph.edges.len()];
+        for (e, edge) in graph.edges.iter().enumerate() {
+            if let Some(cap) = must_part(e) {
+                edge_must[e] = Some(net.add_arc(
+                    edge.need as usize,
+                    offer_node(batch, edge.offer as usize),
+                    cap,
+                    -edge.value,
+                ));
+            }
+        }
+        let max_value = graph.edges.iter().map(|e| e.value).max().unwrap_or(0);
+        let big_m = i64::try_from((net.node_count() as i128 + 1) * (i128::from(max_value) + 1))
+            .map_err(|_| Error::usage("the batch is too large for an exact search"))?;
+        let simplex = WarmSimplex::new(&net, big_m + max_value).map_err(flow_error)?;
+        Ok(Search {
             batch,
             graph,
-            base: relaxation::network(batch, graph),
             edge_of_need,
             edges_of_offer,
-        }
+            edge_must,
+            need_must,
+            big_m,
+            base_cost: net.cost.clone(),
+            capacity: net.capacity.clone(),
+            simplex: std::cell::RefCell::new(simplex),
+            touched: std::cell::RefCell::new(Vec::new()),
+        })
     }
 
     fn must_get(&self, n: usize) -> i64 {
-        let need = &self.batch.needs[n];
-        match need.funding_mode {
-            FundingMode::AllOrNothing => need.amount.get(),
-            FundingMode::Partial => need.min_award.map_or(1, |m| m.get()),
-        }
-    }
-
-    /// The smallest amount an edge fixed on must carry.
-    fn edge_floor(&self, e: usize) -> i64 {
-        let offer = &self.batch.offers[self.graph.edges[e].offer as usize];
-        offer.floor_per_need.map_or(1, |f| f.get())
+        must_get(&self.batch.needs[n])
     }
 
     /// Expands decisions into states and propagates their consequences; `None` if they contradict each other.
@@ -286,48 +358,63 @@ impl<'a> Search<'a> {
         let Some(fixing) = self.fixing(decisions) else {
             return Ok(NodeOutcome::Infeasible);
         };
-        let mut net = self.base.clone();
-        let mut lower = vec![0i64; self.graph.edges.len()];
-        let mut constant = 0i128;
+        let mut simplex = self.simplex.borrow_mut();
+        let mut touched = self.touched.borrow_mut();
+        // Back to the plain relaxation's costs, then this node's penalties.
+        for &arc in touched.iter() {
+            simplex.set_cost(arc, self.base_cost[arc]);
+        }
+        touched.clear();
+        let mut penalise = |simplex: &mut WarmSimplex, arc: usize, cost: i64| {
+            simplex.set_cost(arc, cost);
+            touched.push(arc);
+        };
+        let mut forced: Vec<usize> = Vec::new();
+        let mut forbidden: Vec<usize> = Vec::new();
         for (e, edge) in self.graph.edges.iter().enumerate() {
             match fixing.edge[e] {
                 Fix::Free => {}
-                Fix::Off => net.capacity[e] = 0,
-                Fix::On => {
-                    let lb = self.edge_floor(e);
-                    if lb > edge.upper {
-                        return Ok(NodeOutcome::Infeasible);
+                Fix::Off => {
+                    penalise(&mut simplex, e, self.big_m);
+                    forbidden.push(e);
+                    if let Some(m) = self.edge_must[e] {
+                        penalise(&mut simplex, m, self.big_m);
+                        forbidden.push(m);
                     }
-                    lower[e] = lb;
-                    net.capacity[e] = edge.upper - lb;
-                    net.supply[edge.need as usize] -= lb;
-                    net.supply[offer_node(self.batch, edge.offer as usize)] += lb;
-                    constant += i128::from(lb) * i128::from(edge.value);
+                }
+                Fix::On => {
+                    let Some(m) = self.edge_must[e] else {
+                        return Err(Error::internal("an edge without integer rules was fixed on"));
+                    };
+                    penalise(&mut simplex, m, -edge.value - self.big_m);
+                    forced.push(m);
                 }
             }
         }
-        for (n, need) in self.batch.needs.iter().enumerate() {
-            if net.supply[n] < 0 {
-                return Ok(NodeOutcome::Infeasible);
-            }
-            if fixing.need[n] == Fix::On {
-                net.capacity[bypass_arc(self.batch, self.graph, n)] = need.amount.get() - self.must_get(n);
-            }
-        }
-        match network_simplex::solve(&net) {
-            Err(FlowError::Infeasible) => Ok(NodeOutcome::Infeasible),
-            Err(e) => Err(flow_error(e)),
-            Ok(flow) => {
-                let amounts: Vec<i64> = (0..self.graph.edges.len()).map(|e| flow.flow[e] + lower[e]).collect();
-                let value = constant - flow.cost;
-                if value != objective_of(self.graph, &amounts) {
-                    return Err(Error::internal(
-                        "branch-and-bound node value does not match its allocation",
-                    ));
-                }
-                Ok(NodeOutcome::Solved { amounts, value })
+        for (n, fix) in fixing.need.iter().enumerate() {
+            if *fix == Fix::On {
+                let Some(m) = self.need_must[n] else {
+                    return Err(Error::internal("a need without integer rules was fixed on"));
+                };
+                penalise(&mut simplex, m, self.big_m);
+                forbidden.push(m);
             }
         }
+        match simplex.optimise() {
+            Err(FlowError::Infeasible) => return Ok(NodeOutcome::Infeasible),
+            Err(e) => return Err(flow_error(e)),
+            Ok(_) => {}
+        }
+        if forbidden.iter().any(|&a| simplex.flow(a) != 0)
+            || forced.iter().any(|&a| simplex.flow(a) != self.capacity[a])
+        {
+            return Ok(NodeOutcome::Infeasible);
+        }
+        let amounts: Vec<i64> = (0..self.graph.edges.len())
+            .map(|e| simplex.flow(e) + self.edge_must[e].map_or(0, |m| simplex.flow(m)))
+            .collect();
+        let value = objective_of(self.graph, &amounts);
+        Ok(NodeOutcome::Solved { amounts, value })
     }
 
     fn need_totals(&self, amounts: &[i64]) -> Vec<i64> {

@@ -84,12 +84,12 @@ struct Simplex {
 
 /// Solves `net` to optimality.
 pub fn solve(net: &Network) -> Result<FlowSolution, FlowError> {
-    let mut s = Simplex::new(net)?;
-    let pivots = s.run()?;
-    let m = net.arc_count();
-    if s.flow[m..].iter().any(|&f| f != 0) {
+    let mut s = Simplex::new(net, 0)?;
+    let pivots = s.optimise()?;
+    if !s.is_feasible() {
         return Err(FlowError::Infeasible);
     }
+    let m = net.arc_count();
     let flow = s.flow[..m].to_vec();
     let cost = net.cost_of(&flow);
     let potential = s.pi[..s.node_count].to_vec();
@@ -101,8 +101,57 @@ pub fn solve(net: &Network) -> Result<FlowSolution, FlowError> {
     })
 }
 
+/// A network simplex that keeps its basis between solves, so a series of problems that differ only in arc costs
+/// (branch and bound expresses every decision as a cost) re-optimises from the last optimal tree: a cost change
+/// leaves the flow feasible, so only the pivots that the change calls for are made.
+pub struct WarmSimplex {
+    inner: Simplex,
+    arcs: usize,
+}
+
+impl WarmSimplex {
+    /// Prepares `net`; `max_cost` bounds the absolute value of any cost that [`WarmSimplex::set_cost`] will set.
+    pub fn new(net: &Network, max_cost: i64) -> Result<WarmSimplex, FlowError> {
+        Ok(WarmSimplex {
+            inner: Simplex::new(net, max_cost)?,
+            arcs: net.arc_count(),
+        })
+    }
+
+    /// Changes the cost of arc `e` (takes effect at the next [`WarmSimplex::optimise`]).
+    pub fn set_cost(&mut self, e: usize, cost: i64) {
+        self.inner.cost[e] = cost;
+    }
+
+    /// The current cost of arc `e`.
+    pub fn cost(&self, e: usize) -> i64 {
+        self.inner.cost[e]
+    }
+
+    /// Re-optimises from the current basis; `Err(Infeasible)` when no flow meets the supplies.
+    pub fn optimise(&mut self) -> Result<u64, FlowError> {
+        self.inner.recompute_potentials();
+        let pivots = self.inner.optimise()?;
+        if self.inner.is_feasible() {
+            Ok(pivots)
+        } else {
+            Err(FlowError::Infeasible)
+        }
+    }
+
+    /// The flow on arc `e`.
+    pub fn flow(&self, e: usize) -> i64 {
+        self.inner.flow[e]
+    }
+
+    /// Number of arcs of the network.
+    pub fn arc_count(&self) -> usize {
+        self.arcs
+    }
+}
+
 impl Simplex {
-    fn new(net: &Network) -> Result<Simplex, FlowError> {
+    fn new(net: &Network, extra_max_cost: i64) -> Result<Simplex, FlowError> {
         let n = net.node_count();
         let m = net.arc_count();
         if n >= NONE as usize - 1 || m + n >= NONE as usize {
@@ -129,6 +178,7 @@ impl Simplex {
             return Err(FlowError::TooLarge(format!("total supply {total_supply} is too large")));
         }
         let max_cost = net.cost.iter().map(|c| i128::from(c.unsigned_abs())).max().unwrap_or(0);
+        let max_cost = max_cost.max(i128::from(extra_max_cost.unsigned_abs()));
         let art_cost = (n as i128 + 1) * (max_cost + 1);
         // Potentials are sums of at most `n` arc costs plus two artificial costs: bounded by 3·M.
         if art_cost >= limit / 3 {
@@ -230,7 +280,39 @@ impl Simplex {
         best_arc
     }
 
-    fn run(&mut self) -> Result<u64, FlowError> {
+    fn is_feasible(&self) -> bool {
+        self.flow[self.from.len() - self.node_count..].iter().all(|&f| f == 0)
+    }
+
+    /// Recomputes every potential from the tree after costs changed (tree arcs get zero reduced cost again).
+    fn recompute_potentials(&mut self) {
+        let root = self.node_count;
+        self.pi[root] = 0;
+        self.stack.clear();
+        let mut c = self.first_child[root];
+        while c != NONE {
+            self.stack.push(c);
+            c = self.next_sibling[c as usize];
+        }
+        while let Some(x) = self.stack.pop() {
+            let x = x as usize;
+            let arc = self.pred[x] as usize;
+            let p = self.parent[x] as usize;
+            // cost + π(from) − π(to) = 0 on the tree arc.
+            self.pi[x] = if self.up[x] {
+                self.pi[p] - self.cost[arc]
+            } else {
+                self.pi[p] + self.cost[arc]
+            };
+            let mut c = self.first_child[x];
+            while c != NONE {
+                self.stack.push(c);
+                c = self.next_sibling[c as usize];
+            }
+        }
+    }
+
+    fn optimise(&mut self) -> Result<u64, FlowError> {
         let guard = 50 * (self.cost.len() as u64 + 1000) * 64;
         let mut pivots = 0u64;
         while let Some(e) = self.find_entering() {
