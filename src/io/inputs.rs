@@ -49,7 +49,8 @@ const fn opt(name: &'static str) -> ColumnSpec {
     }
 }
 
-const NEED_COLUMNS: &[ColumnSpec] = &[
+/// The columns of needs.csv in dictionary order.
+pub(crate) const NEED_COLUMNS: &[ColumnSpec] = &[
     req("need_id"),
     req("requester"),
     opt("requester_type"),
@@ -69,7 +70,8 @@ const NEED_COLUMNS: &[ColumnSpec] = &[
     opt("notes"),
 ];
 
-const OFFER_COLUMNS: &[ColumnSpec] = &[
+/// The columns of offers.csv in dictionary order.
+pub(crate) const OFFER_COLUMNS: &[ColumnSpec] = &[
     req("offer_id"),
     req("donor"),
     opt("donor_type"),
