@@ -7,6 +7,7 @@
 //! The pipeline, one module per stage:
 //! - [`catalog`]: the embedded commitment catalogue, country table and M49 areas;
 //! - [`io`]: needs.csv and offers.csv read into the typed [`model`], with every bad cell reported by position;
+//! - [`generate`]: seeded synthetic batches calibrated to the published figures, from sample size to benchmark size;
 //!
 //! ```
 //! use poa_match::catalog::Reference;
@@ -22,6 +23,7 @@
 
 pub mod catalog;
 pub mod error;
+pub mod generate;
 pub mod io;
 pub mod model;
 
