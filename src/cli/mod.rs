@@ -1,6 +1,7 @@
 //! Command-line parsing (clap derive; doc comments are the help text) and dispatch to one file per subcommand.
 
 mod commitments;
+mod generate;
 mod validate;
 
 use std::path::PathBuf;
@@ -24,6 +25,8 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// List the commitment catalogue.
     Commitments(commitments::CommitmentsArgs),
+    /// Write a synthetic, seeded batch (needs.csv and offers.csv) calibrated to the published figures.
+    Generate(generate::GenerateArgs),
 }
 
 /// Input files and reference-data overrides shared by the subcommands that read a batch.
@@ -109,6 +112,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate(args) => validate::run(args),
         Command::Commitments(args) => commitments::run(args),
+        Command::Generate(args) => generate::run(args),
     }
 }
 
