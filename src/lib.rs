@@ -9,6 +9,7 @@
 //! - [`io`]: needs.csv and offers.csv read into the typed [`model`], with every bad cell reported by position;
 //! - [`graph`]: the eligibility rules and the indexed bipartite graph of eligible (need, offer) pairs;
 //! - [`objective`]: the value of a dollar on each edge;
+//! - [`generate`]: seeded synthetic batches calibrated to the published figures, from sample size to benchmark size;
 //!
 //! ```
 //! use poa_match::catalog::Reference;
@@ -24,6 +25,7 @@
 
 pub mod catalog;
 pub mod error;
+pub mod generate;
 pub mod graph;
 pub mod io;
 pub mod model;

@@ -176,6 +176,7 @@ mod tests {
         assert_eq!(r.country_by_code("KEN"), Some(ken));
         let kenya = r.country(ken);
         assert!(kenya.in_area(2) && kenya.in_area(14) && kenya.in_area(1) && !kenya.in_area(19));
+        // M49: Eastern Africa (14) is an intermediate region inside the sub-region Sub-Saharan Africa (202).
         assert_eq!(r.area(14).map(|a| a.kind), Some(AreaKind::Intermediate));
         assert_eq!(r.area(202).map(|a| a.kind), Some(AreaKind::Subregion));
         for c in r.countries() {

@@ -2,6 +2,7 @@
 
 mod commitments;
 mod explain;
+mod generate;
 mod match_cmd;
 mod validate;
 
@@ -31,6 +32,8 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// List the commitment catalogue.
     Commitments(commitments::CommitmentsArgs),
+    /// Write a synthetic, seeded batch (needs.csv and offers.csv) calibrated to the published figures.
+    Generate(generate::GenerateArgs),
 }
 
 /// Input files and reference-data overrides shared by the subcommands that read a batch.
@@ -116,6 +119,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Explain(args) => explain::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Commitments(args) => commitments::run(args),
+        Command::Generate(args) => generate::run(args),
     }
 }
 

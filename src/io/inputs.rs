@@ -43,7 +43,8 @@ const fn opt(name: &'static str) -> ColumnSpec {
     ColumnSpec { name, required: false }
 }
 
-const NEED_COLUMNS: &[ColumnSpec] = &[
+/// The columns of needs.csv in dictionary order.
+pub(crate) const NEED_COLUMNS: &[ColumnSpec] = &[
     req("need_id"),
     req("requester"),
     opt("requester_type"),
@@ -63,7 +64,8 @@ const NEED_COLUMNS: &[ColumnSpec] = &[
     opt("notes"),
 ];
 
-const OFFER_COLUMNS: &[ColumnSpec] = &[
+/// The columns of offers.csv in dictionary order.
+pub(crate) const OFFER_COLUMNS: &[ColumnSpec] = &[
     req("offer_id"),
     req("donor"),
     opt("donor_type"),
