@@ -87,10 +87,7 @@ impl Error {
 
     /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error::new(ErrorKind::Io {
-            path: path.into(),
-            source,
-        })
+        Error::new(ErrorKind::Io { path: path.into(), source })
     }
 
     /// A usage error with a message that says what to fix.

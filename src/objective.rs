@@ -53,11 +53,7 @@ impl Weights {
             ScopeMatch::Related(_) => self.fit_related_code,
             ScopeMatch::Theme => self.fit_theme,
         };
-        base + if explicit_geography {
-            self.fit_explicit_geography
-        } else {
-            0
-        }
+        base + if explicit_geography { self.fit_explicit_geography } else { 0 }
     }
 
     /// The value of one dollar to a need of `priority` (1–3) with `fit`.
@@ -75,19 +71,8 @@ impl Weights {
     pub fn parse(label: &str, text: &str) -> Result<Weights> {
         let weights: Weights = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((1, 1), |span| line_column(text, span.start));
-            let location = Location {
-                path: label.to_string(),
-                line,
-                column,
-                field: None,
-            };
-            Error::invalid_data(
-                vec![DataError {
-                    location,
-                    message: e.message().to_string(),
-                }],
-                0,
-            )
+            let location = Location { path: label.to_string(), line, column, field: None };
+            Error::invalid_data(vec![DataError { location, message: e.message().to_string() }], 0)
         })?;
         weights.validate(label)?;
         Ok(weights)
@@ -107,12 +92,7 @@ impl Weights {
         for (name, v) in all {
             let least = if name == "fit_explicit_geography" { 0 } else { 1 };
             if !(least..=MAX_VALUE_PER_DOLLAR / 4).contains(&v) {
-                let location = Location {
-                    path: label.to_string(),
-                    line: 1,
-                    column: 1,
-                    field: Some(name.to_string()),
-                };
+                let location = Location { path: label.to_string(), line: 1, column: 1, field: Some(name.to_string()) };
                 let message = format!("must be between {least} and {}, found {v}", MAX_VALUE_PER_DOLLAR / 4);
                 return Err(Error::invalid_data(vec![DataError { location, message }], 0));
             }

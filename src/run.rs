@@ -180,10 +180,7 @@ pub fn solve_batch(
     let solve_s = t.elapsed().as_secs_f64();
 
     let report = report::build(batch, reference, &graph, &solution, &config.lang);
-    let mut counts = NeedCounts {
-        total: report.needs.len(),
-        ..NeedCounts::default()
-    };
+    let mut counts = NeedCounts { total: report.needs.len(), ..NeedCounts::default() };
     for n in &report.needs {
         match n.status {
             NeedState::Funded => counts.funded += 1,
@@ -208,19 +205,9 @@ pub fn solve_batch(
         allocated_usd: solution.amounts.iter().map(|&x| i128::from(x)).sum(),
         needs: counts,
         weights: config.weights.into(),
-        timings: Timings {
-            read_s,
-            build_s,
-            solve_s,
-            write_s: 0.0,
-        },
+        timings: Timings { read_s, build_s, solve_s, write_s: 0.0 },
     };
-    Ok(MatchOutcome {
-        graph,
-        solution,
-        report,
-        run,
-    })
+    Ok(MatchOutcome { graph, solution, report, run })
 }
 
 /// Writes every output of a solved batch into the configured directory (and the DIMACS network if asked).

@@ -151,16 +151,8 @@ const BAD_AMOUNTS: &[(&str, &str, &[&str])] = &[
     ("decimal point", "12.5", &["whole US dollars", "\"12.5\""]),
     ("decimal comma", "12,5", &["whole US dollars", "\"12,5\""]),
     ("exponent", "1e5", &["whole US dollars", "\"1e5\""]),
-    (
-        "overflowing",
-        "99999999999999999999",
-        &["largest supported amount", "99999999999999999999"],
-    ),
-    (
-        "over the limit",
-        "1000000000001",
-        &["largest supported amount", "1000000000001"],
-    ),
+    ("overflowing", "99999999999999999999", &["largest supported amount", "99999999999999999999"]),
+    ("over the limit", "1000000000001", &["largest supported amount", "1000000000001"]),
 ];
 
 /// Bad dates with the fragments their message must carry.
@@ -174,22 +166,8 @@ fn cases() -> Vec<Case> {
     use Which::{Needs as N, Offers as O};
     let mut v = vec![
         // ---- file and header structure ----
-        case(
-            "empty needs file",
-            N,
-            "",
-            (1, 1),
-            None,
-            &["the file is empty", "need_id"],
-        ),
-        case(
-            "empty offers file",
-            O,
-            "",
-            (1, 1),
-            None,
-            &["the file is empty", "offer_id"],
-        ),
+        case("empty needs file", N, "", (1, 1), None, &["the file is empty", "need_id"]),
+        case("empty offers file", O, "", (1, 1), None, &["the file is empty", "offer_id"]),
         case("only a byte-order mark", N, "\u{feff}", (1, 1), None, &["empty"]),
         case("only blank lines", O, "\n\n\r\n", (1, 1), None, &["empty"]),
         case(
@@ -277,10 +255,7 @@ fn cases() -> Vec<Case> {
         case(
             "invalid UTF-8 in the header",
             N,
-            plant(
-                "need_id,requester,commitments,kinds,amount_usd,ti@tle\nX-01,BFA,ITI-2a,equipment,100,t\n",
-                b"\xff",
-            ),
+            plant("need_id,requester,commitments,kinds,amount_usd,ti@tle\nX-01,BFA,ITI-2a,equipment,100,t\n", b"\xff"),
             (1, 6),
             None,
             &["invalid UTF-8"],
@@ -340,10 +315,7 @@ fn cases() -> Vec<Case> {
         case(
             "a multi-line record reports the line it starts on",
             N,
-            needs_plus(&[need(&[
-                ("title", "Phase 1,\n\"north\"\nand south"),
-                ("amount_usd", "12.5"),
-            ])]),
+            needs_plus(&[need(&[("title", "Phase 1,\n\"north\"\nand south"), ("amount_usd", "12.5")])]),
             (NEXT, 7),
             Some("amount_usd"),
             &["whole US dollars"],
@@ -498,11 +470,7 @@ fn cases() -> Vec<Case> {
         case(
             "malformed organisation code",
             N,
-            needs_plus(&[need(&[
-                ("requester", "ECO WAS"),
-                ("requester_type", "regional_org"),
-                ("region", "11"),
-            ])]),
+            needs_plus(&[need(&[("requester", "ECO WAS"), ("requester_type", "regional_org"), ("region", "11")])]),
             (NEXT, 2),
             Some("requester"),
             &["organisation code", "\"ECO WAS\""],
@@ -600,10 +568,7 @@ fn cases() -> Vec<Case> {
         case(
             "floor above cap",
             O,
-            offers_plus(&[offer(&[
-                ("cap_per_need_usd", "100000"),
-                ("floor_per_need_usd", "150000"),
-            ])]),
+            offers_plus(&[offer(&[("cap_per_need_usd", "100000"), ("floor_per_need_usd", "150000")])]),
             (NEXT, 6),
             Some("floor_per_need_usd"),
             &["150000 is above cap_per_need_usd 100000"],
@@ -619,10 +584,7 @@ fn cases() -> Vec<Case> {
         case(
             "start_latest before start_earliest",
             N,
-            needs_plus(&[need(&[
-                ("start_earliest", "2013-05-01"),
-                ("start_latest", "2013-04-30"),
-            ])]),
+            needs_plus(&[need(&[("start_earliest", "2013-05-01"), ("start_latest", "2013-04-30")])]),
             (NEXT, 12),
             Some("start_latest"),
             &["2013-04-30", "start_earliest 2013-05-01"],
@@ -853,37 +815,18 @@ fn cases() -> Vec<Case> {
                 N => (needs_plus(&[need(&[(field, value)])]), ncol(field)),
                 O => (offers_plus(&[offer(&[(field, value)])]), ocol(field)),
             };
-            v.push(case(
-                format!("{label} {field}"),
-                which,
-                content,
-                (NEXT, column),
-                Some(field),
-                message,
-            ));
+            v.push(case(format!("{label} {field}"), which, content, (NEXT, column), Some(field), message));
         }
     }
 
     // Every bad date in every date column.
-    for (field, which) in [
-        ("start_earliest", N),
-        ("start_latest", N),
-        ("window_start", O),
-        ("window_end", O),
-    ] {
+    for (field, which) in [("start_earliest", N), ("start_latest", N), ("window_start", O), ("window_end", O)] {
         for (value, message) in BAD_DATES {
             let (content, column) = match which {
                 N => (needs_plus(&[need(&[(field, value)])]), ncol(field)),
                 O => (offers_plus(&[offer(&[(field, value)])]), ocol(field)),
             };
-            v.push(case(
-                format!("bad date {value} in {field}"),
-                which,
-                content,
-                (NEXT, column),
-                Some(field),
-                message,
-            ));
+            v.push(case(format!("bad date {value} in {field}"), which, content, (NEXT, column), Some(field), message));
         }
     }
 
@@ -921,9 +864,7 @@ fn check_report_shape(stderr: &str) -> Result<(), String> {
     let mut lines = stderr.lines();
     let first = lines.next().unwrap_or("");
     if !(first.starts_with("error: invalid input data (") && first.ends_with("):")) {
-        return Err(format!(
-            "first stderr line is not `error: invalid input data (N errors):`: {first:?}"
-        ));
+        return Err(format!("first stderr line is not `error: invalid input data (N errors):`: {first:?}"));
     }
     for line in lines.filter(|l| !l.is_empty()) {
         let more = line
@@ -984,21 +925,13 @@ fn check(case: &Case) -> Result<(), String> {
         .collect();
     if at_place.is_empty() {
         problems.push(format!("no stderr line starts with {prefix:?}"));
-    } else if !at_place
-        .iter()
-        .any(|l| case.message.iter().all(|m| l.contains(m.as_str())))
-    {
+    } else if !at_place.iter().any(|l| case.message.iter().all(|m| l.contains(m.as_str()))) {
         problems.push(format!("no line at {prefix:?} contains all of {:?}", case.message));
     }
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(format!(
-            "case {:?}:\n  - {}\n{}",
-            case.name,
-            problems.join("\n  - "),
-            run.report()
-        ))
+        Err(format!("case {:?}:\n  - {}\n{}", case.name, problems.join("\n  - "), run.report()))
     }
 }
 
@@ -1018,13 +951,7 @@ fn every_broken_file_is_reported_at_its_cell() {
         assert!(names.insert(c.name.clone()), "two cases named {:?}", c.name);
     }
     let failures: Vec<String> = cases.iter().filter_map(|c| check(c).err()).collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n\n")
-    );
+    assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), cases.len(), failures.join("\n\n"));
 }
 
 // ---- the fixtures themselves ----
@@ -1081,12 +1008,8 @@ fn header_only_files_are_valid_with_zero_rows() {
     // Without a final line end, too.
     validate_ok(NEEDS_HEADER, OFFERS_HEADER, &[]).assert_stdout_contains("0 needs");
     // Only the required columns.
-    validate_ok(
-        "need_id,requester,commitments,kinds,amount_usd\n",
-        "offer_id,donor,envelope_usd\n",
-        &[],
-    )
-    .assert_stdout_contains("0 needs");
+    validate_ok("need_id,requester,commitments,kinds,amount_usd\n", "offer_id,donor,envelope_usd\n", &[])
+        .assert_stdout_contains("0 needs");
 }
 
 #[test]
@@ -1108,13 +1031,9 @@ fn allow_extra_columns_accepts_unknown_columns() {
 
 #[test]
 fn accepts_utf8_byte_order_mark() {
-    validate_ok(
-        format!("\u{feff}{}", good_needs()),
-        format!("\u{feff}{}", good_offers()),
-        &[],
-    )
-    .assert_stdout_contains("3 needs")
-    .assert_stdout_contains("3 offers");
+    validate_ok(format!("\u{feff}{}", good_needs()), format!("\u{feff}{}", good_offers()), &[])
+        .assert_stdout_contains("3 needs")
+        .assert_stdout_contains("3 offers");
 }
 
 #[test]
@@ -1135,9 +1054,7 @@ fn accepts_quoted_fields_with_commas_quotes_and_newlines() {
         need(&[("need_id", "X-02"), ("title", "\"\""), ("notes", ",,,\n\"\n")]),
     ]);
     let offers = offers_plus(&[offer(&[("title", "A, B and \"C\""), ("notes", "x\ny")])]);
-    validate_ok(needs, offers, &[])
-        .assert_stdout_contains("5 needs")
-        .assert_stdout_contains("4 offers");
+    validate_ok(needs, offers, &[]).assert_stdout_contains("5 needs").assert_stdout_contains("4 offers");
 }
 
 #[test]
@@ -1146,19 +1063,12 @@ fn accepts_columns_in_any_order() {
     needs_order.reverse();
     let mut offers_order: Vec<&str> = OFFERS_HEADER.split(',').collect();
     offers_order.rotate_left(7);
-    validate_ok(
-        reorder_columns(&good_needs(), &needs_order),
-        reorder_columns(&good_offers(), &offers_order),
-        &[],
-    )
-    .assert_stdout_contains("3 needs")
-    .assert_stdout_contains("3 offers");
+    validate_ok(reorder_columns(&good_needs(), &needs_order), reorder_columns(&good_offers(), &offers_order), &[])
+        .assert_stdout_contains("3 needs")
+        .assert_stdout_contains("3 offers");
     // An error in a reordered file names the column's position in that file's header.
     let dir = TestDir::new();
-    dir.write(
-        NEEDS,
-        "amount_usd,kinds,commitments,requester,need_id\n0,equipment,ITI-2a,BF,X-01\n",
-    );
+    dir.write(NEEDS, "amount_usd,kinds,commitments,requester,need_id\n0,equipment,ITI-2a,BF,X-01\n");
     dir.write(OFFERS, good_offers());
     dir.run(&["validate", "--needs", NEEDS, "--offers", OFFERS])
         .assert_code(3)
@@ -1172,18 +1082,12 @@ fn accepts_alpha2_and_alpha3_requesters() {
         need(&[("need_id", "X-02"), ("requester", "BFA"), ("region", "202")]),
         need(&[("need_id", "X-03"), ("requester", "NE"), ("region", "2")]),
     ]);
-    validate_ok(needs, good_offers(), &[])
-        .assert_stdout_contains("6 needs")
-        .assert_stdout_contains("from 2 States");
+    validate_ok(needs, good_offers(), &[]).assert_stdout_contains("6 needs").assert_stdout_contains("from 2 States");
 }
 
 #[test]
 fn accepts_the_largest_amount_and_a_missing_final_newline() {
-    let needs = format!(
-        "{}{}",
-        good_needs(),
-        need(&[("amount_usd", "1000000000000"), ("min_award_usd", "1")])
-    );
+    let needs = format!("{}{}", good_needs(), need(&[("amount_usd", "1000000000000"), ("min_award_usd", "1")]));
     let offers = format!(
         "{}{}",
         good_offers(),
@@ -1193,9 +1097,7 @@ fn accepts_the_largest_amount_and_a_missing_final_newline() {
             ("floor_per_need_usd", "1000000000000"),
         ])
     );
-    validate_ok(needs, offers, &[])
-        .assert_stdout_contains("4 needs")
-        .assert_stdout_contains("4 offers");
+    validate_ok(needs, offers, &[]).assert_stdout_contains("4 needs").assert_stdout_contains("4 offers");
 }
 
 // ---- several errors ----
@@ -1240,10 +1142,7 @@ fn every_bad_cell_of_a_row_is_reported_in_column_order() {
 fn errors_in_both_files_are_reported_in_one_run() {
     let dir = TestDir::new();
     dir.write(NEEDS, needs_plus(&[need(&[("amount_usd", "0")])]));
-    dir.write(
-        OFFERS,
-        offers_plus(&[offer(&[]), offer(&[("offer_id", "X-02"), ("themes", "colour")])]),
-    );
+    dir.write(OFFERS, offers_plus(&[offer(&[]), offer(&[("offer_id", "X-02"), ("themes", "colour")])]));
     let run = dir.run(&["validate", "--needs", NEEDS, "--offers", OFFERS]);
     run.assert_code(3)
         .assert_no_panic()
@@ -1258,9 +1157,7 @@ fn errors_in_both_files_are_reported_in_one_run() {
 }
 
 fn many_bad_needs(n: usize) -> String {
-    let rows: Vec<String> = (1..=n)
-        .map(|i| need(&[("need_id", &format!("X-{i:03}")), ("amount_usd", "0")]))
-        .collect();
+    let rows: Vec<String> = (1..=n).map(|i| need(&[("need_id", &format!("X-{i:03}")), ("amount_usd", "0")])).collect();
     needs_plus(&rows)
 }
 
@@ -1275,17 +1172,11 @@ fn more_than_100_errors_are_counted_not_listed() {
     let stderr = run.stderr();
     let listed = stderr.lines().filter(|l| l.starts_with(NEEDS)).count();
     run.check(listed == 100, &format!("{listed} errors listed, expected 100"));
-    run.check(
-        stderr.trim_end().ends_with("... and 50 more"),
-        "the report should end with `... and 50 more`",
-    );
+    run.check(stderr.trim_end().ends_with("... and 50 more"), "the report should end with `... and 50 more`");
     // The first 100 in file order: lines 5 to 104.
     run.assert_stderr_contains("data/needs.csv:5:7: field 'amount_usd':")
         .assert_stderr_contains("data/needs.csv:104:7: field 'amount_usd':");
-    run.check(
-        !stderr.contains("data/needs.csv:105:"),
-        "the 101st error should not be listed",
-    );
+    run.check(!stderr.contains("data/needs.csv:105:"), "the 101st error should not be listed");
     if let Err(e) = check_report_shape(&stderr) {
         panic!("{e}\n{}", run.report());
     }
@@ -1297,10 +1188,7 @@ fn max_errors_limits_the_list_over_both_files() {
     dir.write(NEEDS, many_bad_needs(5));
     dir.write(
         OFFERS,
-        offers_plus(&[
-            offer(&[("envelope_usd", "0")]),
-            offer(&[("offer_id", "X-02"), ("envelope_usd", "0")]),
-        ]),
+        offers_plus(&[offer(&[("envelope_usd", "0")]), offer(&[("offer_id", "X-02"), ("envelope_usd", "0")])]),
     );
     let run = dir.run(&["validate", "--needs", NEEDS, "--offers", OFFERS, "--max-errors", "3"]);
     run.assert_code(3).assert_no_panic().assert_stdout_empty();
@@ -1313,10 +1201,7 @@ fn max_errors_limits_the_list_over_both_files() {
             && listed[2].starts_with("data/needs.csv:7:7:"),
         &format!("expected the first three needs errors, got {listed:?}"),
     );
-    run.check(
-        stderr.trim_end().ends_with("... and 4 more"),
-        "the report should end with `... and 4 more`",
-    );
+    run.check(stderr.trim_end().ends_with("... and 4 more"), "the report should end with `... and 4 more`");
 }
 
 #[test]
@@ -1339,11 +1224,7 @@ fn missing_file_is_an_io_failure_naming_the_path() {
         ["validate", "--needs", "data/nope.csv", "--offers", OFFERS],
         ["validate", "--needs", NEEDS, "--offers", "data/nope.csv"],
     ] {
-        dir.run(&args)
-            .assert_code(1)
-            .assert_no_panic()
-            .assert_stdout_empty()
-            .assert_stderr_contains("data/nope.csv");
+        dir.run(&args).assert_code(1).assert_no_panic().assert_stdout_empty().assert_stderr_contains("data/nope.csv");
     }
 }
 
@@ -1418,10 +1299,7 @@ fn crlf_record_after_multiline_field_reports_its_physical_line() {
     assert_case(case(
         "CRLF record after a multi-line field",
         Which::Offers,
-        to_crlf(&offers_plus(&[
-            offer(&[("notes", "a\nb")]),
-            offer(&[("offer_id", "X-02"), ("envelope_usd", "0")]),
-        ])),
+        to_crlf(&offers_plus(&[offer(&[("notes", "a\nb")]), offer(&[("offer_id", "X-02"), ("envelope_usd", "0")])])),
         (NEXT + 2, 4),
         Some("envelope_usd"),
         &["greater than zero"],
@@ -1469,10 +1347,7 @@ fn invalid_utf8_column_name_is_one_error() {
     let dir = TestDir::new();
     dir.write(
         NEEDS,
-        plant(
-            "need_id,requester,commitments,kinds,amount_usd,ti@tle\nX-01,BFA,ITI-2a,equipment,100,t\n",
-            b"\xff",
-        ),
+        plant("need_id,requester,commitments,kinds,amount_usd,ti@tle\nX-01,BFA,ITI-2a,equipment,100,t\n", b"\xff"),
     );
     dir.write(OFFERS, good_offers());
     dir.run(&["validate", "--needs", NEEDS, "--offers", OFFERS])
@@ -1483,10 +1358,7 @@ fn invalid_utf8_column_name_is_one_error() {
 #[test]
 fn unknown_column_name_is_escaped() {
     let dir = TestDir::new();
-    dir.write(
-        NEEDS,
-        "need_id,requester,commitments,kinds,amount_usd,\"bud\nget\"\nX-01,BFA,ITI-2a,equipment,100,5\n",
-    );
+    dir.write(NEEDS, "need_id,requester,commitments,kinds,amount_usd,\"bud\nget\"\nX-01,BFA,ITI-2a,equipment,100,5\n");
     dir.write(OFFERS, good_offers());
     let run = dir.run(&["validate", "--needs", NEEDS, "--offers", OFFERS]);
     run.assert_code(3).assert_stderr_contains("data/needs.csv:1:6: ");
@@ -1512,11 +1384,7 @@ fn lower_case_organisation_code_is_an_error() {
     assert_case(case(
         "lower-case organisation code",
         Which::Needs,
-        needs_plus(&[need(&[
-            ("requester", "ecowas"),
-            ("requester_type", "regional_org"),
-            ("region", "11"),
-        ])]),
+        needs_plus(&[need(&[("requester", "ecowas"), ("requester_type", "regional_org"), ("region", "11")])]),
         (NEXT, 2),
         Some("requester"),
         &["\"ecowas\""],
@@ -1530,16 +1398,12 @@ fn io_error_message_is_not_repeated() {
     let run = dir.run(&["validate", "--needs", "data/nope.csv", "--offers", OFFERS]);
     run.assert_code(1);
     let stderr = run.stderr();
-    run.check(
-        stderr.matches("(os error").count() == 1,
-        "the OS error should appear once",
-    );
+    run.check(stderr.matches("(os error").count() == 1, "the OS error should appear once");
     let dir_run = {
         dir.mkdir("data/folder.csv");
         dir.run(&["validate", "--needs", "data/folder.csv", "--offers", OFFERS])
     };
-    dir_run.assert_code(1).check(
-        dir_run.stderr().matches("directory").count() == 1,
-        "the message should say `directory` once",
-    );
+    dir_run
+        .assert_code(1)
+        .check(dir_run.stderr().matches("directory").count() == 1, "the message should say `directory` once");
 }

@@ -109,15 +109,7 @@ fn code_matches_grammar(code: &str) -> bool {
 
 #[test]
 fn grammar_checker_itself() {
-    for good in [
-        "POA-N-2g",
-        "ITI-3a-bis",
-        "MTG-7",
-        "DECL-12-bis",
-        "DECL-10",
-        "POA-C-5f",
-        "ITI-12z",
-    ] {
+    for good in ["POA-N-2g", "ITI-3a-bis", "MTG-7", "DECL-12-bis", "DECL-10", "POA-C-5f", "ITI-12z"] {
         assert!(code_matches_grammar(good), "{good} should match");
     }
     for bad in [
@@ -156,34 +148,22 @@ fn commitments(args: &[&str]) -> Run {
 /// The CSV output as one map per row, keyed by column name.
 fn csv_rows(run: &Run) -> Vec<HashMap<String, String>> {
     let mut reader = csv::Reader::from_reader(run.output.stdout.as_slice());
-    let headers = reader
-        .headers()
-        .unwrap_or_else(|e| panic!("CSV header: {e}\n{}", run.report()))
-        .clone();
+    let headers = reader.headers().unwrap_or_else(|e| panic!("CSV header: {e}\n{}", run.report())).clone();
     for column in ["code", "match_role", "themes", "title"] {
-        run.check(
-            headers.iter().any(|h| h == column),
-            &format!("the CSV has no column {column:?}"),
-        );
+        run.check(headers.iter().any(|h| h == column), &format!("the CSV has no column {column:?}"));
     }
     reader
         .records()
         .map(|r| {
             let r = r.unwrap_or_else(|e| panic!("CSV record: {e}\n{}", run.report()));
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
+            headers.iter().zip(r.iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()
         })
         .collect()
 }
 
 /// Removes every whitespace character (Unicode White_Space, which includes U+3000).
 fn strip_whitespace(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
-        .collect()
+    text.chars().filter(|c| !c.is_whitespace() && *c != '\u{3000}').collect()
 }
 
 /// The seed, which lives next to the project (`../shared/seeds/...` from the crate root). Its absence is a test
@@ -219,9 +199,7 @@ fn zh_csv_codes_follow_the_grammar_and_titles_are_verbatim_from_the_seed() {
         }
         let chars = title.chars().count();
         if !(10..=60).contains(&chars) {
-            problems.push(format!(
-                "{code}: title_zh has {chars} characters, expected 10–60: {title:?}"
-            ));
+            problems.push(format!("{code}: title_zh has {chars} characters, expected 10–60: {title:?}"));
         }
         if !title.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
             problems.push(format!("{code}: title {title:?} is not Chinese"));
@@ -231,10 +209,7 @@ fn zh_csv_codes_follow_the_grammar_and_titles_are_verbatim_from_the_seed() {
             problems.push(format!("{code}: title {title:?} does not occur verbatim in the seed"));
         }
     }
-    run.check(
-        problems.is_empty(),
-        &format!("catalogue problems:\n{}", problems.join("\n")),
-    );
+    run.check(problems.is_empty(), &format!("catalogue problems:\n{}", problems.join("\n")));
 }
 
 #[test]
@@ -248,15 +223,9 @@ fn catalogue_has_exactly_the_paragraphs_of_spec_section_2_in_document_order() {
     let extra: Vec<&&str> = got.difference(&want).collect();
     run.check(
         missing.is_empty() && extra.is_empty() && codes.len() == 48,
-        &format!(
-            "missing {missing:?}, unexpected {extra:?}, {} rows (duplicates?)",
-            codes.len()
-        ),
+        &format!("missing {missing:?}, unexpected {extra:?}, {} rows (duplicates?)", codes.len()),
     );
-    run.check(
-        codes == EXPECTED_CODES,
-        &format!("rows are not in document order: {codes:?}"),
-    );
+    run.check(codes == EXPECTED_CODES, &format!("rows are not in document order: {codes:?}"));
 }
 
 #[test]
@@ -271,10 +240,7 @@ fn roles_and_themes_follow_the_dictionary() {
     };
     // data/README.md, "Roles in brief".
     for (want, codes) in [
-        (
-            "provider",
-            &["POA-C-5a", "POA-C-5d", "POA-C-5e", "POA-C-5f", "ITI-3b", "MTG-4"][..],
-        ),
+        ("provider", &["POA-C-5a", "POA-C-5d", "POA-C-5e", "POA-C-5f", "ITI-3b", "MTG-4"][..]),
         ("channel", &["POA-C-5c", "ITI-3g", "ITI-3h", "MTG-6"][..]),
         ("process", &["DECL-11", "DECL-12-bis", "ITI-3f", "MTG-5"][..]),
         ("target", &["DECL-10", "MTG-7", "POA-N-2g", "ITI-2a"][..]),
@@ -299,11 +265,8 @@ fn roles_and_themes_follow_the_dictionary() {
 #[test]
 fn theme_filter_keeps_exactly_the_rows_with_that_theme() {
     let all = csv_rows(&commitments(&["--format", "csv"]));
-    let want: Vec<String> = all
-        .iter()
-        .filter(|r| r["themes"].split(';').any(|t| t == "marking"))
-        .map(|r| r["code"].clone())
-        .collect();
+    let want: Vec<String> =
+        all.iter().filter(|r| r["themes"].split(';').any(|t| t == "marking")).map(|r| r["code"].clone()).collect();
     assert!(
         want.len() >= 3 && want.iter().any(|c| c == "ITI-2a"),
         "too few marking rows in the full catalogue: {want:?}"
@@ -336,19 +299,13 @@ fn json_output_parses_and_agrees_with_csv() {
     let run = commitments(&["--format", "json"]);
     let value: serde_json::Value = serde_json::from_slice(&run.output.stdout)
         .unwrap_or_else(|e| panic!("JSON does not parse: {e}\n{}", run.report()));
-    let list = value
-        .as_array()
-        .unwrap_or_else(|| panic!("not a JSON array\n{}", run.report()));
+    let list = value.as_array().unwrap_or_else(|| panic!("not a JSON array\n{}", run.report()));
     let zh = csv_rows(&commitments(&["--lang", "zh", "--format", "csv"]));
     let en = csv_rows(&commitments(&["--lang", "en", "--format", "csv"]));
     assert_eq!(list.len(), 48);
     for ((item, zh), en) in list.iter().zip(&zh).zip(&en) {
-        let text = |key: &str| {
-            item[key]
-                .as_str()
-                .unwrap_or_else(|| panic!("{key} is not a string in {item}"))
-                .to_string()
-        };
+        let text =
+            |key: &str| item[key].as_str().unwrap_or_else(|| panic!("{key} is not a string in {item}")).to_string();
         assert_eq!(text("code"), zh["code"]);
         assert_eq!(text("title_zh"), zh["title"], "title_zh of {}", zh["code"]);
         assert_eq!(text("title_en"), en["title"], "title_en of {}", en["code"]);
@@ -368,10 +325,7 @@ fn json_output_parses_and_agrees_with_csv() {
 fn table_is_the_default_format() {
     let default = commitments(&[]);
     let table = commitments(&["--format", "table"]);
-    default.check(
-        default.output.stdout == table.output.stdout,
-        "output without --format differs from --format table",
-    );
+    default.check(default.output.stdout == table.output.stdout, "output without --format differs from --format table");
     let stdout = default.stdout();
     let lines: Vec<&str> = stdout.lines().filter(|l| !l.trim().is_empty()).collect();
     default.check(
@@ -380,10 +334,7 @@ fn table_is_the_default_format() {
     );
     default.check(lines.len() == 48, "expected one line per commitment");
     for (line, code) in lines.iter().zip(EXPECTED_CODES) {
-        default.check(
-            line.split_whitespace().next() == Some(code),
-            &format!("line {line:?} should start with {code}"),
-        );
+        default.check(line.split_whitespace().next() == Some(code), &format!("line {line:?} should start with {code}"));
     }
 }
 
@@ -399,10 +350,7 @@ fn english_titles_are_short_plain_english() {
                 || ('\u{ff00}'..='\u{ffef}').contains(&c)
         };
         let non_ascii = title.chars().filter(|c| !c.is_ascii()).count();
-        let words = title
-            .split_whitespace()
-            .filter(|w| w.chars().any(|c| c.is_ascii_alphabetic()))
-            .count();
+        let words = title.split_whitespace().filter(|w| w.chars().any(|c| c.is_ascii_alphabetic())).count();
         assert!(
             !title.chars().any(cjk)
                 && non_ascii <= 2

@@ -4,10 +4,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn poa_match(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_poa-match"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_poa-match")).args(args).output().expect("the binary runs")
 }
 
 fn show(args: &[&str], output: &Output) -> String {
@@ -28,9 +25,7 @@ fn run_ok(args: &[&str]) -> String {
 
 fn generate_into(dir: &Path, extra: &[&str]) -> String {
     let out = dir.to_str().expect("a UTF-8 temporary path");
-    let mut args = vec![
-        "generate", "--needs", "2000", "--offers", "200", "--seed", "7", "--out", out,
-    ];
+    let mut args = vec!["generate", "--needs", "2000", "--offers", "200", "--seed", "7", "--out", out];
     args.extend_from_slice(extra);
     run_ok(&args)
 }
@@ -50,22 +45,14 @@ fn same_seed_gives_byte_identical_files_that_validate() {
         assert!(left == right, "{file} differs between two runs with the same seed");
     }
     // Nothing but the two files is left behind.
-    let mut names: Vec<String> = std::fs::read_dir(&a)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let mut names: Vec<String> =
+        std::fs::read_dir(&a).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     assert_eq!(names, ["needs.csv", "offers.csv"]);
 
     let needs = a.join("needs.csv");
     let offers = a.join("offers.csv");
-    let args = [
-        "validate",
-        "--needs",
-        needs.to_str().unwrap(),
-        "--offers",
-        offers.to_str().unwrap(),
-    ];
+    let args = ["validate", "--needs", needs.to_str().unwrap(), "--offers", offers.to_str().unwrap()];
     let report = run_ok(&args);
     assert!(report.contains("2000 needs"), "{report}");
     assert!(report.contains("ok: no errors"), "{report}");
@@ -79,9 +66,7 @@ fn another_seed_and_partial_only_change_the_files_and_still_validate() {
     let partial = tmp.path().join("partial");
     generate_into(&base, &[]);
     let out = other.to_str().unwrap();
-    run_ok(&[
-        "generate", "--needs", "2000", "--offers", "200", "--seed", "8", "--out", out,
-    ]);
+    run_ok(&["generate", "--needs", "2000", "--offers", "200", "--seed", "8", "--out", out]);
     generate_into(&partial, &["--partial-only"]);
     let read = |dir: &Path, file: &str| std::fs::read(dir.join(file)).unwrap();
     assert_ne!(read(&base, "needs.csv"), read(&other, "needs.csv"));
@@ -90,13 +75,7 @@ fn another_seed_and_partial_only_change_the_files_and_still_validate() {
     for dir in [&other, &partial] {
         let needs = dir.join("needs.csv");
         let offers = dir.join("offers.csv");
-        run_ok(&[
-            "validate",
-            "--needs",
-            needs.to_str().unwrap(),
-            "--offers",
-            offers.to_str().unwrap(),
-        ]);
+        run_ok(&["validate", "--needs", needs.to_str().unwrap(), "--offers", offers.to_str().unwrap()]);
     }
 }
 

@@ -34,14 +34,9 @@ impl MatchRole {
     }
 
     fn parse(text: &str) -> Option<MatchRole> {
-        [
-            MatchRole::Target,
-            MatchRole::Provider,
-            MatchRole::Channel,
-            MatchRole::Process,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == text)
+        [MatchRole::Target, MatchRole::Provider, MatchRole::Channel, MatchRole::Process]
+            .into_iter()
+            .find(|r| r.as_str() == text)
     }
 }
 
@@ -141,80 +136,39 @@ pub fn code_matches_grammar(code: &str) -> bool {
 }
 
 const COLUMNS: &[ColumnSpec] = &[
-    ColumnSpec {
-        name: "code",
-        required: true,
-    },
-    ColumnSpec {
-        name: "instrument",
-        required: true,
-    },
-    ColumnSpec {
-        name: "paragraph",
-        required: true,
-    },
-    ColumnSpec {
-        name: "level",
-        required: true,
-    },
-    ColumnSpec {
-        name: "title_en",
-        required: true,
-    },
-    ColumnSpec {
-        name: "title_zh",
-        required: true,
-    },
-    ColumnSpec {
-        name: "themes",
-        required: true,
-    },
-    ColumnSpec {
-        name: "match_role",
-        required: true,
-    },
-    ColumnSpec {
-        name: "related_codes",
-        required: true,
-    },
+    ColumnSpec { name: "code", required: true },
+    ColumnSpec { name: "instrument", required: true },
+    ColumnSpec { name: "paragraph", required: true },
+    ColumnSpec { name: "level", required: true },
+    ColumnSpec { name: "title_en", required: true },
+    ColumnSpec { name: "title_zh", required: true },
+    ColumnSpec { name: "themes", required: true },
+    ColumnSpec { name: "match_role", required: true },
+    ColumnSpec { name: "related_codes", required: true },
 ];
 
 pub(super) fn read(path: &str, text: &str, sink: &mut ErrorSink) -> Result<Vec<Commitment>> {
-    let spec = TableSpec {
-        columns: COLUMNS,
-        allow_extra_columns: true,
-    };
+    let spec = TableSpec { columns: COLUMNS, allow_extra_columns: true };
     let mut rows = Vec::new();
     let mut related_text = Vec::new();
     read_table(path, text.as_bytes(), spec, sink, |row, sink| {
         let code = row.get("code").unwrap_or("");
         if !code_matches_grammar(code) {
-            row.error(
-                sink,
-                "code",
-                format!("expected a code like POA-N-2g or ITI-3a-bis, found {code:?}"),
-            );
+            row.error(sink, "code", format!("expected a code like POA-N-2g or ITI-3a-bis, found {code:?}"));
         }
         if rows.iter().any(|c: &Commitment| c.code == code) {
             row.error(sink, "code", format!("duplicate code {code:?}"));
         }
         let level_text = row.get("level").unwrap_or("");
-        let level = Level::ALL
-            .into_iter()
-            .find(|l| l.as_str() == level_text)
-            .unwrap_or_else(|| {
-                row.error(sink, "level", format!("unknown level {level_text:?}"));
-                Level::Declaration
-            });
+        let level = Level::ALL.into_iter().find(|l| l.as_str() == level_text).unwrap_or_else(|| {
+            row.error(sink, "level", format!("unknown level {level_text:?}"));
+            Level::Declaration
+        });
         let mut themes = Vec::new();
         for t in fields::list(row.get("themes").unwrap_or("")) {
             match Theme::parse(t) {
                 Some(theme) => themes.push(theme),
-                None => row.error(
-                    sink,
-                    "themes",
-                    format!("expected one of {}, found {t:?}", Theme::expected()),
-                ),
+                None => row.error(sink, "themes", format!("expected one of {}, found {t:?}", Theme::expected())),
             }
         }
         let role_text = row.get("match_role").unwrap_or("");
@@ -264,17 +218,7 @@ mod tests {
         for good in ["POA-N-2g", "ITI-3a-bis", "MTG-7", "DECL-12-bis", "DECL-10", "POA-C-5d"] {
             assert!(code_matches_grammar(good), "{good}");
         }
-        for bad in [
-            "POA-X-2g",
-            "ITI-3",
-            "ITI-a",
-            "ITI-3ab",
-            "ITI-3A",
-            "iti-3a",
-            "ITI-3a-bis-bis",
-            "MTG-",
-            "ITI-3a ",
-        ] {
+        for bad in ["POA-X-2g", "ITI-3", "ITI-a", "ITI-3ab", "ITI-3A", "iti-3a", "ITI-3a-bis-bis", "MTG-", "ITI-3a "] {
             assert_eq!(code_matches_grammar(bad), bad == "ITI-3", "{bad}");
         }
     }

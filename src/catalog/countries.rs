@@ -58,11 +58,7 @@ impl Country {
 
     /// The name in the requested language (`zh` or anything else for English).
     pub fn name(&self, lang: &str) -> &str {
-        if lang == "zh" && !self.name_zh.is_empty() {
-            &self.name_zh
-        } else {
-            &self.name_en
-        }
+        if lang == "zh" && !self.name_zh.is_empty() { &self.name_zh } else { &self.name_en }
     }
 }
 
@@ -93,86 +89,31 @@ pub struct Area {
 impl Area {
     /// The name in the requested language.
     pub fn name(&self, lang: &str) -> &str {
-        if lang == "zh" && !self.name_zh.is_empty() {
-            &self.name_zh
-        } else {
-            &self.name_en
-        }
+        if lang == "zh" && !self.name_zh.is_empty() { &self.name_zh } else { &self.name_en }
     }
 }
 
 const COUNTRY_COLUMNS: &[ColumnSpec] = &[
-    ColumnSpec {
-        name: "alpha2",
-        required: true,
-    },
-    ColumnSpec {
-        name: "alpha3",
-        required: true,
-    },
-    ColumnSpec {
-        name: "m49",
-        required: true,
-    },
-    ColumnSpec {
-        name: "region_code",
-        required: true,
-    },
-    ColumnSpec {
-        name: "region",
-        required: false,
-    },
-    ColumnSpec {
-        name: "subregion_code",
-        required: true,
-    },
-    ColumnSpec {
-        name: "subregion",
-        required: false,
-    },
-    ColumnSpec {
-        name: "intermediate_region_code",
-        required: true,
-    },
-    ColumnSpec {
-        name: "ldc",
-        required: true,
-    },
-    ColumnSpec {
-        name: "lldc",
-        required: true,
-    },
-    ColumnSpec {
-        name: "sids",
-        required: true,
-    },
-    ColumnSpec {
-        name: "name_en",
-        required: true,
-    },
-    ColumnSpec {
-        name: "name_zh",
-        required: true,
-    },
+    ColumnSpec { name: "alpha2", required: true },
+    ColumnSpec { name: "alpha3", required: true },
+    ColumnSpec { name: "m49", required: true },
+    ColumnSpec { name: "region_code", required: true },
+    ColumnSpec { name: "region", required: false },
+    ColumnSpec { name: "subregion_code", required: true },
+    ColumnSpec { name: "subregion", required: false },
+    ColumnSpec { name: "intermediate_region_code", required: true },
+    ColumnSpec { name: "ldc", required: true },
+    ColumnSpec { name: "lldc", required: true },
+    ColumnSpec { name: "sids", required: true },
+    ColumnSpec { name: "name_en", required: true },
+    ColumnSpec { name: "name_zh", required: true },
 ];
 
 const AREA_COLUMNS: &[ColumnSpec] = &[
-    ColumnSpec {
-        name: "m49",
-        required: true,
-    },
-    ColumnSpec {
-        name: "name_en",
-        required: true,
-    },
-    ColumnSpec {
-        name: "name_zh",
-        required: true,
-    },
-    ColumnSpec {
-        name: "kind",
-        required: true,
-    },
+    ColumnSpec { name: "m49", required: true },
+    ColumnSpec { name: "name_en", required: true },
+    ColumnSpec { name: "name_zh", required: true },
+    ColumnSpec { name: "kind", required: true },
 ];
 
 fn m49_field(row: &Row<'_>, sink: &mut ErrorSink, name: &str, required: bool) -> Option<u16> {
@@ -200,27 +141,16 @@ fn flag_field(row: &Row<'_>, sink: &mut ErrorSink, name: &str) -> bool {
 }
 
 pub(super) fn read_countries(path: &str, text: &str, sink: &mut ErrorSink) -> Result<Vec<Country>> {
-    let spec = TableSpec {
-        columns: COUNTRY_COLUMNS,
-        allow_extra_columns: true,
-    };
+    let spec = TableSpec { columns: COUNTRY_COLUMNS, allow_extra_columns: true };
     let mut out: Vec<Country> = Vec::new();
     read_table(path, text.as_bytes(), spec, sink, |row, sink| {
         let alpha2 = row.get("alpha2").unwrap_or("").to_string();
         let alpha3 = row.get("alpha3").unwrap_or("").to_string();
         if alpha2.len() != 2 || !alpha2.bytes().all(|b| b.is_ascii_uppercase()) {
-            row.error(
-                sink,
-                "alpha2",
-                format!("expected two capital letters, found {alpha2:?}"),
-            );
+            row.error(sink, "alpha2", format!("expected two capital letters, found {alpha2:?}"));
         }
         if alpha3.len() != 3 || !alpha3.bytes().all(|b| b.is_ascii_uppercase()) {
-            row.error(
-                sink,
-                "alpha3",
-                format!("expected three capital letters, found {alpha3:?}"),
-            );
+            row.error(sink, "alpha3", format!("expected three capital letters, found {alpha3:?}"));
         }
         let country = Country {
             m49: m49_field(row, sink, "m49", true).unwrap_or(0),
@@ -235,10 +165,7 @@ pub(super) fn read_countries(path: &str, text: &str, sink: &mut ErrorSink) -> Re
             alpha2,
             alpha3,
         };
-        if out
-            .iter()
-            .any(|c| c.alpha2 == country.alpha2 || c.alpha3 == country.alpha3)
-        {
+        if out.iter().any(|c| c.alpha2 == country.alpha2 || c.alpha3 == country.alpha3) {
             row.error(sink, "alpha3", format!("duplicate country {:?}", country.alpha3));
         }
         out.push(country);
@@ -247,10 +174,7 @@ pub(super) fn read_countries(path: &str, text: &str, sink: &mut ErrorSink) -> Re
 }
 
 pub(super) fn read_areas(path: &str, text: &str, sink: &mut ErrorSink) -> Result<Vec<Area>> {
-    let spec = TableSpec {
-        columns: AREA_COLUMNS,
-        allow_extra_columns: true,
-    };
+    let spec = TableSpec { columns: AREA_COLUMNS, allow_extra_columns: true };
     let mut out: Vec<Area> = Vec::new();
     read_table(path, text.as_bytes(), spec, sink, |row, sink| {
         let kind = match row.get("kind").unwrap_or("") {
@@ -258,11 +182,7 @@ pub(super) fn read_areas(path: &str, text: &str, sink: &mut ErrorSink) -> Result
             "subregion" => AreaKind::Subregion,
             "intermediate" => AreaKind::Intermediate,
             other => {
-                row.error(
-                    sink,
-                    "kind",
-                    format!("expected region, subregion or intermediate, found {other:?}"),
-                );
+                row.error(sink, "kind", format!("expected region, subregion or intermediate, found {other:?}"));
                 AreaKind::Region
             }
         };

@@ -83,11 +83,8 @@ impl Reference {
             country_by_code.insert(c.alpha2.clone(), idx);
             country_by_code.insert(c.alpha3.clone(), idx);
         }
-        let commitment_by_code = commitments
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.code.clone(), CommitmentIdx(i as u16)))
-            .collect();
+        let commitment_by_code =
+            commitments.iter().enumerate().map(|(i, c)| (c.code.clone(), CommitmentIdx(i as u16))).collect();
         // The M49 hierarchy is implicit in the country rows: an intermediate region lies in its country's
         // sub-region and region, a sub-region in its region.
         let mut area_parents: HashMap<u16, Vec<u16>> = HashMap::new();
@@ -103,15 +100,7 @@ impl Reference {
                 }
             }
         }
-        Ok(Reference {
-            commitments,
-            commitment_by_code,
-            countries,
-            country_by_code,
-            areas,
-            area_by_code,
-            area_parents,
-        })
+        Ok(Reference { commitments, commitment_by_code, countries, country_by_code, areas, area_by_code, area_parents })
     }
 
     /// Every commitment in catalogue order.
@@ -180,10 +169,7 @@ mod tests {
         assert_eq!(r.area(14).map(|a| a.kind), Some(AreaKind::Intermediate));
         assert_eq!(r.area(202).map(|a| a.kind), Some(AreaKind::Subregion));
         for c in r.countries() {
-            for code in [c.region_code, c.subregion_code, c.intermediate_region_code]
-                .into_iter()
-                .flatten()
-            {
+            for code in [c.region_code, c.subregion_code, c.intermediate_region_code].into_iter().flatten() {
                 assert!(r.area(code).is_some(), "{} names unknown area {code}", c.alpha3);
             }
         }

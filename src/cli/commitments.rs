@@ -42,32 +42,18 @@ fn parse_theme(text: &str) -> Result<Theme, String> {
 pub fn run(args: CommitmentsArgs) -> anyhow::Result<ExitCode> {
     let reference = args.reference.load()?;
     let lang = args.lang.code();
-    let rows: Vec<_> = reference
-        .commitments()
-        .iter()
-        .filter(|c| args.theme.is_none_or(|t| c.themes.contains(&t)))
-        .collect();
+    let rows: Vec<_> =
+        reference.commitments().iter().filter(|c| args.theme.is_none_or(|t| c.themes.contains(&t))).collect();
     let themes = |c: &poa_match::catalog::Commitment| c.themes.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(";");
     let related = |c: &poa_match::catalog::Commitment| {
-        c.related
-            .iter()
-            .map(|&r| reference.commitment(r).code.as_str())
-            .collect::<Vec<_>>()
-            .join(";")
+        c.related.iter().map(|&r| reference.commitment(r).code.as_str()).collect::<Vec<_>>().join(";")
     };
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Table => {
             let width = rows.iter().map(|c| c.code.len()).max().unwrap_or(4);
             for c in &rows {
-                writeln!(
-                    out,
-                    "{:<width$}  {:<8}  {}  [{}]",
-                    c.code,
-                    c.match_role.as_str(),
-                    c.title(lang),
-                    themes(c)
-                )?;
+                writeln!(out, "{:<width$}  {:<8}  {}  [{}]", c.code, c.match_role.as_str(), c.title(lang), themes(c))?;
             }
         }
         Format::Csv => {

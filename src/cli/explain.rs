@@ -47,22 +47,14 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         lang: "en".into(),
         export_network: None,
     };
-    let inputs = RunInputs {
-        needs: loaded.needs_info.clone(),
-        offers: loaded.offers_info.clone(),
-    };
+    let inputs = RunInputs { needs: loaded.needs_info.clone(), offers: loaded.offers_info.clone() };
     let outcome = run::solve_batch(batch, &reference, &config, inputs, loaded.read_s)?;
     let need = &batch.needs[n];
     let status = &outcome.report.needs[n];
     let verdicts = graph::explain_need(batch, &reference, n);
     let edges = outcome.graph.edges_of(n);
     let start = outcome.graph.need_start[n];
-    let given = |o: u32| {
-        edges
-            .iter()
-            .position(|e| e.offer == o)
-            .map_or(0, |k| outcome.solution.amounts[start + k])
-    };
+    let given = |o: u32| edges.iter().position(|e| e.offer == o).map_or(0, |k| outcome.solution.amounts[start + k]);
 
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -104,18 +96,9 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         need.amount,
         status.allocated_usd,
         status.status.as_str(),
-        if status.reason.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", status.reason)
-        }
+        if status.reason.is_empty() { String::new() } else { format!(" ({})", status.reason) }
     )?;
-    let id_width = batch
-        .offers
-        .iter()
-        .map(|o| o.id.as_str().chars().count())
-        .max()
-        .unwrap_or(8);
+    let id_width = batch.offers.iter().map(|o| o.id.as_str().chars().count()).max().unwrap_or(8);
     for v in &verdicts {
         let offer = &batch.offers[v.offer as usize];
         let verdict = match v.scope {
@@ -131,11 +114,8 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
                 format!("eligible ({how}, fit {fit}): gave {} USD", given(v.offer))
             }
             None => {
-                let rules: Vec<String> = v
-                    .failures
-                    .iter()
-                    .map(|r| format!("{} ({})", r.code(), r.describe()))
-                    .collect();
+                let rules: Vec<String> =
+                    v.failures.iter().map(|r| format!("{} ({})", r.code(), r.describe())).collect();
                 format!("not eligible: {}", rules.join("; "))
             }
         };

@@ -72,10 +72,7 @@ impl SolveArgs {
             Some(p) => Weights::load(p)?,
             None => Weights::default(),
         };
-        let limits = Limits {
-            time_limit: Duration::from_secs_f64(self.time_limit),
-            node_limit: self.node_limit,
-        };
+        let limits = Limits { time_limit: Duration::from_secs_f64(self.time_limit), node_limit: self.node_limit };
         Ok((self.method.into(), weights, limits))
     }
 }
@@ -123,19 +120,12 @@ pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
         lang: args.lang.code().to_string(),
         export_network: args.export_network.clone(),
     };
-    let inputs = RunInputs {
-        needs: loaded.needs_info,
-        offers: loaded.offers_info,
-    };
+    let inputs = RunInputs { needs: loaded.needs_info, offers: loaded.offers_info };
     let mut outcome = run::solve_batch(&loaded.batch, &reference, &config, inputs, loaded.read_s)?;
     run::write_outputs(&loaded.batch, &mut outcome, &config)?;
 
     let r = &outcome.run;
-    let share = if r.requested_usd > 0 {
-        100.0 * r.allocated_usd as f64 / r.requested_usd as f64
-    } else {
-        0.0
-    };
+    let share = if r.requested_usd > 0 { 100.0 * r.allocated_usd as f64 / r.requested_usd as f64 } else { 0.0 };
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

@@ -97,10 +97,7 @@ impl ReferenceArgs {
 impl InputArgs {
     /// The reading options these flags ask for.
     pub fn read_options(&self) -> ReadOptions {
-        ReadOptions {
-            allow_extra_columns: self.allow_extra_columns,
-            error_limit: self.max_errors as usize,
-        }
+        ReadOptions { allow_extra_columns: self.allow_extra_columns, error_limit: self.max_errors as usize }
     }
 }
 
@@ -164,14 +161,11 @@ fn open_input(
         Some(p) => {
             if p.is_dir() {
                 return Err(
-                    poa_match::Error::io(p, std::io::Error::other("is a directory, expected a CSV file")).into(),
+                    poa_match::Error::io(p, std::io::Error::other("is a directory, expected a CSV file")).into()
                 );
             }
             let file = std::fs::File::open(p).map_err(|e| poa_match::Error::io(p, e))?;
-            Ok((
-                p.display().to_string(),
-                Box::new(std::io::BufReader::with_capacity(1 << 16, file)),
-            ))
+            Ok((p.display().to_string(), Box::new(std::io::BufReader::with_capacity(1 << 16, file))))
         }
     }
 }
@@ -187,20 +181,12 @@ pub fn load_batch(args: &InputArgs, reference: &Reference) -> anyhow::Result<Loa
     let (needs_label, reader) = open_input(&args.needs, ("data/sample/needs.csv (bundled)", SAMPLE_NEEDS))?;
     let mut hashing = HashingReader::new(reader);
     let needs = poa_match::io::read_needs_from(&needs_label, &mut hashing, reference, options, &mut sink)?;
-    let needs_info = InputInfo {
-        path: needs_label,
-        rows: needs.len(),
-        sha256: hashing.hex_digest(),
-    };
+    let needs_info = InputInfo { path: needs_label, rows: needs.len(), sha256: hashing.hex_digest() };
 
     let (offers_label, reader) = open_input(&args.offers, ("data/sample/offers.csv (bundled)", SAMPLE_OFFERS))?;
     let mut hashing = HashingReader::new(reader);
     let offers = poa_match::io::read_offers_from(&offers_label, &mut hashing, reference, options, &mut sink)?;
-    let offers_info = InputInfo {
-        path: offers_label,
-        rows: offers.len(),
-        sha256: hashing.hex_digest(),
-    };
+    let offers_info = InputInfo { path: offers_label, rows: offers.len(), sha256: hashing.hex_digest() };
 
     sink.into_result()?;
     Ok(LoadedBatch {

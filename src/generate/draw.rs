@@ -49,11 +49,7 @@ pub(super) fn ln(x: f64) -> f64 {
         return x;
     }
     // Normalise subnormals first, then split x = m 2^e with m in [sqrt(1/2), sqrt(2)).
-    let (x, bias) = if x < f64::MIN_POSITIVE {
-        (x * pow2(60), 60)
-    } else {
-        (x, 0)
-    };
+    let (x, bias) = if x < f64::MIN_POSITIVE { (x * pow2(60), 60) } else { (x, 0) };
     let bits = x.to_bits();
     let mut e = ((bits >> 52) & 0x7ff) as i32 - 1023 - bias;
     let mut m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
@@ -205,9 +201,7 @@ mod tests {
             let rel = (exp(x) - x.exp()).abs() / x.exp();
             assert!(rel < 1e-14, "exp({x}): {rel}");
         }
-        for x in [
-            1e-300, 1e-10, 0.001, 0.3, 0.5, 0.999, 1.0, 1.5, 2.0, 10.0, 80_000.0, 1e300,
-        ] {
+        for x in [1e-300, 1e-10, 0.001, 0.3, 0.5, 0.999, 1.0, 1.5, 2.0, 10.0, 80_000.0, 1e300] {
             let err = (ln(x) - x.ln()).abs();
             assert!(err < 1e-13 * x.ln().abs().max(1.0), "ln({x}): {err}");
         }

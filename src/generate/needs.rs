@@ -157,10 +157,7 @@ impl<'r> Tables<'r> {
                 .enumerate()
                 .filter(|(_, (_, area))| {
                     reference.area(*area).is_some()
-                        && reference
-                            .countries()
-                            .iter()
-                            .any(|c| c.in_area(*area) && c.region_code == Some(region))
+                        && reference.countries().iter().any(|c| c.in_area(*area) && c.region_code == Some(region))
                 })
                 .map(|(i, _)| (Who::Org(i), 1.0))
                 .collect();
@@ -200,28 +197,14 @@ impl<'r> Tables<'r> {
             }
         }
         let usable = |t: &Theme| by_theme.contains_key(t);
-        let core_themes: Vec<(Theme, f64)> = THEME_WEIGHTS
-            .iter()
-            .copied()
-            .filter(|(t, _)| CORE_THEMES.contains(t) && usable(t))
-            .collect();
-        let other_themes: Vec<(Theme, f64)> = THEME_WEIGHTS
-            .iter()
-            .copied()
-            .filter(|(t, _)| !CORE_THEMES.contains(t) && usable(t))
-            .collect();
+        let core_themes: Vec<(Theme, f64)> =
+            THEME_WEIGHTS.iter().copied().filter(|(t, _)| CORE_THEMES.contains(t) && usable(t)).collect();
+        let other_themes: Vec<(Theme, f64)> =
+            THEME_WEIGHTS.iter().copied().filter(|(t, _)| !CORE_THEMES.contains(t) && usable(t)).collect();
         let core: f64 = core_themes.iter().map(|t| t.1).sum();
         let other: f64 = other_themes.iter().map(|t| t.1).sum();
         let later_core = later_core_chance(core / (core + other).max(f64::MIN_POSITIVE));
-        Tables {
-            reference,
-            states,
-            orgs,
-            by_theme,
-            core_themes,
-            other_themes,
-            later_core,
-        }
+        Tables { reference, states, orgs, by_theme, core_themes, other_themes, later_core }
     }
 }
 
@@ -278,11 +261,7 @@ pub(super) fn generate_with(
         let Some(region) = weighted(rng, &region_weights) else {
             break;
         };
-        let who = if chance(rng, ORG_SHARE) {
-            tables.orgs[region].draw(rng)
-        } else {
-            None
-        };
+        let who = if chance(rng, ORG_SHARE) { tables.orgs[region].draw(rng) } else { None };
         let Some(who) = who.or_else(|| tables.states[region].draw(rng)) else {
             break;
         };
@@ -316,11 +295,7 @@ fn draw_need(
         Who::State(idx) => {
             let c = reference.country(idx);
             // Now and then the file names the requester's area too, as a check.
-            let region = if chance(rng, 0.1) {
-                c.intermediate_region_code.or(c.subregion_code)
-            } else {
-                None
-            };
+            let region = if chance(rng, 0.1) { c.intermediate_region_code.or(c.subregion_code) } else { None };
             (Requester::State(idx), c.alpha3.clone(), region)
         }
         Who::Org(i) => {
@@ -333,11 +308,7 @@ fn draw_need(
     *counter += 1;
     let id = NeedId(format!("{requester_code}-{:02}", *counter));
 
-    let themes = if core || tables.other_themes.is_empty() {
-        &tables.core_themes
-    } else {
-        &tables.other_themes
-    };
+    let themes = if core || tables.other_themes.is_empty() { &tables.core_themes } else { &tables.other_themes };
     let theme_weights: Vec<f64> = themes.iter().map(|t| t.1).collect();
     let theme = weighted(rng, &theme_weights)
         .map(|i| themes[i].0)
@@ -371,22 +342,14 @@ fn draw_need(
 
     let (start_earliest, start_latest, duration_months) = if meeting {
         // The Fifth Biennial Meeting of States, June 2014.
-        (
-            Some(Date::from_ymd(2014, 6, 1)),
-            Some(Date::from_ymd(2014, 6, 16)),
-            None,
-        )
+        (Some(Date::from_ymd(2014, 6, 1)), Some(Date::from_ymd(2014, 6, 16)), None)
     } else {
         draw_timing(rng)
     };
     let implementer_type = if meeting {
         Some(ImplementerType::None)
     } else if is_org {
-        Some(if chance(rng, 0.8) {
-            ImplementerType::RegionalOrg
-        } else {
-            ImplementerType::UnAgency
-        })
+        Some(if chance(rng, 0.8) { ImplementerType::RegionalOrg } else { ImplementerType::UnAgency })
     } else {
         const TYPES: [(Option<ImplementerType>, f64); 8] = [
             (Some(ImplementerType::UnAgency), 0.52),
@@ -418,11 +381,7 @@ fn draw_need(
         commitments,
         kinds,
         amount: crate::model::Usd(amount),
-        funding_mode: if all_or_nothing {
-            FundingMode::AllOrNothing
-        } else {
-            FundingMode::Partial
-        },
+        funding_mode: if all_or_nothing { FundingMode::AllOrNothing } else { FundingMode::Partial },
         min_award: min_award.map(crate::model::Usd),
         priority,
         start_earliest,
@@ -444,12 +403,7 @@ fn draw_commitments(tables: &Tables<'_>, theme: Theme, is_org: bool, rng: &mut G
     let weights: Vec<f64> = candidates.iter().map(|c| if is_org { c.2 } else { c.1 }).collect();
     let Some(primary) = weighted(rng, &weights).map(|i| candidates[i].0) else {
         // No target commitment carries the theme (a replacement catalogue): take the first target one.
-        let first = tables
-            .by_theme
-            .values()
-            .flatten()
-            .next()
-            .map_or(CommitmentIdx(0), |c| c.0);
+        let first = tables.by_theme.values().flatten().next().map_or(CommitmentIdx(0), |c| c.0);
         return vec![first];
     };
     let mut out = vec![primary];
@@ -464,10 +418,7 @@ fn draw_commitments(tables: &Tables<'_>, theme: Theme, is_org: bool, rng: &mut G
             .filter(|&r| reference.commitment(r).themes != [Theme::MeetingParticipation])
             .collect();
         let second = if related.is_empty() {
-            let others: Vec<f64> = candidates
-                .iter()
-                .map(|c| if c.0 == primary { 0.0 } else { c.1 })
-                .collect();
+            let others: Vec<f64> = candidates.iter().map(|c| if c.0 == primary { 0.0 } else { c.1 }).collect();
             weighted(rng, &others).map(|i| candidates[i].0)
         } else {
             Some(related[super::draw::below(rng, related.len())])
@@ -557,11 +508,7 @@ fn need_notes(rng: &mut GenRng) -> String {
         "预算为指示性估算，第一阶段。",
         "Costs: equipment, training, travel; see annex \"B\".",
     ];
-    if chance(rng, 0.15) {
-        NOTES[super::draw::below(rng, NOTES.len())].to_string()
-    } else {
-        String::new()
-    }
+    if chance(rng, 0.15) { NOTES[super::draw::below(rng, NOTES.len())].to_string() } else { String::new() }
 }
 
 #[cfg(test)]

@@ -118,11 +118,8 @@ pub(super) fn generate(config: &GenerateConfig, reference: &Reference, needs: &[
         .map(|(family, mut offer)| {
             let n = counters.entry(offer.donor.clone()).or_insert(0);
             *n += 1;
-            offer.id = OfferId(if *n == 1 {
-                format!("{}-2013", offer.donor)
-            } else {
-                format!("{}-2013-{n}", offer.donor)
-            });
+            offer.id =
+                OfferId(if *n == 1 { format!("{}-2013", offer.donor) } else { format!("{}-2013-{n}", offer.donor) });
             offer.title = title(family, &offer, reference);
             offer.line = line;
             line += 1 + offer.notes.matches('\n').count() as u64;
@@ -200,24 +197,14 @@ fn money(x: f64) -> Usd {
 
 /// `count` themes drawn in proportion to their share of needs, among those `allowed`.
 fn draw_themes(profile: &Profile<'_>, allowed: impl Fn(Theme) -> bool, count: usize, rng: &mut GenRng) -> ThemeSet {
-    let weights: Vec<f64> = profile
-        .theme_share
-        .iter()
-        .map(|&(t, s)| if allowed(t) { s } else { 0.0 })
-        .collect();
-    weighted_distinct(rng, &weights, count)
-        .into_iter()
-        .map(|i| profile.theme_share[i].0)
-        .collect()
+    let weights: Vec<f64> = profile.theme_share.iter().map(|&(t, s)| if allowed(t) { s } else { 0.0 }).collect();
+    weighted_distinct(rng, &weights, count).into_iter().map(|i| profile.theme_share[i].0).collect()
 }
 
 /// `count` kinds drawn in proportion to their share of needs.
 fn draw_kind_set(profile: &Profile<'_>, count: usize, rng: &mut GenRng) -> KindSet {
     let weights: Vec<f64> = profile.kind_share.iter().map(|k| k.1).collect();
-    weighted_distinct(rng, &weights, count)
-        .into_iter()
-        .map(|i| profile.kind_share[i].0)
-        .collect()
+    weighted_distinct(rng, &weights, count).into_iter().map(|i| profile.kind_share[i].0).collect()
 }
 
 /// `count` target commitments drawn in proportion to their share of needs, among those carrying a theme in
@@ -241,16 +228,10 @@ fn draw_codes(
         .map(|(c, &s)| if eligible(c) { s } else { 0.0 })
         .collect();
     if weights.iter().all(|w| *w <= 0.0) {
-        weights = reference
-            .commitments()
-            .iter()
-            .map(|c| if eligible(c) { 1.0 } else { 0.0 })
-            .collect();
+        weights = reference.commitments().iter().map(|c| if eligible(c) { 1.0 } else { 0.0 }).collect();
     }
-    let mut codes: Vec<CommitmentIdx> = weighted_distinct(rng, &weights, count)
-        .into_iter()
-        .map(|i| CommitmentIdx(i as u16))
-        .collect();
+    let mut codes: Vec<CommitmentIdx> =
+        weighted_distinct(rng, &weights, count).into_iter().map(|i| CommitmentIdx(i as u16)).collect();
     codes.sort();
     codes
 }
@@ -268,9 +249,8 @@ fn draw_area(profile: &Profile<'_>, within: u16, kinds: &[AreaKind], rng: &mut G
                 .enumerate()
                 .any(|(j, b)| j != i && kinds.contains(&b.kind) && profile.area_parents[j].contains(&a.m49))
     };
-    let weights: Vec<f64> = (0..profile.areas.len())
-        .map(|i| if candidate(i) { profile.areas[i].share } else { 0.0 })
-        .collect();
+    let weights: Vec<f64> =
+        (0..profile.areas.len()).map(|i| if candidate(i) { profile.areas[i].share } else { 0.0 }).collect();
     weighted(rng, &weights).map(|i| profile.areas[i].m49)
 }
 
@@ -285,9 +265,7 @@ fn draw_template(family: Family, k: usize, profile: &Profile<'_>, reference: &Re
         Family::Pooled => {
             let mut o = blank(POOLED_FUNDS[k % POOLED_FUNDS.len()], DonorType::Fund);
             o.themes = draw_themes(profile, fundable, between(rng, 5, 7) as usize, rng);
-            o.kinds = [Kind::Financial, Kind::Technical, Kind::Training, Kind::Legal]
-                .into_iter()
-                .collect();
+            o.kinds = [Kind::Financial, Kind::Technical, Kind::Training, Kind::Legal].into_iter().collect();
             o.implementer_types = vec![
                 ImplementerType::UnAgency,
                 ImplementerType::RegionalOrg,
@@ -310,21 +288,12 @@ fn draw_template(family: Family, k: usize, profile: &Profile<'_>, reference: &Re
         }
         Family::RegionalTrust => {
             let area = draw_area(profile, 1, &[AreaKind::Subregion, AreaKind::Intermediate], rng).unwrap_or(1);
-            let donor = if area == 39 {
-                "WB_SALW_TF".to_string()
-            } else {
-                format!("SALW_TF_{area}")
-            };
+            let donor = if area == 39 { "WB_SALW_TF".to_string() } else { format!("SALW_TF_{area}") };
             let mut o = blank(&donor, DonorType::Fund);
             if area != 1 {
                 o.regions_m49 = vec![area];
             }
-            let core = [
-                Theme::StockpileManagement,
-                Theme::DestructionDisposal,
-                Theme::Marking,
-                Theme::RecordKeeping,
-            ];
+            let core = [Theme::StockpileManagement, Theme::DestructionDisposal, Theme::Marking, Theme::RecordKeeping];
             o.themes = draw_themes(profile, |t| core.contains(&t), between(rng, 2, 4) as usize, rng);
             o.implementer_types = vec![ImplementerType::UnAgency];
             o.duration_max_months = Some(24);
@@ -335,10 +304,7 @@ fn draw_template(family: Family, k: usize, profile: &Profile<'_>, reference: &Re
         }
         Family::Sponsorship => {
             let mut o = blank("POA_SPONSORSHIP", DonorType::Fund);
-            o.commitments = ["MTG-7", "POA-C-5f"]
-                .iter()
-                .filter_map(|c| reference.commitment_by_code(c))
-                .collect();
+            o.commitments = ["MTG-7", "POA-C-5f"].iter().filter_map(|c| reference.commitment_by_code(c)).collect();
             if o.commitments.is_empty() {
                 o.themes = [Theme::MeetingParticipation].into_iter().collect();
             }
@@ -377,25 +343,17 @@ fn draw_template(family: Family, k: usize, profile: &Profile<'_>, reference: &Re
 
 fn bilateral(profile: &Profile<'_>, reference: &Reference, rng: &mut GenRng) -> Offer {
     // Donors named by ISO code must exist in the country table, or the file would not read back.
-    let donors: Vec<&(&str, f64, &[u16])> = BILATERAL_DONORS
-        .iter()
-        .filter(|d| d.0 == "EU" || reference.country_by_code(d.0).is_some())
-        .collect();
+    let donors: Vec<&(&str, f64, &[u16])> =
+        BILATERAL_DONORS.iter().filter(|d| d.0 == "EU" || reference.country_by_code(d.0).is_some()).collect();
     let weights: Vec<f64> = donors.iter().map(|d| d.1).collect();
     let (code, _, focus) = weighted(rng, &weights).map_or(("EU", 1.0, &[2u16][..]), |i| *donors[i]);
-    let donor_type = if code == "EU" {
-        DonorType::RegionalOrg
-    } else {
-        DonorType::State
-    };
+    let donor_type = if code == "EU" { DonorType::RegionalOrg } else { DonorType::State };
     let mut o = blank(code, donor_type);
 
     // Any region can be chosen, in proportion to its share of needs; the donor's regions of focus count triple.
     let all_regions = [2u16, 19, 142, 9, 150];
-    let region_weights: Vec<f64> = all_regions
-        .iter()
-        .map(|r| profile.area_share(*r) * if focus.contains(r) { 3.0 } else { 1.0 })
-        .collect();
+    let region_weights: Vec<f64> =
+        all_regions.iter().map(|r| profile.area_share(*r) * if focus.contains(r) { 3.0 } else { 1.0 }).collect();
     let count = between(rng, 1, 2) as usize;
     let regions = weighted_distinct(rng, &region_weights, count);
     for i in regions {
@@ -472,10 +430,8 @@ fn bilateral(profile: &Profile<'_>, reference: &Reference, rng: &mut GenRng) -> 
             })
             .collect();
         let count = between(rng, 2, 5) as usize;
-        let mut picked: Vec<_> = weighted_distinct(rng, &weights, count)
-            .into_iter()
-            .map(|i| crate::catalog::CountryIdx(i as u16))
-            .collect();
+        let mut picked: Vec<_> =
+            weighted_distinct(rng, &weights, count).into_iter().map(|i| crate::catalog::CountryIdx(i as u16)).collect();
         picked.sort();
         if !picked.is_empty() {
             o.countries_include = picked;
@@ -495,19 +451,14 @@ fn bilateral(profile: &Profile<'_>, reference: &Reference, rng: &mut GenRng) -> 
             })
             .collect();
         let count = between(rng, 1, 2) as usize;
-        let mut excluded: Vec<_> = weighted_distinct(rng, &weights, count)
-            .into_iter()
-            .map(|i| crate::catalog::CountryIdx(i as u16))
-            .collect();
+        let mut excluded: Vec<_> =
+            weighted_distinct(rng, &weights, count).into_iter().map(|i| crate::catalog::CountryIdx(i as u16)).collect();
         excluded.sort();
         o.countries_exclude = excluded;
     }
     if chance(rng, 0.1) {
-        o.recipient_flags = if chance(rng, 0.5) {
-            vec![RecipientFlag::Ldc, RecipientFlag::Sids]
-        } else {
-            vec![RecipientFlag::Ldc]
-        };
+        o.recipient_flags =
+            if chance(rng, 0.5) { vec![RecipientFlag::Ldc, RecipientFlag::Sids] } else { vec![RecipientFlag::Ldc] };
     }
     o
 }
@@ -533,9 +484,7 @@ fn fit(offer: &mut Offer, target: f64, within: u16, profile: &Profile<'_>, refer
         focused.regions_m49 = vec![area];
         focused.countries_include.clear();
         focused.recipient_flags.clear();
-        focused
-            .countries_exclude
-            .retain(|c| reference.country(*c).in_area(area));
+        focused.countries_exclude.retain(|c| reference.country(*c).in_area(area));
         for _ in 0..16 {
             if profile.eligible_share(&focused) <= target || !narrow_subject(&mut focused, profile, reference, rng) {
                 break;
@@ -588,19 +537,9 @@ fn narrow_subject(offer: &mut Offer, profile: &Profile<'_>, reference: &Referenc
             let keep = between(rng, 1, 2).min(themes.len() as i64 - 1) as usize;
             let weights: Vec<f64> = themes
                 .iter()
-                .map(|t| {
-                    profile
-                        .theme_share
-                        .iter()
-                        .find(|s| s.0 == *t)
-                        .map_or(0.0, |s| s.1)
-                        .max(1e-9)
-                })
+                .map(|t| profile.theme_share.iter().find(|s| s.0 == *t).map_or(0.0, |s| s.1).max(1e-9))
                 .collect();
-            offer.themes = weighted_distinct(rng, &weights, keep)
-                .into_iter()
-                .map(|i| themes[i])
-                .collect();
+            offer.themes = weighted_distinct(rng, &weights, keep).into_iter().map(|i| themes[i]).collect();
         } else {
             let codes = draw_codes(profile, reference, offer.themes, between(rng, 1, 3) as usize, rng);
             if codes.is_empty() {
@@ -679,11 +618,7 @@ fn title(family: Family, offer: &Offer, reference: &Reference) -> String {
         },
     };
     let subject = if !offer.commitments.is_empty() {
-        let codes: Vec<String> = offer
-            .commitments
-            .iter()
-            .map(|&c| reference.commitment(c).code.clone())
-            .collect();
+        let codes: Vec<String> = offer.commitments.iter().map(|&c| reference.commitment(c).code.clone()).collect();
         format!("commitments {}", join_words(&codes))
     } else if !offer.themes.is_empty() {
         let words: Vec<String> = offer.themes.iter().map(|t| theme_label(t).to_string()).collect();
@@ -692,12 +627,8 @@ fn title(family: Family, offer: &Offer, reference: &Reference) -> String {
         "small arms control".to_string()
     };
     let place = if !offer.countries_include.is_empty() {
-        let names: Vec<String> = offer
-            .countries_include
-            .iter()
-            .take(3)
-            .map(|&c| reference.country(c).name_en.clone())
-            .collect();
+        let names: Vec<String> =
+            offer.countries_include.iter().take(3).map(|&c| reference.country(c).name_en.clone()).collect();
         let more = offer.countries_include.len().saturating_sub(3);
         if more > 0 {
             format!(" in {} and {more} more", names.join(", "))
@@ -705,11 +636,8 @@ fn title(family: Family, offer: &Offer, reference: &Reference) -> String {
             format!(" in {}", join_words(&names))
         }
     } else if !offer.regions_m49.is_empty() {
-        let names: Vec<String> = offer
-            .regions_m49
-            .iter()
-            .filter_map(|&a| reference.area(a).map(|a| a.name_en.clone()))
-            .collect();
+        let names: Vec<String> =
+            offer.regions_m49.iter().filter_map(|&a| reference.area(a).map(|a| a.name_en.clone())).collect();
         format!(" in {}", join_words(&names))
     } else {
         String::new()
@@ -717,11 +645,7 @@ fn title(family: Family, offer: &Offer, reference: &Reference) -> String {
     match family {
         Family::Sponsorship => format!(
             "Sponsorship programme, Fifth Biennial Meeting of States (New York, 16-20 June 2014){}",
-            if place.is_empty() {
-                String::new()
-            } else {
-                format!(":{place}")
-            }
+            if place.is_empty() { String::new() } else { format!(":{place}") }
         ),
         Family::RegionalTrust if offer.donor != "WB_SALW_TF" => {
             format!("Small arms control trust fund: {subject}{place}")

@@ -129,9 +129,10 @@ impl<'r> Profile<'r> {
             .step_by(step)
             .map(|n| Timing {
                 commitments: n.commitments.clone(),
-                themes: n.commitments.iter().fold(ThemeSet::EMPTY, |s, &c| {
-                    ThemeSet(s.0 | reference.commitment(c).theme_set().0)
-                }),
+                themes: n
+                    .commitments
+                    .iter()
+                    .fold(ThemeSet::EMPTY, |s, &c| ThemeSet(s.0 | reference.commitment(c).theme_set().0)),
                 kinds: n.kinds,
                 earliest: n.start_earliest,
                 latest: n.start_latest,
@@ -142,9 +143,9 @@ impl<'r> Profile<'r> {
         let groups = groups
             .into_iter()
             .map(|((commitments, kinds), count)| ScopeGroup {
-                themes: commitments.iter().fold(ThemeSet::EMPTY, |s, &c| {
-                    ThemeSet(s.0 | reference.commitment(c).theme_set().0)
-                }),
+                themes: commitments
+                    .iter()
+                    .fold(ThemeSet::EMPTY, |s, &c| ThemeSet(s.0 | reference.commitment(c).theme_set().0)),
                 commitments,
                 kinds: KindSet(kinds),
                 count,
@@ -157,12 +158,8 @@ impl<'r> Profile<'r> {
             places.push((Place::State(idx), count));
         }
         for (region, count) in orgs {
-            let within = reference
-                .areas()
-                .iter()
-                .map(|a| a.m49)
-                .filter(|&a| area_within(reference, region, a))
-                .collect();
+            let within =
+                reference.areas().iter().map(|a| a.m49).filter(|&a| area_within(reference, region, a)).collect();
             places.push((Place::Org(region, within), count));
         }
         let areas = reference
@@ -202,10 +199,7 @@ impl<'r> Profile<'r> {
             amounts,
             all_or_nothing_amounts,
             country_share,
-            theme_share: Theme::ALL
-                .iter()
-                .map(|&t| (t, theme_count[t as usize] / total))
-                .collect(),
+            theme_share: Theme::ALL.iter().map(|&t| (t, theme_count[t as usize] / total)).collect(),
             commitment_share,
             kind_share: Kind::ALL.iter().map(|&k| (k, kind_count[k as usize] / total)).collect(),
             areas,
@@ -242,12 +236,7 @@ impl<'r> Profile<'r> {
 
     /// Share of needs whose requester passes the offer's areas, country lists and flags.
     pub(super) fn geographic_share(&self, offer: &Offer) -> f64 {
-        let passed: f64 = self
-            .places
-            .iter()
-            .filter(|(p, _)| self.place_passes(p, offer))
-            .map(|(_, c)| c)
-            .sum();
+        let passed: f64 = self.places.iter().filter(|(p, _)| self.place_passes(p, offer)).map(|(_, c)| c).sum();
         passed / self.total
     }
 
@@ -282,11 +271,7 @@ impl<'r> Profile<'r> {
     }
 
     fn report_share(&self, offer: &Offer) -> f64 {
-        if offer.requires_national_report {
-            self.with_report / self.total
-        } else {
-            1.0
-        }
+        if offer.requires_national_report { self.with_report / self.total } else { 1.0 }
     }
 
     /// Share of needs whose start window and duration fit the offer, among the sampled needs in its scope (all
@@ -312,11 +297,8 @@ impl<'r> Profile<'r> {
             });
             starts_in_window && duration_fits
         };
-        let scoped: Vec<&Timing> = self
-            .timing
-            .iter()
-            .filter(|t| in_scope(offer, codes, &t.commitments, t.themes, t.kinds))
-            .collect();
+        let scoped: Vec<&Timing> =
+            self.timing.iter().filter(|t| in_scope(offer, codes, &t.commitments, t.themes, t.kinds)).collect();
         if scoped.is_empty() {
             let passed = self.timing.iter().filter(|t| fits(t)).count();
             return passed as f64 / self.timing.len().max(1) as f64;
@@ -325,9 +307,7 @@ impl<'r> Profile<'r> {
     }
 
     fn money_share(&self, offer: &Offer) -> f64 {
-        let below_floor = offer
-            .floor_per_need
-            .map_or(0, |floor| self.amounts.partition_point(|&a| a < floor.get()));
+        let below_floor = offer.floor_per_need.map_or(0, |floor| self.amounts.partition_point(|&a| a < floor.get()));
         let over_cap = match offer.cap_per_need {
             Some(cap) if !offer.allow_cofinance => {
                 let cap = cap.get();
@@ -361,13 +341,7 @@ impl<'r> Profile<'r> {
         let weights: Vec<f64> = self
             .places
             .iter()
-            .map(|(p, c)| {
-                if place_in_areas(self.reference, p, &[within]) {
-                    *c
-                } else {
-                    0.0
-                }
-            })
+            .map(|(p, c)| if place_in_areas(self.reference, p, &[within]) { *c } else { 0.0 })
             .collect();
         match &self.places[weighted(rng, &weights)?].0 {
             Place::Org(region, _) => Some(*region),
@@ -386,9 +360,7 @@ impl<'r> Profile<'r> {
         if target >= 0.9 * self.area_share(within) {
             if within != 1 {
                 offer.regions_m49.push(within);
-                offer
-                    .countries_exclude
-                    .retain(|c| reference.country(*c).in_area(within));
+                offer.countries_exclude.retain(|c| reference.country(*c).in_area(within));
             }
             return;
         }
@@ -405,17 +377,9 @@ impl<'r> Profile<'r> {
             return;
         };
         let country = &reference.countries()[seed];
-        let inside = |a: u16| {
-            self.areas
-                .iter()
-                .position(|x| x.m49 == a)
-                .is_some_and(|i| self.area_parents[i].contains(&within))
-        };
-        let areas = [
-            country.intermediate_region_code,
-            country.subregion_code,
-            country.region_code,
-        ];
+        let inside =
+            |a: u16| self.areas.iter().position(|x| x.m49 == a).is_some_and(|i| self.area_parents[i].contains(&within));
+        let areas = [country.intermediate_region_code, country.subregion_code, country.region_code];
         let near = areas.into_iter().flatten().find(|&a| {
             let share = self.area_share(a);
             inside(a) && share >= target / 1.25 && share <= target * 1.25
@@ -427,11 +391,7 @@ impl<'r> Profile<'r> {
             offer.countries_exclude.retain(|c| reference.country(*c).in_area(area));
             return;
         }
-        let anchor = areas
-            .into_iter()
-            .flatten()
-            .find(|&a| inside(a) && self.area_share(a) >= target)
-            .unwrap_or(within);
+        let anchor = areas.into_iter().flatten().find(|&a| inside(a) && self.area_share(a) >= target).unwrap_or(within);
         for (w, c) in weights.iter_mut().zip(reference.countries()) {
             if !c.in_area(anchor) {
                 *w = 0.0;

@@ -11,12 +11,7 @@ use crate::io::{ReadOptions, read_needs, read_offers};
 use crate::model::{FundingMode, Need, Offer, Requester, Theme, ThemeSet};
 
 fn config(needs: usize, offers: usize, seed: u64) -> GenerateConfig {
-    GenerateConfig {
-        needs,
-        offers,
-        seed,
-        partial_only: false,
-    }
+    GenerateConfig { needs, offers, seed, partial_only: false }
 }
 
 fn bytes(batch: &Batch) -> (Vec<u8>, Vec<u8>) {
@@ -63,15 +58,7 @@ fn sizes_are_exact_even_when_tiny() {
 fn written_files_read_back_to_the_same_batch() {
     let reference = Reference::embedded();
     for partial_only in [false, true] {
-        let batch = generate(
-            &GenerateConfig {
-                needs: 2_000,
-                offers: 200,
-                seed: 5,
-                partial_only,
-            },
-            reference,
-        );
+        let batch = generate(&GenerateConfig { needs: 2_000, offers: 200, seed: 5, partial_only }, reference);
         let (needs_csv, offers_csv) = bytes(&batch);
         let needs = read_needs("needs.csv", &needs_csv[..], reference, ReadOptions::default())
             .unwrap_or_else(|e| panic!("{e}"));
@@ -135,10 +122,7 @@ fn needs_follow_the_calibration() {
         .filter(|n| matches!(n.requester, Requester::State(c) if reference.country(c).region_code == Some(2)))
         .collect();
     let ldc = share(
-        african
-            .iter()
-            .filter(|n| matches!(n.requester, Requester::State(c) if reference.country(c).ldc))
-            .count(),
+        african.iter().filter(|n| matches!(n.requester, Requester::State(c) if reference.country(c).ldc)).count(),
         african.len(),
     );
     assert!(ldc > 0.7, "{ldc}");
@@ -147,10 +131,7 @@ fn needs_follow_the_calibration() {
     let aon = |n: &Need| n.funding_mode == FundingMode::AllOrNothing;
     let aon_share = share(needs.iter().filter(|n| aon(n)).count(), needs.len());
     assert!((aon_share - 0.40).abs() < 0.03, "{aon_share}");
-    let equipment: Vec<&Need> = needs
-        .iter()
-        .filter(|n| n.kinds.contains(crate::model::Kind::Equipment))
-        .collect();
+    let equipment: Vec<&Need> = needs.iter().filter(|n| n.kinds.contains(crate::model::Kind::Equipment)).collect();
     assert!(share(equipment.iter().filter(|n| aon(n)).count(), equipment.len()) > aon_share + 0.05);
     let partial: Vec<&Need> = needs.iter().filter(|n| !aon(n)).collect();
     let with_min = share(partial.iter().filter(|n| n.min_award.is_some()).count(), partial.len());
@@ -205,33 +186,18 @@ fn a_sample_sized_batch_looks_like_the_sample() {
         assert!(families.contains("SALIENT"));
         let unscar = batch.offers.iter().find(|o| o.donor == "UNSCAR").unwrap();
         assert!(unscar.requires_national_report);
-        assert!(
-            !unscar
-                .implementer_types
-                .contains(&crate::model::ImplementerType::Government)
-        );
+        assert!(!unscar.implementer_types.contains(&crate::model::ImplementerType::Government));
         // The cap of 150 000 – 200 000, or the whole envelope when that is smaller.
         let cap = unscar.cap_per_need.unwrap();
-        assert!(
-            (150_000..=200_000).contains(&cap.get()) || cap == unscar.envelope,
-            "{cap}"
-        );
+        assert!((150_000..=200_000).contains(&cap.get()) || cap == unscar.envelope, "{cap}");
         // Small batches keep the templates: bilateral donors name 1–2 areas, or 2–5 countries picked from the
         // needs (like Canada in the sample).
-        for o in batch
-            .offers
-            .iter()
-            .filter(|o| o.donor_type == Some(crate::model::DonorType::State))
-        {
+        for o in batch.offers.iter().filter(|o| o.donor_type == Some(crate::model::DonorType::State)) {
             let areas = (1..=2).contains(&o.regions_m49.len()) && o.countries_include.is_empty();
             let countries = o.regions_m49.is_empty() && (2..=5).contains(&o.countries_include.len());
             assert!(areas || countries, "{o:?}");
         }
-        for o in batch
-            .offers
-            .iter()
-            .filter(|o| o.donor_type == Some(crate::model::DonorType::Fund))
-        {
+        for o in batch.offers.iter().filter(|o| o.donor_type == Some(crate::model::DonorType::Fund)) {
             assert!(o.countries_include.is_empty() && o.regions_m49.len() <= 1, "{o:?}");
         }
     }
@@ -260,15 +226,7 @@ fn supply_is_four_to_seven_tenths_of_demand() {
 #[test]
 fn partial_only_has_no_integer_rules() {
     let reference = Reference::embedded();
-    let batch = generate(
-        &GenerateConfig {
-            needs: 3_000,
-            offers: 300,
-            seed: 11,
-            partial_only: true,
-        },
-        reference,
-    );
+    let batch = generate(&GenerateConfig { needs: 3_000, offers: 300, seed: 11, partial_only: true }, reference);
     assert!(batch.needs.iter().all(|n| !n.has_integer_rules()));
     assert!(batch.offers.iter().all(|o| !o.has_integer_rules()));
     let mixed = generate(&config(3_000, 300, 11), reference);
@@ -281,9 +239,10 @@ fn eligible(reference: &Reference, need: &Need, offer: &Offer, codes: &[bool]) -
     let in_scope = if !offer.commitments.is_empty() {
         need.commitments.iter().any(|c| codes[c.0 as usize])
     } else if !offer.themes.is_empty() {
-        let themes = need.commitments.iter().fold(ThemeSet::EMPTY, |s, &c| {
-            ThemeSet(s.0 | reference.commitment(c).theme_set().0)
-        });
+        let themes = need
+            .commitments
+            .iter()
+            .fold(ThemeSet::EMPTY, |s, &c| ThemeSet(s.0 | reference.commitment(c).theme_set().0));
         offer.themes.intersects(themes)
     } else {
         true
@@ -302,10 +261,7 @@ fn eligible(reference: &Reference, need: &Need, offer: &Offer, codes: &[bool]) -
         Requester::RegionalOrg(_) => {
             let region = need.region.unwrap_or(1);
             (offer.regions_m49.is_empty()
-                || offer
-                    .regions_m49
-                    .iter()
-                    .any(|&a| profile::area_within(reference, region, a)))
+                || offer.regions_m49.iter().any(|&a| profile::area_within(reference, region, a)))
                 && offer.countries_include.is_empty()
                 && offer.recipient_flags.is_empty()
         }
@@ -314,9 +270,7 @@ fn eligible(reference: &Reference, need: &Need, offer: &Offer, codes: &[bool]) -
         return false;
     }
     if !offer.implementer_types.is_empty()
-        && !need
-            .implementer_type
-            .is_some_and(|t| offer.implementer_types.contains(&t))
+        && !need.implementer_type.is_some_and(|t| offer.implementer_types.contains(&t))
     {
         return false;
     }
@@ -346,22 +300,11 @@ fn eligible(reference: &Reference, need: &Need, offer: &Offer, codes: &[bool]) -
 /// Eligible offers per need, by need.
 fn eligible_counts(batch: &Batch) -> Vec<usize> {
     let reference = Reference::embedded();
-    let codes: Vec<Vec<bool>> = batch
-        .offers
-        .iter()
-        .map(|o| profile::scope_codes(reference, o))
-        .collect();
+    let codes: Vec<Vec<bool>> = batch.offers.iter().map(|o| profile::scope_codes(reference, o)).collect();
     batch
         .needs
         .iter()
-        .map(|n| {
-            batch
-                .offers
-                .iter()
-                .zip(&codes)
-                .filter(|(o, c)| eligible(reference, n, o, c))
-                .count()
-        })
+        .map(|n| batch.offers.iter().zip(&codes).filter(|(o, c)| eligible(reference, n, o, c)).count())
         .collect()
 }
 
@@ -397,10 +340,7 @@ fn a_small_batch_matches_like_the_sample() {
     let batch = generate(&config(60, 13, 2013), reference);
     let counts = eligible_counts(&batch);
     let (mean, _, _, zero) = describe(&counts);
-    println!(
-        "60 needs x 13 offers: {mean:.1} eligible offers per need, {:.0} % with none",
-        zero * 100.0
-    );
+    println!("60 needs x 13 offers: {mean:.1} eligible offers per need, {:.0} % with none", zero * 100.0);
     assert!((2.0..=8.0).contains(&mean), "{mean}");
     assert!(zero < 0.25, "{zero}");
 }
@@ -413,10 +353,7 @@ fn the_profile_estimates_what_the_checker_counts() {
     let (mut estimated, mut counted, mut deviation) = (0.0, 0.0, 0.0);
     for o in &batch.offers {
         let codes = profile::scope_codes(reference, o);
-        let real = share(
-            batch.needs.iter().filter(|n| eligible(reference, n, o, &codes)).count(),
-            batch.needs.len(),
-        );
+        let real = share(batch.needs.iter().filter(|n| eligible(reference, n, o, &codes)).count(), batch.needs.len());
         let estimate = profile.eligible_share(o);
         estimated += estimate;
         counted += real;
@@ -434,22 +371,11 @@ fn a_need_has_about_twenty_eligible_offers_at_benchmark_size() {
     use rayon::prelude::*;
     let reference = Reference::embedded();
     let batch = generate(&config(100_000, 10_000, 1), reference);
-    let codes: Vec<Vec<bool>> = batch
-        .offers
-        .iter()
-        .map(|o| profile::scope_codes(reference, o))
-        .collect();
+    let codes: Vec<Vec<bool>> = batch.offers.iter().map(|o| profile::scope_codes(reference, o)).collect();
     let counts: Vec<usize> = batch
         .needs
         .par_iter()
-        .map(|n| {
-            batch
-                .offers
-                .iter()
-                .zip(&codes)
-                .filter(|(o, c)| eligible(reference, n, o, c))
-                .count()
-        })
+        .map(|n| batch.offers.iter().zip(&codes).filter(|(o, c)| eligible(reference, n, o, c)).count())
         .collect();
     let (mean, median, max, zero) = describe(&counts);
     println!(
@@ -474,19 +400,12 @@ fn a_catalogue_without_target_commitments_gives_no_needs_and_no_panic() {
         .lines()
         .map(|l| {
             let cut = l.rfind(',').map_or(l.len(), |i| i + 1);
-            if l.starts_with("code,") {
-                format!("{l}\n")
-            } else {
-                format!("{}\n", &l[..cut])
-            }
+            if l.starts_with("code,") { format!("{l}\n") } else { format!("{}\n", &l[..cut]) }
         })
         .collect();
     let embedded = ReferenceSources::embedded();
-    let reference = Reference::load(ReferenceSources {
-        commitments: ("providers.csv", &providers_only),
-        ..embedded
-    })
-    .unwrap_or_else(|e| panic!("{e}"));
+    let reference = Reference::load(ReferenceSources { commitments: ("providers.csv", &providers_only), ..embedded })
+        .unwrap_or_else(|e| panic!("{e}"));
     let batch = generate(&config(50, 20, 1), &reference);
     assert!(batch.needs.is_empty());
     assert_eq!(batch.offers.len(), 20);

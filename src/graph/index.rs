@@ -80,11 +80,7 @@ impl OfferIndex {
                 let country = reference.country(*c);
                 keys.push(GeoKey::Country(c.0));
                 keys.push(GeoKey::Area(country.m49));
-                let areas = [
-                    country.region_code,
-                    country.subregion_code,
-                    country.intermediate_region_code,
-                ];
+                let areas = [country.region_code, country.subregion_code, country.intermediate_region_code];
                 keys.extend(areas.into_iter().flatten().map(GeoKey::Area));
             }
             Requester::RegionalOrg(_) => {

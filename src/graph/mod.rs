@@ -88,14 +88,7 @@ pub fn build_with_index(batch: &Batch, reference: &Reference, weights: &Weights,
                     let scope = rules::check(need, &facts, offer, reference).ok()?;
                     let fit = weights.fit(scope, rules::targets_explicitly(need, offer, reference));
                     let upper = need.amount.min(offer.per_need_limit()).get();
-                    Some(Edge {
-                        need: n as u32,
-                        offer: o,
-                        scope,
-                        fit,
-                        value: weights.value(need.priority, fit),
-                        upper,
-                    })
+                    Some(Edge { need: n as u32, offer: o, scope, fit, value: weights.value(need.priority, fit), upper })
                 })
                 .collect()
         })
@@ -121,11 +114,8 @@ pub fn dominant_reason(batch: &Batch, reference: &Reference, index: &OfferIndex,
             counts[reason as usize] += 1;
         }
     }
-    let (best, count) = counts
-        .iter()
-        .enumerate()
-        .skip(1)
-        .fold((0, 0), |acc, (i, &c)| if c > acc.1 { (i, c) } else { acc });
+    let (best, count) =
+        counts.iter().enumerate().skip(1).fold((0, 0), |acc, (i, &c)| if c > acc.1 { (i, c) } else { acc });
     if count == 0 { Reason::NoScope } else { Reason::ALL[best] }
 }
 
@@ -150,16 +140,9 @@ pub fn explain_need(batch: &Batch, reference: &Reference, n: usize) -> Vec<Offer
         .enumerate()
         .map(|(o, offer)| {
             let scope = rules::check(need, &facts, offer, reference).ok();
-            let failures = if scope.is_some() {
-                Vec::new()
-            } else {
-                rules::all_failures(need, &facts, offer, reference)
-            };
-            OfferVerdict {
-                offer: o as u32,
-                scope,
-                failures,
-            }
+            let failures =
+                if scope.is_some() { Vec::new() } else { rules::all_failures(need, &facts, offer, reference) };
+            OfferVerdict { offer: o as u32, scope, failures }
         })
         .collect()
 }
@@ -211,9 +194,7 @@ mod tests {
         assert_eq!(graph, build_by_scan(&batch, r, &w));
         assert!(graph.edges.len() > 100, "{}", graph.edges.len());
         let index = OfferIndex::new(&batch, r);
-        let edgeless: Vec<usize> = (0..batch.needs.len())
-            .filter(|&n| graph.edges_of(n).is_empty())
-            .collect();
+        let edgeless: Vec<usize> = (0..batch.needs.len()).filter(|&n| graph.edges_of(n).is_empty()).collect();
         assert!(!edgeless.is_empty());
         for n in edgeless {
             let reason = dominant_reason(&batch, r, &index, n);

@@ -121,12 +121,10 @@ pub fn scope(need: &Need, facts: &NeedFacts, offer: &Offer, reference: &Referenc
         if let Some(&c) = need.commitments.iter().find(|c| offer.commitments.contains(c)) {
             return Ok(ScopeMatch::Shared(c));
         }
-        let related = need.commitments.iter().find(|&&c| {
-            offer
-                .commitments
-                .iter()
-                .any(|&o| reference.commitment(o).related.contains(&c))
-        });
+        let related = need
+            .commitments
+            .iter()
+            .find(|&&c| offer.commitments.iter().any(|&o| reference.commitment(o).related.contains(&c)));
         return related.map(|&c| ScopeMatch::Related(c)).ok_or(Reason::NoScope);
     }
     if offer.themes.is_empty() || offer.themes.intersects(facts.themes) {
@@ -138,10 +136,7 @@ pub fn scope(need: &Need, facts: &NeedFacts, offer: &Offer, reference: &Referenc
 
 /// Kind: at least one kind of assistance in common (an offer listing none gives any).
 pub fn kind(need: &Need, offer: &Offer) -> Result<(), Reason> {
-    ok_if(
-        offer.kinds.is_empty() || offer.kinds.intersects(need.kinds),
-        Reason::Kind,
-    )
+    ok_if(offer.kinds.is_empty() || offer.kinds.intersects(need.kinds), Reason::Kind)
 }
 
 /// Region: the requester lies in one of the offer's M49 areas and, for an include list, is on it.
@@ -181,18 +176,13 @@ pub fn flags(need: &Need, offer: &Offer, reference: &Reference) -> Result<(), Re
 /// Implementer: the need's implementer type is one the offer allows (a need naming none fails a restriction).
 pub fn implementer(need: &Need, offer: &Offer) -> Result<(), Reason> {
     let ok = offer.implementer_types.is_empty()
-        || need
-            .implementer_type
-            .is_some_and(|t| offer.implementer_types.contains(&t));
+        || need.implementer_type.is_some_and(|t| offer.implementer_types.contains(&t));
     ok_if(ok, Reason::Implementer)
 }
 
 /// National report: an offer that requires one only funds needs that cite a report.
 pub fn national_report(need: &Need, offer: &Offer) -> Result<(), Reason> {
-    ok_if(
-        !offer.requires_national_report || need.source_report.is_some(),
-        Reason::NoReport,
-    )
+    ok_if(!offer.requires_national_report || need.source_report.is_some(), Reason::NoReport)
 }
 
 /// Window: the need's possible start dates meet the offer's window (open ends are unbounded).
@@ -226,10 +216,7 @@ pub fn money(need: &Need, offer: &Offer) -> Result<(), Reason> {
             return Err(Reason::OverCap);
         }
     }
-    ok_if(
-        offer.floor_per_need.is_none_or(|f| f <= need.amount),
-        Reason::BelowFloor,
-    )
+    ok_if(offer.floor_per_need.is_none_or(|f| f <= need.amount), Reason::BelowFloor)
 }
 
 /// Whether the offer names the requester's country, or an M49 sub-region or intermediate region it lies in.
@@ -239,17 +226,11 @@ pub fn targets_explicitly(need: &Need, offer: &Offer, reference: &Reference) -> 
         Requester::State(c) => {
             let country = reference.country(*c);
             offer.countries_include.contains(c)
-                || offer
-                    .regions_m49
-                    .iter()
-                    .any(|&a| (narrow(a) || a == country.m49) && country.in_area(a))
+                || offer.regions_m49.iter().any(|&a| (narrow(a) || a == country.m49) && country.in_area(a))
         }
         Requester::RegionalOrg(_) => {
             let area = need.region.unwrap_or(1);
-            offer
-                .regions_m49
-                .iter()
-                .any(|&a| narrow(a) && reference.area_within(area, a))
+            offer.regions_m49.iter().any(|&a| narrow(a) && reference.area_within(area, a))
         }
     }
 }

@@ -21,20 +21,15 @@ pub fn usd(text: &str) -> Result<Usd, String> {
     }
     match significant.parse::<i64>() {
         Ok(v) if v <= MAX_AMOUNT_USD => Ok(Usd(v)),
-        _ => Err(format!(
-            "amount {text:?} exceeds the largest supported amount, {MAX_AMOUNT_USD}"
-        )),
+        _ => Err(format!("amount {text:?} exceeds the largest supported amount, {MAX_AMOUNT_USD}")),
     }
 }
 
 /// A whole number within `lo..=hi`.
 pub fn int_in_range(text: &str, lo: i64, hi: i64) -> Result<i64, String> {
     // Digits only: `str::parse` would also take a sign.
-    let value = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        text.parse::<i64>().ok()
-    } else {
-        None
-    };
+    let value =
+        if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) { text.parse::<i64>().ok() } else { None };
     match value {
         Some(v) if (lo..=hi).contains(&v) => Ok(v),
         _ => Err(format!("expected a whole number from {lo} to {hi}, found {text:?}")),
@@ -81,9 +76,7 @@ pub fn identifier(text: &str) -> Result<&str, String> {
 pub fn org_code(text: &str) -> Result<&str, String> {
     let ok = text.len() <= 40
         && text.starts_with(|c: char| c.is_ascii_uppercase())
-        && text
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        && text.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
     if ok {
         Ok(text)
     } else {

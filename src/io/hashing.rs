@@ -14,20 +14,12 @@ pub struct HashingReader<R> {
 impl<R: Read> HashingReader<R> {
     /// Starts hashing `inner`.
     pub fn new(inner: R) -> HashingReader<R> {
-        HashingReader {
-            inner,
-            hasher: Sha256::new(),
-        }
+        HashingReader { inner, hasher: Sha256::new() }
     }
 
     /// The lower-case hex digest of the bytes read so far.
     pub fn hex_digest(&self) -> String {
-        self.hasher
-            .clone()
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        self.hasher.clone().finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
 }
 
@@ -48,9 +40,6 @@ mod tests {
         let mut r = HashingReader::new(&b"abc"[..]);
         let mut s = String::new();
         r.read_to_string(&mut s).unwrap();
-        assert_eq!(
-            r.hex_digest(),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(r.hex_digest(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }

@@ -28,10 +28,7 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> ReadOptions {
-        ReadOptions {
-            allow_extra_columns: false,
-            error_limit: DEFAULT_ERROR_LIMIT,
-        }
+        ReadOptions { allow_extra_columns: false, error_limit: DEFAULT_ERROR_LIMIT }
     }
 }
 
@@ -140,10 +137,7 @@ pub fn read_offers(label: &str, input: impl Read, reference: &Reference, options
 
 fn open(path: &Path) -> Result<File> {
     if path.is_dir() {
-        return Err(Error::io(
-            path,
-            std::io::Error::other("is a directory, expected a CSV file"),
-        ));
+        return Err(Error::io(path, std::io::Error::other("is a directory, expected a CSV file")));
     }
     File::open(path).map_err(|e| Error::io(path, e))
 }
@@ -204,9 +198,7 @@ impl<'a> Cells<'_, 'a> {
     }
 
     fn kinds(&mut self, name: &str) -> KindSet {
-        self.list(name, |t| fields::enum_value(t, Kind::parse, Kind::expected))
-            .into_iter()
-            .collect()
+        self.list(name, |t| fields::enum_value(t, Kind::parse, Kind::expected)).into_iter().collect()
     }
 
     fn countries(&mut self, name: &str, reference: &Reference) -> Vec<CountryIdx> {
@@ -228,10 +220,7 @@ impl<'a> Cells<'_, 'a> {
             if allowed.contains(&role) {
                 Ok(idx)
             } else {
-                Err(format!(
-                    "commitment {code} has match_role {}; {who} may not cite it",
-                    role.as_str()
-                ))
+                Err(format!("commitment {code} has match_role {}; {who} may not cite it", role.as_str()))
             }
         })
     }
@@ -269,10 +258,7 @@ fn country(reference: &Reference, code: &str) -> Result<CountryIdx, String> {
 
 fn area(reference: &Reference, text: &str) -> Result<u16, String> {
     let code = fields::int_in_range(text, 1, 999).map_err(|_| format!("expected an M49 area code, found {text:?}"))?;
-    reference
-        .area(code as u16)
-        .map(|_| code as u16)
-        .ok_or_else(|| format!("unknown M49 area code {text:?}"))
+    reference.area(code as u16).map(|_| code as u16).ok_or_else(|| format!("unknown M49 area code {text:?}"))
 }
 
 fn date(text: &str) -> Result<Date, String> {
@@ -300,10 +286,7 @@ pub fn read_needs_from(
     options: ReadOptions,
     sink: &mut ErrorSink,
 ) -> Result<Vec<Need>> {
-    let spec = TableSpec {
-        columns: NEED_COLUMNS,
-        allow_extra_columns: options.allow_extra_columns,
-    };
+    let spec = TableSpec { columns: NEED_COLUMNS, allow_extra_columns: options.allow_extra_columns };
     let mut needs = Vec::new();
     let mut ids = IdRegistry(HashMap::new());
     let mut total = 0i128;
@@ -317,15 +300,13 @@ pub fn read_needs_from(
             ids.check(&mut c, "need_id", id);
         }
         let requester_type = c
-            .optional("requester_type", |t| {
-                fields::enum_value(t, RequesterType::parse, RequesterType::expected)
-            })
+            .optional("requester_type", |t| fields::enum_value(t, RequesterType::parse, RequesterType::expected))
             .unwrap_or(RequesterType::State);
         let requester_text = c.required("requester");
         let requester = match requester_type {
-            RequesterType::State => c
-                .parse("requester", requester_text, |t| country(reference, t))
-                .map(Requester::State),
+            RequesterType::State => {
+                c.parse("requester", requester_text, |t| country(reference, t)).map(Requester::State)
+            }
             RequesterType::RegionalOrg => c
                 .parse("requester", requester_text, |t| fields::org_code(t).map(str::to_string))
                 .map(Requester::RegionalOrg),
@@ -334,10 +315,7 @@ pub fn read_needs_from(
         match (&requester, region) {
             (Some(Requester::State(idx)), Some(m49)) if !reference.country(*idx).in_area(m49) => {
                 let country = reference.country(*idx);
-                c.error(
-                    "region",
-                    format!("area {m49} does not contain the requester {}", country.alpha3),
-                )
+                c.error("region", format!("area {m49} does not contain the requester {}", country.alpha3))
             }
             (Some(Requester::RegionalOrg(_)), None) if c.row.get("region").is_none() => {
                 c.error("region", "is required when requester_type is regional_org")
@@ -354,9 +332,7 @@ pub fn read_needs_from(
         };
         let amount = c.required_with("amount_usd", fields::usd);
         let funding_mode = c
-            .optional("funding_mode", |t| {
-                fields::enum_value(t, FundingMode::parse, FundingMode::expected)
-            })
+            .optional("funding_mode", |t| fields::enum_value(t, FundingMode::parse, FundingMode::expected))
             .unwrap_or(FundingMode::Partial);
         let min_award = c.optional("min_award_usd", fields::usd);
         if let Some(min) = min_award {
@@ -371,16 +347,13 @@ pub fn read_needs_from(
                 c.error("min_award_usd", format!("{min} is above amount_usd {amount}"));
             }
         }
-        let priority = c
-            .optional("priority", |t| fields::int_in_range(t, 1, 3).map(|v| v as u8))
-            .unwrap_or(2);
+        let priority = c.optional("priority", |t| fields::int_in_range(t, 1, 3).map(|v| v as u8)).unwrap_or(2);
         let start_earliest = c.optional("start_earliest", date);
         let start_latest = c.optional("start_latest", date);
         c.not_before(start_earliest, start_latest, "start_earliest", "start_latest");
         let duration_months = c.months("duration_months");
-        let implementer_type = c.optional("implementer_type", |t| {
-            fields::enum_value(t, ImplementerType::parse, ImplementerType::expected)
-        });
+        let implementer_type = c
+            .optional("implementer_type", |t| fields::enum_value(t, ImplementerType::parse, ImplementerType::expected));
         if let Some(amount) = amount {
             total += i128::from(amount.get());
         }
@@ -433,10 +406,7 @@ pub fn read_offers_from(
     options: ReadOptions,
     sink: &mut ErrorSink,
 ) -> Result<Vec<Offer>> {
-    let spec = TableSpec {
-        columns: OFFER_COLUMNS,
-        allow_extra_columns: options.allow_extra_columns,
-    };
+    let spec = TableSpec { columns: OFFER_COLUMNS, allow_extra_columns: options.allow_extra_columns };
     let mut offers = Vec::new();
     let mut ids = IdRegistry(HashMap::new());
     let mut total = 0i128;
@@ -449,9 +419,7 @@ pub fn read_offers_from(
         if let Some(id) = &id {
             ids.check(&mut c, "offer_id", id);
         }
-        let donor_type = c.optional("donor_type", |t| {
-            fields::enum_value(t, DonorType::parse, DonorType::expected)
-        });
+        let donor_type = c.optional("donor_type", |t| fields::enum_value(t, DonorType::parse, DonorType::expected));
         let donor_text = c.required("donor");
         let donor = c.parse("donor", donor_text, |t| match reference.country_by_code(t) {
             Some(idx) => Ok(reference.country(idx).alpha3.clone()),
@@ -467,34 +435,20 @@ pub fn read_offers_from(
         if let (Some(floor), Some(envelope)) = (floor_per_need, envelope)
             && floor > envelope
         {
-            c.error(
-                "floor_per_need_usd",
-                format!("{floor} is above envelope_usd {envelope}"),
-            );
+            c.error("floor_per_need_usd", format!("{floor} is above envelope_usd {envelope}"));
         }
-        let max_awards = c.optional("max_awards", |t| {
-            fields::int_in_range(t, 1, 10_000_000).map(|v| v as u32)
-        });
-        let commitments = c.commitments(
-            "commitments",
-            reference,
-            &[MatchRole::Target, MatchRole::Provider],
-            "offers",
-        );
-        let themes: ThemeSet = c
-            .list("themes", |t| fields::enum_value(t, Theme::parse, Theme::expected))
-            .into_iter()
-            .collect();
+        let max_awards = c.optional("max_awards", |t| fields::int_in_range(t, 1, 10_000_000).map(|v| v as u32));
+        let commitments = c.commitments("commitments", reference, &[MatchRole::Target, MatchRole::Provider], "offers");
+        let themes: ThemeSet =
+            c.list("themes", |t| fields::enum_value(t, Theme::parse, Theme::expected)).into_iter().collect();
         let kinds = c.kinds("kinds");
         let regions_m49 = c.list("regions_m49", |t| area(reference, t));
         let countries_include = c.countries("countries_include", reference);
         let countries_exclude = c.countries("countries_exclude", reference);
-        let recipient_flags = c.list("recipient_flags", |t| {
-            fields::enum_value(t, RecipientFlag::parse, RecipientFlag::expected)
-        });
-        let implementer_types = c.list("implementer_types", |t| {
-            fields::enum_value(t, ImplementerType::parse, ImplementerType::expected)
-        });
+        let recipient_flags =
+            c.list("recipient_flags", |t| fields::enum_value(t, RecipientFlag::parse, RecipientFlag::expected));
+        let implementer_types =
+            c.list("implementer_types", |t| fields::enum_value(t, ImplementerType::parse, ImplementerType::expected));
         let requires_national_report = c.optional("requires_national_report", fields::boolean).unwrap_or(false);
         let allow_cofinance = c.optional("allow_cofinance", fields::boolean).unwrap_or(true);
         let window_start = c.optional("window_start", date);
@@ -502,12 +456,7 @@ pub fn read_offers_from(
         c.not_before(window_start, window_end, "window_start", "window_end");
         let duration_min_months = c.months("duration_min_months");
         let duration_max_months = c.months("duration_max_months");
-        c.not_above(
-            duration_min_months,
-            duration_max_months,
-            "duration_min_months",
-            "duration_max_months",
-        );
+        c.not_above(duration_min_months, duration_max_months, "duration_min_months", "duration_max_months");
         if let Some(envelope) = envelope {
             total += i128::from(envelope.get());
         }
@@ -551,12 +500,7 @@ pub fn read_offers_from(
 fn check_total(label: &str, line: u64, field: &str, total: i128, sink: &mut ErrorSink) {
     if total > i128::from(i64::MAX) / 64 {
         sink.push(
-            Location {
-                path: label.to_string(),
-                line,
-                column: 1,
-                field: Some(field.to_string()),
-            },
+            Location { path: label.to_string(), line, column: 1, field: Some(field.to_string()) },
             format!("the column adds up to {total}, more than this engine can total exactly"),
         );
     }

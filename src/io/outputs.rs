@@ -32,10 +32,7 @@ pub struct OutputOptions {
 
 impl Default for OutputOptions {
     fn default() -> OutputOptions {
-        OutputOptions {
-            format: TableFormat::Csv,
-            excel_bom: false,
-        }
+        OutputOptions { format: TableFormat::Csv, excel_bom: false }
     }
 }
 
@@ -91,9 +88,7 @@ impl Cell {
                 Err(_) => serde_json::Value::String(v.to_string()),
             },
             // Parsed back from the fixed format so JSON and CSV carry the same digits.
-            Cell::Ratio(r) => fixed4(*r)
-                .parse::<f64>()
-                .map_or(serde_json::Value::Null, serde_json::Value::from),
+            Cell::Ratio(r) => fixed4(*r).parse::<f64>().map_or(serde_json::Value::Null, serde_json::Value::from),
         }
     }
 }
@@ -176,15 +171,7 @@ pub fn match_tables(report: &MatchReport) -> Vec<Table> {
     };
     let offers = Table {
         name: "offers_status",
-        header: vec![
-            "offer_id",
-            "envelope_usd",
-            "allocated_usd",
-            "remaining_usd",
-            "awards",
-            "donor",
-            "eligible_needs",
-        ],
+        header: vec!["offer_id", "envelope_usd", "allocated_usd", "remaining_usd", "awards", "donor", "eligible_needs"],
         rows: report
             .offers
             .iter()
@@ -203,15 +190,7 @@ pub fn match_tables(report: &MatchReport) -> Vec<Table> {
     };
     let summary = Table {
         name: "summary",
-        header: vec![
-            "dimension",
-            "key",
-            "label",
-            "needs",
-            "requested_usd",
-            "allocated_usd",
-            "coverage",
-        ],
+        header: vec!["dimension", "key", "label", "needs", "requested_usd", "allocated_usd", "coverage"],
         rows: report
             .summary
             .iter()
@@ -249,14 +228,7 @@ pub fn write_table(dir: &Path, table: &Table, options: OutputOptions) -> Result<
             let rows: Vec<serde_json::Map<String, serde_json::Value>> = table
                 .rows
                 .iter()
-                .map(|row| {
-                    table
-                        .header
-                        .iter()
-                        .map(|h| h.to_string())
-                        .zip(row.iter().map(Cell::json))
-                        .collect()
-                })
+                .map(|row| table.header.iter().map(|h| h.to_string()).zip(row.iter().map(Cell::json)).collect())
                 .collect();
             serde_json::to_writer_pretty(&mut *out, &rows)?;
             out.write_all(b"\n")

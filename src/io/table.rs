@@ -25,20 +25,13 @@ pub struct ErrorSink {
 impl ErrorSink {
     /// A sink that keeps at most `limit` errors.
     pub fn new(limit: usize) -> ErrorSink {
-        ErrorSink {
-            errors: Vec::new(),
-            more: 0,
-            limit: limit.max(1),
-        }
+        ErrorSink { errors: Vec::new(), more: 0, limit: limit.max(1) }
     }
 
     /// Records one error.
     pub fn push(&mut self, location: Location, message: impl Into<String>) {
         if self.errors.len() < self.limit {
-            self.errors.push(DataError {
-                location,
-                message: message.into(),
-            });
+            self.errors.push(DataError { location, message: message.into() });
         } else {
             self.more += 1;
         }
@@ -61,11 +54,7 @@ impl ErrorSink {
 
     /// `Ok(())` if empty, else the collected errors as one [`Error`].
     pub fn into_result(self) -> Result<()> {
-        if self.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::invalid_data(self.errors, self.more))
-        }
+        if self.is_empty() { Ok(()) } else { Err(Error::invalid_data(self.errors, self.more)) }
     }
 
     /// Merges another sink's errors after this one's.
@@ -150,12 +139,7 @@ impl<'a> Row<'a> {
     /// The location of column `name` in this row (column = header position, or one past the end if absent).
     pub fn location(&self, name: &str) -> Location {
         let column = self.header.positions[self.spec_index(name)].map_or(self.header.width() + 1, |p| p + 1);
-        Location {
-            path: self.path.to_string(),
-            line: self.line,
-            column,
-            field: Some(name.to_string()),
-        }
+        Location { path: self.path.to_string(), line: self.line, column, field: Some(name.to_string()) }
     }
 
     /// Records an error about column `name` of this row.
@@ -243,8 +227,7 @@ impl<R: Read> RecordReader<R> {
             }
             let input = &self.buf[self.start..self.end];
             let (result, nin, nout, nend) =
-                self.core
-                    .read_record(input, &mut rec.data[out_len..], &mut rec.ends[ends_len..]);
+                self.core.read_record(input, &mut rec.data[out_len..], &mut rec.ends[ends_len..]);
             for (k, &b) in input[..nin].iter().enumerate() {
                 let at = self.offset + k as u64;
                 // A byte-order mark (which csv_core drops) is not content either.
@@ -293,12 +276,7 @@ pub fn read_table<R: Read>(
     mut on_row: impl FnMut(&Row<'_>, &mut ErrorSink),
 ) -> Result<()> {
     let mut reader = RecordReader::new(input);
-    let mut record = RawRecord {
-        line: 0,
-        quotes: 0,
-        data: Vec::new(),
-        ends: Vec::new(),
-    };
+    let mut record = RawRecord { line: 0, quotes: 0, data: Vec::new(), ends: Vec::new() };
     let io_error = |e: std::io::Error| Error::io(path, e);
     let file_location = |line: u64, column: usize, field: Option<&str>| Location {
         path: path.to_string(),
@@ -310,10 +288,7 @@ pub fn read_table<R: Read>(
     if !reader.next(&mut record).map_err(io_error)? {
         sink.push(
             file_location(1, 1, None),
-            format!(
-                "the file is empty; expected a header row with the columns {}",
-                spec.expected_names()
-            ),
+            format!("the file is empty; expected a header row with the columns {}", spec.expected_names()),
         );
         return Ok(());
     }
@@ -335,15 +310,9 @@ pub fn read_table<R: Read>(
         }
         if width != header.width() {
             let (column, message) = if width < header.width() {
-                (
-                    width + 1,
-                    format!("the row has {width} fields but the header has {}", header.width()),
-                )
+                (width + 1, format!("the row has {width} fields but the header has {}", header.width()))
             } else {
-                (
-                    header.width() + 1,
-                    format!("the row has {width} fields but the header has only {}", header.width()),
-                )
+                (header.width() + 1, format!("the row has {width} fields but the header has only {}", header.width()))
             };
             let field = header.names.get(column - 1).map(String::as_str);
             sink.push(file_location(line, column, field), message);
@@ -362,15 +331,7 @@ pub fn read_table<R: Read>(
             }
         }
         if fields.len() == width {
-            on_row(
-                &Row {
-                    fields,
-                    header: &header,
-                    path,
-                    line,
-                },
-                sink,
-            );
+            on_row(&Row { fields, header: &header, path, line }, sink);
         }
     }
     Ok(())
@@ -385,10 +346,7 @@ fn parse_header(
     let line = record.line;
     let errors_before = sink.count();
     if record.quotes % 2 == 1 {
-        sink.push(
-            file_location(line, record.len().max(1), None),
-            "a quoted column name is never closed",
-        );
+        sink.push(file_location(line, record.len().max(1), None), "a quoted column name is never closed");
         return None;
     }
     let mut names = Vec::with_capacity(record.len());
@@ -430,10 +388,7 @@ fn parse_header(
     }
     for (k, col) in spec.columns.iter().enumerate() {
         if col.required && positions[k].is_none() {
-            sink.push(
-                file_location(line, 1, Some(col.name)),
-                "required column is missing from the header",
-            );
+            sink.push(file_location(line, 1, Some(col.name)), "required column is missing from the header");
         }
     }
     (sink.count() == errors_before).then_some(Header { positions, names, spec })

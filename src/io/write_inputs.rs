@@ -29,10 +29,7 @@ impl<W: Write> Rows<W> {
     fn new(out: W, header: impl Iterator<Item = &'static str>) -> std::io::Result<Rows<W>> {
         let mut csv = csv::WriterBuilder::new().from_writer(out);
         csv.write_record(header).map_err(io_error)?;
-        Ok(Rows {
-            csv,
-            cell: String::new(),
-        })
+        Ok(Rows { csv, cell: String::new() })
     }
 
     fn text(&mut self, value: &str) -> std::io::Result<()> {

@@ -15,9 +15,7 @@ impl Date {
         let well_formed = b.len() == 10
             && b[4] == b'-'
             && b[7] == b'-'
-            && b.iter()
-                .enumerate()
-                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+            && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
         if !well_formed {
             return Err("expected a date as YYYY-MM-DD".to_string());
         }
@@ -44,9 +42,7 @@ impl Date {
         let mp = (m + 9) % 12;
         let doy = (153 * mp + 2) / 5 + d - 1;
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        Date {
-            days: era * 146_097 + doe - 719_468,
-        }
+        Date { days: era * 146_097 + doe - 719_468 }
     }
 
     /// The year, month and day.
@@ -106,15 +102,7 @@ mod tests {
 
     #[test]
     fn rejects_impossible_dates() {
-        for bad in [
-            "2013-02-29",
-            "2013-13-01",
-            "2013-00-10",
-            "2013-4-1",
-            "13-04-01",
-            "2013/04/01",
-            "2100-02-29",
-        ] {
+        for bad in ["2013-02-29", "2013-13-01", "2013-00-10", "2013-4-1", "13-04-01", "2013/04/01", "2100-02-29"] {
             assert!(Date::parse(bad).is_err(), "{bad}");
         }
         assert!(Date::parse("2012-02-29").is_ok());

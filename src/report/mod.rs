@@ -199,10 +199,7 @@ pub fn build(batch: &Batch, reference: &Reference, graph: &Graph, solution: &Sol
             let reason = match status {
                 NeedState::Funded => String::new(),
                 _ if range.is_empty() => {
-                    format!(
-                        "no_eligible_offer:{}",
-                        graph::dominant_reason(batch, reference, &index, n).code()
-                    )
+                    format!("no_eligible_offer:{}", graph::dominant_reason(batch, reference, &index, n).code())
                 }
                 _ => shortfall_reason(batch, graph, solution, n, &given, &awards, allocated).to_string(),
             };
@@ -236,12 +233,7 @@ pub fn build(batch: &Batch, reference: &Reference, graph: &Graph, solution: &Sol
         .collect();
 
     let summary = summarise(batch, reference, &needs, &given, lang);
-    MatchReport {
-        matches,
-        needs,
-        offers,
-        summary,
-    }
+    MatchReport { matches, needs, offers, summary }
 }
 
 /// Why a need with eligible offers is not fully funded.
@@ -264,12 +256,8 @@ fn shortfall_reason(
     }
     let edges = &graph.edges[range.clone()];
     let amounts = &solution.amounts[range];
-    let open: Vec<usize> = edges
-        .iter()
-        .zip(amounts)
-        .filter(|(e, x)| **x < e.upper)
-        .map(|(e, _)| e.offer as usize)
-        .collect();
+    let open: Vec<usize> =
+        edges.iter().zip(amounts).filter(|(e, x)| **x < e.upper).map(|(e, _)| e.offer as usize).collect();
     if open.is_empty() {
         return "caps_reached";
     }
@@ -300,21 +288,9 @@ fn summarise(batch: &Batch, reference: &Reference, needs: &[NeedStatus], given: 
         let (req, alloc) = (status.requested_usd, status.allocated_usd);
         add("total", "all".into(), "All needs".into(), req, alloc);
         let primary = reference.commitment(need.commitments[0]);
-        add(
-            "commitment",
-            primary.code.clone(),
-            primary.title(lang).to_string(),
-            req,
-            alloc,
-        );
+        add("commitment", primary.code.clone(), primary.title(lang).to_string(), req, alloc);
         if let Some(theme) = primary.themes.first() {
-            add(
-                "theme",
-                theme.as_str().to_string(),
-                theme.as_str().to_string(),
-                req,
-                alloc,
-            );
+            add("theme", theme.as_str().to_string(), theme.as_str().to_string(), req, alloc);
         }
         let region = match &need.requester {
             Requester::State(c) => reference.country(*c).region_code,
@@ -341,12 +317,7 @@ fn summarise(batch: &Batch, reference: &Reference, needs: &[NeedStatus], given: 
         d.1 += i128::from(offer.envelope.get());
         d.2 += i128::from(given[o]);
     }
-    let order = |d: &str| {
-        ["total", "commitment", "theme", "region", "donor"]
-            .iter()
-            .position(|x| *x == d)
-            .unwrap_or(9)
-    };
+    let order = |d: &str| ["total", "commitment", "theme", "region", "donor"].iter().position(|x| *x == d).unwrap_or(9);
     let mut rows: Vec<SummaryRow> = groups
         .into_iter()
         .map(|((dimension, key), (label, n, req, alloc))| SummaryRow {
@@ -359,9 +330,8 @@ fn summarise(batch: &Batch, reference: &Reference, needs: &[NeedStatus], given: 
         })
         .collect();
     for (donor, (_, envelope, alloc)) in donors {
-        let label = reference
-            .country_by_code(&donor)
-            .map_or(donor.clone(), |c| reference.country(c).name(lang).to_string());
+        let label =
+            reference.country_by_code(&donor).map_or(donor.clone(), |c| reference.country(c).name(lang).to_string());
         rows.push(SummaryRow {
             dimension: "donor",
             key: donor,
@@ -371,10 +341,6 @@ fn summarise(batch: &Batch, reference: &Reference, needs: &[NeedStatus], given: 
             allocated_usd: alloc,
         });
     }
-    rows.sort_by(|a, b| {
-        order(a.dimension)
-            .cmp(&order(b.dimension))
-            .then_with(|| a.key.cmp(&b.key))
-    });
+    rows.sort_by(|a, b| order(a.dimension).cmp(&order(b.dimension)).then_with(|| a.key.cmp(&b.key)));
     rows
 }

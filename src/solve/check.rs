@@ -11,11 +11,7 @@ use super::{Solution, objective_of};
 pub fn verify(batch: &Batch, graph: &Graph, solution: &Solution) -> Result<()> {
     let fail = |what: String| Err(Error::internal(what));
     if solution.amounts.len() != graph.edges.len() {
-        return fail(format!(
-            "{} amounts for {} edges",
-            solution.amounts.len(),
-            graph.edges.len()
-        ));
+        return fail(format!("{} amounts for {} edges", solution.amounts.len(), graph.edges.len()));
     }
     let mut need_total = vec![0i128; batch.needs.len()];
     let mut offer_total = vec![0i128; batch.offers.len()];
@@ -23,10 +19,7 @@ pub fn verify(batch: &Batch, graph: &Graph, solution: &Solution) -> Result<()> {
     let mut need_funders = vec![0u32; batch.needs.len()];
     for (e, &x) in graph.edges.iter().zip(&solution.amounts) {
         if x < 0 || x > e.upper {
-            return fail(format!(
-                "edge {}→{} carries {x}, outside 0..={}",
-                e.need, e.offer, e.upper
-            ));
+            return fail(format!("edge {}→{} carries {x}, outside 0..={}", e.need, e.offer, e.upper));
         }
         if x == 0 {
             continue;
@@ -54,16 +47,10 @@ pub fn verify(batch: &Batch, graph: &Graph, solution: &Solution) -> Result<()> {
     }
     for (o, offer) in batch.offers.iter().enumerate() {
         if offer_total[o] > i128::from(offer.envelope.get()) {
-            return fail(format!(
-                "offer {} gives {}, more than its envelope",
-                offer.id, offer_total[o]
-            ));
+            return fail(format!("offer {} gives {}, more than its envelope", offer.id, offer_total[o]));
         }
         if offer.max_awards.is_some_and(|k| offer_awards[o] > u64::from(k)) {
-            return fail(format!(
-                "offer {} makes {} awards, above max_awards",
-                offer.id, offer_awards[o]
-            ));
+            return fail(format!("offer {} makes {} awards, above max_awards", offer.id, offer_awards[o]));
         }
     }
     for (e, &x) in graph.edges.iter().zip(&solution.amounts) {
@@ -76,10 +63,7 @@ pub fn verify(batch: &Batch, graph: &Graph, solution: &Solution) -> Result<()> {
     }
     let objective = objective_of(graph, &solution.amounts);
     if objective != solution.objective {
-        return fail(format!(
-            "reported objective {} differs from the allocation's {objective}",
-            solution.objective
-        ));
+        return fail(format!("reported objective {} differs from the allocation's {objective}", solution.objective));
     }
     if solution.bound < solution.objective || solution.relaxation < solution.bound {
         return fail(format!(

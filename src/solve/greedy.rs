@@ -25,11 +25,9 @@ pub fn allocate(batch: &Batch, graph: &Graph) -> Vec<i64> {
         let mut edges: Vec<usize> = (start..graph.need_start[n + 1]).collect();
         edges.sort_by(|&a, &b| {
             let (ea, eb) = (&graph.edges[a], &graph.edges[b]);
-            eb.fit.cmp(&ea.fit).then_with(|| {
-                batch.offers[ea.offer as usize]
-                    .id
-                    .cmp(&batch.offers[eb.offer as usize].id)
-            })
+            eb.fit
+                .cmp(&ea.fit)
+                .then_with(|| batch.offers[ea.offer as usize].id.cmp(&batch.offers[eb.offer as usize].id))
         });
         let must_get = match need.funding_mode {
             FundingMode::AllOrNothing => need.amount.get(),

@@ -15,7 +15,7 @@
 //!
 //! Nodes are explored best bound first (ties in creation order, so the search is deterministic). A node whose
 //! flow breaks no integer rule is a feasible allocation; otherwise it branches on one broken rule. The greedy
-//! allocation and a repair heuristic (switch off everything broken, re-solve, repeat) give the first incumbents.
+//! allocation and a diving heuristic (round broken rules a few at a time, re-solve, repeat) give incumbents.
 //! The search stops when no open node can beat the incumbent (gap 0), or at the node or time limit, and then
 //! reports the best open bound.
 
@@ -124,11 +124,7 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
     let mut nodes = 0u64;
 
     let mut open = BinaryHeap::new();
-    open.push(Node {
-        bound: relaxation.objective,
-        seq: 0,
-        decisions: Vec::new(),
-    });
+    open.push(Node { bound: relaxation.objective, seq: 0, decisions: search.root_decisions() });
     let mut seq = 1u64;
     let mut stopped = None;
     let mut root_repair_done = false;
@@ -162,7 +158,7 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
         };
         if !root_repair_done || nodes % 64 == 0 {
             root_repair_done = true;
-            if let Some((v, a)) = search.repair(&node.decisions, amounts.clone())?
+            if let Some((v, a, _)) = search.dive(&node.decisions, amounts.clone())?
                 && v > incumbent.0
             {
                 incumbent = (v, a);
@@ -171,11 +167,7 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
         for child in search.branch(violation, &amounts) {
             let mut decisions = node.decisions.clone();
             decisions.push(child);
-            open.push(Node {
-                bound: value,
-                seq,
-                decisions,
-            });
+            open.push(Node { bound: value, seq, decisions });
             seq += 1;
         }
     }
@@ -209,9 +201,8 @@ impl<'a> Search<'a> {
         for (e, edge) in graph.edges.iter().enumerate() {
             edges_of_offer[edge.offer as usize].push(e as u32);
         }
-        let edge_of_need: Vec<_> = (0..batch.needs.len())
-            .map(|n| graph.need_start[n]..graph.need_start[n + 1])
-            .collect();
+        let edge_of_need: Vec<_> =
+            (0..batch.needs.len()).map(|n| graph.need_start[n]..graph.need_start[n + 1]).collect();
 
         // Arcs: edges (their free part), offers to the sink, each need's free bypass, then the "must" parts.
         let sink = sink_node(batch);
@@ -219,21 +210,22 @@ impl<'a> Search<'a> {
         let must_part = |e: usize| -> Option<i64> {
             let edge = &graph.edges[e];
             let offer = &batch.offers[edge.offer as usize];
-            offer
-                .has_integer_rules()
-                .then(|| offer.floor_per_need.map_or(1, |f| f.get()).min(edge.upper))
+            offer.has_integer_rules().then(|| offer.floor_per_need.map_or(1, |f| f.get()).min(edge.upper))
         };
         for (e, edge) in graph.edges.iter().enumerate() {
             let cap = edge.upper - must_part(e).unwrap_or(0);
-            net.add_arc(
-                edge.need as usize,
-                offer_node(batch, edge.offer as usize),
-                cap,
-                -edge.value,
-            );
+            net.add_arc(edge.need as usize, offer_node(batch, edge.offer as usize), cap, -edge.value);
         }
         for (o, offer) in batch.offers.iter().enumerate() {
-            net.add_arc(offer_node(batch, o), sink, offer.envelope.get(), 0);
+            // An offer that funds at most k needs can give at most its k largest edge limits: a valid cut that
+            // the plain relaxation lacks.
+            let mut limit = offer.envelope.get();
+            if let Some(k) = offer.max_awards {
+                let mut uppers: Vec<i64> = edges_of_offer[o].iter().map(|&e| graph.edges[e as usize].upper).collect();
+                uppers.sort_unstable_by(|a, b| b.cmp(a));
+                limit = limit.min(uppers.iter().take(k as usize).sum());
+            }
+            net.add_arc(offer_node(batch, o), sink, limit, 0);
         }
         let mut total = 0;
         let mut need_must = vec![None; batch.needs.len()];
@@ -250,12 +242,8 @@ impl<'a> Search<'a> {
         let mut edge_must = vec![None; graph.edges.len()];
         for (e, edge) in graph.edges.iter().enumerate() {
             if let Some(cap) = must_part(e) {
-                edge_must[e] = Some(net.add_arc(
-                    edge.need as usize,
-                    offer_node(batch, edge.offer as usize),
-                    cap,
-                    -edge.value,
-                ));
+                edge_must[e] =
+                    Some(net.add_arc(edge.need as usize, offer_node(batch, edge.offer as usize), cap, -edge.value));
             }
         }
         let max_value = graph.edges.iter().map(|e| e.value).max().unwrap_or(0);
@@ -277,16 +265,26 @@ impl<'a> Search<'a> {
         })
     }
 
+    /// Needs that can never get what their rule demands (their edges together cannot carry it) are off from
+    /// the start.
+    fn root_decisions(&self) -> Vec<Decision> {
+        (0..self.batch.needs.len())
+            .filter(|&n| {
+                let reach: i64 = self.graph.edges[self.edge_of_need[n].clone()].iter().map(|e| e.upper).sum();
+                self.batch.needs[n].has_integer_rules() && reach > 0 && reach < self.must_get(n)
+            })
+            .map(|n| Decision::NeedOff(n as u32))
+            .collect()
+    }
+
     fn must_get(&self, n: usize) -> i64 {
         must_get(&self.batch.needs[n])
     }
 
     /// Expands decisions into states and propagates their consequences; `None` if they contradict each other.
     fn fixing(&self, decisions: &[Decision]) -> Option<Fixing> {
-        let mut f = Fixing {
-            need: vec![Fix::Free; self.batch.needs.len()],
-            edge: vec![Fix::Free; self.graph.edges.len()],
-        };
+        let mut f =
+            Fixing { need: vec![Fix::Free; self.batch.needs.len()], edge: vec![Fix::Free; self.graph.edges.len()] };
         let set_edge = |edge: &mut Vec<Fix>, e: usize, fix: Fix| -> bool {
             if edge[e] != Fix::Free && edge[e] != fix {
                 return false;
@@ -298,9 +296,7 @@ impl<'a> Search<'a> {
             let ok = match d {
                 Decision::NeedOff(n) => {
                     f.need[n as usize] = Fix::Off;
-                    self.edge_of_need[n as usize]
-                        .clone()
-                        .all(|e| set_edge(&mut f.edge, e, Fix::Off))
+                    self.edge_of_need[n as usize].clone().all(|e| set_edge(&mut f.edge, e, Fix::Off))
                 }
                 Decision::NeedOn(n) => {
                     f.need[n as usize] = Fix::On;
@@ -335,10 +331,7 @@ impl<'a> Search<'a> {
         }
         for (o, offer) in self.batch.offers.iter().enumerate() {
             if let Some(k) = offer.max_awards {
-                let on = self.edges_of_offer[o]
-                    .iter()
-                    .filter(|&&e| f.edge[e as usize] == Fix::On)
-                    .count();
+                let on = self.edges_of_offer[o].iter().filter(|&&e| f.edge[e as usize] == Fix::On).count();
                 if on > k as usize {
                     return None;
                 }
@@ -418,10 +411,7 @@ impl<'a> Search<'a> {
     }
 
     fn need_totals(&self, amounts: &[i64]) -> Vec<i64> {
-        self.edge_of_need
-            .iter()
-            .map(|r| amounts[r.clone()].iter().sum())
-            .collect()
+        self.edge_of_need.iter().map(|r| amounts[r.clone()].iter().sum()).collect()
     }
 
     /// Every broken rule, need rules first, in index order.
@@ -446,23 +436,14 @@ impl<'a> Search<'a> {
                 out.push(Violation::Cofinance(e as u32));
             }
         }
-        let fixed_on = |e: u32| {
-            decisions
-                .iter()
-                .any(|d| matches!(d, Decision::EdgeOn(k) | Decision::Exclusive(k) if *k == e))
-        };
+        let fixed_on =
+            |e: u32| decisions.iter().any(|d| matches!(d, Decision::EdgeOn(k) | Decision::Exclusive(k) if *k == e));
         for (o, offer) in self.batch.offers.iter().enumerate() {
             let Some(k) = offer.max_awards else { continue };
-            let funded: Vec<u32> = self.edges_of_offer[o]
-                .iter()
-                .copied()
-                .filter(|&e| amounts[e as usize] > 0)
-                .collect();
+            let funded: Vec<u32> =
+                self.edges_of_offer[o].iter().copied().filter(|&e| amounts[e as usize] > 0).collect();
             if funded.len() > k as usize
-                && let Some(&e) = funded
-                    .iter()
-                    .filter(|&&e| !fixed_on(e))
-                    .min_by_key(|&&e| (amounts[e as usize], e))
+                && let Some(&e) = funded.iter().filter(|&&e| !fixed_on(e)).min_by_key(|&&e| (amounts[e as usize], e))
             {
                 out.push(Violation::MaxAwards(e));
             }
@@ -494,40 +475,95 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// From a node's flow, switches off everything that breaks a rule (keeping the larger side of a co-finance
-    /// conflict and the largest awards of an offer over max_awards) and re-solves until nothing is broken.
-    fn repair(&self, decisions: &[Decision], mut amounts: Vec<i64>) -> Result<Option<(i128, Vec<i64>)>> {
+    /// Diving heuristic: from a node's flow, rounds broken rules a few at a time (a need mostly funded is switched
+    /// on, one barely funded off; the larger side of a co-finance conflict is kept; the smallest awards of an offer
+    /// over max_awards are dropped), re-solving after each round, until nothing is broken. Switching a need on can
+    /// make the node infeasible; then that decision is turned round. Finally, needs that were switched off are
+    /// tried on again one by one, in case money is left for them.
+    fn dive(&self, decisions: &[Decision], mut amounts: Vec<i64>) -> Result<Option<(i128, Vec<i64>, Vec<Decision>)>> {
         let mut decisions = decisions.to_vec();
-        let totals_of = |amounts: &[i64]| self.need_totals(amounts);
-        for _ in 0..1000 {
+        let mut value = objective_of(self.graph, &amounts);
+        for _ in 0..10_000 {
             let violations = self.violations(&decisions, &amounts);
             if violations.is_empty() {
-                return Ok(Some((objective_of(self.graph, &amounts), amounts)));
+                break;
             }
-            let totals = totals_of(&amounts);
+            let totals = self.need_totals(&amounts);
+            let mut round_on: Option<(i64, Decision, Decision)> = None;
+            let mut round_off: Vec<Decision> = Vec::new();
             for v in violations {
-                let d = match v {
-                    Violation::Need(n) => Decision::NeedOff(n),
-                    Violation::Floor(e) | Violation::MaxAwards(e) => Decision::EdgeOff(e),
-                    Violation::Cofinance(e) => {
-                        let x = amounts[e as usize];
-                        let n = self.graph.edges[e as usize].need as usize;
-                        if x * 2 >= totals[n] {
-                            Decision::Exclusive(e)
-                        } else {
-                            Decision::EdgeOff(e)
-                        }
+                let (on, off, funded, needed) = match v {
+                    Violation::Need(n) => {
+                        (Decision::NeedOn(n), Decision::NeedOff(n), totals[n as usize], self.must_get(n as usize))
                     }
+                    Violation::Floor(e) => {
+                        let floor = self.capacity[self.edge_must[e as usize].unwrap_or(0)];
+                        (Decision::EdgeOn(e), Decision::EdgeOff(e), amounts[e as usize], floor)
+                    }
+                    Violation::Cofinance(e) => {
+                        let n = self.graph.edges[e as usize].need as usize;
+                        (
+                            Decision::Exclusive(e),
+                            Decision::EdgeOff(e),
+                            amounts[e as usize],
+                            totals[n] - amounts[e as usize],
+                        )
+                    }
+                    Violation::MaxAwards(e) => (Decision::EdgeOn(e), Decision::EdgeOff(e), 0, 1),
                 };
-                if !decisions.contains(&d) {
-                    decisions.push(d);
+                if funded * 2 >= needed {
+                    // Candidates for "on": only the one with most money at stake goes this round.
+                    if round_on.as_ref().is_none_or(|(f, _, _)| funded > *f) {
+                        round_on = Some((funded, on, off));
+                    }
+                } else {
+                    round_off.push(off);
                 }
             }
-            match self.solve_node(&decisions)? {
-                NodeOutcome::Infeasible => return Ok(None),
-                NodeOutcome::Solved { amounts: a, .. } => amounts = a,
+            let mut trial = decisions.clone();
+            trial.extend(round_off.iter().copied());
+            if let Some((_, on, _)) = round_on {
+                trial.push(on);
+            }
+            match self.solve_node(&trial)? {
+                NodeOutcome::Solved { amounts: a, value: v } => {
+                    decisions = trial;
+                    amounts = a;
+                    value = v;
+                }
+                NodeOutcome::Infeasible => {
+                    let Some((_, _, off)) = round_on else { return Ok(None) };
+                    decisions.extend(round_off);
+                    decisions.push(off);
+                    match self.solve_node(&decisions)? {
+                        NodeOutcome::Solved { amounts: a, value: v } => {
+                            amounts = a;
+                            value = v;
+                        }
+                        NodeOutcome::Infeasible => return Ok(None),
+                    }
+                }
             }
         }
-        Ok(None)
+        if !self.violations(&decisions, &amounts).is_empty() {
+            return Ok(None);
+        }
+        // Improvement: give switched-off needs a second chance, most valuable first.
+        let mut offs: Vec<u32> =
+            decisions.iter().filter_map(|d| if let Decision::NeedOff(n) = d { Some(*n) } else { None }).collect();
+        offs.sort_by_key(|&n| std::cmp::Reverse((self.batch.needs[n as usize].amount, std::cmp::Reverse(n))));
+        for n in offs {
+            let mut trial: Vec<Decision> = decisions.iter().copied().filter(|d| *d != Decision::NeedOff(n)).collect();
+            trial.push(Decision::NeedOn(n));
+            if let NodeOutcome::Solved { amounts: a, value: v } = self.solve_node(&trial)?
+                && v > value
+                && self.violations(&trial, &a).is_empty()
+            {
+                decisions = trial;
+                amounts = a;
+                value = v;
+            }
+        }
+        Ok(Some((value, amounts, decisions)))
     }
 }

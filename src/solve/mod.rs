@@ -52,10 +52,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits {
-            time_limit: Duration::from_secs(60),
-            node_limit: 20_000,
-        }
+        Limits { time_limit: Duration::from_secs(60), node_limit: 20_000 }
     }
 }
 
@@ -104,11 +101,7 @@ pub struct Solution {
 impl Solution {
     /// `(bound − objective) / bound`, 0 when the bound is 0.
     pub fn gap(&self) -> f64 {
-        if self.bound <= 0 {
-            0.0
-        } else {
-            (self.bound - self.objective) as f64 / self.bound as f64
-        }
+        if self.bound <= 0 { 0.0 } else { (self.bound - self.objective) as f64 / self.bound as f64 }
     }
 }
 
@@ -143,10 +136,5 @@ pub fn solve(batch: &Batch, graph: &Graph, method: Method, limits: Limits) -> Re
 
 /// Σ amount · value over the edges, exactly.
 pub fn objective_of(graph: &Graph, amounts: &[i64]) -> i128 {
-    graph
-        .edges
-        .iter()
-        .zip(amounts)
-        .map(|(e, &x)| i128::from(x) * i128::from(e.value))
-        .sum()
+    graph.edges.iter().zip(amounts).map(|(e, &x)| i128::from(x) * i128::from(e.value)).sum()
 }

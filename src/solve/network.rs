@@ -21,10 +21,7 @@ pub struct Network {
 impl Network {
     /// A network of `nodes` nodes with no supply and no arcs.
     pub fn with_nodes(nodes: usize) -> Network {
-        Network {
-            supply: vec![0; nodes],
-            ..Network::default()
-        }
+        Network { supply: vec![0; nodes], ..Network::default() }
     }
 
     /// Adds an arc and returns its index.
@@ -48,10 +45,7 @@ impl Network {
 
     /// Cost of a flow, exactly.
     pub fn cost_of(&self, flow: &[i64]) -> i128 {
-        flow.iter()
-            .zip(&self.cost)
-            .map(|(&f, &c)| i128::from(f) * i128::from(c))
-            .sum()
+        flow.iter().zip(&self.cost).map(|(&f, &c)| i128::from(f) * i128::from(c)).sum()
     }
 
     /// Writes the network in DIMACS min-cost-flow format (`p min`, `n`, `a` lines; nodes numbered from 1).
@@ -66,14 +60,7 @@ impl Network {
             }
         }
         for e in 0..self.arc_count() {
-            writeln!(
-                out,
-                "a {} {} 0 {} {}",
-                self.from[e] + 1,
-                self.to[e] + 1,
-                self.capacity[e],
-                self.cost[e]
-            )?;
+            writeln!(out, "a {} {} 0 {} {}", self.from[e] + 1, self.to[e] + 1, self.capacity[e], self.cost[e])?;
         }
         Ok(())
     }
@@ -86,10 +73,7 @@ impl Network {
             let words: Vec<&str> = line.split_whitespace().collect();
             let bad = |what: &str| format!("line {}: {what}: {line:?}", i + 1);
             let num = |k: usize| -> Result<i64, String> {
-                words
-                    .get(k)
-                    .and_then(|w| w.parse::<i64>().ok())
-                    .ok_or_else(|| bad("expected a number"))
+                words.get(k).and_then(|w| w.parse::<i64>().ok()).ok_or_else(|| bad("expected a number"))
             };
             match words.first().copied() {
                 None | Some("c") => {}

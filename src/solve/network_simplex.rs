@@ -93,12 +93,7 @@ pub fn solve(net: &Network) -> Result<FlowSolution, FlowError> {
     let flow = s.flow[..m].to_vec();
     let cost = net.cost_of(&flow);
     let potential = s.pi[..s.node_count].to_vec();
-    Ok(FlowSolution {
-        flow,
-        cost,
-        potential,
-        pivots,
-    })
+    Ok(FlowSolution { flow, cost, potential, pivots })
 }
 
 /// A network simplex that keeps its basis between solves, so a series of problems that differ only in arc costs
@@ -112,10 +107,7 @@ pub struct WarmSimplex {
 impl WarmSimplex {
     /// Prepares `net`; `max_cost` bounds the absolute value of any cost that [`WarmSimplex::set_cost`] will set.
     pub fn new(net: &Network, max_cost: i64) -> Result<WarmSimplex, FlowError> {
-        Ok(WarmSimplex {
-            inner: Simplex::new(net, max_cost)?,
-            arcs: net.arc_count(),
-        })
+        Ok(WarmSimplex { inner: Simplex::new(net, max_cost)?, arcs: net.arc_count() })
     }
 
     /// Changes the cost of arc `e` (takes effect at the next [`WarmSimplex::optimise`]).
@@ -132,11 +124,7 @@ impl WarmSimplex {
     pub fn optimise(&mut self) -> Result<u64, FlowError> {
         self.inner.recompute_potentials();
         let pivots = self.inner.optimise()?;
-        if self.inner.is_feasible() {
-            Ok(pivots)
-        } else {
-            Err(FlowError::Infeasible)
-        }
+        if self.inner.is_feasible() { Ok(pivots) } else { Err(FlowError::Infeasible) }
     }
 
     /// The flow on arc `e`.
@@ -162,10 +150,7 @@ impl Simplex {
                 return Err(FlowError::Malformed(format!("arc {} has negative capacity", e + 1)));
             }
             if net.from[e] as usize >= n || net.to[e] as usize >= n {
-                return Err(FlowError::Malformed(format!(
-                    "arc {} names a node that does not exist",
-                    e + 1
-                )));
+                return Err(FlowError::Malformed(format!("arc {} names a node that does not exist", e + 1)));
             }
         }
         let balance: i128 = net.supply.iter().map(|&s| i128::from(s)).sum();
@@ -182,9 +167,7 @@ impl Simplex {
         let art_cost = (n as i128 + 1) * (max_cost + 1);
         // Potentials are sums of at most `n` arc costs plus two artificial costs: bounded by 3·M.
         if art_cost >= limit / 3 {
-            return Err(FlowError::TooLarge(format!(
-                "costs up to {max_cost} on {n} nodes are too large"
-            )));
+            return Err(FlowError::TooLarge(format!("costs up to {max_cost} on {n} nodes are too large")));
         }
         let art_cost = art_cost as i64;
         let infinite = total_supply as i64 + 1;
@@ -299,11 +282,7 @@ impl Simplex {
             let arc = self.pred[x] as usize;
             let p = self.parent[x] as usize;
             // cost + π(from) − π(to) = 0 on the tree arc.
-            self.pi[x] = if self.up[x] {
-                self.pi[p] - self.cost[arc]
-            } else {
-                self.pi[p] + self.cost[arc]
-            };
+            self.pi[x] = if self.up[x] { self.pi[p] - self.cost[arc] } else { self.pi[p] + self.cost[arc] };
             let mut c = self.first_child[x];
             while c != NONE {
                 self.stack.push(c);
@@ -319,9 +298,7 @@ impl Simplex {
             self.pivot(e);
             pivots += 1;
             if pivots > guard {
-                return Err(FlowError::TooLarge(
-                    "the simplex did not converge (a bug: please report)".into(),
-                ));
+                return Err(FlowError::TooLarge("the simplex did not converge (a bug: please report)".into()));
             }
         }
         Ok(pivots)
@@ -345,11 +322,7 @@ impl Simplex {
         let mut u = a;
         while u != join {
             let arc = self.pred[u] as usize;
-            let residual = if self.up[u] {
-                self.flow[arc]
-            } else {
-                self.cap[arc] - self.flow[arc]
-            };
+            let residual = if self.up[u] { self.flow[arc] } else { self.cap[arc] - self.flow[arc] };
             if residual < delta {
                 delta = residual;
                 leaving = u;
@@ -360,11 +333,7 @@ impl Simplex {
         let mut u = b;
         while u != join {
             let arc = self.pred[u] as usize;
-            let residual = if self.up[u] {
-                self.cap[arc] - self.flow[arc]
-            } else {
-                self.flow[arc]
-            };
+            let residual = if self.up[u] { self.cap[arc] - self.flow[arc] } else { self.flow[arc] };
             if residual <= delta {
                 delta = residual;
                 leaving = u;
@@ -420,11 +389,8 @@ impl Simplex {
         }
 
         // Shift the potentials of the moved subtree so the entering arc has zero reduced cost, and renumber depths.
-        let target = if self.up[u_in] {
-            self.pi[v_in] - self.cost[entering]
-        } else {
-            self.pi[v_in] + self.cost[entering]
-        };
+        let target =
+            if self.up[u_in] { self.pi[v_in] - self.cost[entering] } else { self.pi[v_in] + self.cost[entering] };
         let sigma = target - self.pi[u_in];
         self.stack.clear();
         self.stack.push(u_in as u32);

@@ -66,17 +66,7 @@ pub fn solve(batch: &Batch, graph: &Graph) -> Result<Solution> {
     let amounts = flow.flow[..graph.edges.len()].to_vec();
     let objective = objective_of(graph, &amounts);
     if objective != -flow.cost {
-        return Err(Error::internal(format!(
-            "relaxation objective {objective} differs from flow cost {}",
-            flow.cost
-        )));
+        return Err(Error::internal(format!("relaxation objective {objective} differs from flow cost {}", flow.cost)));
     }
-    Ok(Solution {
-        amounts,
-        objective,
-        bound: objective,
-        relaxation: objective,
-        status: Status::Optimal,
-        nodes: 0,
-    })
+    Ok(Solution { amounts, objective, bound: objective, relaxation: objective, status: Status::Optimal, nodes: 0 })
 }
