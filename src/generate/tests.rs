@@ -8,7 +8,7 @@ use super::*;
 use crate::catalog::Reference;
 use crate::io::write_inputs::{write_needs_csv, write_offers_csv};
 use crate::io::{ReadOptions, read_needs, read_offers};
-use crate::model::{FundingMode, Need, Offer, Requester, Theme, ThemeSet};
+use crate::model::{FundingMode, Need, Offer, Requester, Theme};
 
 fn config(needs: usize, offers: usize, seed: u64) -> GenerateConfig {
     GenerateConfig { needs, offers, seed, partial_only: false }
@@ -235,69 +235,12 @@ fn partial_only_has_no_integer_rules() {
 }
 
 /// Whether `offer` may fund `need` under the SPEC §4 rules; `codes` is `profile::scope_codes` of the offer.
-fn eligible(reference: &Reference, need: &Need, offer: &Offer, codes: &[bool]) -> bool {
-    let in_scope = if !offer.commitments.is_empty() {
-        need.commitments.iter().any(|c| codes[c.0 as usize])
-    } else if !offer.themes.is_empty() {
-        let themes = need
-            .commitments
-            .iter()
-            .fold(ThemeSet::EMPTY, |s, &c| ThemeSet(s.0 | reference.commitment(c).theme_set().0));
-        offer.themes.intersects(themes)
-    } else {
-        true
-    };
-    if !in_scope || !(offer.kinds.is_empty() || offer.kinds.intersects(need.kinds)) {
-        return false;
-    }
-    let place = match &need.requester {
-        Requester::State(idx) => {
-            let c = reference.country(*idx);
-            (offer.regions_m49.is_empty() || offer.regions_m49.iter().any(|&a| c.in_area(a)))
-                && (offer.countries_include.is_empty() || offer.countries_include.contains(idx))
-                && !offer.countries_exclude.contains(idx)
-                && (offer.recipient_flags.is_empty() || offer.recipient_flags.iter().any(|&f| c.has_flag(f)))
-        }
-        Requester::RegionalOrg(_) => {
-            let region = need.region.unwrap_or(1);
-            (offer.regions_m49.is_empty()
-                || offer.regions_m49.iter().any(|&a| profile::area_within(reference, region, a)))
-                && offer.countries_include.is_empty()
-                && offer.recipient_flags.is_empty()
-        }
-    };
-    if !place {
-        return false;
-    }
-    if !offer.implementer_types.is_empty()
-        && !need.implementer_type.is_some_and(|t| offer.implementer_types.contains(&t))
-    {
-        return false;
-    }
-    if offer.requires_national_report && need.source_report.is_none() {
-        return false;
-    }
-    let window = match (need.start_latest, offer.window_start) {
-        (Some(l), Some(s)) => l >= s,
-        _ => true,
-    } && match (need.start_earliest, offer.window_end) {
-        (Some(e), Some(end)) => e <= end,
-        _ => true,
-    };
-    let duration = need.duration_months.is_none_or(|d| {
-        offer.duration_min_months.is_none_or(|lo| d >= lo) && offer.duration_max_months.is_none_or(|hi| d <= hi)
-    });
-    if !window || !duration {
-        return false;
-    }
-    let over_cap = need.funding_mode == FundingMode::AllOrNothing
-        && !offer.allow_cofinance
-        && offer.cap_per_need.is_some_and(|cap| need.amount > cap);
-    let below_floor = offer.floor_per_need.is_some_and(|f| need.amount < f);
-    !over_cap && !below_floor
+fn eligible(reference: &Reference, need: &Need, offer: &Offer, _codes: &[bool]) -> bool {
+    // The engine's own rules: the generator is calibrated against what `match` will actually connect.
+    let facts = crate::graph::NeedFacts::of(need, reference);
+    crate::graph::rules::check(need, &facts, offer, reference).is_ok()
 }
 
-/// Eligible offers per need, by need.
 fn eligible_counts(batch: &Batch) -> Vec<usize> {
     let reference = Reference::embedded();
     let codes: Vec<Vec<bool>> = batch.offers.iter().map(|o| profile::scope_codes(reference, o)).collect();

@@ -158,7 +158,7 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
         };
         if !root_repair_done || nodes % 64 == 0 {
             root_repair_done = true;
-            if let Some((v, a, _)) = search.dive(&node.decisions, amounts.clone())?
+            if let Some((v, a)) = search.dive(&node.decisions, amounts.clone())?
                 && v > incumbent.0
             {
                 incumbent = (v, a);
@@ -480,7 +480,7 @@ impl<'a> Search<'a> {
     /// over max_awards are dropped), re-solving after each round, until nothing is broken. Switching a need on can
     /// make the node infeasible; then that decision is turned round. Finally, needs that were switched off are
     /// tried on again one by one, in case money is left for them.
-    fn dive(&self, decisions: &[Decision], mut amounts: Vec<i64>) -> Result<Option<(i128, Vec<i64>, Vec<Decision>)>> {
+    fn dive(&self, decisions: &[Decision], mut amounts: Vec<i64>) -> Result<Option<(i128, Vec<i64>)>> {
         let mut decisions = decisions.to_vec();
         let mut value = objective_of(self.graph, &amounts);
         for _ in 0..10_000 {
@@ -564,6 +564,6 @@ impl<'a> Search<'a> {
                 value = v;
             }
         }
-        Ok(Some((value, amounts, decisions)))
+        Ok(Some((value, amounts)))
     }
 }
