@@ -66,7 +66,7 @@ struct Node {
 impl Ord for Node {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         // Highest bound first; among equals the oldest node.
-        self.bound.cmp(&other.bound).then_with(|| other.seq.cmp(&self.seq))
+        self.bound.cmp(&other.bound).then_with(|| self.seq.cmp(&other.seq))
     }
 }
 

@@ -4,6 +4,8 @@
 //! Each test binary uses only part of this module.
 #![allow(dead_code)]
 
+pub mod batch;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -21,10 +23,7 @@ impl TestDir {
     /// A fresh, empty directory.
     pub fn new() -> TestDir {
         TestDir {
-            dir: tempfile::Builder::new()
-                .prefix("poa-match-test-")
-                .tempdir()
-                .expect("create a temporary directory"),
+            dir: tempfile::Builder::new().prefix("poa-match-test-").tempdir().expect("create a temporary directory"),
         }
     }
 
@@ -94,11 +93,7 @@ pub fn run(args: &[&str], dir: &Path) -> Run {
         .env_remove("RUST_LOG")
         .output()
         .unwrap_or_else(|e| panic!("could not start {BIN}: {e}"));
-    Run {
-        args: args.iter().map(|a| a.to_string()).collect(),
-        dir: dir.to_path_buf(),
-        output,
-    }
+    Run { args: args.iter().map(|a| a.to_string()).collect(), dir: dir.to_path_buf(), output }
 }
 
 impl Run {
@@ -154,10 +149,7 @@ impl Run {
     /// Asserts the exit code.
     #[track_caller]
     pub fn assert_code(&self, code: i32) -> &Run {
-        self.check(
-            self.code() == Some(code),
-            &format!("expected exit code {code}, got {:?}", self.code()),
-        )
+        self.check(self.code() == Some(code), &format!("expected exit code {code}, got {:?}", self.code()))
     }
 
     /// Asserts exit code 0 and an empty stderr.
@@ -170,19 +162,13 @@ impl Run {
     /// Asserts that stdout contains `needle`.
     #[track_caller]
     pub fn assert_stdout_contains(&self, needle: &str) -> &Run {
-        self.check(
-            self.stdout().contains(needle),
-            &format!("expected stdout to contain {needle:?}"),
-        )
+        self.check(self.stdout().contains(needle), &format!("expected stdout to contain {needle:?}"))
     }
 
     /// Asserts that stderr contains `needle`.
     #[track_caller]
     pub fn assert_stderr_contains(&self, needle: &str) -> &Run {
-        self.check(
-            self.stderr().contains(needle),
-            &format!("expected stderr to contain {needle:?}"),
-        )
+        self.check(self.stderr().contains(needle), &format!("expected stderr to contain {needle:?}"))
     }
 
     /// Asserts that stdout is empty.
@@ -259,20 +245,11 @@ pub fn csv_field(value: &str) -> String {
 pub fn csv_row(header: &str, values: &[(&str, &str)]) -> String {
     let columns: Vec<&str> = header.split(',').collect();
     for (name, _) in values {
-        assert!(
-            columns.contains(name),
-            "column {name:?} is not in the header {header:?}"
-        );
+        assert!(columns.contains(name), "column {name:?} is not in the header {header:?}");
     }
     columns
         .iter()
-        .map(|col| {
-            values
-                .iter()
-                .rev()
-                .find(|(name, _)| name == col)
-                .map_or(String::new(), |(_, v)| csv_field(v))
-        })
+        .map(|col| values.iter().rev().find(|(name, _)| name == col).map_or(String::new(), |(_, v)| csv_field(v)))
         .collect::<Vec<_>>()
         .join(",")
 }
@@ -288,12 +265,7 @@ pub fn reorder_columns(text: &str, order: &[&str]) -> String {
     let headers = reader.headers().expect("header").clone();
     let index: Vec<usize> = order
         .iter()
-        .map(|name| {
-            headers
-                .iter()
-                .position(|h| h == *name)
-                .unwrap_or_else(|| panic!("no column {name:?}"))
-        })
+        .map(|name| headers.iter().position(|h| h == *name).unwrap_or_else(|| panic!("no column {name:?}")))
         .collect();
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(order).unwrap();
@@ -302,4 +274,45 @@ pub fn reorder_columns(text: &str, order: &[&str]) -> String {
         writer.write_record(index.iter().map(|&i| &record[i])).unwrap();
     }
     String::from_utf8(writer.into_inner().unwrap()).unwrap()
+}
+
+/// Runs the real `poa-match` binary like [`run`], with extra environment variables set.
+pub fn run_with_env(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Run {
+    let output = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_LOG")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap_or_else(|e| panic!("could not start {BIN}: {e}"));
+    Run { args: args.iter().map(|a| a.to_string()).collect(), dir: dir.to_path_buf(), output }
+}
+
+impl TestDir {
+    /// Runs the binary with `args` and extra environment variables, in this directory.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        run_with_env(args, self.path(), env)
+    }
+}
+
+/// Every file below `dir` (relative paths, sorted) with its bytes.
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries {
+            let path = entry.expect("directory entry").path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let bytes = std::fs::read(&path).unwrap_or_default();
+                out.push((path.strip_prefix(root).unwrap().to_path_buf(), bytes));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
 }
