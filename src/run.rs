@@ -213,19 +213,26 @@ pub fn solve_batch(
 /// Writes every output of a solved batch into the configured directory (and the DIMACS network if asked).
 pub fn write_outputs(batch: &Batch, outcome: &mut MatchOutcome, config: &MatchConfig) -> Result<()> {
     let t = Instant::now();
-    atomic::create_out_dir(&config.out_dir)?;
+    let mut staged = atomic::Staged::in_dir(&config.out_dir)?;
     if let Some(path) = &config.export_network {
-        export_network(batch, &outcome.graph, path, outcome.solution.relaxation)?;
+        stage_network(&mut staged, batch, &outcome.graph, path, outcome.solution.relaxation)?;
     }
     for table in outputs::match_tables(&outcome.report) {
-        outputs::write_table(&config.out_dir, &table, config.output)?;
+        outputs::write_table(&mut staged, &config.out_dir, &table, config.output)?;
     }
     outcome.run.timings.write_s = t.elapsed().as_secs_f64();
-    outputs::write_json(&config.out_dir.join("run.json"), &outcome.run)
+    outputs::write_json(&mut staged, &config.out_dir.join("run.json"), &outcome.run)?;
+    staged.commit()
 }
 
-/// Writes the relaxation's flow network in DIMACS min-cost-flow format; its minimum cost is −`relaxation`.
-pub fn export_network(batch: &Batch, graph: &Graph, path: &Path, relaxation_value: i128) -> Result<()> {
+/// Stages the relaxation's flow network in DIMACS min-cost-flow format; its minimum cost is −`relaxation`.
+pub fn stage_network(
+    staged: &mut atomic::Staged,
+    batch: &Batch,
+    graph: &Graph,
+    path: &Path,
+    relaxation_value: i128,
+) -> Result<()> {
     let net = relaxation::network(batch, graph);
     let comment = format!(
         "poa-match {} flow relaxation: {} needs (nodes 1..{}), {} offers, sink {}\n\
@@ -241,5 +248,5 @@ pub fn export_network(batch: &Batch, graph: &Graph, path: &Path, relaxation_valu
         batch.needs.len(),
         -relaxation_value
     );
-    atomic::write_file(path, |out| net.write_dimacs(out, &comment))
+    staged.stage(path, |out| net.write_dimacs(out, &comment))
 }

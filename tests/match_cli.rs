@@ -564,12 +564,9 @@ fn invalid_input_creates_no_output() {
 }
 
 /// A run that fails while writing (here: `summary.csv` cannot be written because a directory has that name, as
-/// a full disk or a permission error would do) must leave the output directory as it was. Today the files written
-/// before the failure stay: a new matches.csv, needs_status.csv and offers_status.csv (and the DIMACS export) next
-/// to an old run.json, with exit code 1.
+/// a full disk or a permission error would do) must leave the output directory as it was (regression test: the
+/// files renamed before the failure used to stay, next to an old run.json).
 #[test]
-#[ignore = "bug: a run that fails while writing outputs leaves the files written before the failure (write_outputs \
-            renames each file into place as soon as it is complete)"]
 fn failure_while_writing_leaves_the_previous_outputs_untouched() {
     let dir = TestDir::new();
     run_match(&dir, "out", &[]);
@@ -585,10 +582,9 @@ fn failure_while_writing_leaves_the_previous_outputs_untouched() {
     assert!(changed.is_empty(), "the failed run wrote {changed:?}");
 }
 
-/// The same when the DIMACS export fails: the output directory is created before the export is attempted, so a
-/// run that exits 1 leaves an empty `out/` behind.
+/// The same when the DIMACS export fails: a run that exits 1 must not leave an empty `out/` behind (regression
+/// test).
 #[test]
-#[ignore = "bug: a failed --export-network leaves the newly created, empty output directory behind"]
 fn failed_export_creates_no_output_directory() {
     let dir = TestDir::new();
     let run = dir.run(&["match", "--out", "out", "--export-network", "no-such-dir/net.dimacs"]);

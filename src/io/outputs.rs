@@ -210,10 +210,10 @@ pub fn match_tables(report: &MatchReport) -> Vec<Table> {
     vec![matches, needs, offers, summary]
 }
 
-/// Writes a table into `dir` in the chosen format.
-pub fn write_table(dir: &Path, table: &Table, options: OutputOptions) -> Result<()> {
+/// Stages a table into `dir` in the chosen format.
+pub fn write_table(staged: &mut atomic::Staged, dir: &Path, table: &Table, options: OutputOptions) -> Result<()> {
     match options.format {
-        TableFormat::Csv => atomic::write_file(&dir.join(format!("{}.csv", table.name)), |out| {
+        TableFormat::Csv => staged.stage(&dir.join(format!("{}.csv", table.name)), |out| {
             if options.excel_bom {
                 out.write_all(b"\xEF\xBB\xBF")?;
             }
@@ -224,7 +224,7 @@ pub fn write_table(dir: &Path, table: &Table, options: OutputOptions) -> Result<
             }
             w.flush()
         }),
-        TableFormat::Json => atomic::write_file(&dir.join(format!("{}.json", table.name)), |out| {
+        TableFormat::Json => staged.stage(&dir.join(format!("{}.json", table.name)), |out| {
             let rows: Vec<serde_json::Map<String, serde_json::Value>> = table
                 .rows
                 .iter()
@@ -236,9 +236,9 @@ pub fn write_table(dir: &Path, table: &Table, options: OutputOptions) -> Result<
     }
 }
 
-/// Writes any serialisable value as pretty JSON, whole or not at all.
-pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
-    atomic::write_file(path, |out| {
+/// Stages any serialisable value as pretty JSON.
+pub fn write_json<T: Serialize>(staged: &mut atomic::Staged, path: &Path, value: &T) -> Result<()> {
+    staged.stage(path, |out| {
         serde_json::to_writer_pretty(&mut *out, value)?;
         out.write_all(b"\n")
     })

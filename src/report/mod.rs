@@ -341,6 +341,10 @@ fn summarise(batch: &Batch, reference: &Reference, needs: &[NeedStatus], given: 
             allocated_usd: alloc,
         });
     }
-    rows.sort_by(|a, b| order(a.dimension).cmp(&order(b.dimension)).then_with(|| a.key.cmp(&b.key)));
+    // Numeric keys (M49 codes) in numeric order, the rest alphabetically.
+    let key_order = |k: &str| (k.parse::<u32>().unwrap_or(u32::MAX), k.to_string());
+    rows.sort_by(|a, b| {
+        order(a.dimension).cmp(&order(b.dimension)).then_with(|| key_order(&a.key).cmp(&key_order(&b.key)))
+    });
     rows
 }
