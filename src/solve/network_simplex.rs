@@ -194,6 +194,13 @@ impl Simplex {
             next_arc: 0,
             stack: Vec::new(),
         };
+        // An arc without capacity can never carry flow: it is left out of pricing for good (state 0, like a tree
+        // arc; it never enters, so nothing else reads its state).
+        for (state, &cap) in s.state.iter_mut().zip(&net.capacity) {
+            if cap == 0 {
+                *state = TREE;
+            }
+        }
         s.from.extend_from_slice(&net.from);
         s.to.extend_from_slice(&net.to);
         s.cap.extend_from_slice(&net.capacity);
@@ -226,41 +233,37 @@ impl Simplex {
         Ok(s)
     }
 
-    fn reduced_cost(&self, e: usize) -> i64 {
-        self.cost[e] + self.pi[self.from[e] as usize] - self.pi[self.to[e] as usize]
-    }
-
-    /// Block search: the most violating arc of the first block that has one.
+    /// Block search: the most violating arc of the first block that has one. The scan walks plain slices so that
+    /// only the two potential look-ups are checked.
     fn find_entering(&mut self) -> Option<usize> {
         let arcs = self.cost.len();
         let mut best = 0i64;
-        let mut best_arc = None;
-        let mut in_block = 0;
-        let mut e = self.next_arc;
-        for _ in 0..arcs {
-            let state = self.state[e];
-            if state != TREE && self.cap[e] > 0 {
-                let violation = i64::from(state) * self.reduced_cost(e);
-                if violation < best {
-                    best = violation;
-                    best_arc = Some(e);
+        let mut best_arc = usize::MAX;
+        let mut start = self.next_arc;
+        let mut scanned = 0;
+        while scanned < arcs {
+            let end = (start + self.block).min(arcs);
+            let pi = &self.pi;
+            let states = &self.state[start..end];
+            let ends = self.from[start..end].iter().zip(&self.to[start..end]);
+            for (k, ((&state, (&from, &to)), &cost)) in states.iter().zip(ends).zip(&self.cost[start..end]).enumerate()
+            {
+                if state != TREE {
+                    let violation = i64::from(state) * (cost + pi[from as usize] - pi[to as usize]);
+                    if violation < best {
+                        best = violation;
+                        best_arc = start + k;
+                    }
                 }
             }
-            e += 1;
-            if e == arcs {
-                e = 0;
-            }
-            in_block += 1;
-            if in_block == self.block {
-                if best_arc.is_some() {
-                    self.next_arc = e;
-                    return best_arc;
-                }
-                in_block = 0;
+            scanned += end - start;
+            start = if end == arcs { 0 } else { end };
+            if best_arc != usize::MAX {
+                self.next_arc = start;
+                return Some(best_arc);
             }
         }
-        self.next_arc = e;
-        best_arc
+        None
     }
 
     fn is_feasible(&self) -> bool {
