@@ -34,7 +34,8 @@ fn reading(c: &mut Criterion) {
             bench.iter(|| {
                 let options = ReadOptions::default();
                 let needs = read_needs("needs.csv", &nb[..], reference, options).expect("generated needs are valid");
-                let offers = read_offers("offers.csv", &ob[..], reference, options).expect("generated offers are valid");
+                let offers =
+                    read_offers("offers.csv", &ob[..], reference, options).expect("generated offers are valid");
                 (needs.len(), offers.len())
             })
         });

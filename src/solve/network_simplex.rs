@@ -8,11 +8,13 @@
 //! to spare; costs of whole flows are summed in `i128`.
 //!
 //! Each pivot picks an entering arc by block search (the most negative reduced cost within a block of about
-//! √arcs arcs, scanning on from where the last search stopped), finds the cycle it closes through the apex of
+//! √arcs / 10 arcs, scanning on from where the last search stopped), finds the cycle it closes through the apex of
 //! the two tree paths, and removes the last blocking arc met when walking the cycle from the apex along its
 //! orientation. That leaving rule keeps the tree strongly feasible, which rules out cycling on degenerate
-//! pivots (Cunningham 1976). The tree is held as parent, depth and child lists; after a pivot the cut-off
-//! subtree is re-hung along the reversed stem and its potentials and depths are shifted in one walk.
+//! pivots (Cunningham 1976). The tree is held as parent pointers, subtree sizes and child lists; the apex is
+//! found by climbing from the smaller subtree. After a pivot the cut-off subtree is re-hung along the reversed
+//! stem, subtree sizes are corrected along the two paths to the apex, and the potentials of whichever side of
+//! the tree is smaller are shifted (potentials only matter up to a constant).
 //!
 //! Complexity: each pivot costs O(cycle + moved subtree + block); the number of pivots is not polynomially
 //! bounded in theory but is small in practice on transportation networks.
@@ -60,6 +62,23 @@ const LOWER: i8 = 1;
 const UPPER: i8 = -1;
 const TREE: i8 = 0;
 
+/// A node of the spanning tree.
+#[derive(Debug, Clone, Copy)]
+struct TreeNode {
+    /// Potential.
+    pi: i64,
+    parent: u32,
+    /// The tree arc to the parent.
+    pred: u32,
+    /// Number of nodes in the subtree rooted here.
+    size: u32,
+    first_child: u32,
+    next_sibling: u32,
+    prev_sibling: u32,
+    /// Whether the arc to the parent points up (from the node to its parent).
+    up: bool,
+}
+
 struct Simplex {
     node_count: usize,
     from: Vec<u32>,
@@ -68,18 +87,14 @@ struct Simplex {
     cost: Vec<i64>,
     flow: Vec<i64>,
     state: Vec<i8>,
-    parent: Vec<u32>,
-    pred: Vec<u32>,
-    /// Whether the arc to the parent points up (from the node to its parent).
-    up: Vec<bool>,
-    depth: Vec<u32>,
-    pi: Vec<i64>,
-    first_child: Vec<u32>,
-    next_sibling: Vec<u32>,
-    prev_sibling: Vec<u32>,
+    /// The spanning tree, one record per node (the root last), kept together so that walking a subtree touches
+    /// one cache line per node.
+    nodes: Vec<TreeNode>,
     block: usize,
     next_arc: usize,
     stack: Vec<u32>,
+    /// The stem of the last pivot, reused between pivots.
+    stem: Vec<u32>,
 }
 
 /// Solves `net` to optimality.
@@ -92,7 +107,7 @@ pub fn solve(net: &Network) -> Result<FlowSolution, FlowError> {
     let m = net.arc_count();
     let flow = s.flow[..m].to_vec();
     let cost = net.cost_of(&flow);
-    let potential = s.pi[..s.node_count].to_vec();
+    let potential = s.nodes[..s.node_count].iter().map(|node| node.pi).collect();
     Ok(FlowSolution { flow, cost, potential, pivots })
 }
 
@@ -182,17 +197,25 @@ impl Simplex {
             cost: Vec::with_capacity(arcs),
             flow: vec![0; arcs],
             state: vec![LOWER; arcs],
-            parent: vec![root as u32; n + 1],
-            pred: vec![NONE; n + 1],
-            up: vec![false; n + 1],
-            depth: vec![1; n + 1],
-            pi: vec![0; n + 1],
-            first_child: vec![NONE; n + 1],
-            next_sibling: vec![NONE; n + 1],
-            prev_sibling: vec![NONE; n + 1],
-            block: ((arcs as f64).sqrt() as usize).max(10),
+            nodes: vec![
+                TreeNode {
+                    pi: 0,
+                    parent: root as u32,
+                    pred: NONE,
+                    size: 1,
+                    first_child: NONE,
+                    next_sibling: NONE,
+                    prev_sibling: NONE,
+                    up: false,
+                };
+                n + 1
+            ],
+            // A tenth of √arcs: on the transportation networks of this engine the pivot count hardly depends on the
+            // block, so smaller blocks mean less pricing per pivot (see BENCHMARKS.md).
+            block: ((arcs as f64).sqrt() as usize / 10).max(16),
             next_arc: 0,
             stack: Vec::new(),
+            stem: Vec::new(),
         };
         // An arc without capacity can never carry flow: it is left out of pricing for good (state 0, like a tree
         // arc; it never enters, so nothing else reads its state).
@@ -213,20 +236,20 @@ impl Simplex {
                 s.to.push(root as u32);
                 s.cost.push(0);
                 s.flow[a] = supply;
-                s.up[u] = true;
+                s.nodes[u].up = true;
             } else {
                 s.from.push(root as u32);
                 s.to.push(u as u32);
                 s.cost.push(art_cost);
                 s.flow[a] = -supply;
-                s.pi[u] = art_cost;
+                s.nodes[u].pi = art_cost;
             }
             s.cap.push(infinite);
             s.state[a] = TREE;
-            s.pred[u] = a as u32;
+            s.nodes[u].pred = a as u32;
         }
-        s.parent[root] = NONE;
-        s.depth[root] = 0;
+        s.nodes[root].parent = NONE;
+        s.nodes[root].size = (n + 1) as u32;
         for u in (0..n).rev() {
             s.attach(u, root);
         }
@@ -243,13 +266,13 @@ impl Simplex {
         let mut scanned = 0;
         while scanned < arcs {
             let end = (start + self.block).min(arcs);
-            let pi = &self.pi;
+            let nodes = &self.nodes;
             let states = &self.state[start..end];
             let ends = self.from[start..end].iter().zip(&self.to[start..end]);
             for (k, ((&state, (&from, &to)), &cost)) in states.iter().zip(ends).zip(&self.cost[start..end]).enumerate()
             {
                 if state != TREE {
-                    let violation = i64::from(state) * (cost + pi[from as usize] - pi[to as usize]);
+                    let violation = i64::from(state) * (cost + nodes[from as usize].pi - nodes[to as usize].pi);
                     if violation < best {
                         best = violation;
                         best_arc = start + k;
@@ -273,23 +296,24 @@ impl Simplex {
     /// Recomputes every potential from the tree after costs changed (tree arcs get zero reduced cost again).
     fn recompute_potentials(&mut self) {
         let root = self.node_count;
-        self.pi[root] = 0;
+        self.nodes[root].pi = 0;
         self.stack.clear();
-        let mut c = self.first_child[root];
+        let mut c = self.nodes[root].first_child;
         while c != NONE {
             self.stack.push(c);
-            c = self.next_sibling[c as usize];
+            c = self.nodes[c as usize].next_sibling;
         }
         while let Some(x) = self.stack.pop() {
             let x = x as usize;
-            let arc = self.pred[x] as usize;
-            let p = self.parent[x] as usize;
+            let arc = self.nodes[x].pred as usize;
+            let p = self.nodes[x].parent as usize;
             // cost + π(from) − π(to) = 0 on the tree arc.
-            self.pi[x] = if self.up[x] { self.pi[p] - self.cost[arc] } else { self.pi[p] + self.cost[arc] };
-            let mut c = self.first_child[x];
+            self.nodes[x].pi =
+                if self.nodes[x].up { self.nodes[p].pi - self.cost[arc] } else { self.nodes[p].pi + self.cost[arc] };
+            let mut c = self.nodes[x].first_child;
             while c != NONE {
                 self.stack.push(c);
-                c = self.next_sibling[c as usize];
+                c = self.nodes[c as usize].next_sibling;
             }
         }
     }
@@ -324,40 +348,40 @@ impl Simplex {
         let mut leaving_on_a_side = false;
         let mut u = a;
         while u != join {
-            let arc = self.pred[u] as usize;
-            let residual = if self.up[u] { self.flow[arc] } else { self.cap[arc] - self.flow[arc] };
+            let arc = self.nodes[u].pred as usize;
+            let residual = if self.nodes[u].up { self.flow[arc] } else { self.cap[arc] - self.flow[arc] };
             if residual < delta {
                 delta = residual;
                 leaving = u;
                 leaving_on_a_side = true;
             }
-            u = self.parent[u] as usize;
+            u = self.nodes[u].parent as usize;
         }
         let mut u = b;
         while u != join {
-            let arc = self.pred[u] as usize;
-            let residual = if self.up[u] { self.cap[arc] - self.flow[arc] } else { self.flow[arc] };
+            let arc = self.nodes[u].pred as usize;
+            let residual = if self.nodes[u].up { self.cap[arc] - self.flow[arc] } else { self.flow[arc] };
             if residual <= delta {
                 delta = residual;
                 leaving = u;
                 leaving_on_a_side = false;
             }
-            u = self.parent[u] as usize;
+            u = self.nodes[u].parent as usize;
         }
 
         if delta > 0 {
             self.flow[entering] += if self.state[entering] == LOWER { delta } else { -delta };
             let mut u = a;
             while u != join {
-                let arc = self.pred[u] as usize;
-                self.flow[arc] += if self.up[u] { -delta } else { delta };
-                u = self.parent[u] as usize;
+                let arc = self.nodes[u].pred as usize;
+                self.flow[arc] += if self.nodes[u].up { -delta } else { delta };
+                u = self.nodes[u].parent as usize;
             }
             let mut u = b;
             while u != join {
-                let arc = self.pred[u] as usize;
-                self.flow[arc] += if self.up[u] { delta } else { -delta };
-                u = self.parent[u] as usize;
+                let arc = self.nodes[u].pred as usize;
+                self.flow[arc] += if self.nodes[u].up { delta } else { -delta };
+                u = self.nodes[u].parent as usize;
             }
         }
 
@@ -366,22 +390,38 @@ impl Simplex {
             self.state[entering] = -self.state[entering];
             return;
         }
-        let out_arc = self.pred[leaving] as usize;
+        let out_arc = self.nodes[leaving].pred as usize;
         self.state[out_arc] = if self.flow[out_arc] == 0 { LOWER } else { UPPER };
         self.state[entering] = TREE;
 
         let (u_in, v_in) = if leaving_on_a_side { (a, b) } else { (b, a) };
+        // The cut-off subtree leaves the path from its old parent to the apex...
+        let moved = self.nodes[leaving].size;
+        let mut x = self.nodes[leaving].parent as usize;
+        while x != join {
+            self.nodes[x].size -= moved;
+            x = self.nodes[x].parent as usize;
+        }
+        // ...and joins the path from `v_in` to the apex.
+        let mut x = v_in;
+        while x != join {
+            self.nodes[x].size += moved;
+            x = self.nodes[x].parent as usize;
+        }
+
         // Re-hang the cut-off subtree from `v_in`: parent links along the stem u_in → leaving are reversed.
+        self.stem.clear();
         let mut child = u_in;
         let mut new_parent = v_in;
         let mut new_pred = entering;
         loop {
-            let old_parent = self.parent[child] as usize;
-            let old_pred = self.pred[child] as usize;
+            self.stem.push(child as u32);
+            let old_parent = self.nodes[child].parent as usize;
+            let old_pred = self.nodes[child].pred as usize;
             self.detach(child);
-            self.parent[child] = new_parent as u32;
-            self.pred[child] = new_pred as u32;
-            self.up[child] = self.from[new_pred] as usize == child;
+            self.nodes[child].parent = new_parent as u32;
+            self.nodes[child].pred = new_pred as u32;
+            self.nodes[child].up = self.from[new_pred] as usize == child;
             self.attach(child, new_parent);
             if child == leaving {
                 break;
@@ -390,59 +430,85 @@ impl Simplex {
             new_pred = old_pred;
             child = old_parent;
         }
+        // Along the reversed stem s0 = u_in, ..., sk = leaving, each node now holds what it held before minus its
+        // old child on the stem, plus its new child on the stem; u_in holds the whole moved subtree.
+        let mut below = 0;
+        for i in (1..self.stem.len()).rev() {
+            let (node, old_child) = (self.stem[i] as usize, self.stem[i - 1] as usize);
+            let size = self.nodes[node].size - self.nodes[old_child].size + below;
+            self.nodes[node].size = size;
+            below = size;
+        }
+        self.nodes[u_in].size = moved;
 
-        // Shift the potentials of the moved subtree so the entering arc has zero reduced cost, and renumber depths.
-        let target =
-            if self.up[u_in] { self.pi[v_in] - self.cost[entering] } else { self.pi[v_in] + self.cost[entering] };
-        let sigma = target - self.pi[u_in];
+        // Give the entering arc zero reduced cost: shift the moved subtree by sigma, or, if it is the larger part,
+        // everything else by −sigma.
+        let target = if self.nodes[u_in].up {
+            self.nodes[v_in].pi - self.cost[entering]
+        } else {
+            self.nodes[v_in].pi + self.cost[entering]
+        };
+        let sigma = target - self.nodes[u_in].pi;
+        let root = self.node_count;
+        let (start, shift, skip) =
+            if 2 * moved as usize <= self.node_count + 1 { (u_in, sigma, NONE) } else { (root, -sigma, u_in as u32) };
         self.stack.clear();
-        self.stack.push(u_in as u32);
+        self.stack.push(start as u32);
         while let Some(x) = self.stack.pop() {
             let x = x as usize;
-            self.pi[x] += sigma;
-            self.depth[x] = self.depth[self.parent[x] as usize] + 1;
-            let mut c = self.first_child[x];
+            self.nodes[x].pi += shift;
+            let mut c = self.nodes[x].first_child;
             while c != NONE {
-                self.stack.push(c);
-                c = self.next_sibling[c as usize];
+                if c != skip {
+                    self.stack.push(c);
+                }
+                c = self.nodes[c as usize].next_sibling;
+            }
+        }
+        // Shifting the larger side moves the root's potential; keep potentials near zero so they cannot drift
+        // towards overflow over millions of pivots.
+        if self.nodes[root].pi.unsigned_abs() > 1 << 52 {
+            let offset = self.nodes[root].pi;
+            for node in &mut self.nodes {
+                node.pi -= offset;
             }
         }
     }
 
+    /// The apex of the cycle: the deepest common ancestor of `x` and `y`. A node's ancestors hold strictly larger
+    /// subtrees, so climbing from the smaller one never passes the apex.
     fn apex(&self, mut x: usize, mut y: usize) -> usize {
         while x != y {
-            let (dx, dy) = (self.depth[x], self.depth[y]);
-            if dx >= dy {
-                x = self.parent[x] as usize;
-            }
-            if dy >= dx {
-                y = self.parent[y] as usize;
+            if self.nodes[x].size < self.nodes[y].size {
+                x = self.nodes[x].parent as usize;
+            } else {
+                y = self.nodes[y].parent as usize;
             }
         }
         x
     }
 
     fn detach(&mut self, x: usize) {
-        let (prev, next) = (self.prev_sibling[x], self.next_sibling[x]);
+        let (prev, next) = (self.nodes[x].prev_sibling, self.nodes[x].next_sibling);
         if prev != NONE {
-            self.next_sibling[prev as usize] = next;
+            self.nodes[prev as usize].next_sibling = next;
         } else {
-            let p = self.parent[x] as usize;
-            self.first_child[p] = next;
+            let p = self.nodes[x].parent as usize;
+            self.nodes[p].first_child = next;
         }
         if next != NONE {
-            self.prev_sibling[next as usize] = prev;
+            self.nodes[next as usize].prev_sibling = prev;
         }
     }
 
     fn attach(&mut self, x: usize, p: usize) {
-        let first = self.first_child[p];
-        self.next_sibling[x] = first;
-        self.prev_sibling[x] = NONE;
+        let first = self.nodes[p].first_child;
+        self.nodes[x].next_sibling = first;
+        self.nodes[x].prev_sibling = NONE;
         if first != NONE {
-            self.prev_sibling[first as usize] = x as u32;
+            self.nodes[first as usize].prev_sibling = x as u32;
         }
-        self.first_child[p] = x as u32;
+        self.nodes[p].first_child = x as u32;
     }
 }
 
