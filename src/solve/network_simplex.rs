@@ -97,9 +97,13 @@ struct Simplex {
     stem: Vec<u32>,
 }
 
-/// Solves `net` to optimality.
+/// Solves `net` to optimality. Networks shaped like the engine's relaxation start from [`hub_start`]'s basis,
+/// any other from the artificial one.
 pub fn solve(net: &Network) -> Result<FlowSolution, FlowError> {
     let mut s = Simplex::new(net, 0)?;
+    if let Some(start) = hub_start(net) {
+        s.start_from_star(net, &start);
+    }
     let pivots = s.optimise()?;
     if !s.is_feasible() {
         return Err(FlowError::Infeasible);
@@ -109,6 +113,63 @@ pub fn solve(net: &Network) -> Result<FlowSolution, FlowError> {
     let cost = net.cost_of(&flow);
     let potential = s.nodes[..s.node_count].iter().map(|node| node.pi).collect();
     Ok(FlowSolution { flow, cost, potential, pivots })
+}
+
+/// A first basis shaped as a star around one hub node, with some arcs starting at capacity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StarStart {
+    /// The node every other node hangs from.
+    pub hub: usize,
+    /// For each node, the arc that joins it to the hub (ignored for the hub).
+    pub star_arc: Vec<u32>,
+    /// Arcs that start at their capacity.
+    pub saturated: Vec<usize>,
+}
+
+/// A good first basis for two-level networks such as the engine's relaxation: one hub with all the demand,
+/// supply nodes and transit nodes that each have an arc into the hub. Arcs from supply nodes to transit nodes
+/// are placed whole, cheapest first, wherever the supply node still has all of the arc's capacity to send and the
+/// transit node's arc into the hub more than that room left. Starting there saves most of the pivots that the
+/// artificial start needs to reach a similar flow. `None` when the network has another shape.
+pub fn hub_start(net: &Network) -> Option<StarStart> {
+    let n = net.node_count();
+    let mut hubs = (0..n).filter(|&u| net.supply[u] < 0);
+    let hub = hubs.next()?;
+    if hubs.next().is_some() {
+        return None;
+    }
+    let mut star_arc = vec![u32::MAX; n];
+    for e in 0..net.arc_count() {
+        let (from, to) = (net.from[e] as usize, net.to[e] as usize);
+        if to == hub && from != hub {
+            let best = star_arc[from];
+            if best == u32::MAX || net.capacity[e] > net.capacity[best as usize] {
+                star_arc[from] = e as u32;
+            }
+        }
+    }
+    if (0..n).any(|u| u != hub && star_arc[u] == u32::MAX) {
+        return None;
+    }
+    let mut candidates: Vec<usize> = (0..net.arc_count())
+        .filter(|&e| {
+            let (from, to) = (net.from[e] as usize, net.to[e] as usize);
+            from != hub && to != hub && net.supply[to] == 0 && net.supply[from] > 0 && net.cost[e] < 0
+        })
+        .collect();
+    candidates.sort_by_key(|&e| (net.cost[e], e));
+    let mut left: Vec<i64> = net.supply.clone();
+    let mut room: Vec<i64> = (0..n).map(|u| if u == hub { 0 } else { net.capacity[star_arc[u] as usize] }).collect();
+    let mut saturated = Vec::new();
+    for e in candidates {
+        let (from, to, cap) = (net.from[e] as usize, net.to[e] as usize, net.capacity[e]);
+        if cap > 0 && cap <= left[from] && cap < room[to] {
+            left[from] -= cap;
+            room[to] -= cap;
+            saturated.push(e);
+        }
+    }
+    Some(StarStart { hub, star_arc, saturated })
 }
 
 /// A network simplex that keeps its basis between solves, so a series of problems that differ only in arc costs
@@ -287,6 +348,98 @@ impl Simplex {
             }
         }
         None
+    }
+
+    /// Replaces the artificial basis by a star around `hub` with the `saturated` arcs at capacity; returns
+    /// whether it did (the start must be strongly feasible: arcs toward the hub below capacity, arcs away from
+    /// it carrying flow).
+    fn start_from_star(&mut self, net: &Network, start: &StarStart) -> bool {
+        let (hub, star_arc, saturated) = (start.hub, &start.star_arc, &start.saturated);
+        let n = self.node_count;
+        let m = net.arc_count();
+        if hub >= n || star_arc.len() != n {
+            return false;
+        }
+        let mut balance: Vec<i64> = net.supply.clone();
+        let mut is_saturated = vec![false; m];
+        for &e in saturated {
+            if e >= m || is_saturated[e] {
+                return false;
+            }
+            is_saturated[e] = true;
+            balance[net.from[e] as usize] -= net.capacity[e];
+            balance[net.to[e] as usize] += net.capacity[e];
+        }
+        let mut star_flow = vec![0i64; n];
+        for u in (0..n).filter(|&u| u != hub) {
+            let a = star_arc[u] as usize;
+            if a >= m || is_saturated[a] {
+                return false;
+            }
+            let (from, to, cap) = (net.from[a] as usize, net.to[a] as usize, net.capacity[a]);
+            let ok = if from == u && to == hub {
+                star_flow[u] = balance[u];
+                (0..cap).contains(&balance[u])
+            } else if from == hub && to == u {
+                star_flow[u] = -balance[u];
+                star_flow[u] > 0 && star_flow[u] <= cap
+            } else {
+                false
+            };
+            if !ok {
+                return false;
+            }
+        }
+        // The start is valid: rebuild flows, states and the tree.
+        let root = n;
+        for (e, &full) in is_saturated.iter().enumerate() {
+            self.flow[e] = if full { net.capacity[e] } else { 0 };
+            self.state[e] = if net.capacity[e] == 0 {
+                TREE
+            } else if full {
+                UPPER
+            } else {
+                LOWER
+            };
+        }
+        for u in 0..n {
+            // Artificial arcs stay out of the basis and out of pricing; only the hub's joins it to the root.
+            self.flow[m + u] = 0;
+            self.state[m + u] = TREE;
+        }
+        self.from[m + hub] = hub as u32;
+        self.to[m + hub] = root as u32;
+        self.cost[m + hub] = 0;
+        for node in &mut self.nodes {
+            *node = TreeNode {
+                pi: 0,
+                parent: hub as u32,
+                pred: NONE,
+                size: 1,
+                first_child: NONE,
+                next_sibling: NONE,
+                prev_sibling: NONE,
+                up: false,
+            };
+        }
+        self.nodes[root].parent = NONE;
+        self.nodes[root].size = (n + 1) as u32;
+        self.nodes[hub].parent = root as u32;
+        self.nodes[hub].pred = (m + hub) as u32;
+        self.nodes[hub].up = true;
+        self.nodes[hub].size = n as u32;
+        self.attach(hub, root);
+        for u in (0..n).rev().filter(|&u| u != hub) {
+            let a = star_arc[u] as usize;
+            self.flow[a] = star_flow[u];
+            self.state[a] = TREE;
+            let up = net.from[a] as usize == u;
+            self.nodes[u].pred = a as u32;
+            self.nodes[u].up = up;
+            self.nodes[u].pi = if up { -net.cost[a] } else { net.cost[a] };
+            self.attach(u, hub);
+        }
+        true
     }
 
     fn is_feasible(&self) -> bool {
@@ -546,6 +699,50 @@ mod tests {
         // Best: need 0 takes 5 of offer 2 (15), need 1 takes 1 of offer 2 (2); nothing better for need 1.
         assert_eq!(sol.cost, -17);
         check_optimality(&net, &sol);
+    }
+
+    /// Relaxation-shaped networks (supply nodes, transit nodes, one hub with all demand, bypass arcs): the hub
+    /// start and the artificial start reach the same optimum, and the hub start is really taken.
+    #[test]
+    fn hub_start_reaches_the_same_optimum_as_the_artificial_start() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let mut started_from_hub = 0;
+        for _ in 0..300 {
+            let (needs, offers) = (rng.gen_range(1..8), rng.gen_range(1..5));
+            let hub = needs + offers;
+            let mut net = Network::with_nodes(hub + 1);
+            let mut total = 0;
+            for n in 0..needs {
+                for o in 0..offers {
+                    if rng.gen_bool(0.6) {
+                        net.add_arc(n, needs + o, rng.gen_range(0..9), -rng.gen_range(1..40));
+                    }
+                }
+            }
+            for o in 0..offers {
+                net.add_arc(needs + o, hub, rng.gen_range(0..15), 0);
+            }
+            for n in 0..needs {
+                net.supply[n] = rng.gen_range(0..10);
+                total += net.supply[n];
+            }
+            for n in 0..needs {
+                net.add_arc(n, hub, total + 1, 0);
+            }
+            net.supply[hub] = -total;
+            let with_hub = solve(&net).unwrap();
+            check_optimality(&net, &with_hub);
+            let mut plain = Simplex::new(&net, 0).unwrap();
+            plain.optimise().unwrap();
+            assert!(plain.is_feasible());
+            assert_eq!(with_hub.cost, net.cost_of(&plain.flow[..net.arc_count()]));
+            if let Some(start) = hub_start(&net) {
+                let mut s = Simplex::new(&net, 0).unwrap();
+                started_from_hub += usize::from(s.start_from_star(&net, &start) && total > 0);
+            }
+        }
+        assert!(started_from_hub > 200, "{started_from_hub}");
     }
 
     #[test]
