@@ -197,15 +197,16 @@ table{border-collapse:collapse;width:100%;font-size:.88rem}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{background:var(--head);font-weight:600}
 th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}
-td.num{white-space:nowrap}
+td.num,table:not(.fixed) th.num{white-space:nowrap}
 td.id{white-space:nowrap}
 table.fixed{table-layout:fixed}
-table.fixed td,table.fixed th{overflow-wrap:anywhere}
+table.fixed td{overflow-wrap:anywhere}
 table.fixed td.id{white-space:normal}
-.w6{width:6%}.w8{width:8%}.w9{width:9%}.w10{width:10%}.w12{width:12%}.w16{width:16%}.w21{width:21%}
+.w7{width:7%}.w8{width:8%}.w10{width:10%}.w11{width:11%}.w12{width:12%}.w14{width:14%}.w15{width:15%}.w19{width:19%}.w21{width:21%}
 td.chart{vertical-align:middle}
 table.chart{table-layout:fixed}
-table.chart col.c-label{width:38%}table.chart col.c-n{width:7%}table.chart col.c-usd{width:13%}table.chart col.c-bar{width:29%}
+table.chart col.c-label{width:36%}table.chart col.c-n{width:7%}table.chart col.c-usd{width:14%}table.chart col.c-bar{width:29%}
+table.chart th{overflow-wrap:normal}
 .barcell{display:flex;align-items:center;gap:8px}
 .barcell .pct{min-width:3.6em;text-align:right;font-variant-numeric:tabular-nums}
 svg.bar{display:block;flex:1;width:100%;height:16px;min-width:120px}
@@ -365,10 +366,10 @@ pub fn render_match_page(page: &MatchPage<'_>) -> String {
     let l = Labels::of(page.lang);
     let run = page.run;
     let facts = vec![
-        format!("{}: {}", l.method, method_name(run.method, l)),
-        format!("{}: {}", l.status, status_name(run.status, l)),
-        format!("{}: {} ({} {})", l.needs_file, file_name(&run.inputs.needs.path, l), run.inputs.needs.rows, l.rows),
-        format!("{}: {} ({} {})", l.offers_file, file_name(&run.inputs.offers.path, l), run.inputs.offers.rows, l.rows),
+        labelled(l, l.method, method_name(run.method, l)),
+        labelled(l, l.status, status_name(run.status, l)),
+        labelled(l, l.needs_file, input_fact(&run.inputs.needs.path, run.inputs.needs.rows, l)),
+        labelled(l, l.offers_file, input_fact(&run.inputs.offers.path, run.inputs.offers.rows, l)),
         format!("poa-match {}", run.version),
     ];
     let sections = match_sections(page);
@@ -407,6 +408,18 @@ fn file_name(path: &str, l: &Labels) -> String {
     };
     let name = Path::new(path).file_name().map_or_else(|| path.to_string(), |f| f.to_string_lossy().into_owned());
     if bundled { format!("{name} {}", l.bundled) } else { name }
+}
+
+/// An input file and its row count, as the header lists them.
+fn input_fact(path: &str, rows: usize, l: &Labels) -> String {
+    let name = file_name(path, l);
+    let rows = money(rows as i128);
+    if l.zh { format!("{name}，{rows} 行") } else { format!("{name} ({rows} rows)") }
+}
+
+/// `label: value`, with the colon of the page's language.
+fn labelled(l: &Labels, label: &str, value: impl std::fmt::Display) -> String {
+    if l.zh { format!("{label}：{value}") } else { format!("{label}: {value}") }
 }
 
 fn money(v: i128) -> String {
@@ -451,15 +464,15 @@ fn headline(page: &MatchPage<'_>, l: &Labels) -> Html {
         ("needs-partial", "kpi partial", l.partial, counts.partial),
         ("needs-unfunded", "kpi unfunded", l.unfunded, counts.unfunded),
     ] {
-        kpi(&mut h, name, class, label, &n.to_string(), &n.to_string(), "");
+        kpi(&mut h, name, class, label, &n.to_string(), &money(n as i128), "");
     }
     h.raw("</dl>\n");
     // The needs by outcome as one stacked bar.
     let total = counts.total.max(1) as f64;
     let titles = [
-        format!("{}: {}", l.funded, counts.funded),
-        format!("{}: {}", l.partial, counts.partial),
-        format!("{}: {}", l.unfunded, counts.unfunded),
+        labelled(l, l.funded, counts.funded),
+        labelled(l, l.partial, counts.partial),
+        labelled(l, l.unfunded, counts.unfunded),
     ];
     let segments = [
         Segment { share: counts.funded as f64 / total, class: "funded", title: &titles[0] },
@@ -583,7 +596,7 @@ fn coverage_chart(page: &MatchPage<'_>, dimension: &'static str, first: &str, l:
                 name.to_string()
             }
         };
-        h.element("td", &[("class", "num")], &r.needs.to_string());
+        h.element("td", &[("class", "num"), ("data-sort", &r.needs.to_string())], &money(r.needs as i128));
         num_cell(&mut h, r.requested_usd);
         num_cell(&mut h, r.allocated_usd);
         h.open("td", &[("class", "chart"), ("data-sort", &fixed4(coverage))]).raw("<div class=\"barcell\">");
@@ -633,7 +646,12 @@ fn donors(page: &MatchPage<'_>, l: &Labels) -> Html {
     h.text(l.used).raw("</span><span>");
     svg::swatch(&mut h, "left");
     h.text(l.left).raw("</span><span>").text(l.donor_scale).raw("</span></div>\n");
-    open_table(&mut h, "chart-donor", "sortable", l, false);
+    h.raw("<div class=\"scroll\">");
+    h.open("table", &[("class", "sortable chart"), ("id", "chart-donor")]);
+    h.raw(
+        "<colgroup><col class=\"w21\"><col class=\"w8\"><col class=\"w14\"><col class=\"w14\"><col class=\"w12\">\
+         <col class=\"c-bar\"></colgroup>",
+    );
     h.raw("<thead><tr>");
     th(&mut h, l.donor, false);
     th(&mut h, l.offers_count, true);
@@ -660,7 +678,7 @@ fn donors(page: &MatchPage<'_>, l: &Labels) -> Html {
         num_cell(&mut h, *envelope);
         num_cell(&mut h, *allocated);
         num_cell(&mut h, left);
-        let titles = [format!("{}: {}", l.used, money(*allocated)), format!("{}: {}", l.left, money(left))];
+        let titles = [labelled(l, l.used, money(*allocated)), labelled(l, l.left, money(left))];
         let segments = [
             Segment { share: ratio(*allocated, largest), class: "used", title: &titles[0] },
             Segment { share: ratio(left, largest), class: "left", title: &titles[1] },
@@ -724,8 +742,8 @@ fn needs_short(page: &MatchPage<'_>, l: &Labels) -> Html {
     h.element("p", &[("class", "note")], l.needs_note).raw("\n");
     open_table(&mut h, "needs-table", "sortable fixed", l, true);
     h.raw(
-        "<colgroup><col class=\"w8\"><col class=\"w21\"><col class=\"w12\"><col class=\"w10\"><col class=\"w6\">\
-         <col class=\"w9\"><col class=\"w10\"><col class=\"w8\"><col class=\"w16\"></colgroup>",
+        "<colgroup><col class=\"w8\"><col class=\"w19\"><col class=\"w12\"><col class=\"w11\"><col class=\"w7\">\
+         <col class=\"w10\"><col class=\"w10\"><col class=\"w8\"><col class=\"w15\"></colgroup>",
     );
     h.raw("<thead><tr>");
     th(&mut h, l.need, false);
@@ -842,7 +860,7 @@ fn about(page: &MatchPage<'_>, l: &Labels) -> Html {
     h.raw("</tr></thead><tbody>\n");
     for info in [&run.inputs.needs, &run.inputs.offers] {
         h.raw("<tr>").element("td", &[], &file_name(&info.path, l));
-        h.element("td", &[("class", "num")], &info.rows.to_string());
+        h.element("td", &[("class", "num")], &money(info.rows as i128));
         h.raw("<td>").element("code", &[], &info.sha256).raw("</td></tr>\n");
     }
     h.raw("</tbody></table></div>\n");
@@ -943,7 +961,6 @@ struct Labels {
     unknown: &'static str,
     file: &'static str,
     rows_col: &'static str,
-    rows: &'static str,
     needs_file: &'static str,
     offers_file: &'static str,
     relaxation: &'static str,
@@ -1024,7 +1041,6 @@ const EN: Labels = Labels {
     unknown: "Unknown",
     file: "File",
     rows_col: "Rows",
-    rows: "rows",
     needs_file: "Needs",
     offers_file: "Offers",
     relaxation: "Flow relaxation (no integer rules)",
@@ -1103,7 +1119,6 @@ const ZH: Labels = Labels {
     unknown: "未知",
     file: "文件",
     rows_col: "行数",
-    rows: "行",
     needs_file: "需求",
     offers_file: "提议",
     relaxation: "流松弛最优值（不含整数规则）",
@@ -1266,6 +1281,71 @@ mod tests {
         assert!(page.contains("<li>a &lt; b</li>"));
         assert!(!page.contains("http://") && !page.contains("https://"));
         assert!(page.ends_with("</html>\n"));
+    }
+
+    /// A run.json content for pages built in tests.
+    fn run_info() -> RunInfo {
+        use crate::run::{InputInfo, NeedCounts, RunInputs, Timings};
+        let input = |path: &str| InputInfo { path: path.into(), rows: 0, sha256: "0".repeat(64) };
+        RunInfo {
+            version: "test",
+            inputs: RunInputs { needs: input("/home/someone/secret/needs.csv"), offers: input("offers.csv") },
+            method: "optimal",
+            status: "optimal",
+            objective: 0,
+            bound: 0,
+            relaxation: 0,
+            gap: 0.0,
+            edges: 0,
+            nodes: 0,
+            integer_rules: false,
+            requested_usd: 0,
+            offered_usd: 0,
+            allocated_usd: 0,
+            needs: NeedCounts::default(),
+            weights: crate::objective::Weights::default().into(),
+            timings: Timings { read_s: 1.25, build_s: 2.5, solve_s: 3.75, write_s: 0.0 },
+        }
+    }
+
+    #[test]
+    fn long_tables_are_cut_with_a_note_and_paths_and_timings_stay_out() {
+        let row = |i: usize| super::super::MatchRow {
+            need_id: format!("N{i}"),
+            offer_id: "O1".into(),
+            donor: "EU".into(),
+            requester: "KEN".into(),
+            commitment: "ITI-2a".into(),
+            kind: Kind::Equipment,
+            amount_usd: 1,
+            fit: 4,
+            value: 34,
+            value_per_usd: 34,
+        };
+        let report = MatchReport {
+            matches: (0..MAX_TABLE_ROWS + 3).map(row).collect(),
+            needs: Vec::new(),
+            offers: Vec::new(),
+            summary: Vec::new(),
+        };
+        let run = run_info();
+        let page = MatchPage {
+            report: &report,
+            run: &run,
+            batch: &Batch::default(),
+            reference: Reference::embedded(),
+            lang: "en",
+        };
+        let html = render_match_page(&page);
+        assert_eq!(html.matches("<tr data-need=").count(), MAX_TABLE_ROWS);
+        assert!(
+            html.contains(&format!("Showing the first {MAX_TABLE_ROWS} of {} rows; matches.csv", MAX_TABLE_ROWS + 3))
+        );
+        assert!(html.contains("Every need is fully funded."), "no needs, none short");
+        assert!(!html.contains("/home/someone") && html.contains("needs.csv"), "file names only");
+        for timing in ["1.25", "2.5", "3.75"] {
+            assert!(!html.contains(timing), "timing {timing} in the page");
+        }
     }
 
     #[test]
