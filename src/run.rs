@@ -13,7 +13,7 @@ use crate::io::atomic;
 use crate::io::outputs::{self, OutputOptions};
 use crate::model::Batch;
 use crate::objective::Weights;
-use crate::report::{self, MatchReport, NeedState};
+use crate::report::{self, MatchReport, NeedState, html};
 use crate::solve::{self, Limits, Method, Solution, relaxation};
 
 /// An input file as run.json records it.
@@ -210,8 +210,14 @@ pub fn solve_batch(
     Ok(MatchOutcome { graph, solution, report, run })
 }
 
-/// Writes every output of a solved batch into the configured directory (and the DIMACS network if asked).
-pub fn write_outputs(batch: &Batch, outcome: &mut MatchOutcome, config: &MatchConfig) -> Result<()> {
+/// Writes every output of a solved batch into the configured directory (the tables, report.html and run.json;
+/// and the DIMACS network if asked), all staged and renamed together.
+pub fn write_outputs(
+    batch: &Batch,
+    reference: &Reference,
+    outcome: &mut MatchOutcome,
+    config: &MatchConfig,
+) -> Result<()> {
     let t = Instant::now();
     let mut staged = atomic::Staged::in_dir(&config.out_dir)?;
     if let Some(path) = &config.export_network {
@@ -220,6 +226,15 @@ pub fn write_outputs(batch: &Batch, outcome: &mut MatchOutcome, config: &MatchCo
     for table in outputs::match_tables(&outcome.report) {
         outputs::write_table(&mut staged, &config.out_dir, &table, config.output)?;
     }
+    // The page shows no timing, so it is rendered from the run as solved and stays byte-identical across runs.
+    let page = html::render_match_page(&html::MatchPage {
+        report: &outcome.report,
+        run: &outcome.run,
+        batch,
+        reference,
+        lang: &config.lang,
+    });
+    staged.stage(&config.out_dir.join("report.html"), |out| out.write_all(page.as_bytes()))?;
     outcome.run.timings.write_s = t.elapsed().as_secs_f64();
     outputs::write_json(&mut staged, &config.out_dir.join("run.json"), &outcome.run)?;
     staged.commit()

@@ -1,7 +1,8 @@
 //! `poa-match match` and `poa-match explain` end to end, through the real binary (SPEC §5, §6, §8).
 //!
-//! - The five outputs of a sample run, the fields and types of run.json, and the consistency of the tables with
-//!   each other and with run.json (sums per need and offer, envelopes, value = amount × value per dollar).
+//! - The six outputs of a sample run (four tables, report.html, run.json), the fields and types of run.json, and
+//!   the consistency of the tables with each other and with run.json (sums per need and offer, envelopes,
+//!   value = amount × value per dollar).
 //! - Byte-identical outputs on 1 and 2 threads and across runs (run.json compared without `timings`).
 //! - Golden files for the sample in tests/golden/sample/ (`UPDATE_GOLDEN=1 cargo test --test match_cli` rewrites
 //!   them; look at the diff before committing).
@@ -92,7 +93,7 @@ fn sample_run_writes_every_output_and_a_complete_run_json() {
     names.sort();
     assert_eq!(
         names,
-        ["matches.csv", "needs_status.csv", "offers_status.csv", "run.json", "summary.csv"],
+        ["matches.csv", "needs_status.csv", "offers_status.csv", "report.html", "run.json", "summary.csv"],
         "no other file (and no temporary file) is left in the output directory"
     );
 
@@ -225,7 +226,7 @@ fn outputs_are_byte_identical_across_threads_and_runs() {
         dir.run_env(&["match", "--out", out], &[("RAYON_NUM_THREADS", threads)]).assert_success();
     }
     let t1 = outputs_without_timings(&dir.path().join("t1"));
-    assert_eq!(t1.len(), 5);
+    assert_eq!(t1.len(), 6, "the four tables, report.html and run.json");
     for other in ["t2", "t2-again"] {
         let o = outputs_without_timings(&dir.path().join(other));
         assert_eq!(t1.len(), o.len());

@@ -122,7 +122,7 @@ pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
     };
     let inputs = RunInputs { needs: loaded.needs_info, offers: loaded.offers_info };
     let mut outcome = run::solve_batch(&loaded.batch, &reference, &config, inputs, loaded.read_s)?;
-    run::write_outputs(&loaded.batch, &mut outcome, &config)?;
+    run::write_outputs(&loaded.batch, &reference, &mut outcome, &config)?;
 
     let r = &outcome.run;
     let share = if r.requested_usd > 0 { 100.0 * r.allocated_usd as f64 / r.requested_usd as f64 } else { 0.0 };

@@ -1,5 +1,9 @@
 //! What a match run tells people: one row per allocation, the status of every need and offer with reasons, and
-//! totals by commitment, theme, M49 region and donor. Pure data here; `io::outputs` writes it.
+//! totals by commitment, theme, M49 region and donor. Pure data here; `io::outputs` writes the tables and
+//! [`html`] renders the page for people (report.html) with the charts of [`svg`].
+
+pub mod html;
+pub mod svg;
 
 use std::collections::BTreeMap;
 
