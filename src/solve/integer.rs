@@ -106,6 +106,8 @@ struct Search<'a> {
     need_must: Vec<Option<usize>>,
     /// The penalty: more than the cost of any simple path.
     big_m: i64,
+    /// When the search must stop (the time limit).
+    pub(super) deadline: Instant,
     /// Cost and capacity of every arc of the search network without any decision.
     base_cost: Vec<i64>,
     capacity: Vec<i64>,
@@ -117,7 +119,7 @@ struct Search<'a> {
 /// Solves the allocation with integer rules. `relaxation` is the flow relaxation's solution.
 pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits) -> Result<Solution> {
     let started = Instant::now();
-    let search = Search::new(batch, graph)?;
+    let search = Search::new(batch, graph, started + limits.time_limit)?;
 
     let greedy_amounts = greedy::allocate(batch, graph);
     let mut incumbent = (objective_of(graph, &greedy_amounts), greedy_amounts);
@@ -196,7 +198,7 @@ fn must_get(need: &crate::model::Need) -> i64 {
 }
 
 impl<'a> Search<'a> {
-    fn new(batch: &'a Batch, graph: &'a Graph) -> Result<Search<'a>> {
+    fn new(batch: &'a Batch, graph: &'a Graph, deadline: Instant) -> Result<Search<'a>> {
         let mut edges_of_offer = vec![Vec::new(); batch.offers.len()];
         for (e, edge) in graph.edges.iter().enumerate() {
             edges_of_offer[edge.offer as usize].push(e as u32);
@@ -258,6 +260,7 @@ impl<'a> Search<'a> {
             edge_must,
             need_must,
             big_m,
+            deadline,
             base_cost: net.cost.clone(),
             capacity: net.capacity.clone(),
             simplex: std::cell::RefCell::new(simplex),
@@ -436,8 +439,14 @@ impl<'a> Search<'a> {
                 out.push(Violation::Cofinance(e as u32));
             }
         }
-        let fixed_on =
-            |e: u32| decisions.iter().any(|d| matches!(d, Decision::EdgeOn(k) | Decision::Exclusive(k) if *k == e));
+        // Edges fixed on, looked up once (decisions can number thousands on large batches).
+        let mut on = vec![false; self.graph.edges.len()];
+        for d in decisions {
+            if let Decision::EdgeOn(k) | Decision::Exclusive(k) = d {
+                on[*k as usize] = true;
+            }
+        }
+        let fixed_on = |e: u32| on[e as usize];
         for (o, offer) in self.batch.offers.iter().enumerate() {
             let Some(k) = offer.max_awards else { continue };
             let funded: Vec<u32> =
@@ -484,6 +493,10 @@ impl<'a> Search<'a> {
         let mut decisions = decisions.to_vec();
         let mut value = objective_of(self.graph, &amounts);
         for _ in 0..10_000 {
+            // A dive that cannot finish in time gives nothing; the search reports what it has.
+            if Instant::now() >= self.deadline {
+                return Ok(None);
+            }
             let violations = self.violations(&decisions, &amounts);
             if violations.is_empty() {
                 break;
@@ -553,6 +566,9 @@ impl<'a> Search<'a> {
             decisions.iter().filter_map(|d| if let Decision::NeedOff(n) = d { Some(*n) } else { None }).collect();
         offs.sort_by_key(|&n| std::cmp::Reverse((self.batch.needs[n as usize].amount, std::cmp::Reverse(n))));
         for n in offs {
+            if Instant::now() >= self.deadline {
+                break;
+            }
             let mut trial: Vec<Decision> = decisions.iter().copied().filter(|d| *d != Decision::NeedOff(n)).collect();
             trial.push(Decision::NeedOn(n));
             if let NodeOutcome::Solved { amounts: a, value: v } = self.solve_node(&trial)?

@@ -183,7 +183,11 @@ pub struct WarmSimplex {
 impl WarmSimplex {
     /// Prepares `net`; `max_cost` bounds the absolute value of any cost that [`WarmSimplex::set_cost`] will set.
     pub fn new(net: &Network, max_cost: i64) -> Result<WarmSimplex, FlowError> {
-        Ok(WarmSimplex { inner: Simplex::new(net, max_cost)?, arcs: net.arc_count() })
+        let mut inner = Simplex::new(net, max_cost)?;
+        if let Some(start) = hub_start(net) {
+            inner.start_from_star(net, &start);
+        }
+        Ok(WarmSimplex { inner, arcs: net.arc_count() })
     }
 
     /// Changes the cost of arc `e` (takes effect at the next [`WarmSimplex::optimise`]).
@@ -379,7 +383,9 @@ impl Simplex {
             let (from, to, cap) = (net.from[a] as usize, net.to[a] as usize, net.capacity[a]);
             let ok = if from == u && to == hub {
                 star_flow[u] = balance[u];
-                (0..cap).contains(&balance[u])
+                // At capacity, the arc starts outside the tree (at its upper bound) and the node hangs from the
+                // root by its artificial arc, which carries nothing.
+                (0..=cap).contains(&balance[u])
             } else if from == hub && to == u {
                 star_flow[u] = -balance[u];
                 star_flow[u] > 0 && star_flow[u] <= cap
@@ -431,9 +437,25 @@ impl Simplex {
         self.attach(hub, root);
         for u in (0..n).rev().filter(|&u| u != hub) {
             let a = star_arc[u] as usize;
-            self.flow[a] = star_flow[u];
-            self.state[a] = TREE;
             let up = net.from[a] as usize == u;
+            self.flow[a] = star_flow[u];
+            if up && star_flow[u] == net.capacity[a] {
+                // (An arc without capacity stays out of pricing, as everywhere.)
+                self.state[a] = if net.capacity[a] == 0 { TREE } else { UPPER };
+                let art = m + u;
+                self.from[art] = u as u32;
+                self.to[art] = root as u32;
+                self.cost[art] = 0;
+                self.state[art] = TREE;
+                self.nodes[u].parent = root as u32;
+                self.nodes[u].pred = art as u32;
+                self.nodes[u].up = true;
+                self.nodes[u].pi = 0;
+                self.nodes[hub].size -= 1;
+                self.attach(u, root);
+                continue;
+            }
+            self.state[a] = TREE;
             self.nodes[u].pred = a as u32;
             self.nodes[u].up = up;
             self.nodes[u].pi = if up { -net.cost[a] } else { net.cost[a] };
@@ -728,7 +750,9 @@ mod tests {
                 total += net.supply[n];
             }
             for n in 0..needs {
-                net.add_arc(n, hub, total + 1, 0);
+                // Either a bypass that can hold the whole supply and more, or one exactly at the supply.
+                let cap = if rng.gen_bool(0.5) { total + 1 } else { net.supply[n] };
+                net.add_arc(n, hub, cap, 0);
             }
             net.supply[hub] = -total;
             let with_hub = solve(&net).unwrap();
