@@ -119,7 +119,7 @@ pub struct RunInfo {
     /// Needs by outcome.
     pub needs: NeedCounts,
     /// The objective's weights.
-    pub weights: WeightsInfo,
+    pub weights: Weights,
     /// Seconds per stage (these vary between runs; every other field is a function of the inputs).
     pub timings: Timings,
 }
@@ -131,36 +131,6 @@ pub struct RunInputs {
     pub needs: InputInfo,
     /// offers.csv.
     pub offers: InputInfo,
-}
-
-/// The weights as run.json records them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct WeightsInfo {
-    /// Multiplier of the priority weight.
-    pub priority_scale: i64,
-    /// w(1), w(2), w(3).
-    pub priority: [i64; 3],
-    /// Fit for a shared code.
-    pub fit_shared_code: i64,
-    /// Fit for a related code.
-    pub fit_related_code: i64,
-    /// Fit for a theme.
-    pub fit_theme: i64,
-    /// Fit bonus for explicit geography.
-    pub fit_explicit_geography: i64,
-}
-
-impl From<Weights> for WeightsInfo {
-    fn from(w: Weights) -> WeightsInfo {
-        WeightsInfo {
-            priority_scale: w.priority_scale,
-            priority: w.priority,
-            fit_shared_code: w.fit_shared_code,
-            fit_related_code: w.fit_related_code,
-            fit_theme: w.fit_theme,
-            fit_explicit_geography: w.fit_explicit_geography,
-        }
-    }
 }
 
 /// Solves a batch and builds the report, without writing anything.
@@ -204,7 +174,7 @@ pub fn solve_batch(
         offered_usd: batch.offers.iter().map(|o| i128::from(o.envelope.get())).sum(),
         allocated_usd: solution.amounts.iter().map(|&x| i128::from(x)).sum(),
         needs: counts,
-        weights: config.weights.into(),
+        weights: config.weights,
         timings: Timings { read_s, build_s, solve_s, write_s: 0.0 },
     };
     Ok(MatchOutcome { graph, solution, report, run })

@@ -417,18 +417,7 @@ fn bilateral(profile: &Profile<'_>, reference: &Reference, rng: &mut GenRng) -> 
     }
     if chance(rng, 0.1) {
         // A donor that picked its countries from the catalogue of needs.
-        let weights: Vec<f64> = reference
-            .countries()
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if o.regions_m49.iter().any(|&a| c.in_area(a)) {
-                    profile.country_share(crate::catalog::CountryIdx(i as u16))
-                } else {
-                    0.0
-                }
-            })
-            .collect();
+        let weights = country_weights(reference, profile, &o.regions_m49);
         let count = between(rng, 2, 5) as usize;
         let mut picked: Vec<_> =
             weighted_distinct(rng, &weights, count).into_iter().map(|i| crate::catalog::CountryIdx(i as u16)).collect();
@@ -438,18 +427,7 @@ fn bilateral(profile: &Profile<'_>, reference: &Reference, rng: &mut GenRng) -> 
             o.regions_m49.clear();
         }
     } else if chance(rng, 0.1) {
-        let weights: Vec<f64> = reference
-            .countries()
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if o.regions_m49.iter().any(|&a| c.in_area(a)) {
-                    profile.country_share(crate::catalog::CountryIdx(i as u16))
-                } else {
-                    0.0
-                }
-            })
-            .collect();
+        let weights = country_weights(reference, profile, &o.regions_m49);
         let count = between(rng, 1, 2) as usize;
         let mut excluded: Vec<_> =
             weighted_distinct(rng, &weights, count).into_iter().map(|i| crate::catalog::CountryIdx(i as u16)).collect();
@@ -652,4 +630,21 @@ fn title(family: Family, offer: &Offer, reference: &Reference) -> String {
         }
         _ => format!("{donor}: {subject}{place}"),
     }
+}
+
+/// Each country's share of the needs, for the countries inside `regions` (0 elsewhere): how a donor that names
+/// countries picks them.
+fn country_weights(reference: &Reference, profile: &Profile<'_>, regions: &[u16]) -> Vec<f64> {
+    reference
+        .countries()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if regions.iter().any(|&a| c.in_area(a)) {
+                profile.country_share(crate::catalog::CountryIdx(i as u16))
+            } else {
+                0.0
+            }
+        })
+        .collect()
 }

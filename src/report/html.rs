@@ -1303,7 +1303,7 @@ mod tests {
             offered_usd: 0,
             allocated_usd: 0,
             needs: NeedCounts::default(),
-            weights: crate::objective::Weights::default().into(),
+            weights: crate::objective::Weights::default(),
             timings: Timings { read_s: 1.25, build_s: 2.5, solve_s: 3.75, write_s: 0.0 },
         }
     }

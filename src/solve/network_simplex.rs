@@ -79,6 +79,22 @@ struct TreeNode {
     up: bool,
 }
 
+impl TreeNode {
+    /// A node without children under `parent`, not yet joined by an arc.
+    fn leaf(parent: usize) -> TreeNode {
+        TreeNode {
+            pi: 0,
+            parent: parent as u32,
+            pred: NONE,
+            size: 1,
+            first_child: NONE,
+            next_sibling: NONE,
+            prev_sibling: NONE,
+            up: false,
+        }
+    }
+}
+
 struct Simplex {
     node_count: usize,
     from: Vec<u32>,
@@ -262,19 +278,7 @@ impl Simplex {
             cost: Vec::with_capacity(arcs),
             flow: vec![0; arcs],
             state: vec![LOWER; arcs],
-            nodes: vec![
-                TreeNode {
-                    pi: 0,
-                    parent: root as u32,
-                    pred: NONE,
-                    size: 1,
-                    first_child: NONE,
-                    next_sibling: NONE,
-                    prev_sibling: NONE,
-                    up: false,
-                };
-                n + 1
-            ],
+            nodes: vec![TreeNode::leaf(root); n + 1],
             // A tenth of √arcs: on the transportation networks of this engine the pivot count hardly depends on the
             // block, so smaller blocks mean less pricing per pivot (see BENCHMARKS.md).
             block: ((arcs as f64).sqrt() as usize / 10).max(16),
@@ -417,16 +421,7 @@ impl Simplex {
         self.to[m + hub] = root as u32;
         self.cost[m + hub] = 0;
         for node in &mut self.nodes {
-            *node = TreeNode {
-                pi: 0,
-                parent: hub as u32,
-                pred: NONE,
-                size: 1,
-                first_child: NONE,
-                next_sibling: NONE,
-                prev_sibling: NONE,
-                up: false,
-            };
+            *node = TreeNode::leaf(hub);
         }
         self.nodes[root].parent = NONE;
         self.nodes[root].size = (n + 1) as u32;
