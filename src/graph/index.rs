@@ -24,14 +24,15 @@ enum GeoKey {
 /// Offers filed under every (scope, geography) key they cover.
 #[derive(Debug, Clone)]
 pub struct OfferIndex {
-    buckets: HashMap<(ScopeKey, GeoKey), Vec<u32>>,
+    /// Each entry: an offer and the kinds it gives (0 = any), so the kind rule is applied while collecting.
+    buckets: HashMap<(ScopeKey, GeoKey), Vec<(u32, u8)>>,
     by_scope: HashMap<ScopeKey, Vec<u32>>,
 }
 
 impl OfferIndex {
     /// Files every offer of the batch.
     pub fn new(batch: &Batch, reference: &Reference) -> OfferIndex {
-        let mut buckets: HashMap<(ScopeKey, GeoKey), Vec<u32>> = HashMap::new();
+        let mut buckets: HashMap<(ScopeKey, GeoKey), Vec<(u32, u8)>> = HashMap::new();
         let mut by_scope: HashMap<ScopeKey, Vec<u32>> = HashMap::new();
         for (o, offer) in batch.offers.iter().enumerate() {
             let mut scopes = Vec::new();
@@ -57,7 +58,7 @@ impl OfferIndex {
             for &s in &scopes {
                 by_scope.entry(s).or_default().push(o as u32);
                 for &g in &geos {
-                    buckets.entry((s, g)).or_default().push(o as u32);
+                    buckets.entry((s, g)).or_default().push((o as u32, offer.kinds.0));
                 }
             }
         }
@@ -101,10 +102,13 @@ impl OfferIndex {
     pub fn candidates(&self, need: &Need, reference: &Reference, out: &mut Vec<u32>) {
         out.clear();
         let geos = OfferIndex::geo_keys(need, reference);
+        let kinds = need.kinds.0;
         for s in OfferIndex::scope_keys(need, reference) {
             for &g in &geos {
                 if let Some(list) = self.buckets.get(&(s, g)) {
-                    out.extend_from_slice(list);
+                    // Offers that give none of the kinds asked for are dropped here: most candidates would
+                    // otherwise fail only the kind rule.
+                    out.extend(list.iter().filter(|&&(_, k)| k == 0 || k & kinds != 0).map(|&(o, _)| o));
                 }
             }
         }

@@ -2,8 +2,9 @@
 //!
 //! [`build`] connects a need to an offer when every rule in [`rules`] holds. It does not compare every need with
 //! every offer: an [`index::OfferIndex`] files each offer under its scope keys (commitment codes, related codes or
-//! themes) crossed with its geography keys (countries, M49 areas, or "anywhere"), so a need only meets the offers
-//! filed under its own keys, and the work grows with the number of candidate pairs, not with needs × offers.
+//! themes) crossed with its geography keys (countries, M49 areas, or "anywhere"), each entry carrying the offer's
+//! kinds, so a need only meets the offers filed under its own keys that give a kind it asks for, and the work
+//! grows with the number of candidate pairs, not with needs × offers.
 //! Edges come out sorted by need, then offer, whatever the number of threads.
 
 mod index;
