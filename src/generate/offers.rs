@@ -163,32 +163,7 @@ fn mix(m: usize, rng: &mut GenRng) -> Vec<Family> {
 
 /// An offer with every field at its default: no rules, one dollar, no id yet.
 fn blank(donor: &str, donor_type: DonorType) -> Offer {
-    Offer {
-        id: OfferId(String::new()),
-        donor: donor.to_string(),
-        donor_type: Some(donor_type),
-        envelope: Usd(1),
-        cap_per_need: None,
-        floor_per_need: None,
-        max_awards: None,
-        commitments: Vec::new(),
-        themes: ThemeSet::EMPTY,
-        kinds: KindSet::EMPTY,
-        regions_m49: Vec::new(),
-        countries_include: Vec::new(),
-        countries_exclude: Vec::new(),
-        recipient_flags: Vec::new(),
-        implementer_types: Vec::new(),
-        requires_national_report: false,
-        allow_cofinance: true,
-        window_start: None,
-        window_end: None,
-        duration_min_months: None,
-        duration_max_months: None,
-        title: String::new(),
-        notes: String::new(),
-        line: 0,
-    }
+    Offer { donor_type: Some(donor_type), ..Offer::unrestricted(OfferId(String::new()), donor.to_string(), Usd(1)) }
 }
 
 fn money(x: f64) -> Usd {

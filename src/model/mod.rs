@@ -148,6 +148,37 @@ pub struct Offer {
 }
 
 impl Offer {
+    /// An offer of `envelope` from `donor` with no rule at all: any scope, kind, place, implementer and time, no
+    /// cap, floor or award limit, co-financing allowed. Callers then set the rules they want.
+    pub fn unrestricted(id: OfferId, donor: String, envelope: Usd) -> Offer {
+        Offer {
+            id,
+            donor,
+            donor_type: None,
+            envelope,
+            cap_per_need: None,
+            floor_per_need: None,
+            max_awards: None,
+            commitments: Vec::new(),
+            themes: ThemeSet::EMPTY,
+            kinds: KindSet::EMPTY,
+            regions_m49: Vec::new(),
+            countries_include: Vec::new(),
+            countries_exclude: Vec::new(),
+            recipient_flags: Vec::new(),
+            implementer_types: Vec::new(),
+            requires_national_report: false,
+            allow_cofinance: true,
+            window_start: None,
+            window_end: None,
+            duration_min_months: None,
+            duration_max_months: None,
+            title: String::new(),
+            notes: String::new(),
+            line: 0,
+        }
+    }
+
     /// Whether this offer carries any rule that makes the allocation a mixed-integer problem.
     pub fn has_integer_rules(&self) -> bool {
         self.floor_per_need.is_some() || self.max_awards.is_some() || !self.allow_cofinance

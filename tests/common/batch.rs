@@ -8,8 +8,7 @@ use std::collections::HashSet;
 use poa_match::catalog::{CommitmentIdx, CountryIdx, Reference};
 use poa_match::graph::Graph;
 use poa_match::model::{
-    Batch, Date, FundingMode, ImplementerType, Kind, KindSet, Need, NeedId, Offer, OfferId, RecipientFlag, Requester,
-    Theme, ThemeSet, Usd,
+    Batch, Date, FundingMode, ImplementerType, Kind, Need, NeedId, Offer, OfferId, RecipientFlag, Requester, Theme, Usd,
 };
 use rand::Rng;
 use rand::seq::SliceRandom;
@@ -56,32 +55,7 @@ pub fn need(id: &str, requester: &str, commitments: &[&str], kinds: &[Kind], amo
 
 /// An offer open to everything, with only an envelope.
 pub fn offer(id: &str, donor: &str, envelope: i64) -> Offer {
-    Offer {
-        id: OfferId(id.to_string()),
-        donor: donor.to_string(),
-        donor_type: None,
-        envelope: Usd(envelope),
-        cap_per_need: None,
-        floor_per_need: None,
-        max_awards: None,
-        commitments: Vec::new(),
-        themes: ThemeSet::EMPTY,
-        kinds: KindSet::EMPTY,
-        regions_m49: Vec::new(),
-        countries_include: Vec::new(),
-        countries_exclude: Vec::new(),
-        recipient_flags: Vec::new(),
-        implementer_types: Vec::new(),
-        requires_national_report: false,
-        allow_cofinance: true,
-        window_start: None,
-        window_end: None,
-        duration_min_months: None,
-        duration_max_months: None,
-        title: String::new(),
-        notes: String::new(),
-        line: 0,
-    }
+    Offer::unrestricted(OfferId(id.to_string()), donor.to_string(), Usd(envelope))
 }
 
 /// States used by the generator: every M49 region, LDC / LLDC / SIDS and none, and Antarctica (no region at all).
