@@ -142,14 +142,16 @@ pub fn solve_batch(
     read_s: f64,
 ) -> Result<MatchOutcome> {
     let t = Instant::now();
-    let graph = graph::build(batch, reference, &config.weights);
+    // One offer index serves the graph and, later, the reasons in the report.
+    let index = graph::OfferIndex::new(batch, reference);
+    let graph = graph::build_with_index(batch, reference, &config.weights, &index);
     let build_s = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
     let solution = solve::solve(batch, &graph, config.method, config.limits)?;
     let solve_s = t.elapsed().as_secs_f64();
 
-    let report = report::build(batch, reference, &graph, &solution, &config.lang);
+    let report = report::build(batch, reference, &index, &graph, &solution, &config.lang);
     let mut counts = NeedCounts { total: report.needs.len(), ..NeedCounts::default() };
     for n in &report.needs {
         match n.status {

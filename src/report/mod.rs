@@ -150,9 +150,15 @@ pub fn ratio(a: i128, b: i128) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
-/// Builds the report of an allocation.
-pub fn build(batch: &Batch, reference: &Reference, graph: &Graph, solution: &Solution, lang: &str) -> MatchReport {
-    let index = OfferIndex::new(batch, reference);
+/// Builds the report of an allocation; `index` is the offer index the graph was built with.
+pub fn build(
+    batch: &Batch,
+    reference: &Reference,
+    index: &OfferIndex,
+    graph: &Graph,
+    solution: &Solution,
+    lang: &str,
+) -> MatchReport {
     let mut given = vec![0i64; batch.offers.len()];
     let mut awards = vec![0usize; batch.offers.len()];
     let mut eligible = vec![0usize; batch.offers.len()];
@@ -203,7 +209,7 @@ pub fn build(batch: &Batch, reference: &Reference, graph: &Graph, solution: &Sol
             let reason = match status {
                 NeedState::Funded => String::new(),
                 _ if range.is_empty() => {
-                    format!("no_eligible_offer:{}", graph::dominant_reason(batch, reference, &index, n).code())
+                    format!("no_eligible_offer:{}", graph::dominant_reason(batch, reference, index, n).code())
                 }
                 _ => shortfall_reason(batch, graph, solution, n, &given, &awards, allocated).to_string(),
             };
