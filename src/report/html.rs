@@ -1358,19 +1358,8 @@ mod tests {
             "max_awards_reached",
             "outranked",
         ];
-        let rules = [
-            "no_scope",
-            "kind",
-            "region",
-            "country_excluded",
-            "flags",
-            "implementer",
-            "no_report",
-            "window",
-            "duration",
-            "over_cap",
-            "below_floor",
-        ];
+        // Every rule the engine can name, so a new rule without words fails here.
+        let rules = crate::graph::Reason::ALL.map(crate::graph::Reason::code);
         for l in [&EN, &ZH] {
             for c in codes {
                 let text = reason_text(c, l);

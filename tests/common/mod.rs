@@ -85,15 +85,7 @@ pub struct Run {
 
 /// Runs the real `poa-match` binary with `args` in `dir`, stdin closed, and waits for it.
 pub fn run(args: &[&str], dir: &Path) -> Run {
-    let output = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap_or_else(|e| panic!("could not start {BIN}: {e}"));
-    Run { args: args.iter().map(|a| a.to_string()).collect(), dir: dir.to_path_buf(), output }
+    run_with_env(args, dir, &[])
 }
 
 impl Run {
