@@ -9,6 +9,7 @@
 //! - [`io`]: needs.csv and offers.csv read into the typed [`model`], with every bad cell reported by position;
 //! - [`graph`]: the eligibility rules and the indexed bipartite graph of eligible (need, offer) pairs;
 //! - [`objective`]: the value of a dollar on each edge;
+//! - [`scenario`] and [`simulate`]: planners' funding scenarios, drawn many times and re-solved in parallel;
 //! - [`generate`]: seeded synthetic batches calibrated to the published figures, from sample size to benchmark size;
 //!
 //! ```
@@ -32,6 +33,8 @@ pub mod model;
 pub mod objective;
 pub mod report;
 pub mod run;
+pub mod scenario;
+pub mod simulate;
 pub mod solve;
 
 pub use error::{Error, ErrorKind, Location, Result};

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::Reference;
 use crate::error::Result;
@@ -17,7 +17,7 @@ use crate::report::{self, MatchReport, NeedState, html};
 use crate::solve::{self, Limits, Method, Solution, relaxation};
 
 /// An input file as run.json records it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputInfo {
     /// The path (or `... (bundled)`).
     pub path: String,

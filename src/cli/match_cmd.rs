@@ -34,7 +34,7 @@ impl From<MethodArg> for Method {
 
 /// Table formats on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum FormatArg {
+pub(super) enum FormatArg {
     /// CSV files.
     Csv,
     /// JSON files.

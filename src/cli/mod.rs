@@ -4,6 +4,7 @@ mod commitments;
 mod explain;
 mod generate;
 mod match_cmd;
+mod simulate;
 mod validate;
 
 use std::path::PathBuf;
@@ -28,6 +29,10 @@ enum Command {
     Match(match_cmd::MatchArgs),
     /// Show why a need got what it got: every offer, each rule, and the amount.
     Explain(explain::ExplainArgs),
+    /// Simulate funding scenarios: many draws of which pledges arrive, each re-allocated (SPEC §7).
+    Simulate(simulate::SimulateArgs),
+    /// Combine the shard files of `simulate --shard I/N` into the outputs of one run.
+    Merge(simulate::MergeArgs),
     /// Check a pair of input files and print a short summary, or every data error (exit code 3).
     Validate(validate::ValidateArgs),
     /// List the commitment catalogue.
@@ -114,6 +119,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Match(args) => match_cmd::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Simulate(args) => simulate::run(args),
+        Command::Merge(args) => simulate::merge(args),
         Command::Validate(args) => validate::run(args),
         Command::Commitments(args) => commitments::run(args),
         Command::Generate(args) => generate::run(args),

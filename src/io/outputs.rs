@@ -50,6 +50,11 @@ pub fn fixed4(x: f64) -> String {
     format!("{x:.4}")
 }
 
+/// A mean with two decimals, the fixed format of every mean column.
+pub fn fixed2(x: f64) -> String {
+    format!("{x:.2}")
+}
+
 /// One output table: a header and rows of cells (already formatted).
 pub struct Table {
     /// File stem (`matches` → matches.csv / matches.json).
@@ -69,6 +74,8 @@ pub enum Cell {
     Int(i128),
     /// A ratio written with four decimals.
     Ratio(f64),
+    /// A mean written with two decimals.
+    Mean(f64),
 }
 
 impl Cell {
@@ -77,6 +84,7 @@ impl Cell {
             Cell::Text(s) => safe_cell(s),
             Cell::Int(v) => Cow::Owned(v.to_string()),
             Cell::Ratio(r) => Cow::Owned(fixed4(*r)),
+            Cell::Mean(m) => Cow::Owned(fixed2(*m)),
         }
     }
 
@@ -89,15 +97,18 @@ impl Cell {
             },
             // Parsed back from the fixed format so JSON and CSV carry the same digits.
             Cell::Ratio(r) => fixed4(*r).parse::<f64>().map_or(serde_json::Value::Null, serde_json::Value::from),
+            Cell::Mean(m) => fixed2(*m).parse::<f64>().map_or(serde_json::Value::Null, serde_json::Value::from),
         }
     }
 }
 
-fn text(s: impl Into<String>) -> Cell {
+/// A text cell.
+pub fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
 
-fn int(v: impl Into<i128>) -> Cell {
+/// A whole-number cell.
+pub fn int(v: impl Into<i128>) -> Cell {
     Cell::Int(v.into())
 }
 

@@ -20,6 +20,10 @@
 //! [`match_sections`]. A later `simulate` report adds its own sections (say, allocation quantiles per scenario)
 //! and renders them with the same frame, styles and script.
 
+mod simulate;
+
+pub use simulate::{SimulatePage, render_simulate_page};
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 

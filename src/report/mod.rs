@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::catalog::Reference;
 use crate::graph::{self, Graph, OfferIndex};
-use crate::model::{Batch, FundingMode, Kind, Requester};
+use crate::model::{Batch, FundingMode, Kind, Need, Requester};
 use crate::solve::Solution;
 
 /// One allocation (a row of matches.csv).
@@ -283,6 +283,21 @@ fn shortfall_reason(
     "outranked"
 }
 
+/// The M49 region (Africa, Americas, Asia, Europe, Oceania) a need is counted under: the requester's, or for a
+/// regional organisation the region containing its area.
+pub fn need_region(need: &Need, reference: &Reference) -> Option<u16> {
+    match &need.requester {
+        Requester::State(c) => reference.country(*c).region_code,
+        Requester::RegionalOrg(_) => need.region.and_then(|r| {
+            reference
+                .areas()
+                .iter()
+                .find(|a| a.m49 != 1 && a.kind == crate::catalog::AreaKind::Region && reference.area_within(r, a.m49))
+                .map(|a| a.m49)
+        }),
+    }
+}
+
 fn summarise(batch: &Batch, reference: &Reference, needs: &[NeedStatus], given: &[i64], lang: &str) -> Vec<SummaryRow> {
     // Each need counts once per dimension: under its primary commitment, that commitment's first theme and the
     // requester's M49 region.
@@ -302,18 +317,7 @@ fn summarise(batch: &Batch, reference: &Reference, needs: &[NeedStatus], given: 
         if let Some(theme) = primary.themes.first() {
             add("theme", theme.as_str().to_string(), theme.as_str().to_string(), req, alloc);
         }
-        let region = match &need.requester {
-            Requester::State(c) => reference.country(*c).region_code,
-            Requester::RegionalOrg(_) => need.region.and_then(|r| {
-                reference
-                    .areas()
-                    .iter()
-                    .find(|a| {
-                        a.m49 != 1 && a.kind == crate::catalog::AreaKind::Region && reference.area_within(r, a.m49)
-                    })
-                    .map(|a| a.m49)
-            }),
-        };
+        let region = need_region(need, reference);
         let (key, label) = match region.and_then(|r| reference.area(r)) {
             Some(area) => (area.m49.to_string(), area.name(lang).to_string()),
             None => ("unknown".to_string(), "Unknown".to_string()),

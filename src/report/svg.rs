@@ -93,6 +93,47 @@ pub fn stacked_bar(out: &mut Html, segments: &[Segment<'_>], label: &str, track:
     out.close("svg");
 }
 
+/// A range on a percentage track: a band from `low` to `high` (shares of the full width) and a tick at `mid`,
+/// for the spread of outcomes over draws (5th to 95th percentile, with the median).
+pub fn range_bar(out: &mut Html, low: f64, mid: f64, high: f64, label: &str) {
+    out.open(
+        "svg",
+        &[
+            ("class", "bar"),
+            ("viewBox", "0 0 1000 16"),
+            ("preserveAspectRatio", "none"),
+            ("role", "img"),
+            ("aria-label", label),
+        ],
+    );
+    out.open("title", &[]).text(label).close("title");
+    out.open("rect", &[("class", "track"), ("x", "0"), ("y", "0"), ("width", "1000"), ("height", "16")]).close("rect");
+    let (low, high) = (clamp_share(low) * WIDTH, clamp_share(high) * WIDTH);
+    // A band never thinner than 4 units, so that a range of one value still shows.
+    let (x, width) = if high - low < 4.0 { ((low - 2.0).max(0.0), 4.0) } else { (low, high - low) };
+    out.open("rect", &[("class", "left"), ("x", &coord(x)), ("y", "2"), ("width", &coord(width)), ("height", "12")])
+        .close("rect");
+    let tick = (clamp_share(mid) * WIDTH - 3.0).clamp(0.0, WIDTH - 6.0);
+    out.open("rect", &[("class", "fill"), ("x", &coord(tick)), ("y", "0"), ("width", "6"), ("height", "16")])
+        .close("rect");
+    for q in [250, 500, 750] {
+        let q = q.to_string();
+        out.open(
+            "line",
+            &[
+                ("class", "grid"),
+                ("x1", &q),
+                ("x2", &q),
+                ("y1", "0"),
+                ("y2", "16"),
+                ("vector-effect", "non-scaling-stroke"),
+            ],
+        )
+        .close("line");
+    }
+    out.close("svg");
+}
+
 /// A small square of colour for a legend.
 pub fn swatch(out: &mut Html, class: &'static str) {
     out.open("svg", &[("class", "swatch"), ("viewBox", "0 0 10 10"), ("aria-hidden", "true")]);

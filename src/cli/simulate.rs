@@ -1,0 +1,238 @@
+//! `poa-match simulate`: Monte Carlo funding scenarios on a batch (the bundled sample by default), in parallel,
+//! optionally one shard of the draws; and `poa-match merge`, which combines shard files.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use poa_match::error::{DataError, Location};
+use poa_match::model::group_thousands;
+use poa_match::objective::Weights;
+use poa_match::run::InputInfo;
+use poa_match::simulate::{self, Frame, SHARD_KIND, Shard, ShardSpec, StudyInputs, StudyOptions, Tally, Timings};
+
+use super::match_cmd::{FormatArg, MethodArg};
+use super::{InputArgs, Lang};
+
+/// Arguments of `simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// The scenarios file (TOML; see data/sample/scenarios.toml).
+    #[arg(long, value_name = "FILE")]
+    scenarios: PathBuf,
+    /// Allocation method of every draw.
+    #[arg(long, value_enum, default_value_t = MethodArg::Optimal)]
+    method: MethodArg,
+    /// A TOML file overriding the objective's weights (see README).
+    #[arg(long, value_name = "FILE")]
+    weights: Option<PathBuf>,
+    /// With integer rules, stop each draw's exact search after this many nodes (draws have no time limit, so
+    /// that results are reproducible).
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    node_limit: u64,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
+    /// Run only shard I of N (a contiguous slice of each scenario's draws) and write shard-I-of-N.json for
+    /// `poa-match merge`.
+    #[arg(long, value_name = "I/N", value_parser = ShardSpec::parse)]
+    shard: Option<ShardSpec>,
+    /// Directory for the outputs (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "out/simulate")]
+    out: PathBuf,
+    /// Write tables as CSV or JSON.
+    #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
+    format: FormatArg,
+    /// Start CSV files with a UTF-8 byte-order mark so spreadsheet programs read Chinese text correctly.
+    #[arg(long)]
+    excel: bool,
+    /// Language of labels and titles in the outputs.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    lang: Lang,
+}
+
+/// Arguments of `merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard files written by `simulate --shard I/N` (all N of them, any order).
+    #[arg(required = true, value_name = "SHARD")]
+    shards: Vec<PathBuf>,
+    /// Directory for the outputs (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "out/simulate")]
+    out: PathBuf,
+}
+
+/// Reads the scenarios file whole (it is small) with its SHA-256.
+fn read_scenarios(path: &PathBuf) -> anyhow::Result<(String, InputInfo)> {
+    use sha2::{Digest, Sha256};
+    if path.is_dir() {
+        return Err(poa_match::Error::io(path, std::io::Error::other("is a directory, expected a TOML file")).into());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(|e| poa_match::Error::io(path, e))?;
+    let label = path.display().to_string();
+    let sha256 = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+            let error = DataError {
+                location: Location { path: label, line, column, field: None },
+                message: "the file is not valid UTF-8".into(),
+            };
+            return Err(poa_match::Error::invalid_data(vec![error], 0).into());
+        }
+    };
+    let rows = text.lines().count();
+    Ok((text, InputInfo { path: label, rows, sha256 }))
+}
+
+/// A progress bar on stderr when it is a terminal; none otherwise.
+fn progress_bar(total: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} draws {pos}/{len} [{bar:40}] {per_sec}, {eta} left") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let weights = match &args.weights {
+        Some(p) => Weights::load(p)?,
+        None => Weights::default(),
+    };
+    let reference = args.input.reference.load()?;
+    let loaded = super::load_batch(&args.input, &reference)?;
+    let (text, scenarios_info) = read_scenarios(&args.scenarios)?;
+    let study = poa_match::scenario::parse(&scenarios_info.path, &text)?;
+    let options = StudyOptions {
+        method: poa_match::solve::Method::from(args.method).as_str().to_string(),
+        node_limit: args.node_limit,
+        weights,
+        lang: args.lang.code().to_string(),
+        format: match args.format {
+            FormatArg::Csv => "csv".into(),
+            FormatArg::Json => "json".into(),
+        },
+        excel: args.excel,
+    };
+    let mut timings = Timings { read_s: started.elapsed().as_secs_f64(), ..Timings::default() };
+
+    let threads = match args.threads {
+        Some(n) => n as usize,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| poa_match::Error::usage(format!("cannot start {threads} worker threads: {e}")))?;
+    let shard = args.shard.unwrap_or(ShardSpec::WHOLE);
+    let dir = args.scenarios.parent().map(PathBuf::from).unwrap_or_default();
+
+    let (frame, tallies) = pool.install(|| -> anyhow::Result<(Frame, Vec<Tally>)> {
+        let t = Instant::now();
+        let prepared = simulate::prepare(&study, &loaded.batch, &reference, &dir, args.input.read_options(), &options)?;
+        timings.prepare_s = t.elapsed().as_secs_f64();
+        let frame = Frame {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            inputs: StudyInputs {
+                needs: loaded.needs_info.clone(),
+                offers: loaded.offers_info.clone(),
+                scenarios: scenarios_info.clone(),
+            },
+            seed: study.seed,
+            options: options.clone(),
+            scenarios: prepared.iter().map(|p| p.frame.clone()).collect(),
+        };
+        let total: u64 = prepared.iter().map(|p| u64::from(shard.slice(p.frame.draws).len() as u32)).sum();
+        let bar = progress_bar(total);
+        let t = Instant::now();
+        let tallies = simulate::run_draws(&prepared, study.seed, &options, shard, &|n| bar.inc(n))?;
+        timings.draws_s = t.elapsed().as_secs_f64();
+        bar.finish_and_clear();
+        Ok((frame, tallies))
+    })?;
+
+    let mut out = std::io::stdout().lock();
+    if args.shard.is_some() {
+        let draws: usize = tallies.iter().map(|t| t.draws.len()).sum();
+        let shard_file = Shard { kind: SHARD_KIND.to_string(), shard, frame, tallies, timings };
+        let path = simulate::outputs::write_shard(&args.out, &shard_file)?;
+        writeln!(out, "shard {}/{}: {draws} draws written to {}", shard.index, shard.count, path.display())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let timings = simulate::outputs::write(&args.out, &frame, &tallies, timings)?;
+    print_summary(&mut out, &frame, &tallies, timings)?;
+    writeln!(out, "outputs written to {}", args.out.display())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line per scenario on stdout.
+fn print_summary(out: &mut impl Write, frame: &Frame, tallies: &[Tally], timings: Timings) -> std::io::Result<()> {
+    let draws: u64 = frame.scenarios.iter().map(|s| u64::from(s.draws)).sum();
+    let rate = if timings.draws_s > 0.0 { draws as f64 / timings.draws_s } else { 0.0 };
+    writeln!(
+        out,
+        "{} scenarios, {draws} draws, method {} ({rate:.0} draws/s)",
+        frame.scenarios.len(),
+        frame.options.method
+    )?;
+    for (s, t) in frame.scenarios.iter().zip(tallies) {
+        let sum = simulate::outputs::summarise(s, t);
+        let [mean, p5, _, p95] = sum.allocated.ratio_to(s.requested_usd);
+        writeln!(
+            out,
+            "  {}: allocated {} USD on average ({:.1} % of {} requested; p5-p95 {:.1}-{:.1} %), needs funded p50 {}",
+            s.name,
+            group_thousands(sum.allocated.mean.round() as i128),
+            100.0 * mean,
+            group_thousands(s.requested_usd),
+            100.0 * p5,
+            100.0 * p95,
+            sum.funded.p50
+        )?;
+    }
+    Ok(())
+}
+
+/// Reads one shard file.
+fn read_shard(path: &PathBuf) -> anyhow::Result<(String, Shard)> {
+    let label = path.display().to_string();
+    if path.is_dir() {
+        return Err(poa_match::Error::io(path, std::io::Error::other("is a directory, expected a shard file")).into());
+    }
+    let file = std::fs::File::open(path).map_err(|e| poa_match::Error::io(path, e))?;
+    let shard: Shard = serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
+        let error = DataError {
+            location: Location { path: label.clone(), line: e.line() as u64, column: e.column(), field: None },
+            message: format!("not a poa-match shard file: {e}"),
+        };
+        poa_match::Error::invalid_data(vec![error], 0)
+    })?;
+    simulate::check_shard(&label, &shard)?;
+    Ok((label, shard))
+}
+
+pub fn merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let shards = args.shards.iter().map(read_shard).collect::<anyhow::Result<Vec<_>>>()?;
+    let read_s = started.elapsed().as_secs_f64();
+    let (frame, tallies, mut timings) = simulate::merge(shards)?;
+    timings.read_s += read_s;
+    let timings = simulate::outputs::write(&args.out, &frame, &tallies, timings)?;
+    let mut out = std::io::stdout().lock();
+    print_summary(&mut out, &frame, &tallies, timings)?;
+    writeln!(out, "merged {} shards; outputs written to {}", args.shards.len(), args.out.display())?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,593 @@
+//! Monte Carlo funding scenarios (SPEC §7): `poa-match simulate` and `poa-match merge`.
+//!
+//! For each scenario of a [`Study`], [`prepare`] applies its changes to the baseline batch and builds the
+//! eligibility graph once. Each draw ([`draw`]) then realises the pledges (does each arrive, and how much of it),
+//! tightens the graph's edge limits to the realised envelopes, re-solves and records totals. Draws run in parallel
+//! on a rayon pool; draw `i` of scenario `s` uses a random stream seeded from (seed, s, i) and nothing else, so the
+//! results are the same on any number of threads.
+//!
+//! A run keeps every draw's totals ([`DrawRecord`]) and, per need, integer sums ([`Tally`]). Both merge exactly:
+//! a shard (`--shard I/N`) runs a contiguous slice of each scenario's draws and saves its records and sums with
+//! the [`Frame`] that describes the study; [`merge`] checks that the shards belong to one study and cover it once,
+//! and the outputs are computed from the merged records by the same code as a single run's.
+
+pub mod draw;
+pub mod outputs;
+pub mod stats;
+
+use std::ops::Range;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Reference;
+use crate::error::{DataError, Error, Result};
+use crate::graph::{self, Graph};
+use crate::io::ReadOptions;
+use crate::io::outputs::{OutputOptions, TableFormat};
+use crate::model::Batch;
+use crate::objective::Weights;
+use crate::report::need_region;
+use crate::run::InputInfo;
+use crate::scenario::{self, Pledge, Study};
+use crate::solve::{self, Limits, Method};
+
+/// Draws handed to the pool at a time: bounds the memory of per-need results waiting to be summed.
+const DRAW_CHUNK: u32 = 512;
+
+/// How a study is solved and written; recorded in every shard so that `merge` writes what the run would have.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StudyOptions {
+    /// `optimal` or `greedy`.
+    pub method: String,
+    /// Branch-and-bound node limit per draw (draws have no time limit, so results are reproducible).
+    pub node_limit: u64,
+    /// The objective's weights.
+    pub weights: Weights,
+    /// Language of labels (`en` or `zh`).
+    pub lang: String,
+    /// `csv` or `json` tables.
+    pub format: String,
+    /// Whether CSV files start with a UTF-8 byte-order mark.
+    pub excel: bool,
+}
+
+impl StudyOptions {
+    /// The allocation method.
+    pub fn method(&self) -> Result<Method> {
+        match self.method.as_str() {
+            "optimal" => Ok(Method::Optimal),
+            "greedy" => Ok(Method::Greedy),
+            other => Err(Error::usage(format!("unknown method {other:?}"))),
+        }
+    }
+
+    /// The solver limits of one draw.
+    pub fn limits(&self) -> Limits {
+        // A year: in effect no time limit, which would make results depend on the machine.
+        Limits { time_limit: Duration::from_secs(365 * 86_400), node_limit: self.node_limit }
+    }
+
+    /// The table options.
+    pub fn output(&self) -> OutputOptions {
+        let format = if self.format == "json" { TableFormat::Json } else { TableFormat::Csv };
+        OutputOptions { format, excel_bom: self.excel }
+    }
+}
+
+/// The input files of a study.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudyInputs {
+    /// needs.csv.
+    pub needs: InputInfo,
+    /// offers.csv.
+    pub offers: InputInfo,
+    /// The scenarios file.
+    pub scenarios: InputInfo,
+}
+
+/// Everything about a study that does not depend on the draws: inputs, options and each scenario's shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Frame {
+    /// poa-match version that ran the study.
+    pub version: String,
+    /// The inputs, with their SHA-256.
+    pub inputs: StudyInputs,
+    /// The study seed.
+    pub seed: u64,
+    /// Solving and output options.
+    pub options: StudyOptions,
+    /// The scenarios, in file order.
+    pub scenarios: Vec<ScenarioFrame>,
+}
+
+/// A group of needs that results are broken down by (a commitment or an M49 region).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    /// Commitment code or M49 code (`unknown` when the region is not known).
+    pub key: String,
+    /// Title or name in the chosen language.
+    pub label: String,
+    /// Needs in the group.
+    pub needs: usize,
+    /// Their requested total.
+    pub requested_usd: i128,
+}
+
+/// A need as the outputs list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedRow {
+    /// need_id.
+    pub need_id: String,
+    /// Requester code.
+    pub requester: String,
+    /// The requester's name in the study's language (the code for a regional organisation).
+    pub requester_name: String,
+    /// Priority 1–3.
+    pub priority: u8,
+    /// Requested amount in this scenario (after demand factors).
+    pub requested_usd: i64,
+    /// Index of its group in [`ScenarioFrame::commitments`].
+    pub commitment: u32,
+    /// Index of its group in [`ScenarioFrame::regions`].
+    pub region: u32,
+}
+
+/// One scenario's shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioFrame {
+    /// Name.
+    pub name: String,
+    /// Description from the file.
+    pub description: String,
+    /// Draws.
+    pub draws: u32,
+    /// Offers after removals and additions.
+    pub offers: usize,
+    /// Eligible pairs in the scenario's graph.
+    pub edges: usize,
+    /// Requested total after demand factors.
+    pub requested_usd: i128,
+    /// Envelopes after factors, before realisation.
+    pub offered_usd: i128,
+    /// Expected envelopes after realisation (Σ probability × mean share × envelope), rounded to dollars.
+    pub expected_usd: i128,
+    /// The added offers file, if any.
+    pub added_offers: Option<InputInfo>,
+    /// Commitment groups (each need under its primary commitment), in catalogue order.
+    pub commitments: Vec<Group>,
+    /// M49 region groups, by code (unknown last).
+    pub regions: Vec<Group>,
+    /// The needs, in batch order.
+    pub needs: Vec<NeedRow>,
+}
+
+/// The totals of one draw.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DrawRecord {
+    /// Draw index within its scenario.
+    pub draw: u32,
+    /// Dollars allocated.
+    pub allocated_usd: i128,
+    /// The objective reached.
+    pub objective: i128,
+    /// Needs fully funded.
+    pub funded: u32,
+    /// Needs funded in part.
+    pub partial: u32,
+    /// Whether the allocation was proved optimal (false for greedy, or at the node limit).
+    pub proved: bool,
+    /// The solve's gap.
+    pub gap: f64,
+    /// Dollars per commitment group.
+    pub by_commitment: Vec<i128>,
+    /// Dollars per region group.
+    pub by_region: Vec<i128>,
+}
+
+/// A scenario's results over a set of draws.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    /// Each draw's totals, by draw index.
+    pub draws: Vec<DrawRecord>,
+    /// Per need: draws in which it was fully funded.
+    pub need_funded: Vec<u32>,
+    /// Per need: draws in which it received something.
+    pub need_reached: Vec<u32>,
+    /// Per need: dollars received, summed over draws.
+    pub need_allocated: Vec<i128>,
+}
+
+impl Tally {
+    fn empty(needs: usize) -> Tally {
+        Tally {
+            draws: Vec::new(),
+            need_funded: vec![0; needs],
+            need_reached: vec![0; needs],
+            need_allocated: vec![0; needs],
+        }
+    }
+
+    fn add(&mut self, outcome: draw::DrawOutcome, frame: &ScenarioFrame) {
+        for ((n, &x), row) in outcome.need_amounts.iter().enumerate().zip(&frame.needs) {
+            self.need_allocated[n] += i128::from(x);
+            self.need_reached[n] += u32::from(x > 0);
+            self.need_funded[n] += u32::from(x == row.requested_usd);
+        }
+        self.draws.push(outcome.record);
+    }
+
+    /// Adds another tally of the same scenario (disjoint draws); records stay sorted by draw.
+    fn absorb(&mut self, other: Tally) {
+        for (a, b) in self.need_funded.iter_mut().zip(other.need_funded) {
+            *a += b;
+        }
+        for (a, b) in self.need_reached.iter_mut().zip(other.need_reached) {
+            *a += b;
+        }
+        for (a, b) in self.need_allocated.iter_mut().zip(other.need_allocated) {
+            *a += b;
+        }
+        self.draws.extend(other.draws);
+        self.draws.sort_by_key(|d| d.draw);
+    }
+}
+
+/// A scenario ready for draws: its batch, graph and pledge rules.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The scenario's shape for the outputs.
+    pub frame: ScenarioFrame,
+    /// The scenario's batch (envelopes before realisation).
+    pub batch: Batch,
+    /// Its eligibility graph, built once.
+    pub graph: Graph,
+    /// The pledge rule of each offer.
+    pub pledges: Vec<Pledge>,
+    /// When every pledge is certain, every draw is the same: the outcome solved once.
+    pub certain: Option<draw::DrawOutcome>,
+}
+
+/// Applies every scenario of `study` to `base` and builds its graph. `dir` is the scenarios file's folder.
+pub fn prepare(
+    study: &Study,
+    base: &Batch,
+    reference: &Reference,
+    dir: &Path,
+    read: ReadOptions,
+    options: &StudyOptions,
+) -> Result<Vec<Prepared>> {
+    let method = options.method()?;
+    let mut prepared = Vec::with_capacity(study.scenarios.len());
+    let mut errors = Vec::new();
+    for (s, scenario) in study.scenarios.iter().enumerate() {
+        let changed = match scenario::apply(scenario, base, reference, dir, read) {
+            Ok(c) => c,
+            Err(e) => match e.kind() {
+                crate::ErrorKind::InvalidData { errors: found, .. } => {
+                    errors.extend(found.iter().cloned());
+                    continue;
+                }
+                _ => return Err(e),
+            },
+        };
+        let batch = changed.batch;
+        let graph = graph::build(&batch, reference, &options.weights);
+        let pledges: Vec<Pledge> = batch.offers.iter().map(|o| study.pledge(s, &o.donor)).collect();
+        let frame = scenario_frame(scenario, &batch, &graph, &pledges, changed.added, reference, &options.lang);
+        let mut p = Prepared { frame, batch, graph, pledges, certain: None };
+        if p.pledges.iter().all(Pledge::is_certain) {
+            let solution = solve::solve(&p.batch, &p.graph, method, options.limits())?;
+            p.certain = Some(draw::summarise(&p, &p.graph, &solution, 0));
+        }
+        prepared.push(p);
+    }
+    errors.extend(unknown_realisation_donors(study, &prepared));
+    if errors.is_empty() { Ok(prepared) } else { Err(Error::invalid_data(errors, 0)) }
+}
+
+/// Donors named in the study-wide realisation rules that no scenario has (a typo would change nothing).
+fn unknown_realisation_donors(study: &Study, prepared: &[Prepared]) -> Vec<DataError> {
+    if prepared.len() != study.scenarios.len() {
+        // Some scenario failed to apply: its errors come first, and indices no longer line up.
+        return Vec::new();
+    }
+    let known = |donor: &str| prepared.iter().any(|p| p.batch.offers.iter().any(|o| o.donor == donor));
+    let mut errors = Vec::new();
+    for (scenario, p) in study.scenarios.iter().zip(prepared) {
+        for (donor, _) in &scenario.realisation.donors {
+            if !p.batch.offers.iter().any(|o| o.donor == donor.value) {
+                errors.push(DataError {
+                    location: donor.location.clone(),
+                    message: format!("unknown donor {:?}: no offer of this donor in the scenario's batch", donor.value),
+                });
+            }
+        }
+    }
+    for (donor, _) in &study.realisation.donors {
+        if !known(&donor.value) {
+            errors.push(DataError {
+                location: donor.location.clone(),
+                message: format!("unknown donor {:?}: no offer of this donor in any scenario", donor.value),
+            });
+        }
+    }
+    errors
+}
+
+fn scenario_frame(
+    scenario: &scenario::Scenario,
+    batch: &Batch,
+    graph: &Graph,
+    pledges: &[Pledge],
+    added: Option<InputInfo>,
+    reference: &Reference,
+    lang: &str,
+) -> ScenarioFrame {
+    // Groups: each need under its primary commitment (catalogue order) and its M49 region (by code).
+    let mut commitment_of = vec![u32::MAX; reference.commitments().len()];
+    let mut commitments: Vec<Group> = Vec::new();
+    let mut order: Vec<usize> = (0..batch.needs.len()).collect();
+    order.sort_by_key(|&n| batch.needs[n].commitments[0].0);
+    for &n in &order {
+        let c = batch.needs[n].commitments[0];
+        if commitment_of[c.0 as usize] == u32::MAX {
+            commitment_of[c.0 as usize] = commitments.len() as u32;
+            let entry = reference.commitment(c);
+            commitments.push(Group {
+                key: entry.code.clone(),
+                label: entry.title(lang).to_string(),
+                needs: 0,
+                requested_usd: 0,
+            });
+        }
+    }
+    let region_codes: Vec<Option<u16>> = batch.needs.iter().map(|n| need_region(n, reference)).collect();
+    let mut codes: Vec<Option<u16>> = region_codes.clone();
+    // Known codes in numeric order, unknown last.
+    codes.sort_by_key(|c| c.map_or(u32::MAX, u32::from));
+    codes.dedup();
+    let regions_groups: Vec<Group> = codes
+        .iter()
+        .map(|c| {
+            let (key, label) = match c.and_then(|c| reference.area(c)) {
+                Some(a) => (a.m49.to_string(), a.name(lang).to_string()),
+                None => ("unknown".to_string(), if lang == "zh" { "未知" } else { "Unknown" }.to_string()),
+            };
+            Group { key, label, needs: 0, requested_usd: 0 }
+        })
+        .collect();
+    let mut regions = regions_groups;
+    let needs: Vec<NeedRow> = batch
+        .needs
+        .iter()
+        .zip(&region_codes)
+        .map(|(need, code)| {
+            let commitment = commitment_of[need.commitments[0].0 as usize];
+            let region = codes.iter().position(|c| c == code).unwrap_or(0) as u32;
+            commitments[commitment as usize].needs += 1;
+            commitments[commitment as usize].requested_usd += i128::from(need.amount.get());
+            regions[region as usize].needs += 1;
+            regions[region as usize].requested_usd += i128::from(need.amount.get());
+            NeedRow {
+                need_id: need.id.to_string(),
+                requester: need.requester_code.clone(),
+                requester_name: match &need.requester {
+                    crate::model::Requester::State(c) => reference.country(*c).name(lang).to_string(),
+                    crate::model::Requester::RegionalOrg(_) => need.requester_code.clone(),
+                },
+                priority: need.priority,
+                requested_usd: need.amount.get(),
+                commitment,
+                region,
+            }
+        })
+        .collect();
+    let expected: f64 =
+        batch.offers.iter().zip(pledges).map(|(o, p)| o.envelope.get() as f64 * p.probability * p.share.at(0.5)).sum();
+    ScenarioFrame {
+        name: scenario.name.value.clone(),
+        description: scenario.description.clone(),
+        draws: scenario.draws,
+        offers: batch.offers.len(),
+        edges: graph.edges.len(),
+        requested_usd: batch.needs.iter().map(|n| i128::from(n.amount.get())).sum(),
+        offered_usd: batch.offers.iter().map(|o| i128::from(o.envelope.get())).sum(),
+        expected_usd: expected.round() as i128,
+        added_offers: added,
+        commitments,
+        regions,
+        needs,
+    }
+}
+
+/// Which slice of the draws a run takes: shard `index` (1-based) of `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardSpec {
+    /// 1-based shard number.
+    pub index: u32,
+    /// Number of shards.
+    pub count: u32,
+}
+
+impl ShardSpec {
+    /// The whole study.
+    pub const WHOLE: ShardSpec = ShardSpec { index: 1, count: 1 };
+
+    /// Parses `I/N` with 1 ≤ I ≤ N.
+    pub fn parse(text: &str) -> std::result::Result<ShardSpec, String> {
+        let bad = || format!("expected I/N with 1 <= I <= N, such as 2/3; found {text:?}");
+        let (i, n) = text.split_once('/').ok_or_else(bad)?;
+        let index: u32 = i.trim().parse().map_err(|_| bad())?;
+        let count: u32 = n.trim().parse().map_err(|_| bad())?;
+        if index == 0 || index > count { Err(bad()) } else { Ok(ShardSpec { index, count }) }
+    }
+
+    /// The draws of a scenario with `draws` draws that this shard runs: a contiguous slice.
+    pub fn slice(&self, draws: u32) -> Range<u32> {
+        let at = |k: u32| (u64::from(draws) * u64::from(k) / u64::from(self.count)) as u32;
+        at(self.index - 1)..at(self.index)
+    }
+}
+
+/// Runs the draws of `shard` for every prepared scenario on the current rayon pool. `progress` is called with
+/// the number of draws finished since its last call.
+pub fn run_draws(
+    prepared: &[Prepared],
+    seed: u64,
+    options: &StudyOptions,
+    shard: ShardSpec,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<Tally>> {
+    let method = options.method()?;
+    let limits = options.limits();
+    let mut tallies = Vec::with_capacity(prepared.len());
+    for (s, p) in prepared.iter().enumerate() {
+        let mut tally = Tally::empty(p.frame.needs.len());
+        let range = shard.slice(p.frame.draws);
+        let mut start = range.start;
+        while start < range.end {
+            let end = range.end.min(start + DRAW_CHUNK);
+            let outcomes: Vec<draw::DrawOutcome> = (start..end)
+                .into_par_iter()
+                .map_init(
+                    || draw::Scratch::new(p),
+                    |scratch, i| {
+                        let outcome = draw::run(p, seed, s, i, scratch, method, limits);
+                        progress(1);
+                        outcome
+                    },
+                )
+                .collect::<Result<_>>()?;
+            for outcome in outcomes {
+                tally.add(outcome, &p.frame);
+            }
+            start = end;
+        }
+        tallies.push(tally);
+    }
+    Ok(tallies)
+}
+
+/// A shard file's content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shard {
+    /// Always `poa-match simulate shard`, so that other JSON is refused clearly.
+    pub kind: String,
+    /// Which shard this is.
+    pub shard: ShardSpec,
+    /// The study.
+    pub frame: Frame,
+    /// Per scenario, this shard's draws.
+    pub tallies: Vec<Tally>,
+    /// Seconds this shard spent.
+    pub timings: Timings,
+}
+
+/// The `kind` of a shard file.
+pub const SHARD_KIND: &str = "poa-match simulate shard";
+
+/// Seconds spent in each stage of a study.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timings {
+    /// Reading inputs and the scenarios file.
+    pub read_s: f64,
+    /// Applying scenarios and building graphs.
+    pub prepare_s: f64,
+    /// Running the draws.
+    pub draws_s: f64,
+    /// Writing outputs.
+    pub write_s: f64,
+}
+
+/// Combines shard files into the frame and tallies of the whole study. The shards must come from one study (same
+/// frame) and be exactly shards 1..N of N, each once, in any order.
+pub fn merge(shards: Vec<(String, Shard)>) -> Result<(Frame, Vec<Tally>, Timings)> {
+    let Some((first_path, first)) = shards.first() else {
+        return Err(Error::usage("merge needs at least one shard file"));
+    };
+    let count = first.shard.count;
+    let mut seen = vec![None::<&str>; count as usize];
+    for (path, shard) in &shards {
+        if shard.frame != first.frame {
+            return Err(Error::usage(format!(
+                "{path} and {first_path} come from different studies (inputs, options or scenarios differ)"
+            )));
+        }
+        if shard.shard.count != count {
+            return Err(Error::usage(format!(
+                "{path} is a shard of {} but {first_path} is a shard of {count}",
+                shard.shard.count
+            )));
+        }
+        let slot = &mut seen[(shard.shard.index - 1) as usize];
+        if let Some(other) = slot {
+            return Err(Error::usage(format!("{path} and {other} are both shard {}/{count}", shard.shard.index)));
+        }
+        *slot = Some(path);
+    }
+    let missing: Vec<String> =
+        seen.iter().enumerate().filter(|(_, s)| s.is_none()).map(|(i, _)| format!("{}/{count}", i + 1)).collect();
+    if !missing.is_empty() {
+        return Err(Error::usage(format!("shards missing: {}", missing.join(", "))));
+    }
+    let frame = first.frame.clone();
+    let mut timings = Timings::default();
+    let mut tallies: Vec<Tally> = frame.scenarios.iter().map(|s| Tally::empty(s.needs.len())).collect();
+    for (_, shard) in shards {
+        timings.read_s += shard.timings.read_s;
+        timings.prepare_s += shard.timings.prepare_s;
+        timings.draws_s += shard.timings.draws_s;
+        for (total, part) in tallies.iter_mut().zip(shard.tallies) {
+            total.absorb(part);
+        }
+    }
+    for (tally, scenario) in tallies.iter().zip(&frame.scenarios) {
+        let expected = (0..scenario.draws).collect::<Vec<_>>();
+        if tally.draws.iter().map(|d| d.draw).ne(expected.iter().copied()) {
+            return Err(Error::usage(format!(
+                "the shards do not hold each draw of scenario {:?} exactly once",
+                scenario.name
+            )));
+        }
+    }
+    Ok((frame, tallies, timings))
+}
+
+/// Checks a shard read from a file for the shape the rest of the code relies on.
+pub fn check_shard(path: &str, shard: &Shard) -> Result<()> {
+    let bad = |what: String| Err(Error::usage(format!("{path} is not a usable shard file: {what}")));
+    if shard.kind != SHARD_KIND {
+        return bad(format!("kind is {:?}, expected {SHARD_KIND:?}", shard.kind));
+    }
+    if shard.shard.index == 0 || shard.shard.index > shard.shard.count {
+        return bad(format!("shard {}/{} is out of range", shard.shard.index, shard.shard.count));
+    }
+    if shard.tallies.len() != shard.frame.scenarios.len() {
+        return bad("tallies and scenarios differ in number".into());
+    }
+    for (t, s) in shard.tallies.iter().zip(&shard.frame.scenarios) {
+        let n = s.needs.len();
+        if t.need_funded.len() != n || t.need_reached.len() != n || t.need_allocated.len() != n {
+            return bad(format!("scenario {:?}: per-need sums do not match its needs", s.name));
+        }
+        for d in &t.draws {
+            if d.draw >= s.draws || d.by_commitment.len() != s.commitments.len() || d.by_region.len() != s.regions.len()
+            {
+                return bad(format!("scenario {:?}: draw {} does not fit the scenario", s.name, d.draw));
+            }
+        }
+        if s.needs.iter().any(|r| r.commitment as usize >= s.commitments.len() || r.region as usize >= s.regions.len())
+        {
+            return bad(format!("scenario {:?}: a need points outside the groups", s.name));
+        }
+    }
+    Ok(())
+}
+
+/// Seconds since `t`.
+pub fn seconds_since(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64()
+}
