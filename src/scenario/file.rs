@@ -467,7 +467,7 @@ share = 0.8
         assert_eq!(study.scenarios[1].theme_factors[0].0.value, "tracing");
         assert_eq!(study.pledge(1, "JPN"), Pledge { probability: 0.5, share: Share::Fixed(0.8) });
         assert_eq!(study.pledge(1, "DEU"), Pledge { probability: 0.9, share: Share::Uniform(0.5, 1.0) });
-        assert_eq!(study.scenarios[1].remove_offers[0].location.line, 11);
+        assert_eq!(study.scenarios[1].remove_offers[0].location.line, 12);
     }
 
     #[test]
