@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Renders the sample report with headless Chromium into docs/report-sample.png (English) and
-# docs/report-sample-zh.png (Chinese), the pictures the README shows.
+# Renders the sample reports with headless Chromium into docs/report-sample.png (English),
+# docs/report-sample-zh.png (Chinese) and docs/simulate-sample.png (the scenarios of data/sample/scenarios.toml),
+# the pictures the README shows.
 #
 # Run as root from anywhere: bash docs/screenshot.sh
 # It installs Debian's chromium, the Noto CJK fonts (for the Chinese page) and pngquant (to keep the pictures
@@ -15,8 +16,11 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v pngquant >/dev/null 2>&
     apt-get install -y chromium fonts-noto-cjk pngquant
 fi
 
-shoot() { # LANG OUT_DIR PNG
-    cargo run --release --quiet -- match --lang "$1" --out "$2" >/dev/null
+shoot() { # OUT_DIR PNG COMMAND...
+    local dir=$1 png=$2
+    shift 2
+    cargo run --release --quiet -- "$@" --out "$dir" >/dev/null
+    set -- "" "$dir" "$png"
     local profile
     profile=$(mktemp -d)
     # No network: the page loads nothing, and these flags keep Chromium itself from phoning home.
@@ -29,5 +33,6 @@ shoot() { # LANG OUT_DIR PNG
     echo "wrote $3 ($(du -k "$3" | cut -f1) KB)"
 }
 
-shoot en target/report-sample docs/report-sample.png
-shoot zh target/report-sample-zh docs/report-sample-zh.png
+shoot target/report-sample docs/report-sample.png match --lang en
+shoot target/report-sample-zh docs/report-sample-zh.png match --lang zh
+shoot target/simulate-sample docs/simulate-sample.png simulate --scenarios data/sample/scenarios.toml

@@ -22,13 +22,23 @@ fn main() {
     let mode = std::env::args().nth(1).unwrap_or_default();
     let mut p = prep[0].clone();
     for n in p.batch.needs.iter_mut() {
-        if mode.contains("noaon") { n.funding_mode = poa_match::model::FundingMode::Partial; }
-        if mode.contains("nomin") { n.min_award = None; }
+        if mode.contains("noaon") {
+            n.funding_mode = poa_match::model::FundingMode::Partial;
+        }
+        if mode.contains("nomin") {
+            n.min_award = None;
+        }
     }
     for o in p.batch.offers.iter_mut() {
-        if mode.contains("nomax") { o.max_awards = None; }
-        if mode.contains("nofloor") { o.floor_per_need = None; }
-        if mode.contains("cofin") { o.allow_cofinance = true; }
+        if mode.contains("nomax") {
+            o.max_awards = None;
+        }
+        if mode.contains("nofloor") {
+            o.floor_per_need = None;
+        }
+        if mode.contains("cofin") {
+            o.allow_cofinance = true;
+        }
     }
     let p = &p;
     let mut env = vec![poa_match::model::Usd(0); p.batch.offers.len()];

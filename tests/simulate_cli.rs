@@ -291,8 +291,13 @@ fn the_page_shows_the_tables_figures_and_escapes_names() {
         let rows = csv_rows(&dir.read(&format!("sim/{file}")));
         let shown: Vec<_> = page.select(&Selector::parse(&format!("{table} tbody tr")).unwrap()).collect();
         assert_eq!(shown.len(), rows.len(), "{file}");
-        for (tr, row) in shown.iter().zip(&rows) {
-            assert_eq!(tr.value().attr("data-p50").unwrap(), row["allocated_p50_usd"], "{file}");
+        let key = if file == "by_region.csv" { "region" } else { "commitment" };
+        for tr in &shown {
+            let attr = |k: &str| tr.value().attr(k).unwrap();
+            let row = rows.iter().find(|r| r["scenario"] == attr("data-scenario") && r[key] == attr("data-key"));
+            let row = row.unwrap_or_else(|| panic!("{file} lacks {} {}", attr("data-scenario"), attr("data-key")));
+            assert_eq!(attr("data-p50"), row["allocated_p50_usd"], "{file}");
+            assert_eq!(attr("data-mean"), row["allocated_mean_usd"], "{file}");
         }
     }
     // No request leaves the page.

@@ -206,7 +206,7 @@ td.id{white-space:nowrap}
 table.fixed{table-layout:fixed}
 table.fixed td{overflow-wrap:anywhere}
 table.fixed td.id{white-space:normal}
-.w7{width:7%}.w8{width:8%}.w10{width:10%}.w11{width:11%}.w12{width:12%}.w14{width:14%}.w15{width:15%}.w19{width:19%}.w21{width:21%}
+.w7{width:7%}.w8{width:8%}.w10{width:10%}.w11{width:11%}.w12{width:12%}.w14{width:14%}.w15{width:15%}.w19{width:19%}.w21{width:21%}.w25{width:25%}.w29{width:29%}
 td.chart{vertical-align:middle}
 table.chart{table-layout:fixed}
 table.chart col.c-label{width:36%}table.chart col.c-n{width:7%}table.chart col.c-usd{width:14%}table.chart col.c-bar{width:29%}

@@ -188,7 +188,11 @@ fn spread_attrs(spread: &Spread) -> [(&'static str, String); 4] {
 fn scenarios(page: &SimulatePage<'_>, l: &SimLabels) -> Html {
     let base = super::Labels::of(&page.frame.options.lang);
     let mut h = Html::new();
-    open_table(&mut h, "scenario-table", "sortable", base, false);
+    open_table(&mut h, "scenario-table", "sortable fixed", base, false);
+    h.raw(
+        "<colgroup><col class=\"w19\"><col class=\"w7\"><col class=\"w10\"><col class=\"w10\"><col class=\"w10\">\
+         <col class=\"w10\"><col class=\"w19\"><col class=\"w8\"><col class=\"w7\"></colgroup>",
+    );
     h.raw("<thead><tr>");
     th(&mut h, l.scenario, false);
     th(&mut h, l.draws, true);
@@ -237,7 +241,11 @@ fn groups(page: &SimulatePage<'_>, l: &SimLabels, by_commitment: bool) -> Html {
     let base = super::Labels::of(&page.frame.options.lang);
     let mut h = Html::new();
     let id = if by_commitment { "commitment-table" } else { "region-table" };
-    open_table(&mut h, id, "sortable", base, true);
+    open_table(&mut h, id, "sortable fixed", base, true);
+    h.raw(
+        "<colgroup><col class=\"w15\"><col class=\"w29\"><col class=\"w7\"><col class=\"w12\"><col class=\"w12\">\
+         <col class=\"w25\"></colgroup>",
+    );
     h.raw("<thead><tr>");
     th(&mut h, l.scenario, false);
     th(&mut h, if by_commitment { l.commitment } else { l.region }, false);
@@ -246,10 +254,17 @@ fn groups(page: &SimulatePage<'_>, l: &SimLabels, by_commitment: bool) -> Html {
     th(&mut h, l.allocated_mean, true);
     th(&mut h, l.coverage_spread, false);
     h.raw("</tr></thead><tbody>\n");
-    for (s, sum) in page.frame.scenarios.iter().zip(page.summaries) {
-        let (list, spreads): (&[Group], &[Spread]) =
-            if by_commitment { (&s.commitments, &sum.by_commitment) } else { (&s.regions, &sum.by_region) };
-        for (g, spread) in list.iter().zip(spreads) {
+    // Group by group, scenarios in file order within it, so that scenarios sit next to each other. Every scenario
+    // has the same needs, hence the same groups.
+    let groups_of = |i: usize| -> (&[Group], &[Spread]) {
+        let (s, sum) = (&page.frame.scenarios[i], &page.summaries[i]);
+        if by_commitment { (&s.commitments, &sum.by_commitment) } else { (&s.regions, &sum.by_region) }
+    };
+    let count = if page.frame.scenarios.is_empty() { 0 } else { groups_of(0).0.len() };
+    for g in 0..count {
+        for (i, s) in page.frame.scenarios.iter().enumerate() {
+            let (list, spreads) = groups_of(i);
+            let (Some(g), Some(spread)) = (list.get(g), spreads.get(g)) else { continue };
             let attrs = spread_attrs(spread);
             let mut all: Vec<(&'static str, &str)> = vec![("data-scenario", &s.name), ("data-key", &g.key)];
             all.extend(attrs.iter().map(|(k, v)| (*k, v.as_str())));
@@ -281,7 +296,11 @@ fn need_odds(page: &SimulatePage<'_>, l: &SimLabels) -> Html {
     let base = super::Labels::of(&page.frame.options.lang);
     let mut h = Html::new();
     h.element("p", &[("class", "note")], l.odds_note);
-    open_table(&mut h, "odds-table", "sortable", base, true);
+    open_table(&mut h, "odds-table", "sortable fixed", base, true);
+    h.raw(
+        "<colgroup><col class=\"w12\"><col class=\"w10\"><col class=\"w15\"><col class=\"w7\"><col class=\"w12\">\
+         <col class=\"w12\"><col class=\"w21\"><col class=\"w11\"></colgroup>",
+    );
     h.raw("<thead><tr>");
     th(&mut h, l.scenario, false);
     th(&mut h, l.need, false);
