@@ -189,7 +189,7 @@ impl<'a> Cells<'_, 'a> {
         let mut out = Vec::new();
         for item in fields::list(self.row.get(name).unwrap_or("")) {
             match parse(item) {
-                Ok(v) if out.contains(&v) => self.error(name, format!("lists {item:?} twice")),
+                Ok(v) if out.contains(&v) => self.error(name, format!("lists {} twice", fields::shown(item))),
                 Ok(v) => out.push(v),
                 Err(why) => self.error(name, why),
             }
@@ -213,9 +213,9 @@ impl<'a> Cells<'_, 'a> {
         who: &str,
     ) -> Vec<CommitmentIdx> {
         self.list(name, |code| {
-            let idx = reference
-                .commitment_by_code(code)
-                .ok_or_else(|| format!("unknown commitment code {code:?} (see `poa-match commitments`)"))?;
+            let idx = reference.commitment_by_code(code).ok_or_else(|| {
+                format!("unknown commitment code {} (see `poa-match commitments`)", fields::shown(code))
+            })?;
             let role = reference.commitment(idx).match_role;
             if allowed.contains(&role) {
                 Ok(idx)
@@ -253,12 +253,16 @@ impl<'a> Cells<'_, 'a> {
 fn country(reference: &Reference, code: &str) -> Result<CountryIdx, String> {
     reference
         .country_by_code(code)
-        .ok_or_else(|| format!("unknown country code {code:?} (expected ISO 3166-1 alpha-2 or alpha-3)"))
+        .ok_or_else(|| format!("unknown country code {} (expected ISO 3166-1 alpha-2 or alpha-3)", fields::shown(code)))
 }
 
 fn area(reference: &Reference, text: &str) -> Result<u16, String> {
-    let code = fields::int_in_range(text, 1, 999).map_err(|_| format!("expected an M49 area code, found {text:?}"))?;
-    reference.area(code as u16).map(|_| code as u16).ok_or_else(|| format!("unknown M49 area code {text:?}"))
+    let code = fields::int_in_range(text, 1, 999)
+        .map_err(|_| format!("expected an M49 area code, found {}", fields::shown(text)))?;
+    reference
+        .area(code as u16)
+        .map(|_| code as u16)
+        .ok_or_else(|| format!("unknown M49 area code {}", fields::shown(text)))
 }
 
 fn date(text: &str) -> Result<Date, String> {
@@ -271,7 +275,7 @@ struct IdRegistry(HashMap<String, u64>);
 impl IdRegistry {
     fn check(&mut self, cells: &mut Cells<'_, '_>, name: &str, id: &str) {
         if let Some(first) = self.0.get(id) {
-            cells.error(name, format!("duplicate {name} {id:?} (first on line {first})"));
+            cells.error(name, format!("duplicate {name} {} (first on line {first})", fields::shown(id)));
         } else {
             self.0.insert(id.to_string(), cells.row.line);
         }
@@ -286,13 +290,15 @@ pub fn read_needs_from(
     options: ReadOptions,
     sink: &mut ErrorSink,
 ) -> Result<Vec<Need>> {
+    const TOTAL_FIELD: &str = "amount_usd";
     let spec = TableSpec { columns: NEED_COLUMNS, allow_extra_columns: options.allow_extra_columns };
     let mut needs = Vec::new();
     let mut ids = IdRegistry(HashMap::new());
     let mut total = 0i128;
-    let mut last_line = 1;
+    let (mut last_line, mut total_column) = (1, 1);
     read_table(label, input, spec, sink, |row, sink| {
         last_line = row.line;
+        total_column = row.column(TOTAL_FIELD);
         let errors_before = sink.count();
         let mut c = Cells { row, sink };
         let id = c.required_with("need_id", |t| fields::identifier(t).map(str::to_string));
@@ -394,7 +400,7 @@ pub fn read_needs_from(
             });
         }
     })?;
-    check_total(label, last_line, "amount_usd", total, sink);
+    check_total(label, (last_line, total_column), TOTAL_FIELD, total, sink);
     Ok(needs)
 }
 
@@ -406,13 +412,15 @@ pub fn read_offers_from(
     options: ReadOptions,
     sink: &mut ErrorSink,
 ) -> Result<Vec<Offer>> {
+    const TOTAL_FIELD: &str = "envelope_usd";
     let spec = TableSpec { columns: OFFER_COLUMNS, allow_extra_columns: options.allow_extra_columns };
     let mut offers = Vec::new();
     let mut ids = IdRegistry(HashMap::new());
     let mut total = 0i128;
-    let mut last_line = 1;
+    let (mut last_line, mut total_column) = (1, 1);
     read_table(label, input, spec, sink, |row, sink| {
         last_line = row.line;
+        total_column = row.column(TOTAL_FIELD);
         let errors_before = sink.count();
         let mut c = Cells { row, sink };
         let id = c.required_with("offer_id", |t| fields::identifier(t).map(str::to_string));
@@ -424,7 +432,8 @@ pub fn read_offers_from(
         let donor = c.parse("donor", donor_text, |t| match reference.country_by_code(t) {
             Some(idx) => Ok(reference.country(idx).alpha3.clone()),
             None if donor_type == Some(DonorType::State) => Err(format!(
-                "unknown country code {t:?} (a donor of type state is named by ISO 3166-1 alpha-2 or alpha-3)"
+                "unknown country code {} (a donor of type state is named by ISO 3166-1 alpha-2 or alpha-3)",
+                fields::shown(t)
             )),
             None => fields::org_code(t).map(str::to_string),
         });
@@ -491,16 +500,17 @@ pub fn read_offers_from(
             });
         }
     })?;
-    check_total(label, last_line, "envelope_usd", total, sink);
+    check_total(label, (last_line, total_column), TOTAL_FIELD, total, sink);
     Ok(offers)
 }
 
 /// The solver keeps flows in `i64` and multiplies them by objective weights below 64, so a file whose column sum
 /// exceeds `i64::MAX / 64` is refused as a whole rather than risk an inexact total.
-fn check_total(label: &str, line: u64, field: &str, total: i128, sink: &mut ErrorSink) {
+/// The error points at the column in the file's last row.
+fn check_total(label: &str, (line, column): (u64, usize), field: &str, total: i128, sink: &mut ErrorSink) {
     if total > i128::from(i64::MAX) / 64 {
         sink.push(
-            Location { path: label.to_string(), line, column: 1, field: Some(field.to_string()) },
+            Location { path: label.to_string(), line, column, field: Some(field.to_string()) },
             format!("the column adds up to {total}, more than this engine can total exactly"),
         );
     }

@@ -136,10 +136,19 @@ impl<'a> Row<'a> {
         self.raw(name).map(str::trim).filter(|s| !s.is_empty())
     }
 
+    /// The 1-based column of `name` in the header, or one past the end if the file lacks it.
+    pub fn column(&self, name: &str) -> usize {
+        self.header.positions[self.spec_index(name)].map_or(self.header.width() + 1, |p| p + 1)
+    }
+
     /// The location of column `name` in this row (column = header position, or one past the end if absent).
     pub fn location(&self, name: &str) -> Location {
-        let column = self.header.positions[self.spec_index(name)].map_or(self.header.width() + 1, |p| p + 1);
-        Location { path: self.path.to_string(), line: self.line, column, field: Some(name.to_string()) }
+        Location {
+            path: self.path.to_string(),
+            line: self.line,
+            column: self.column(name),
+            field: Some(name.to_string()),
+        }
     }
 
     /// Records an error about column `name` of this row.
@@ -172,7 +181,9 @@ impl RawRecord {
 /// Streams records out of CSV bytes with exact physical line numbers.
 ///
 /// The csv crate's record positions point at the end of the previous record (before a CRLF's line feed and any
-/// blank lines), so this reader drives `csv_core` itself and counts line feeds in the bytes each record consumes.
+/// blank lines), so this reader drives `csv_core` itself and counts line ends in the bytes each record consumes.
+/// A line end is what ends a record for `csv_core`: CR LF, LF, or a CR alone (old Mac files, or files that mix
+/// the three).
 struct RecordReader<R> {
     input: R,
     core: csv_core::Reader,
@@ -184,6 +195,8 @@ struct RecordReader<R> {
     offset: u64,
     /// Line of `buf[start]`.
     line: u64,
+    /// Whether the last byte consumed was a carriage return (so a line feed right after it ends no further line).
+    after_cr: bool,
 }
 
 impl<R: Read> RecordReader<R> {
@@ -197,6 +210,7 @@ impl<R: Read> RecordReader<R> {
             eof: false,
             offset: 0,
             line: 1,
+            after_cr: false,
         }
     }
 
@@ -235,7 +249,9 @@ impl<R: Read> RecordReader<R> {
                 if content && first_content.is_none() {
                     first_content = Some(self.line);
                 }
-                self.line += u64::from(b == b'\n');
+                // Like csv_core, take CR LF, LF and a lone CR each as one line end.
+                self.line += u64::from(b == b'\r' || (b == b'\n' && !self.after_cr));
+                self.after_cr = b == b'\r';
                 rec.quotes += usize::from(b == b'"');
             }
             self.start += nin;
