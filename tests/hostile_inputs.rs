@@ -188,6 +188,34 @@ fn ten_megabyte_free_text_is_valid_and_matched() {
     assert!(status.lines().any(|l| l.starts_with("BIG-01,100000,")), "{status}");
 }
 
+/// Regression test: the reader zeroed its whole output buffer before each record, so after one 10 MB cell every
+/// later record cost 10 MB of writes (20 000 short rows after it took 24 s in a release build; 2 million would
+/// have taken most of an hour). The same held for the field-end buffer after one very wide row.
+#[test]
+fn rows_after_a_huge_cell_or_a_wide_row_are_read_at_full_speed() {
+    let dir = TestDir::new();
+    write_good_pair(&dir);
+    let rows = 50_000;
+    let mut text = String::with_capacity(TEN_MB + rows * 40);
+    text.push_str("need_id,requester,commitments,kinds,amount_usd,title\n");
+    text.push_str(&format!("BIG,BFA,ITI-2a,equipment,100,{}\n", "t".repeat(TEN_MB)));
+    // One row of 200 000 fields (a ragged-row error), then the short rows.
+    text.push_str(&",".repeat(200_000));
+    text.push('\n');
+    for i in 0..rows {
+        text.push_str(&format!("N{i},BFA,ITI-2a,equipment,100,x\n"));
+    }
+    dir.write(NEEDS, text);
+    let started = std::time::Instant::now();
+    let run = dir.run(&["validate", "--needs", NEEDS, "--offers", OFFERS]);
+    let took = started.elapsed();
+    run.assert_code(3).assert_no_panic();
+    assert_at(&run, NEEDS, (3, 7), None, &["the row has 200001 fields but the header has only 6"]);
+    run.assert_stderr_contains("invalid input data (1 error)");
+    // Linear work takes a few seconds even unoptimised; the old behaviour took many minutes here.
+    assert!(took.as_secs() < 60, "took {took:?}");
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // 1 000 columns.
 // ---------------------------------------------------------------------------------------------------------------

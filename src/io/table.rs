@@ -163,13 +163,17 @@ struct RawRecord {
     line: u64,
     /// Number of `"` bytes in the record's text; odd means a quoted field that never closes.
     quotes: usize,
+    /// Output buffers handed to `csv_core`, kept at their size from one record to the next (only the first
+    /// `fields` ends and the bytes they cover belong to the current record).
     data: Vec<u8>,
     ends: Vec<usize>,
+    /// Number of fields of the current record.
+    fields: usize,
 }
 
 impl RawRecord {
     fn len(&self) -> usize {
-        self.ends.len()
+        self.fields
     }
 
     fn field(&self, i: usize) -> &[u8] {
@@ -216,17 +220,19 @@ impl<R: Read> RecordReader<R> {
 
     /// Reads the next record into `rec`; `false` at the end of the input.
     fn next(&mut self, rec: &mut RawRecord) -> std::io::Result<bool> {
-        rec.data.clear();
-        rec.ends.clear();
         rec.quotes = 0;
-        if rec.data.capacity() == 0 {
-            rec.data.reserve(1024);
-        }
+        rec.fields = 0;
         let mut first_content: Option<u64> = None;
         let mut out_len = 0;
         let mut ends_len = 0;
-        rec.data.resize(rec.data.capacity(), 0);
-        rec.ends.resize(rec.ends.capacity().max(32), 0);
+        // The buffers keep their size between records: zeroing them for every record made each record after one
+        // huge cell (or one very wide row) cost as much as that cell.
+        if rec.data.is_empty() {
+            rec.data.resize(1024, 0);
+        }
+        if rec.ends.is_empty() {
+            rec.ends.resize(32, 0);
+        }
         loop {
             if self.start == self.end && !self.eof {
                 self.start = 0;
@@ -270,8 +276,7 @@ impl<R: Read> RecordReader<R> {
                     rec.ends.resize(grown, 0);
                 }
                 csv_core::ReadRecordResult::Record => {
-                    rec.data.truncate(out_len);
-                    rec.ends.truncate(ends_len);
+                    rec.fields = ends_len;
                     rec.line = first_content.unwrap_or(self.line);
                     return Ok(true);
                 }
@@ -292,7 +297,7 @@ pub fn read_table<R: Read>(
     mut on_row: impl FnMut(&Row<'_>, &mut ErrorSink),
 ) -> Result<()> {
     let mut reader = RecordReader::new(input);
-    let mut record = RawRecord { line: 0, quotes: 0, data: Vec::new(), ends: Vec::new() };
+    let mut record = RawRecord { line: 0, quotes: 0, data: Vec::new(), ends: Vec::new(), fields: 0 };
     let io_error = |e: std::io::Error| Error::io(path, e);
     let file_location = |line: u64, column: usize, field: Option<&str>| Location {
         path: path.to_string(),
