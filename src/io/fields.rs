@@ -1,5 +1,6 @@
 //! Parsers for single CSV cells. Each returns the value or a message that says what was expected; the caller
-//! attaches the location. User text is echoed with `{:?}` so control characters cannot reach a terminal.
+//! attaches the location. User text is echoed through [`shown`]: `{:?}`-escaped, so control characters cannot reach
+//! a terminal, and cut short, so a huge cell cannot flood it.
 
 use std::fmt;
 
