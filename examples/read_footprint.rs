@@ -1,7 +1,7 @@
 //! How much memory reading a needs file takes, counted by the allocator: the heap that the parsed needs hold once
 //! reading is done (the model), and the peak while reading. The difference is what reading costs on top of the
-//! model (buffers, the duplicate-id index, the last doubling of the needs' vector); if the reader kept the file's
-//! text, the peak would grow by the file's size. Used for BENCHMARKS.md ("Large inputs"):
+//! model (buffers, the duplicate-id index, the last doubling of the needs' vector, counted here as a copy); if
+//! the reader kept the file's text, the peak would grow by the file's size. Used for BENCHMARKS.md ("Large inputs"):
 //!
 //! ```text
 //! cargo run --release --example read_footprint -- /tmp/big/needs.csv
@@ -70,15 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{path}: {} bytes, {} needs", file_size, needs.len());
     println!("model (heap held by the parsed needs): {} ({} per need)", mb(model), model / needs.len().max(1));
     println!("peak heap while reading: {} (model + {})", mb(peak), mb(peak.saturating_sub(model)));
-    // The reader's duplicate-id index (id -> first line), rebuilt the same way to see its size.
-    let before_index = LIVE.load(Ordering::Relaxed);
-    let mut index = std::collections::HashMap::new();
-    for n in &needs {
-        index.insert(n.id.as_str().to_string(), n.line);
-    }
-    println!("of which the duplicate-id index: {}", mb(LIVE.load(Ordering::Relaxed) - before_index));
     println!("size of one Need: {} bytes", std::mem::size_of::<poa_match::model::Need>());
-    drop(index);
     drop(needs);
     Ok(())
 }
