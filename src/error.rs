@@ -24,8 +24,11 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}:", self.path, self.line, self.column)?;
         if let Some(field) = &self.field {
-            // Column names come from the file: escape them so one error stays one line.
-            write!(f, " field '{}':", field.escape_debug())?;
+            // Column names come from the file: escape them so one error stays one line, and cut a long one short.
+            const SHOWN: usize = 60;
+            let cut = field.char_indices().nth(SHOWN).map_or(field.len(), |(at, _)| at);
+            let more = if cut < field.len() { "..." } else { "" };
+            write!(f, " field '{}{more}':", field[..cut].escape_debug())?;
         }
         Ok(())
     }

@@ -1,27 +1,56 @@
 //! Parsers for single CSV cells. Each returns the value or a message that says what was expected; the caller
-//! attaches the location. User text is echoed with `{:?}` so control characters cannot reach a terminal.
+//! attaches the location. User text is echoed through [`shown`]: `{:?}`-escaped, so control characters cannot reach
+//! a terminal, and cut short, so a huge cell cannot flood it.
+
+use std::fmt;
 
 use crate::model::{Date, MAX_AMOUNT_USD, Usd};
 
+/// How many characters of a cell an error message quotes; the rest is summarised by its length, so that one huge
+/// cell (or a hundred of them) cannot turn the error list into megabytes of output.
+pub const SHOWN_CHARS: usize = 60;
+
+/// A cell's text as error messages quote it: `{:?}`-escaped (so control characters cannot reach a terminal) and
+/// cut after [`SHOWN_CHARS`] characters, with the full length said.
+pub fn shown(text: &str) -> Shown<'_> {
+    Shown(text)
+}
+
+/// See [`shown`].
+#[derive(Clone, Copy)]
+pub struct Shown<'a>(&'a str);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.char_indices().nth(SHOWN_CHARS) {
+            None => write!(f, "{:?}", self.0),
+            Some((cut, _)) => {
+                write!(f, "{:?}... ({} bytes in all)", &self.0[..cut], self.0.len())
+            }
+        }
+    }
+}
+
 /// Whole US dollars: ASCII digits only, greater than zero, at most [`MAX_AMOUNT_USD`].
 pub fn usd(text: &str) -> Result<Usd, String> {
-    let expected = || format!("expected whole US dollars (digits only, no separators or decimals), found {text:?}");
+    let expected =
+        || format!("expected whole US dollars (digits only, no separators or decimals), found {}", shown(text));
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
         if let Some(rest) = text.strip_prefix('-')
             && !rest.is_empty()
             && rest.bytes().all(|b| b.is_ascii_digit())
         {
-            return Err(format!("must be greater than zero, found {text:?}"));
+            return Err(format!("must be greater than zero, found {}", shown(text)));
         }
         return Err(expected());
     }
     let significant = text.trim_start_matches('0');
     if significant.is_empty() {
-        return Err(format!("must be greater than zero, found {text:?}"));
+        return Err(format!("must be greater than zero, found {}", shown(text)));
     }
     match significant.parse::<i64>() {
         Ok(v) if v <= MAX_AMOUNT_USD => Ok(Usd(v)),
-        _ => Err(format!("amount {text:?} exceeds the largest supported amount, {MAX_AMOUNT_USD}")),
+        _ => Err(format!("amount {} exceeds the largest supported amount, {MAX_AMOUNT_USD}", shown(text))),
     }
 }
 
@@ -32,7 +61,7 @@ pub fn int_in_range(text: &str, lo: i64, hi: i64) -> Result<i64, String> {
         if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) { text.parse::<i64>().ok() } else { None };
     match value {
         Some(v) if (lo..=hi).contains(&v) => Ok(v),
-        _ => Err(format!("expected a whole number from {lo} to {hi}, found {text:?}")),
+        _ => Err(format!("expected a whole number from {lo} to {hi}, found {}", shown(text))),
     }
 }
 
@@ -41,13 +70,13 @@ pub fn boolean(text: &str) -> Result<bool, String> {
     match text.to_ascii_lowercase().as_str() {
         "true" | "yes" | "1" => Ok(true),
         "false" | "no" | "0" => Ok(false),
-        _ => Err(format!("expected true or false, found {text:?}")),
+        _ => Err(format!("expected true or false, found {}", shown(text))),
     }
 }
 
 /// A `YYYY-MM-DD` date.
 pub fn date(text: &str) -> Result<Date, String> {
-    Date::parse(text).map_err(|why| format!("{why}, found {text:?}"))
+    Date::parse(text).map_err(|why| format!("{why}, found {}", shown(text)))
 }
 
 /// The non-blank items of a `;`-list, trimmed.
@@ -57,7 +86,7 @@ pub fn list(text: &str) -> impl Iterator<Item = &str> {
 
 /// One value of a closed vocabulary.
 pub fn enum_value<T>(text: &str, parse: fn(&str) -> Option<T>, expected: fn() -> String) -> Result<T, String> {
-    parse(text).ok_or_else(|| format!("expected one of {}, found {text:?}", expected()))
+    parse(text).ok_or_else(|| format!("expected one of {}, found {}", expected(), shown(text)))
 }
 
 /// An identifier: printable, no leading or trailing spaces, at most 100 characters.
@@ -66,7 +95,7 @@ pub fn identifier(text: &str) -> Result<&str, String> {
         return Err("an id may have at most 100 characters".to_string());
     }
     if text.chars().any(char::is_control) {
-        return Err(format!("an id may not contain control characters, found {text:?}"));
+        return Err(format!("an id may not contain control characters, found {}", shown(text)));
     }
     Ok(text)
 }
@@ -81,7 +110,8 @@ pub fn org_code(text: &str) -> Result<&str, String> {
         Ok(text)
     } else {
         Err(format!(
-            "expected an organisation code (upper-case letters, digits and '_', starting with a letter), found {text:?}"
+            "expected an organisation code (upper-case letters, digits and '_', starting with a letter), found {}",
+            shown(text)
         ))
     }
 }
@@ -113,6 +143,15 @@ mod tests {
         assert!(int_in_range("99999999999999999999", 1, 3).is_err());
         assert_eq!(boolean("TRUE"), Ok(true));
         assert!(boolean("maybe").is_err());
+    }
+
+    #[test]
+    fn quotes_long_cells_cut_short() {
+        assert_eq!(shown("a\0b").to_string(), r#""a\0b""#);
+        let long = "é".repeat(1000);
+        let text = shown(&long).to_string();
+        assert_eq!(text, format!("{:?}... (2000 bytes in all)", "é".repeat(SHOWN_CHARS)));
+        assert!(usd(&"9".repeat(10_000)).unwrap_err().len() < 200);
     }
 
     #[test]

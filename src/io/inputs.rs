@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
+use std::hash::{BuildHasher, RandomState};
 use std::io::Read;
 use std::path::Path;
 
@@ -189,7 +190,7 @@ impl<'a> Cells<'_, 'a> {
         let mut out = Vec::new();
         for item in fields::list(self.row.get(name).unwrap_or("")) {
             match parse(item) {
-                Ok(v) if out.contains(&v) => self.error(name, format!("lists {item:?} twice")),
+                Ok(v) if out.contains(&v) => self.error(name, format!("lists {} twice", fields::shown(item))),
                 Ok(v) => out.push(v),
                 Err(why) => self.error(name, why),
             }
@@ -213,9 +214,9 @@ impl<'a> Cells<'_, 'a> {
         who: &str,
     ) -> Vec<CommitmentIdx> {
         self.list(name, |code| {
-            let idx = reference
-                .commitment_by_code(code)
-                .ok_or_else(|| format!("unknown commitment code {code:?} (see `poa-match commitments`)"))?;
+            let idx = reference.commitment_by_code(code).ok_or_else(|| {
+                format!("unknown commitment code {} (see `poa-match commitments`)", fields::shown(code))
+            })?;
             let role = reference.commitment(idx).match_role;
             if allowed.contains(&role) {
                 Ok(idx)
@@ -253,28 +254,88 @@ impl<'a> Cells<'_, 'a> {
 fn country(reference: &Reference, code: &str) -> Result<CountryIdx, String> {
     reference
         .country_by_code(code)
-        .ok_or_else(|| format!("unknown country code {code:?} (expected ISO 3166-1 alpha-2 or alpha-3)"))
+        .ok_or_else(|| format!("unknown country code {} (expected ISO 3166-1 alpha-2 or alpha-3)", fields::shown(code)))
 }
 
 fn area(reference: &Reference, text: &str) -> Result<u16, String> {
-    let code = fields::int_in_range(text, 1, 999).map_err(|_| format!("expected an M49 area code, found {text:?}"))?;
-    reference.area(code as u16).map(|_| code as u16).ok_or_else(|| format!("unknown M49 area code {text:?}"))
+    let code = fields::int_in_range(text, 1, 999)
+        .map_err(|_| format!("expected an M49 area code, found {}", fields::shown(text)))?;
+    reference
+        .area(code as u16)
+        .map(|_| code as u16)
+        .ok_or_else(|| format!("unknown M49 area code {}", fields::shown(text)))
 }
 
 fn date(text: &str) -> Result<Date, String> {
     fields::date(text)
 }
 
-/// Remembers the first line of each id so a duplicate can point at it.
-struct IdRegistry(HashMap<String, u64>);
+/// Where each id was first seen, so that a duplicate can point at it.
+///
+/// The ids of accepted records are not copied (on a large file a copy of every id cost a fifth of the model's
+/// memory): the index maps a 64-bit hash of the id to the record's position in the output, and a hash match is
+/// confirmed by comparing with that record's id. Ids of rejected records, and an id whose hash another id already
+/// holds, are kept as text.
+struct IdRegistry<S = RandomState> {
+    hasher: S,
+    accepted: HashMap<u64, usize>,
+    by_text: HashMap<String, u64>,
+}
 
 impl IdRegistry {
-    fn check(&mut self, cells: &mut Cells<'_, '_>, name: &str, id: &str) {
-        if let Some(first) = self.0.get(id) {
-            cells.error(name, format!("duplicate {name} {id:?} (first on line {first})"));
-        } else {
-            self.0.insert(id.to_string(), cells.row.line);
+    fn new() -> IdRegistry {
+        IdRegistry::with_hasher(RandomState::new())
+    }
+}
+
+impl<S: BuildHasher> IdRegistry<S> {
+    fn with_hasher(hasher: S) -> IdRegistry<S> {
+        IdRegistry { hasher, accepted: HashMap::new(), by_text: HashMap::new() }
+    }
+
+    /// The line on which `id` was first seen, if it was; `records` are the accepted records so far and `key` gives
+    /// a record's id and line.
+    fn first_line<T>(&self, id: &str, records: &[T], key: fn(&T) -> (&str, u64)) -> Option<u64> {
+        if let Some(&k) = self.accepted.get(&self.hasher.hash_one(id)) {
+            let (known, line) = key(&records[k]);
+            if known == id {
+                return Some(line);
+            }
         }
+        self.by_text.get(id).copied()
+    }
+
+    /// Records a new id of an accepted record, `records[k]`.
+    fn add_accepted(&mut self, id: &str, line: u64, k: usize) {
+        let hash = self.hasher.hash_one(id);
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.accepted.entry(hash) {
+            slot.insert(k);
+        } else {
+            self.by_text.insert(id.to_string(), line);
+        }
+    }
+
+    /// Records a new id of a rejected record.
+    fn add_rejected(&mut self, id: &str, line: u64) {
+        self.by_text.insert(id.to_string(), line);
+    }
+}
+
+/// Reports `id` if an earlier record has it; `true` if so.
+fn check_duplicate<T>(
+    ids: &IdRegistry,
+    c: &mut Cells<'_, '_>,
+    name: &str,
+    id: &str,
+    records: &[T],
+    key: fn(&T) -> (&str, u64),
+) -> bool {
+    match ids.first_line(id, records, key) {
+        Some(first) => {
+            c.error(name, format!("duplicate {name} {} (first on line {first})", fields::shown(id)));
+            true
+        }
+        None => false,
     }
 }
 
@@ -286,19 +347,20 @@ pub fn read_needs_from(
     options: ReadOptions,
     sink: &mut ErrorSink,
 ) -> Result<Vec<Need>> {
+    const TOTAL_FIELD: &str = "amount_usd";
     let spec = TableSpec { columns: NEED_COLUMNS, allow_extra_columns: options.allow_extra_columns };
     let mut needs = Vec::new();
-    let mut ids = IdRegistry(HashMap::new());
+    let mut ids = IdRegistry::new();
     let mut total = 0i128;
-    let mut last_line = 1;
+    let (mut last_line, mut total_column) = (1, 1);
     read_table(label, input, spec, sink, |row, sink| {
         last_line = row.line;
+        total_column = row.column(TOTAL_FIELD);
         let errors_before = sink.count();
         let mut c = Cells { row, sink };
         let id = c.required_with("need_id", |t| fields::identifier(t).map(str::to_string));
-        if let Some(id) = &id {
-            ids.check(&mut c, "need_id", id);
-        }
+        let key: fn(&Need) -> (&str, u64) = |n| (n.id.as_str(), n.line);
+        let duplicate = id.as_deref().is_some_and(|id| check_duplicate(&ids, &mut c, "need_id", id, &needs, key));
         let requester_type = c
             .optional("requester_type", |t| fields::enum_value(t, RequesterType::parse, RequesterType::expected))
             .unwrap_or(RequesterType::State);
@@ -365,9 +427,11 @@ pub fn read_needs_from(
         if clean && kinds.is_empty() {
             c.error("kinds", "lists no kind");
         }
-        if c.sink.count() == errors_before
-            && let (Some(id), Some(requester), Some(amount)) = (id, requester, amount)
-        {
+        let accepted = c.sink.count() == errors_before && requester.is_some() && amount.is_some();
+        if let Some(id) = id.as_deref().filter(|_| !accepted && !duplicate) {
+            ids.add_rejected(id, row.line);
+        }
+        if accepted && let (Some(id), Some(requester), Some(amount)) = (id, requester, amount) {
             let requester_code = match &requester {
                 Requester::State(idx) => reference.country(*idx).alpha3.clone(),
                 Requester::RegionalOrg(code) => code.clone(),
@@ -392,9 +456,11 @@ pub fn read_needs_from(
                 notes: row.raw("notes").unwrap_or("").to_string(),
                 line: row.line,
             });
+            let k = needs.len() - 1;
+            ids.add_accepted(needs[k].id.as_str(), row.line, k);
         }
     })?;
-    check_total(label, last_line, "amount_usd", total, sink);
+    check_total(label, (last_line, total_column), TOTAL_FIELD, total, sink);
     Ok(needs)
 }
 
@@ -406,25 +472,27 @@ pub fn read_offers_from(
     options: ReadOptions,
     sink: &mut ErrorSink,
 ) -> Result<Vec<Offer>> {
+    const TOTAL_FIELD: &str = "envelope_usd";
     let spec = TableSpec { columns: OFFER_COLUMNS, allow_extra_columns: options.allow_extra_columns };
     let mut offers = Vec::new();
-    let mut ids = IdRegistry(HashMap::new());
+    let mut ids = IdRegistry::new();
     let mut total = 0i128;
-    let mut last_line = 1;
+    let (mut last_line, mut total_column) = (1, 1);
     read_table(label, input, spec, sink, |row, sink| {
         last_line = row.line;
+        total_column = row.column(TOTAL_FIELD);
         let errors_before = sink.count();
         let mut c = Cells { row, sink };
         let id = c.required_with("offer_id", |t| fields::identifier(t).map(str::to_string));
-        if let Some(id) = &id {
-            ids.check(&mut c, "offer_id", id);
-        }
+        let key: fn(&Offer) -> (&str, u64) = |o| (o.id.as_str(), o.line);
+        let duplicate = id.as_deref().is_some_and(|id| check_duplicate(&ids, &mut c, "offer_id", id, &offers, key));
         let donor_type = c.optional("donor_type", |t| fields::enum_value(t, DonorType::parse, DonorType::expected));
         let donor_text = c.required("donor");
         let donor = c.parse("donor", donor_text, |t| match reference.country_by_code(t) {
             Some(idx) => Ok(reference.country(idx).alpha3.clone()),
             None if donor_type == Some(DonorType::State) => Err(format!(
-                "unknown country code {t:?} (a donor of type state is named by ISO 3166-1 alpha-2 or alpha-3)"
+                "unknown country code {} (a donor of type state is named by ISO 3166-1 alpha-2 or alpha-3)",
+                fields::shown(t)
             )),
             None => fields::org_code(t).map(str::to_string),
         });
@@ -460,9 +528,11 @@ pub fn read_offers_from(
         if let Some(envelope) = envelope {
             total += i128::from(envelope.get());
         }
-        if c.sink.count() == errors_before
-            && let (Some(id), Some(donor), Some(envelope)) = (id, donor, envelope)
-        {
+        let accepted = c.sink.count() == errors_before && donor.is_some() && envelope.is_some();
+        if let Some(id) = id.as_deref().filter(|_| !accepted && !duplicate) {
+            ids.add_rejected(id, row.line);
+        }
+        if accepted && let (Some(id), Some(donor), Some(envelope)) = (id, donor, envelope) {
             offers.push(Offer {
                 id: OfferId(id),
                 donor,
@@ -489,19 +559,56 @@ pub fn read_offers_from(
                 notes: row.raw("notes").unwrap_or("").to_string(),
                 line: row.line,
             });
+            let k = offers.len() - 1;
+            ids.add_accepted(offers[k].id.as_str(), row.line, k);
         }
     })?;
-    check_total(label, last_line, "envelope_usd", total, sink);
+    check_total(label, (last_line, total_column), TOTAL_FIELD, total, sink);
     Ok(offers)
 }
 
 /// The solver keeps flows in `i64` and multiplies them by objective weights below 64, so a file whose column sum
 /// exceeds `i64::MAX / 64` is refused as a whole rather than risk an inexact total.
-fn check_total(label: &str, line: u64, field: &str, total: i128, sink: &mut ErrorSink) {
+/// The error points at the column in the file's last row.
+fn check_total(label: &str, (line, column): (u64, usize), field: &str, total: i128, sink: &mut ErrorSink) {
     if total > i128::from(i64::MAX) / 64 {
         sink.push(
-            Location { path: label.to_string(), line, column: 1, field: Some(field.to_string()) },
+            Location { path: label.to_string(), line, column, field: Some(field.to_string()) },
             format!("the column adds up to {total}, more than this engine can total exactly"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hasher under which every id collides, to exercise the fallback to ids kept as text.
+    #[derive(Default)]
+    struct Zero;
+
+    impl std::hash::Hasher for Zero {
+        fn finish(&self) -> u64 {
+            0
+        }
+
+        fn write(&mut self, _: &[u8]) {}
+    }
+
+    #[test]
+    fn id_registry_tells_colliding_ids_apart() {
+        let records = [("A".to_string(), 2u64), ("B".to_string(), 3)];
+        let key: fn(&(String, u64)) -> (&str, u64) = |r| (r.0.as_str(), r.1);
+        let mut ids = IdRegistry::with_hasher(std::hash::BuildHasherDefault::<Zero>::default());
+        assert_eq!(ids.first_line("A", &records[..0], key), None);
+        ids.add_accepted("A", 2, 0);
+        assert_eq!(ids.first_line("A", &records[..1], key), Some(2));
+        assert_eq!(ids.first_line("B", &records[..1], key), None);
+        ids.add_accepted("B", 3, 1);
+        ids.add_rejected("C", 4);
+        assert_eq!(ids.first_line("B", &records, key), Some(3));
+        assert_eq!(ids.first_line("C", &records, key), Some(4));
+        assert_eq!(ids.first_line("A", &records, key), Some(2));
+        assert_eq!(ids.first_line("D", &records, key), None);
     }
 }

@@ -3,6 +3,7 @@
 //! prefixed with an apostrophe.
 
 use std::borrow::Cow;
+use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
@@ -221,10 +222,18 @@ pub fn match_tables(report: &MatchReport) -> Vec<Table> {
     vec![matches, needs, offers, summary]
 }
 
-/// Stages a table into `dir` in the chosen format.
-pub fn write_table(staged: &mut atomic::Staged, dir: &Path, table: &Table, options: OutputOptions) -> Result<()> {
+/// The file name of a table in the chosen format (`matches.csv`, `matches.json`, ...).
+pub fn table_file_name(table: &Table, options: OutputOptions) -> String {
     match options.format {
-        TableFormat::Csv => staged.stage(&dir.join(format!("{}.csv", table.name)), |out| {
+        TableFormat::Csv => format!("{}.csv", table.name),
+        TableFormat::Json => format!("{}.json", table.name),
+    }
+}
+
+/// Writes a table in the chosen format to `out` (what [`write_table`] stages; also used to render in memory).
+pub fn render_table(out: &mut dyn Write, table: &Table, options: OutputOptions) -> std::io::Result<()> {
+    match options.format {
+        TableFormat::Csv => {
             if options.excel_bom {
                 out.write_all(b"\xEF\xBB\xBF")?;
             }
@@ -234,8 +243,8 @@ pub fn write_table(staged: &mut atomic::Staged, dir: &Path, table: &Table, optio
                 w.write_record(row.iter().map(|c| c.csv().into_owned()))?;
             }
             w.flush()
-        }),
-        TableFormat::Json => staged.stage(&dir.join(format!("{}.json", table.name)), |out| {
+        }
+        TableFormat::Json => {
             let rows: Vec<serde_json::Map<String, serde_json::Value>> = table
                 .rows
                 .iter()
@@ -243,8 +252,13 @@ pub fn write_table(staged: &mut atomic::Staged, dir: &Path, table: &Table, optio
                 .collect();
             serde_json::to_writer_pretty(&mut *out, &rows)?;
             out.write_all(b"\n")
-        }),
+        }
     }
+}
+
+/// Stages a table into `dir` in the chosen format.
+pub fn write_table(staged: &mut atomic::Staged, dir: &Path, table: &Table, options: OutputOptions) -> Result<()> {
+    staged.stage(&dir.join(table_file_name(table, options)), |out| render_table(out, table, options))
 }
 
 /// Stages any serialisable value as pretty JSON.

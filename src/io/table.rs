@@ -136,10 +136,19 @@ impl<'a> Row<'a> {
         self.raw(name).map(str::trim).filter(|s| !s.is_empty())
     }
 
+    /// The 1-based column of `name` in the header, or one past the end if the file lacks it.
+    pub fn column(&self, name: &str) -> usize {
+        self.header.positions[self.spec_index(name)].map_or(self.header.width() + 1, |p| p + 1)
+    }
+
     /// The location of column `name` in this row (column = header position, or one past the end if absent).
     pub fn location(&self, name: &str) -> Location {
-        let column = self.header.positions[self.spec_index(name)].map_or(self.header.width() + 1, |p| p + 1);
-        Location { path: self.path.to_string(), line: self.line, column, field: Some(name.to_string()) }
+        Location {
+            path: self.path.to_string(),
+            line: self.line,
+            column: self.column(name),
+            field: Some(name.to_string()),
+        }
     }
 
     /// Records an error about column `name` of this row.
@@ -154,13 +163,17 @@ struct RawRecord {
     line: u64,
     /// Number of `"` bytes in the record's text; odd means a quoted field that never closes.
     quotes: usize,
+    /// Output buffers handed to `csv_core`, kept at their size from one record to the next (only the first
+    /// `fields` ends and the bytes they cover belong to the current record).
     data: Vec<u8>,
     ends: Vec<usize>,
+    /// Number of fields of the current record.
+    fields: usize,
 }
 
 impl RawRecord {
     fn len(&self) -> usize {
-        self.ends.len()
+        self.fields
     }
 
     fn field(&self, i: usize) -> &[u8] {
@@ -172,7 +185,9 @@ impl RawRecord {
 /// Streams records out of CSV bytes with exact physical line numbers.
 ///
 /// The csv crate's record positions point at the end of the previous record (before a CRLF's line feed and any
-/// blank lines), so this reader drives `csv_core` itself and counts line feeds in the bytes each record consumes.
+/// blank lines), so this reader drives `csv_core` itself and counts line ends in the bytes each record consumes.
+/// A line end is what ends a record for `csv_core`: CR LF, LF, or a CR alone (old Mac files, or files that mix
+/// the three).
 struct RecordReader<R> {
     input: R,
     core: csv_core::Reader,
@@ -184,6 +199,8 @@ struct RecordReader<R> {
     offset: u64,
     /// Line of `buf[start]`.
     line: u64,
+    /// Whether the last byte consumed was a carriage return (so a line feed right after it ends no further line).
+    after_cr: bool,
 }
 
 impl<R: Read> RecordReader<R> {
@@ -197,22 +214,25 @@ impl<R: Read> RecordReader<R> {
             eof: false,
             offset: 0,
             line: 1,
+            after_cr: false,
         }
     }
 
     /// Reads the next record into `rec`; `false` at the end of the input.
     fn next(&mut self, rec: &mut RawRecord) -> std::io::Result<bool> {
-        rec.data.clear();
-        rec.ends.clear();
         rec.quotes = 0;
-        if rec.data.capacity() == 0 {
-            rec.data.reserve(1024);
-        }
+        rec.fields = 0;
         let mut first_content: Option<u64> = None;
         let mut out_len = 0;
         let mut ends_len = 0;
-        rec.data.resize(rec.data.capacity(), 0);
-        rec.ends.resize(rec.ends.capacity().max(32), 0);
+        // The buffers keep their size between records: zeroing them for every record made each record after one
+        // huge cell (or one very wide row) cost as much as that cell.
+        if rec.data.is_empty() {
+            rec.data.resize(1024, 0);
+        }
+        if rec.ends.is_empty() {
+            rec.ends.resize(32, 0);
+        }
         loop {
             if self.start == self.end && !self.eof {
                 self.start = 0;
@@ -235,7 +255,9 @@ impl<R: Read> RecordReader<R> {
                 if content && first_content.is_none() {
                     first_content = Some(self.line);
                 }
-                self.line += u64::from(b == b'\n');
+                // Like csv_core, take CR LF, LF and a lone CR each as one line end.
+                self.line += u64::from(b == b'\r' || (b == b'\n' && !self.after_cr));
+                self.after_cr = b == b'\r';
                 rec.quotes += usize::from(b == b'"');
             }
             self.start += nin;
@@ -254,8 +276,7 @@ impl<R: Read> RecordReader<R> {
                     rec.ends.resize(grown, 0);
                 }
                 csv_core::ReadRecordResult::Record => {
-                    rec.data.truncate(out_len);
-                    rec.ends.truncate(ends_len);
+                    rec.fields = ends_len;
                     rec.line = first_content.unwrap_or(self.line);
                     return Ok(true);
                 }
@@ -276,7 +297,7 @@ pub fn read_table<R: Read>(
     mut on_row: impl FnMut(&Row<'_>, &mut ErrorSink),
 ) -> Result<()> {
     let mut reader = RecordReader::new(input);
-    let mut record = RawRecord { line: 0, quotes: 0, data: Vec::new(), ends: Vec::new() };
+    let mut record = RawRecord { line: 0, quotes: 0, data: Vec::new(), ends: Vec::new(), fields: 0 };
     let io_error = |e: std::io::Error| Error::io(path, e);
     let file_location = |line: u64, column: usize, field: Option<&str>| Location {
         path: path.to_string(),
