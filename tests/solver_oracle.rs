@@ -122,7 +122,16 @@ fn compare(batch: &Batch) -> Result<Option<Agreed>, String> {
         .map_err(|e| format!("Method::Optimal failed: {e}"))?;
     let greedy =
         solve::solve(batch, &graph, Method::Greedy, Limits::default()).map_err(|e| format!("greedy failed: {e}"))?;
+    // The root node's bound alone (the award chains of max_awards offers, no branching) must hold too.
+    let root = solve::solve(batch, &graph, Method::Optimal, Limits { node_limit: 1, ..Limits::default() })
+        .map_err(|e| format!("Method::Optimal with one node failed: {e}"))?;
     let mut problems = Vec::new();
+    if root.bound < brute.best || root.objective > brute.best {
+        problems.push(format!(
+            "after the root node: objective {} ≤ optimum {} ≤ bound {} does not hold",
+            root.objective, brute.best, root.bound
+        ));
+    }
     if optimal.status != Status::Optimal {
         problems.push(format!("status {:?}, expected Optimal", optimal.status));
     }

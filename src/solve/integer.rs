@@ -154,6 +154,9 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
         if value <= incumbent.0 {
             continue;
         }
+        if nodes == 1 && std::env::var_os("BB_DEBUG").is_some() {
+            search.debug_root(&amounts);
+        }
         let Some(violation) = search.first_violation(&node.decisions, &amounts) else {
             incumbent = (value, amounts);
             continue;
@@ -189,6 +192,58 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
     })
 }
 
+/// The award chain of each offer with max_awards `k`, a relaxation of "at most k needs" that a flow can carry.
+///
+/// For any set `T` of the offer's edges, at most `k` of them carry money, each at most its upper limit, so
+/// together they carry at most the sum of the `k` largest limits in `T`. The plain relaxation knows this only
+/// for `T` = all edges (the offer's arc into the sink). Taking for `T` the edges whose limit is at most `w`, for
+/// each distinct limit `w`, gives a chain of nested sets; nested sets are a flow: the edges of the smallest set
+/// enter a chain node whose arc towards the offer carries at most that set's sum, the next set's node collects
+/// that and the edges of its own limit, and so on up to the offer node. So an offer can no longer spread over
+/// many small needs that together exceed what `k` of them could take. Sets of at most `k` edges need no node
+/// (each edge's own limit already says it).
+///
+/// Adds the chain nodes to `net` and returns, for each edge, the node it enters, and the chain arcs
+/// `(from, to, capacity)` to add after the edges.
+fn award_chains(
+    batch: &Batch,
+    graph: &Graph,
+    edges_of_offer: &[Vec<u32>],
+    net: &mut Network,
+) -> (Vec<usize>, Vec<(usize, usize, i64)>) {
+    let mut entry: Vec<usize> = graph.edges.iter().map(|e| offer_node(batch, e.offer as usize)).collect();
+    let mut arcs = Vec::new();
+    for (o, offer) in batch.offers.iter().enumerate() {
+        let Some(k) = offer.max_awards else { continue };
+        let k = k as usize;
+        let mut edges = edges_of_offer[o].clone();
+        // Largest limit first; the set of limits ≤ w is then a suffix.
+        edges.sort_unstable_by_key(|&e| (std::cmp::Reverse(graph.edges[e as usize].upper), e));
+        let upper = |i: usize| graph.edges[edges[i] as usize].upper;
+        let mut node = offer_node(batch, o);
+        let mut i = 0;
+        while i < edges.len() {
+            // Edges i..j share one limit; the suffix from i is the set of limits ≤ upper(i).
+            let mut j = i;
+            while j < edges.len() && upper(j) == upper(i) {
+                j += 1;
+            }
+            if i > 0 && edges.len() - i > k {
+                let cap: i64 = (i..i + k).map(upper).sum();
+                let child = net.node_count();
+                net.supply.push(0);
+                arcs.push((child, node, cap));
+                node = child;
+            }
+            for &e in &edges[i..j] {
+                entry[e as usize] = node;
+            }
+            i = j;
+        }
+    }
+    (entry, arcs)
+}
+
 /// What a need with integer rules must get if it gets anything.
 fn must_get(need: &crate::model::Need) -> i64 {
     match need.funding_mode {
@@ -206,9 +261,21 @@ impl<'a> Search<'a> {
         let edge_of_need: Vec<_> =
             (0..batch.needs.len()).map(|n| graph.need_start[n]..graph.need_start[n + 1]).collect();
 
-        // Arcs: edges (their free part), offers to the sink, each need's free bypass, then the "must" parts.
+        // Arcs: edges (their free part), offers to the sink, the award chains, each need's free bypass, then the
+        // "must" parts.
         let sink = sink_node(batch);
         let mut net = Network::with_nodes(sink + 1);
+        let (entry, chain_arcs) = award_chains(batch, graph, &edges_of_offer, &mut net);
+        // Costs are values times `scale`, and a "must" arc costs one more than its free twin, so that among
+        // flows of equal value the search network prefers the one with the fewest dollars on "must" arcs.
+        // Without that tie-break a relaxation optimum spreads single dollars over many "must" arcs, each of them
+        // a broken rule to branch on at no change of bound. A simple cycle has fewer than `nodes` arcs, so with
+        // `scale` ≥ `nodes` the tie-break never outweighs one unit of value: every optimum of the scaled costs is
+        // an optimum of the values. Where that would not fit in 64 bits, no tie-break (scale 1).
+        let max_value = graph.edges.iter().map(|e| e.value).max().unwrap_or(0);
+        let nodes = net.node_count() as i128 + 1;
+        let fits = |scale: i128| nodes * nodes * (scale * i128::from(max_value) + 2) < 1 << 52;
+        let (scale, tie) = if fits(nodes) { (nodes as i64, 1) } else { (1, 0) };
         let must_part = |e: usize| -> Option<i64> {
             let edge = &graph.edges[e];
             let offer = &batch.offers[edge.offer as usize];
@@ -216,11 +283,10 @@ impl<'a> Search<'a> {
         };
         for (e, edge) in graph.edges.iter().enumerate() {
             let cap = edge.upper - must_part(e).unwrap_or(0);
-            net.add_arc(edge.need as usize, offer_node(batch, edge.offer as usize), cap, -edge.value);
+            net.add_arc(edge.need as usize, entry[e], cap, -scale * edge.value);
         }
         for (o, offer) in batch.offers.iter().enumerate() {
-            // An offer that funds at most k needs can give at most its k largest edge limits: a valid cut that
-            // the plain relaxation lacks.
+            // The whole set of the offer's edges, as in the award chains below: at most its k largest limits.
             let mut limit = offer.envelope.get();
             if let Some(k) = offer.max_awards {
                 let mut uppers: Vec<i64> = edges_of_offer[o].iter().map(|&e| graph.edges[e as usize].upper).collect();
@@ -228,6 +294,11 @@ impl<'a> Search<'a> {
                 limit = limit.min(uppers.iter().take(k as usize).sum());
             }
             net.add_arc(offer_node(batch, o), sink, limit, 0);
+        }
+        for (from, to, cap) in chain_arcs {
+            net.add_arc(from, to, cap, 0);
+            // A closed arc into the sink lets the simplex start from its star basis.
+            net.add_arc(from, sink, 0, 0);
         }
         let mut total = 0;
         let mut need_must = vec![None; batch.needs.len()];
@@ -244,14 +315,13 @@ impl<'a> Search<'a> {
         let mut edge_must = vec![None; graph.edges.len()];
         for (e, edge) in graph.edges.iter().enumerate() {
             if let Some(cap) = must_part(e) {
-                edge_must[e] =
-                    Some(net.add_arc(edge.need as usize, offer_node(batch, edge.offer as usize), cap, -edge.value));
+                edge_must[e] = Some(net.add_arc(edge.need as usize, entry[e], cap, -scale * edge.value + tie));
             }
         }
-        let max_value = graph.edges.iter().map(|e| e.value).max().unwrap_or(0);
-        let big_m = i64::try_from((net.node_count() as i128 + 1) * (i128::from(max_value) + 1))
+        let max_cost = scale * max_value + tie;
+        let big_m = i64::try_from((net.node_count() as i128 + 1) * (i128::from(max_cost) + 1))
             .map_err(|_| Error::usage("the batch is too large for an exact search"))?;
-        let simplex = WarmSimplex::new(&net, big_m + max_value).map_err(flow_error)?;
+        let simplex = WarmSimplex::new(&net, big_m + max_cost).map_err(flow_error)?;
         Ok(Search {
             batch,
             graph,
@@ -367,7 +437,7 @@ impl<'a> Search<'a> {
         };
         let mut forced: Vec<usize> = Vec::new();
         let mut forbidden: Vec<usize> = Vec::new();
-        for (e, edge) in self.graph.edges.iter().enumerate() {
+        for e in 0..self.graph.edges.len() {
             match fixing.edge[e] {
                 Fix::Free => {}
                 Fix::Off => {
@@ -382,7 +452,7 @@ impl<'a> Search<'a> {
                     let Some(m) = self.edge_must[e] else {
                         return Err(Error::internal("an edge without integer rules was fixed on"));
                     };
-                    penalise(&mut simplex, m, -edge.value - self.big_m);
+                    penalise(&mut simplex, m, self.base_cost[m] - self.big_m);
                     forced.push(m);
                 }
             }
@@ -411,6 +481,31 @@ impl<'a> Search<'a> {
             .collect();
         let value = objective_of(self.graph, &amounts);
         Ok(NodeOutcome::Solved { amounts, value })
+    }
+
+    fn debug_root(&self, amounts: &[i64]) {
+        for (o, offer) in self.batch.offers.iter().enumerate() {
+            let funded: Vec<(i64, i64, i64, u32)> = self.edges_of_offer[o]
+                .iter()
+                .filter(|&&e| amounts[e as usize] > 0)
+                .map(|&e| {
+                    let ed = &self.graph.edges[e as usize];
+                    (amounts[e as usize], ed.upper, ed.value, ed.need)
+                })
+                .collect();
+            if offer.has_integer_rules() {
+                eprintln!(
+                    "offer {} env {} k {:?} floor {:?} cofi {} deg {} funded {:?}",
+                    offer.id,
+                    offer.envelope,
+                    offer.max_awards,
+                    offer.floor_per_need,
+                    offer.allow_cofinance,
+                    self.edges_of_offer[o].len(),
+                    funded
+                );
+            }
+        }
     }
 
     fn need_totals(&self, amounts: &[i64]) -> Vec<i64> {
@@ -504,7 +599,25 @@ impl<'a> Search<'a> {
             let totals = self.need_totals(&amounts);
             let mut round_on: Option<(i64, Decision, Decision)> = None;
             let mut round_off: Vec<Decision> = Vec::new();
+            // An offer over max_awards keeps its k largest awards (switched on, which switches its other edges
+            // off): one round settles it, where dropping the smallest award lets the money move to another.
+            let mut round_keep: Vec<Decision> = Vec::new();
+            for v in &violations {
+                let Violation::MaxAwards(e) = *v else { continue };
+                let o = self.graph.edges[e as usize].offer as usize;
+                let Some(k) = self.batch.offers[o].max_awards else { continue };
+                let mut funded: Vec<u32> =
+                    self.edges_of_offer[o].iter().copied().filter(|&e| amounts[e as usize] > 0).collect();
+                funded.sort_by_key(|&e| (std::cmp::Reverse(amounts[e as usize]), e));
+                round_keep.extend(funded.into_iter().take(k as usize).map(Decision::EdgeOn));
+            }
+            round_keep.retain(|d| !decisions.contains(d));
+            let mut dropped: Vec<Decision> = Vec::new();
             for v in violations {
+                if let Violation::MaxAwards(e) = v {
+                    dropped.push(Decision::EdgeOff(e));
+                    continue;
+                }
                 let (on, off, funded, needed) = match v {
                     Violation::Need(n) => {
                         (Decision::NeedOn(n), Decision::NeedOff(n), totals[n as usize], self.must_get(n as usize))
@@ -522,7 +635,7 @@ impl<'a> Search<'a> {
                             totals[n] - amounts[e as usize],
                         )
                     }
-                    Violation::MaxAwards(e) => (Decision::EdgeOn(e), Decision::EdgeOff(e), 0, 1),
+                    Violation::MaxAwards(_) => continue,
                 };
                 if funded * 2 >= needed {
                     // Candidates for "on": only the one with most money at stake goes this round.
@@ -535,6 +648,7 @@ impl<'a> Search<'a> {
             }
             let mut trial = decisions.clone();
             trial.extend(round_off.iter().copied());
+            trial.extend(round_keep.iter().copied());
             if let Some((_, on, _)) = round_on {
                 trial.push(on);
             }
@@ -545,9 +659,12 @@ impl<'a> Search<'a> {
                     value = v;
                 }
                 NodeOutcome::Infeasible => {
-                    let Some((_, _, off)) = round_on else { return Ok(None) };
+                    // Back to the cautious step: every "on" of this round turned round or left out.
                     decisions.extend(round_off);
-                    decisions.push(off);
+                    decisions.extend(dropped);
+                    if let Some((_, _, off)) = round_on {
+                        decisions.push(off);
+                    }
                     match self.solve_node(&decisions)? {
                         NodeOutcome::Solved { amounts: a, value: v } => {
                             amounts = a;
