@@ -35,6 +35,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let offers = read_offers(offers_path, std::fs::read(offers_path)?.as_slice(), r, ReadOptions::default())?;
     let batch = Batch { needs, offers };
     let graph = graph::build(&batch, r, &Weights::default());
+    if let Some(path) = option("--dump") {
+        dump(&batch, &graph, path)?;
+    }
     let started = Instant::now();
     let mut s = solve::solve(&batch, &graph, Method::Optimal, limits)?;
     for _ in 1..repeat {
@@ -52,4 +55,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         s.gap() * 100.0
     );
     Ok(())
+}
+
+/// Writes the model as plain lines for an external MIP check: `N amount all_or_nothing min_award`,
+/// `O envelope max_awards floor allow_cofinance` (0 for none), `E need offer value upper`.
+fn dump(batch: &Batch, graph: &graph::Graph, path: &str) -> std::io::Result<()> {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for n in &batch.needs {
+        let aon = n.funding_mode == poa_match::model::FundingMode::AllOrNothing;
+        let _ = writeln!(out, "N {} {} {}", n.amount.get(), u8::from(aon), n.min_award.map_or(0, |m| m.get()));
+    }
+    for o in &batch.offers {
+        let _ = writeln!(
+            out,
+            "O {} {} {} {}",
+            o.envelope.get(),
+            o.max_awards.unwrap_or(0),
+            o.floor_per_need.map_or(0, |f| f.get()),
+            u8::from(o.allow_cofinance)
+        );
+    }
+    for e in &graph.edges {
+        let _ = writeln!(out, "E {} {} {} {}", e.need, e.offer, e.value, e.upper);
+    }
+    std::fs::write(path, out)
 }

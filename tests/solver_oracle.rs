@@ -711,14 +711,12 @@ fn bounds_hold_against_known_optima() {
     }
 }
 
-/// SPEC §5: "exact (gap 0) on secretariat-sized batches (thousands of needs)". With the default limits (20 000
-/// nodes) the search stops at the node limit on both batches (at 2a2b867): on 60 × 13 it holds the optimum
-/// without proving it (bound 102 642 000); on 300 × 30 it returns 637 751 000, 0.23 % below the optimum, with bound
-/// 639 352 000. Reproduce: `poa-match generate --needs 300 --offers 30 --seed 2 --out d && poa-match match --needs
-/// d/needs.csv --offers d/offers.csv`.
+/// SPEC §5: "exact (gap 0) on secretariat-sized batches (thousands of needs)". Both known optima are reached and
+/// proved with the default limits: 60 × 13 after some 7 000 nodes, 300 × 30 at the root, where the Lagrangian
+/// bound of the max_awards offers meets the optimum. (Before that bound, at 2a2b867, the search stopped at the
+/// node limit on both, 0.23 % short on 300 × 30.) Reproduce: `poa-match generate --needs 300 --offers 30 --seed 2
+/// --out d && poa-match match --needs d/needs.csv --offers d/offers.csv`.
 #[test]
-#[ignore = "bug: branch and bound stops at the node limit on generated 60 × 13 and 300 × 30 batches, short of \
-            the known optimum or of its proof (SPEC §5 asks for gap 0 at thousands of needs)"]
 fn known_optima_are_reached_and_proved() {
     for (name, optimum) in KNOWN_OPTIMA {
         let (batch, graph, _, _) = known_optimum(name);
