@@ -160,6 +160,12 @@ struct Lagrange {
     charge: Vec<i64>,
     /// Λ of each max_awards offer (in offer order, those with edges), in scaled units.
     multipliers: Vec<i64>,
+    /// Whether the charges give a better bound than the plain flow (else they only guide the plunge).
+    proves: bool,
+    /// The multipliers that guide plunges: the best ones, or the last subgradient iterate when they prove nothing.
+    guide: Vec<i64>,
+    /// The max_awards offers with edges, in the order of the multipliers.
+    offers: Vec<usize>,
 }
 
 /// Solves the allocation with integer rules. `relaxation` is the flow relaxation's solution.
@@ -214,10 +220,18 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
         }
         if nodes == 1 {
             search.tune_lagrange(&node.decisions, value, incumbent.0, 150)?;
-            if let Some((v, a)) = search.plunge(&node.decisions, true)?
-                && v > incumbent.0
-            {
-                incumbent = (v, a);
+            let before = incumbent.0;
+            // Plunges along the Lagrangian flows, with the guiding charges and with stronger ones.
+            for factor in [1.0, 2.0, 4.0, 8.0] {
+                search.recharge(Some(factor));
+                if let Some((v, a)) = search.plunge(&node.decisions, true)?
+                    && v > incumbent.0
+                {
+                    incumbent = (v, a);
+                }
+            }
+            search.recharge(None);
+            if incumbent.0 > before {
                 // A better target steers the subgradient steps better.
                 search.tune_lagrange(&node.decisions, value, incumbent.0, 150)?;
             }
@@ -517,6 +531,9 @@ impl<'a> Search<'a> {
                     credit: 0,
                     charge: vec![0; self.graph.edges.len()],
                     multipliers: vec![0; offers.len()],
+                    proves: false,
+                    guide: Vec::new(),
+                    offers: Vec::new(),
                 };
                 (l, vec![0f64; offers.len()])
             }
@@ -581,12 +598,30 @@ impl<'a> Search<'a> {
         }
         let Some((b, whole)) = best else { return Ok(()) };
         l.multipliers.clone_from(&whole);
-        if b >= plain {
-            return Ok(());
-        }
-        l.set_multipliers(self, &offers, &whole);
+        l.proves = b < plain;
+        // Without a better bound the last multipliers still lean on offers that spread too thinly: plunging
+        // along their flows is a different, often better, heuristic than the plain dive.
+        l.guide = if l.proves { whole } else { lambda.iter().map(|&x| x.floor() as i64).collect() };
+        let guide = l.guide.clone();
+        l.set_multipliers(self, &offers, &guide);
+        l.offers = offers;
         self.lagrange = Some(l);
         Ok(())
+    }
+
+    /// Sets the Lagrangian charges to the guiding multipliers times `factor` (for plunges), or back to the
+    /// proving ones when `factor` is `None`.
+    fn recharge(&mut self, factor: Option<f64>) {
+        let Some(mut l) = self.lagrange.take() else { return };
+        let whole: Vec<i64> = match factor {
+            Some(f) => l.guide.iter().map(|&x| (x as f64 * f).floor() as i64).collect(),
+            None if l.proves => l.multipliers.clone(),
+            None => l.guide.clone(),
+        };
+        let offers = std::mem::take(&mut l.offers);
+        l.set_multipliers(self, &offers, &whole);
+        l.offers = offers;
+        self.lagrange = Some(l);
     }
 
     /// Needs that can never get what their rule demands (their edges together cannot carry it) are off from
@@ -685,7 +720,7 @@ impl<'a> Search<'a> {
     /// The Lagrangian bound of a node (see [`Lagrange`]), `None` before the multipliers are tuned; `Some(None)`
     /// when the node is infeasible.
     fn lagrange_bound(&self, decisions: &[Decision]) -> Result<Option<Option<i128>>> {
-        let Some(l) = &self.lagrange else { return Ok(None) };
+        let Some(l) = self.lagrange.as_ref().filter(|l| l.proves) else { return Ok(None) };
         let Some(fixing) = self.fixing(decisions) else { return Ok(Some(None)) };
         let Some(amounts) = self.solve_fixed(&l.costed, &fixing)? else { return Ok(Some(None)) };
         Ok(Some(Some(l.bound(self.graph, &amounts))))
