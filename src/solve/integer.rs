@@ -491,7 +491,8 @@ impl<'a> Search<'a> {
             .filter(|&o| self.batch.offers[o].max_awards.is_some() && !self.edges_of_offer[o].is_empty())
             .collect();
         let Some(fixing) = self.fixing(root) else { return Ok(()) };
-        if offers.is_empty() {
+        // Past the deadline a second simplex would only cost memory (the root of 100 000 × 10 000 gets there).
+        if offers.is_empty() || Instant::now() >= self.deadline {
             return Ok(());
         }
         // Charges are rounded down to 1/scale of a value unit per dollar, which over millions of dollars weakens
