@@ -221,8 +221,10 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
         if nodes == 1 {
             search.tune_lagrange(&node.decisions, value, incumbent.0, 150)?;
             let before = incumbent.0;
-            // Plunges along the Lagrangian flows, with the guiding charges and with stronger ones.
-            for factor in [1.0, 2.0, 4.0, 8.0] {
+            // Plunges along the Lagrangian flows, with the guiding charges and with stronger ones, when the dive
+            // left more than a thousandth (small batches, solved many times over, skip their cost).
+            let factors: &[f64] = if (value - incumbent.0) * 1000 > value { &[1.0, 2.0, 4.0, 8.0] } else { &[] };
+            for &factor in factors {
                 search.recharge(Some(factor));
                 if let Some((v, a)) = search.plunge(&node.decisions, true)?
                     && v > incumbent.0
