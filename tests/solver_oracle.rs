@@ -122,7 +122,16 @@ fn compare(batch: &Batch) -> Result<Option<Agreed>, String> {
         .map_err(|e| format!("Method::Optimal failed: {e}"))?;
     let greedy =
         solve::solve(batch, &graph, Method::Greedy, Limits::default()).map_err(|e| format!("greedy failed: {e}"))?;
+    // The root node's bound alone (the award chains of max_awards offers, no branching) must hold too.
+    let root = solve::solve(batch, &graph, Method::Optimal, Limits { node_limit: 1, ..Limits::default() })
+        .map_err(|e| format!("Method::Optimal with one node failed: {e}"))?;
     let mut problems = Vec::new();
+    if root.bound < brute.best || root.objective > brute.best {
+        problems.push(format!(
+            "after the root node: objective {} ≤ optimum {} ≤ bound {} does not hold",
+            root.objective, brute.best, root.bound
+        ));
+    }
     if optimal.status != Status::Optimal {
         problems.push(format!("status {:?}, expected Optimal", optimal.status));
     }
@@ -702,14 +711,12 @@ fn bounds_hold_against_known_optima() {
     }
 }
 
-/// SPEC §5: "exact (gap 0) on secretariat-sized batches (thousands of needs)". With the default limits (20 000
-/// nodes) the search stops at the node limit on both batches (at 2a2b867): on 60 × 13 it holds the optimum
-/// without proving it (bound 102 642 000); on 300 × 30 it returns 637 751 000, 0.23 % below the optimum, with bound
-/// 639 352 000. Reproduce: `poa-match generate --needs 300 --offers 30 --seed 2 --out d && poa-match match --needs
-/// d/needs.csv --offers d/offers.csv`.
+/// SPEC §5: "exact (gap 0) on secretariat-sized batches (thousands of needs)". Both known optima are reached and
+/// proved with the default limits: 60 × 13 after some 7 000 nodes, 300 × 30 at the root, where the Lagrangian
+/// bound of the max_awards offers meets the optimum. (Before that bound, at 2a2b867, the search stopped at the
+/// node limit on both, 0.23 % short on 300 × 30.) Reproduce: `poa-match generate --needs 300 --offers 30 --seed 2
+/// --out d && poa-match match --needs d/needs.csv --offers d/offers.csv`.
 #[test]
-#[ignore = "bug: branch and bound stops at the node limit on generated 60 × 13 and 300 × 30 batches, short of \
-            the known optimum or of its proof (SPEC §5 asks for gap 0 at thousands of needs)"]
 fn known_optima_are_reached_and_proved() {
     for (name, optimum) in KNOWN_OPTIMA {
         let (batch, graph, _, _) = known_optimum(name);
