@@ -1,5 +1,5 @@
 //! SPEC §5: "the same files give byte-identical outputs on any number of threads". `match` runs on 1, 2 and 8
-//! threads and twice on the same count, on the bundled sample and on a generated batch of 2 000 needs and 200
+//! threads and twice on the same count, on the bundled sample and on a generated batch of 300 needs and 30
 //! offers with integer rules (stopped by the deterministic node limit, with a time limit far out of reach). Every
 //! output file is compared byte for byte, and the DIMACS export too; run.json without its `timings`, the only
 //! field that may vary.
@@ -62,7 +62,7 @@ fn sample_outputs_are_identical_on_1_2_and_8_threads_and_across_runs() {
 #[test]
 fn generated_batch_with_integer_rules_is_identical_on_1_2_and_8_threads_and_across_runs() {
     let dir = TestDir::new();
-    dir.run(&["generate", "--needs", "2000", "--offers", "200", "--seed", "7", "--out", "batch"]).assert_success();
+    dir.run(&["generate", "--needs", "300", "--offers", "30", "--seed", "7", "--out", "batch"]).assert_success();
     let args = [
         "--needs",
         "batch/needs.csv",
@@ -77,6 +77,6 @@ fn generated_batch_with_integer_rules_is_identical_on_1_2_and_8_threads_and_acro
     assert_same_on_every_thread_count(&dir, &args);
     let run: Value = serde_json::from_str(&dir.read("t1/run.json")).unwrap();
     assert_eq!(run["integer_rules"], true, "the batch should carry integer rules");
-    assert!(run["edges"].as_u64().unwrap() > 10_000, "edges: {}", run["edges"]);
+    assert!(run["edges"].as_u64().unwrap() > 1_000, "edges: {}", run["edges"]);
     assert_ne!(run["status"], "time_limit");
 }

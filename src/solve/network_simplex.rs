@@ -280,8 +280,10 @@ impl Simplex {
             state: vec![LOWER; arcs],
             nodes: vec![TreeNode::leaf(root); n + 1],
             // A tenth of √arcs: on the transportation networks of this engine the pivot count hardly depends on the
-            // block, so smaller blocks mean less pricing per pivot (see BENCHMARKS.md).
-            block: ((arcs as f64).sqrt() as usize / 10).max(16),
+            // block, so smaller blocks mean less pricing per pivot (see BENCHMARKS.md). At least 64: on small
+            // networks re-solved many times (branch and bound on a Monte Carlo draw) tiny blocks cost extra pivots
+            // (the sample's draws: 777 draws/s with 16, 942 with 64, 736 with 128).
+            block: ((arcs as f64).sqrt() as usize / 10).max(64),
             next_arc: 0,
             stack: Vec::new(),
             stem: Vec::new(),
