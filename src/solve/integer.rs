@@ -98,9 +98,10 @@ enum NodeOutcome {
 /// How many broken rules strong branching tries at a node: each costs two warm re-solves, which pays on small
 /// searches (on the bundled sample's Monte Carlo draws it cuts the mean solve several times over, by
 /// ending plateaus where one all-or-nothing need after another takes the same leftover dollars) but not where one
-/// re-solve takes milliseconds.
+/// re-solve takes milliseconds: 500 × 50 (7 500 edges) needed 15.5 s instead of 2.9 s for 2 000 nodes, with
+/// the same bound.
 fn strong_branching_candidates(edges: usize) -> usize {
-    if edges <= 20_000 { 8 } else { 0 }
+    if edges <= 5_000 { 8 } else { 0 }
 }
 
 /// A broken integer rule in a node's flow.
