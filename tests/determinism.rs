@@ -6,26 +6,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use common::{TestDir, snapshot};
+use common::{TestDir, outputs_without_timings};
 use serde_json::Value;
-
-/// Every file of an output folder with its bytes, run.json with `timings` removed.
-fn outputs_without_timings(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    snapshot(dir)
-        .into_iter()
-        .map(|(name, bytes)| {
-            if name.as_os_str() == "run.json" {
-                let mut v: Value = serde_json::from_slice(&bytes).expect("run.json is JSON");
-                assert!(v.as_object_mut().unwrap().remove("timings").is_some(), "run.json has no timings");
-                (name, serde_json::to_vec_pretty(&v).unwrap())
-            } else {
-                (name, bytes)
-            }
-        })
-        .collect()
-}
 
 /// Runs `match` with `args` into `<tag>/` (plus a DIMACS export `<tag>/../<tag>.dimacs`) on 1, 2 and 8 threads
 /// and twice on 2, and asserts that everything written is the same.

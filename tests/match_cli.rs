@@ -15,7 +15,7 @@ mod common;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use common::{NEEDS_HEADER, OFFERS_HEADER, TestDir, csv_row, snapshot};
+use common::{NEEDS_HEADER, OFFERS_HEADER, TestDir, csv_row, outputs_without_timings, snapshot};
 use serde_json::Value;
 
 const TABLES: [&str; 4] = ["matches", "needs_status", "offers_status", "summary"];
@@ -202,22 +202,6 @@ fn check_tables_agree(dir: &TestDir, out: &str, run: &Value) {
 // ---------------------------------------------------------------------------------------------------------------
 // (b) Determinism.
 // ---------------------------------------------------------------------------------------------------------------
-
-/// Every output file's bytes, with run.json's `timings` removed.
-fn outputs_without_timings(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    snapshot(dir)
-        .into_iter()
-        .map(|(name, bytes)| {
-            if name.as_os_str() == "run.json" {
-                let mut v: Value = serde_json::from_slice(&bytes).unwrap();
-                assert!(v.as_object_mut().unwrap().remove("timings").is_some());
-                (name, serde_json::to_vec_pretty(&v).unwrap())
-            } else {
-                (name, bytes)
-            }
-        })
-        .collect()
-}
 
 #[test]
 fn outputs_are_byte_identical_across_threads_and_runs() {

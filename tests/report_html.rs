@@ -12,20 +12,10 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{NEEDS_HEADER, OFFERS_HEADER, TestDir, csv_row};
+use common::{NEEDS_HEADER, OFFERS_HEADER, TestDir, csv_row, csv_rows};
 use poa_match::catalog::Reference;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
-
-/// A CSV file as rows of named fields.
-fn csv_rows(text: &str) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header: Vec<String> = reader.headers().expect("a header").iter().map(str::to_string).collect();
-    reader
-        .records()
-        .map(|r| header.iter().cloned().zip(r.expect("a record").iter().map(str::to_string)).collect())
-        .collect()
-}
 
 fn sel(css: &str) -> Selector {
     Selector::parse(css).unwrap_or_else(|e| panic!("selector {css:?}: {e:?}"))

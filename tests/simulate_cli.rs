@@ -10,21 +10,11 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use common::{TestDir, snapshot};
+use common::{TestDir, csv_rows, outputs_without_timings, snapshot};
 use scraper::{Html, Selector};
 use serde_json::Value;
-
-fn csv_rows(text: &str) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header: Vec<String> = reader.headers().expect("a header").iter().map(str::to_string).collect();
-    reader
-        .records()
-        .map(|r| header.iter().cloned().zip(r.expect("a record").iter().map(str::to_string)).collect())
-        .collect()
-}
 
 /// A small study on the bundled sample: random pledges, a demand change, a removed offer, few draws and a node
 /// limit so that it runs in seconds in a debug build.
@@ -50,22 +40,6 @@ fn simulate(dir: &TestDir, out: &str, extra: &[&str]) {
     let mut args = vec!["simulate", "--scenarios", "study.toml", "--node-limit", "150", "--out", out];
     args.extend_from_slice(extra);
     dir.run(&args).assert_success();
-}
-
-/// Every output file of a folder, with simulate.json's timings removed.
-fn outputs_without_timings(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    snapshot(dir)
-        .into_iter()
-        .map(|(name, bytes)| {
-            if name.as_os_str() == "simulate.json" {
-                let mut v: Value = serde_json::from_slice(&bytes).unwrap();
-                assert!(v.as_object_mut().unwrap().remove("timings").is_some());
-                (name, serde_json::to_vec_pretty(&v).unwrap())
-            } else {
-                (name, bytes)
-            }
-        })
-        .collect()
 }
 
 fn assert_same_outputs(a: &Path, b: &Path) {

@@ -524,6 +524,28 @@ fn open_table(h: &mut Html, id: &str, class: &'static str, l: &Labels, filter: b
     }
 }
 
+/// A sortable table with fixed column widths (`w7`, `w19`, ... classes, one per column) and its header row;
+/// `headers` are (label, numeric) pairs.
+fn open_fixed_table(
+    h: &mut Html,
+    id: &str,
+    l: &Labels,
+    filter: bool,
+    widths: &[&'static str],
+    headers: &[(&str, bool)],
+) {
+    open_table(h, id, "sortable fixed", l, filter);
+    h.raw("<colgroup>");
+    for w in widths {
+        h.raw("<col class=\"").raw(w).raw("\">");
+    }
+    h.raw("</colgroup><thead><tr>");
+    for (label, num) in headers {
+        th(h, label, *num);
+    }
+    h.raw("</tr></thead><tbody>\n");
+}
+
 /// A chart table: five columns of fixed widths (label, count, two amounts, bar), the same in every chart so
 /// that the bars line up from one chart to the next.
 fn open_chart(h: &mut Html, id: &str) {
@@ -744,22 +766,24 @@ fn needs_short(page: &MatchPage<'_>, l: &Labels) -> Html {
         return h;
     }
     h.element("p", &[("class", "note")], l.needs_note).raw("\n");
-    open_table(&mut h, "needs-table", "sortable fixed", l, true);
-    h.raw(
-        "<colgroup><col class=\"w8\"><col class=\"w19\"><col class=\"w12\"><col class=\"w11\"><col class=\"w7\">\
-         <col class=\"w10\"><col class=\"w10\"><col class=\"w8\"><col class=\"w15\"></colgroup>",
+    open_fixed_table(
+        &mut h,
+        "needs-table",
+        l,
+        true,
+        &["w8", "w19", "w12", "w11", "w7", "w10", "w10", "w8", "w15"],
+        &[
+            (l.need, false),
+            (l.title_col, false),
+            (l.requester, false),
+            (l.commitment, false),
+            (l.priority, true),
+            (l.requested_usd, true),
+            (l.allocated_usd, true),
+            (l.need_status, false),
+            (l.reason, false),
+        ],
     );
-    h.raw("<thead><tr>");
-    th(&mut h, l.need, false);
-    th(&mut h, l.title_col, false);
-    th(&mut h, l.requester, false);
-    th(&mut h, l.commitment, false);
-    th(&mut h, l.priority, true);
-    th(&mut h, l.requested_usd, true);
-    th(&mut h, l.allocated_usd, true);
-    th(&mut h, l.need_status, false);
-    th(&mut h, l.reason, false);
-    h.raw("</tr></thead><tbody>\n");
     let shown = short.len().min(MAX_TABLE_ROWS);
     for n in &short[..shown] {
         let need = by_id.get(n.need_id.as_str()).copied();

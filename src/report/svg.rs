@@ -74,21 +74,7 @@ pub fn stacked_bar(out: &mut Html, segments: &[Segment<'_>], label: &str, track:
         x += width;
     }
     if track {
-        for q in [250, 500, 750] {
-            let q = q.to_string();
-            out.open(
-                "line",
-                &[
-                    ("class", "grid"),
-                    ("x1", &q),
-                    ("x2", &q),
-                    ("y1", "0"),
-                    ("y2", "16"),
-                    ("vector-effect", "non-scaling-stroke"),
-                ],
-            )
-            .close("line");
-        }
+        quarter_lines(out);
     }
     out.close("svg");
 }
@@ -116,6 +102,12 @@ pub fn range_bar(out: &mut Html, low: f64, mid: f64, high: f64, label: &str) {
     let tick = (clamp_share(mid) * WIDTH - 3.0).clamp(0.0, WIDTH - 6.0);
     out.open("rect", &[("class", "fill"), ("x", &coord(tick)), ("y", "0"), ("width", "6"), ("height", "16")])
         .close("rect");
+    quarter_lines(out);
+    out.close("svg");
+}
+
+/// White lines at each quarter of the width: the percentage scale of a track.
+fn quarter_lines(out: &mut Html) {
     for q in [250, 500, 750] {
         let q = q.to_string();
         out.open(
@@ -131,7 +123,6 @@ pub fn range_bar(out: &mut Html, low: f64, mid: f64, high: f64, label: &str) {
         )
         .close("line");
     }
-    out.close("svg");
 }
 
 /// A small square of colour for a legend.

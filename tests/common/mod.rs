@@ -308,3 +308,30 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// Every file below `dir` (as [`snapshot`]) with the `timings` field taken out of the JSON files that carry it
+/// (run.json, simulate.json): the only field that may differ between runs of the same inputs.
+pub fn outputs_without_timings(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    snapshot(dir)
+        .into_iter()
+        .map(|(name, bytes)| {
+            if name.as_os_str() == "run.json" || name.as_os_str() == "simulate.json" {
+                let mut v: serde_json::Value = serde_json::from_slice(&bytes).expect("the run's JSON");
+                assert!(v.as_object_mut().unwrap().remove("timings").is_some(), "{} has no timings", name.display());
+                (name, serde_json::to_vec_pretty(&v).unwrap())
+            } else {
+                (name, bytes)
+            }
+        })
+        .collect()
+}
+
+/// A CSV file as rows of named fields.
+pub fn csv_rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().expect("a header").iter().map(str::to_string).collect();
+    reader
+        .records()
+        .map(|r| header.iter().cloned().zip(r.expect("a record").iter().map(str::to_string)).collect())
+        .collect()
+}

@@ -4,7 +4,9 @@
 //! page and its escaping rules.
 
 use super::super::svg;
-use super::{Html, PageFrame, Section, close_table, file_name, labelled, money, num_cell, open_table, percent, th};
+use super::{
+    Html, PageFrame, Section, close_table, file_name, labelled, money, num_cell, open_fixed_table, percent, th,
+};
 use crate::io::outputs::fixed4;
 use crate::simulate::outputs::ScenarioSummary;
 use crate::simulate::stats::{Spread, mean};
@@ -188,22 +190,24 @@ fn spread_attrs(spread: &Spread) -> [(&'static str, String); 4] {
 fn scenarios(page: &SimulatePage<'_>, l: &SimLabels) -> Html {
     let base = super::Labels::of(&page.frame.options.lang);
     let mut h = Html::new();
-    open_table(&mut h, "scenario-table", "sortable fixed", base, false);
-    h.raw(
-        "<colgroup><col class=\"w19\"><col class=\"w7\"><col class=\"w10\"><col class=\"w10\"><col class=\"w10\">\
-         <col class=\"w10\"><col class=\"w19\"><col class=\"w8\"><col class=\"w7\"></colgroup>",
+    open_fixed_table(
+        &mut h,
+        "scenario-table",
+        base,
+        false,
+        &["w19", "w7", "w10", "w10", "w10", "w10", "w19", "w8", "w7"],
+        &[
+            (l.scenario, false),
+            (l.draws, true),
+            (l.requested_usd, true),
+            (l.offered_usd, true),
+            (l.expected_usd, true),
+            (l.allocated_mean, true),
+            (l.coverage_spread, false),
+            (l.funded_spread, true),
+            (l.not_proved, true),
+        ],
     );
-    h.raw("<thead><tr>");
-    th(&mut h, l.scenario, false);
-    th(&mut h, l.draws, true);
-    th(&mut h, l.requested_usd, true);
-    th(&mut h, l.offered_usd, true);
-    th(&mut h, l.expected_usd, true);
-    th(&mut h, l.allocated_mean, true);
-    th(&mut h, l.coverage_spread, false);
-    th(&mut h, l.funded_spread, true);
-    th(&mut h, l.not_proved, true);
-    h.raw("</tr></thead><tbody>\n");
     for (s, sum) in page.frame.scenarios.iter().zip(page.summaries) {
         let attrs = spread_attrs(&sum.allocated);
         let mut all: Vec<(&'static str, &str)> = vec![("data-scenario", &s.name)];
@@ -241,19 +245,21 @@ fn groups(page: &SimulatePage<'_>, l: &SimLabels, by_commitment: bool) -> Html {
     let base = super::Labels::of(&page.frame.options.lang);
     let mut h = Html::new();
     let id = if by_commitment { "commitment-table" } else { "region-table" };
-    open_table(&mut h, id, "sortable fixed", base, true);
-    h.raw(
-        "<colgroup><col class=\"w15\"><col class=\"w29\"><col class=\"w7\"><col class=\"w12\"><col class=\"w12\">\
-         <col class=\"w25\"></colgroup>",
+    open_fixed_table(
+        &mut h,
+        id,
+        base,
+        true,
+        &["w15", "w29", "w7", "w12", "w12", "w25"],
+        &[
+            (l.scenario, false),
+            (if by_commitment { l.commitment } else { l.region }, false),
+            (l.needs_count, true),
+            (l.requested_usd, true),
+            (l.allocated_mean, true),
+            (l.coverage_spread, false),
+        ],
     );
-    h.raw("<thead><tr>");
-    th(&mut h, l.scenario, false);
-    th(&mut h, if by_commitment { l.commitment } else { l.region }, false);
-    th(&mut h, l.needs_count, true);
-    th(&mut h, l.requested_usd, true);
-    th(&mut h, l.allocated_mean, true);
-    th(&mut h, l.coverage_spread, false);
-    h.raw("</tr></thead><tbody>\n");
     // Group by group, scenarios in file order within it, so that scenarios sit next to each other. Every scenario
     // has the same needs, hence the same groups.
     let groups_of = |i: usize| -> (&[Group], &[Spread]) {
@@ -296,21 +302,23 @@ fn need_odds(page: &SimulatePage<'_>, l: &SimLabels) -> Html {
     let base = super::Labels::of(&page.frame.options.lang);
     let mut h = Html::new();
     h.element("p", &[("class", "note")], l.odds_note);
-    open_table(&mut h, "odds-table", "sortable fixed", base, true);
-    h.raw(
-        "<colgroup><col class=\"w12\"><col class=\"w10\"><col class=\"w15\"><col class=\"w7\"><col class=\"w12\">\
-         <col class=\"w12\"><col class=\"w21\"><col class=\"w11\"></colgroup>",
+    open_fixed_table(
+        &mut h,
+        "odds-table",
+        base,
+        true,
+        &["w12", "w10", "w15", "w7", "w12", "w12", "w21", "w11"],
+        &[
+            (l.scenario, false),
+            (l.need, false),
+            (l.requester, false),
+            (l.priority, true),
+            (l.requested_usd, true),
+            (l.allocated_mean, true),
+            (l.funded_share, false),
+            (l.reached_share, true),
+        ],
     );
-    h.raw("<thead><tr>");
-    th(&mut h, l.scenario, false);
-    th(&mut h, l.need, false);
-    th(&mut h, l.requester, false);
-    th(&mut h, l.priority, true);
-    th(&mut h, l.requested_usd, true);
-    th(&mut h, l.allocated_mean, true);
-    th(&mut h, l.funded_share, false);
-    th(&mut h, l.reached_share, true);
-    h.raw("</tr></thead><tbody>\n");
     let total: usize = page.frame.scenarios.iter().map(|s| s.needs.len()).sum();
     let mut shown = 0;
     'all: for (s, tally) in page.frame.scenarios.iter().zip(page.tallies) {
