@@ -11,7 +11,8 @@
 mod common;
 
 use common::{
-    NEEDS_HEADER, OFFERS_HEADER, TestDir, csv_row, good_needs, good_offers, reorder_columns, to_crlf, write_good_pair,
+    NEEDS_HEADER, OFFERS_HEADER, TestDir, good_needs, good_offers, need_record as need, offer_record as offer,
+    reorder_columns, to_crlf, write_good_pair,
 };
 
 const NEEDS: &str = "data/needs.csv";
@@ -68,26 +69,6 @@ impl Case {
         self.args.extend_from_slice(args);
         self
     }
-}
-
-/// A needs record (no line end): a valid base (`X-01`, BFA, ITI-2a, equipment, 100000) with `values` applied.
-fn need(values: &[(&str, &str)]) -> String {
-    let mut all = vec![
-        ("need_id", "X-01"),
-        ("requester", "BFA"),
-        ("commitments", "ITI-2a"),
-        ("kinds", "equipment"),
-        ("amount_usd", "100000"),
-    ];
-    all.extend_from_slice(values);
-    csv_row(NEEDS_HEADER, &all)
-}
-
-/// An offers record (no line end): a valid base (`X-01`, NLD, 100000) with `values` applied.
-fn offer(values: &[(&str, &str)]) -> String {
-    let mut all = vec![("offer_id", "X-01"), ("donor", "NLD"), ("envelope_usd", "100000")];
-    all.extend_from_slice(values);
-    csv_row(OFFERS_HEADER, &all)
 }
 
 /// `good_needs()` with `rows` appended, each ended by LF; the first appended row starts on line [`NEXT`].

@@ -11,7 +11,10 @@
 
 mod common;
 
-use common::{NEEDS_HEADER, OFFERS_HEADER, Run, TestDir, csv_row, good_needs, good_offers, snapshot, write_good_pair};
+use common::{
+    NEEDS_HEADER, OFFERS_HEADER, Run, TestDir, good_needs, good_offers, need_record as need, offer_record as offer,
+    snapshot, write_good_pair,
+};
 
 const NEEDS: &str = "data/needs.csv";
 const OFFERS: &str = "data/offers.csv";
@@ -19,26 +22,6 @@ const OFFERS: &str = "data/offers.csv";
 /// An error report stays small whatever the size of the cells: at most 100 errors (the default limit) of a few
 /// hundred bytes each.
 const SMALL_STDERR: usize = 64 * 1024;
-
-/// A needs record: a valid base (`X-01`, BFA, ITI-2a, equipment, 100000) with `values` applied.
-fn need(values: &[(&str, &str)]) -> String {
-    let mut all = vec![
-        ("need_id", "X-01"),
-        ("requester", "BFA"),
-        ("commitments", "ITI-2a"),
-        ("kinds", "equipment"),
-        ("amount_usd", "100000"),
-    ];
-    all.extend_from_slice(values);
-    csv_row(NEEDS_HEADER, &all)
-}
-
-/// An offers record: a valid base (`X-01`, NLD, 100000) with `values` applied.
-fn offer(values: &[(&str, &str)]) -> String {
-    let mut all = vec![("offer_id", "X-01"), ("donor", "NLD"), ("envelope_usd", "100000")];
-    all.extend_from_slice(values);
-    csv_row(OFFERS_HEADER, &all)
-}
 
 /// The good file with `row` appended as bytes (it starts on line 5).
 fn plus(good: String, row: &[u8]) -> Vec<u8> {

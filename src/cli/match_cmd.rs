@@ -34,11 +34,36 @@ impl From<MethodArg> for Method {
 
 /// Table formats on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub(super) enum FormatArg {
+pub enum FormatArg {
     /// CSV files.
     Csv,
     /// JSON files.
     Json,
+}
+
+/// How outputs are written, shared by `match` and `simulate`.
+#[derive(Debug, Args)]
+pub struct OutputStyleArgs {
+    /// Write tables as CSV or JSON.
+    #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
+    pub format: FormatArg,
+    /// Start CSV files with a UTF-8 byte-order mark so spreadsheet programs read Chinese text correctly.
+    #[arg(long)]
+    pub excel: bool,
+    /// Language of labels and titles in the outputs.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+}
+
+impl OutputStyleArgs {
+    /// The table options these flags ask for.
+    pub fn output(&self) -> OutputOptions {
+        let format = match self.format {
+            FormatArg::Csv => TableFormat::Csv,
+            FormatArg::Json => TableFormat::Json,
+        };
+        OutputOptions { format, excel_bom: self.excel }
+    }
 }
 
 /// Options shared by `match` and `explain`: how to solve.
@@ -87,15 +112,8 @@ pub struct MatchArgs {
     /// Directory for the outputs (created if missing).
     #[arg(long, value_name = "DIR", default_value = "out")]
     out: PathBuf,
-    /// Write tables as CSV or JSON.
-    #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
-    format: FormatArg,
-    /// Start CSV files with a UTF-8 byte-order mark so spreadsheet programs read Chinese text correctly.
-    #[arg(long)]
-    excel: bool,
-    /// Language of labels and titles in the outputs.
-    #[arg(long, value_enum, default_value_t = Lang::En)]
-    lang: Lang,
+    #[command(flatten)]
+    style: OutputStyleArgs,
     /// Also write the flow network in DIMACS min-cost-flow format to FILE.
     #[arg(long, value_name = "FILE")]
     export_network: Option<PathBuf>,
@@ -110,14 +128,8 @@ pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
         limits,
         weights,
         out_dir: args.out.clone(),
-        output: OutputOptions {
-            format: match args.format {
-                FormatArg::Csv => TableFormat::Csv,
-                FormatArg::Json => TableFormat::Json,
-            },
-            excel_bom: args.excel,
-        },
-        lang: args.lang.code().to_string(),
+        output: args.style.output(),
+        lang: args.style.lang.code().to_string(),
         export_network: args.export_network.clone(),
     };
     let inputs = RunInputs { needs: loaded.needs_info, offers: loaded.offers_info };

@@ -9,13 +9,14 @@ use std::time::Instant;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use poa_match::error::{DataError, Location};
+use poa_match::io::outputs::TableFormat;
 use poa_match::model::group_thousands;
 use poa_match::objective::Weights;
 use poa_match::run::InputInfo;
 use poa_match::simulate::{self, Frame, SHARD_KIND, Shard, ShardSpec, StudyInputs, StudyOptions, Tally, Timings};
 
-use super::match_cmd::{FormatArg, MethodArg};
-use super::{InputArgs, Lang};
+use super::InputArgs;
+use super::match_cmd::{MethodArg, OutputStyleArgs};
 
 /// Arguments of `simulate`.
 #[derive(Debug, Args)]
@@ -45,15 +46,8 @@ pub struct SimulateArgs {
     /// Directory for the outputs (created if missing).
     #[arg(long, value_name = "DIR", default_value = "out/simulate")]
     out: PathBuf,
-    /// Write tables as CSV or JSON.
-    #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
-    format: FormatArg,
-    /// Start CSV files with a UTF-8 byte-order mark so spreadsheet programs read Chinese text correctly.
-    #[arg(long)]
-    excel: bool,
-    /// Language of labels and titles in the outputs.
-    #[arg(long, value_enum, default_value_t = Lang::En)]
-    lang: Lang,
+    #[command(flatten)]
+    style: OutputStyleArgs,
 }
 
 /// Arguments of `merge`.
@@ -120,12 +114,12 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         method: poa_match::solve::Method::from(args.method).as_str().to_string(),
         node_limit: args.node_limit,
         weights,
-        lang: args.lang.code().to_string(),
-        format: match args.format {
-            FormatArg::Csv => "csv".into(),
-            FormatArg::Json => "json".into(),
+        lang: args.style.lang.code().to_string(),
+        format: match args.style.output().format {
+            TableFormat::Csv => "csv".into(),
+            TableFormat::Json => "json".into(),
         },
-        excel: args.excel,
+        excel: args.style.excel,
     };
     let mut timings = Timings { read_s: started.elapsed().as_secs_f64(), ..Timings::default() };
 

@@ -44,17 +44,7 @@ pub fn bar(out: &mut Html, share: f64, label: &str) {
 /// A stacked bar: the segments one after another from the left, each at most what is left of the width. With
 /// `track`, a grey track spans the full width behind them, with lines at each quarter (a percentage scale).
 pub fn stacked_bar(out: &mut Html, segments: &[Segment<'_>], label: &str, track: bool) {
-    out.open(
-        "svg",
-        &[
-            ("class", "bar"),
-            ("viewBox", "0 0 1000 16"),
-            ("preserveAspectRatio", "none"),
-            ("role", "img"),
-            ("aria-label", label),
-        ],
-    );
-    out.open("title", &[]).text(label).close("title");
+    open_bar(out, label);
     if track {
         out.open("rect", &[("class", "track"), ("x", "0"), ("y", "0"), ("width", "1000"), ("height", "16")])
             .close("rect");
@@ -82,17 +72,7 @@ pub fn stacked_bar(out: &mut Html, segments: &[Segment<'_>], label: &str, track:
 /// A range on a percentage track: a band from `low` to `high` (shares of the full width) and a tick at `mid`,
 /// for the spread of outcomes over draws (5th to 95th percentile, with the median).
 pub fn range_bar(out: &mut Html, low: f64, mid: f64, high: f64, label: &str) {
-    out.open(
-        "svg",
-        &[
-            ("class", "bar"),
-            ("viewBox", "0 0 1000 16"),
-            ("preserveAspectRatio", "none"),
-            ("role", "img"),
-            ("aria-label", label),
-        ],
-    );
-    out.open("title", &[]).text(label).close("title");
+    open_bar(out, label);
     out.open("rect", &[("class", "track"), ("x", "0"), ("y", "0"), ("width", "1000"), ("height", "16")]).close("rect");
     let (low, high) = (clamp_share(low) * WIDTH, clamp_share(high) * WIDTH);
     // A band never thinner than 4 units, so that a range of one value still shows.
@@ -104,6 +84,21 @@ pub fn range_bar(out: &mut Html, low: f64, mid: f64, high: f64, label: &str) {
         .close("rect");
     quarter_lines(out);
     out.close("svg");
+}
+
+/// Opens a bar's `<svg>` on the 1000 × 16 user space, named by `label` for screen readers and as a tooltip.
+fn open_bar(out: &mut Html, label: &str) {
+    out.open(
+        "svg",
+        &[
+            ("class", "bar"),
+            ("viewBox", "0 0 1000 16"),
+            ("preserveAspectRatio", "none"),
+            ("role", "img"),
+            ("aria-label", label),
+        ],
+    );
+    out.open("title", &[]).text(label).close("title");
 }
 
 /// White lines at each quarter of the width: the percentage scale of a track.

@@ -335,3 +335,23 @@ pub fn csv_rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
         .map(|r| header.iter().cloned().zip(r.expect("a record").iter().map(str::to_string)).collect())
         .collect()
 }
+
+/// A needs record (no line end): a valid base (`X-01`, BFA, ITI-2a, equipment, 100000) with `values` applied.
+pub fn need_record(values: &[(&str, &str)]) -> String {
+    let mut all = vec![
+        ("need_id", "X-01"),
+        ("requester", "BFA"),
+        ("commitments", "ITI-2a"),
+        ("kinds", "equipment"),
+        ("amount_usd", "100000"),
+    ];
+    all.extend_from_slice(values);
+    csv_row(NEEDS_HEADER, &all)
+}
+
+/// An offers record (no line end): a valid base (`X-01`, NLD, 100000) with `values` applied.
+pub fn offer_record(values: &[(&str, &str)]) -> String {
+    let mut all = vec![("offer_id", "X-01"), ("donor", "NLD"), ("envelope_usd", "100000")];
+    all.extend_from_slice(values);
+    csv_row(OFFERS_HEADER, &all)
+}
