@@ -13,6 +13,7 @@ use poa_match::io::outputs::TableFormat;
 use poa_match::model::group_thousands;
 use poa_match::objective::Weights;
 use poa_match::run::InputInfo;
+use poa_match::simulate::outputs::ScenarioSummary;
 use poa_match::simulate::{self, Frame, SHARD_KIND, Shard, ShardSpec, StudyInputs, StudyOptions, Tally, Timings};
 
 use super::InputArgs;
@@ -166,14 +167,19 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "shard {}/{}: {draws} draws written to {}", shard.index, shard.count, path.display())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let timings = simulate::outputs::write(&args.out, &frame, &tallies, timings)?;
-    print_summary(&mut out, &frame, &tallies, timings)?;
+    let (timings, summaries) = simulate::outputs::write(&args.out, &frame, &tallies, timings)?;
+    print_summary(&mut out, &frame, &summaries, timings)?;
     writeln!(out, "outputs written to {}", args.out.display())?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// One line per scenario on stdout.
-fn print_summary(out: &mut impl Write, frame: &Frame, tallies: &[Tally], timings: Timings) -> std::io::Result<()> {
+fn print_summary(
+    out: &mut impl Write,
+    frame: &Frame,
+    summaries: &[ScenarioSummary],
+    timings: Timings,
+) -> std::io::Result<()> {
     let draws: u64 = frame.scenarios.iter().map(|s| u64::from(s.draws)).sum();
     let rate = if timings.draws_s > 0.0 { draws as f64 / timings.draws_s } else { 0.0 };
     writeln!(
@@ -182,8 +188,7 @@ fn print_summary(out: &mut impl Write, frame: &Frame, tallies: &[Tally], timings
         frame.scenarios.len(),
         frame.options.method
     )?;
-    for (s, t) in frame.scenarios.iter().zip(tallies) {
-        let sum = simulate::outputs::summarise(s, t);
+    for (s, sum) in frame.scenarios.iter().zip(summaries) {
         let [mean, p5, _, p95] = sum.allocated.ratio_to(s.requested_usd);
         writeln!(
             out,
@@ -224,9 +229,9 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
     let read_s = started.elapsed().as_secs_f64();
     let (frame, tallies, mut timings) = simulate::merge(shards)?;
     timings.read_s += read_s;
-    let timings = simulate::outputs::write(&args.out, &frame, &tallies, timings)?;
+    let (timings, summaries) = simulate::outputs::write(&args.out, &frame, &tallies, timings)?;
     let mut out = std::io::stdout().lock();
-    print_summary(&mut out, &frame, &tallies, timings)?;
+    print_summary(&mut out, &frame, &summaries, timings)?;
     writeln!(out, "merged {} shards; outputs written to {}", args.shards.len(), args.out.display())?;
     Ok(ExitCode::SUCCESS)
 }

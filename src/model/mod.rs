@@ -194,6 +194,38 @@ impl Offer {
 }
 
 impl Need {
+    /// A partial need of priority 2 with no optional field set (no min_award, window, duration, implementer or
+    /// report). Callers then set the rules they want.
+    pub fn plain(
+        id: NeedId,
+        requester: Requester,
+        requester_code: String,
+        commitments: Vec<CommitmentIdx>,
+        kinds: KindSet,
+        amount: Usd,
+    ) -> Need {
+        Need {
+            id,
+            requester,
+            requester_code,
+            region: None,
+            commitments,
+            kinds,
+            amount,
+            funding_mode: FundingMode::Partial,
+            min_award: None,
+            priority: 2,
+            start_earliest: None,
+            start_latest: None,
+            duration_months: None,
+            implementer_type: None,
+            source_report: None,
+            title: String::new(),
+            notes: String::new(),
+            line: 0,
+        }
+    }
+
     /// Whether this need carries a rule that makes the allocation a mixed-integer problem.
     pub fn has_integer_rules(&self) -> bool {
         self.funding_mode == FundingMode::AllOrNothing || self.min_award.is_some()

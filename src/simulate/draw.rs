@@ -20,12 +20,13 @@ use super::{DrawRecord, Prepared};
 pub struct Scratch {
     batch: Batch,
     graph: Graph,
+    envelopes: Vec<Usd>,
 }
 
 impl Scratch {
     /// A scratch copy of a prepared scenario.
     pub fn new(prepared: &Prepared) -> Scratch {
-        Scratch { batch: prepared.batch.clone(), graph: prepared.graph.clone() }
+        Scratch { batch: prepared.batch.clone(), graph: prepared.graph.clone(), envelopes: Vec::new() }
     }
 }
 
@@ -79,16 +80,15 @@ pub fn run(
     method: Method,
     limits: Limits,
 ) -> Result<DrawOutcome> {
-    let mut envelopes: Vec<Usd> = Vec::with_capacity(prepared.batch.offers.len());
-    envelopes.resize(prepared.batch.offers.len(), Usd::ZERO);
-    realise(prepared, seed, scenario, draw, &mut envelopes);
     if let Some(baseline) = &prepared.certain {
         // Every pledge is certain: each draw is the scenario's own batch, solved once in `prepare`.
         let mut outcome = baseline.clone();
         outcome.record.draw = draw;
         return Ok(outcome);
     }
-    for (offer, &envelope) in scratch.batch.offers.iter_mut().zip(&envelopes) {
+    scratch.envelopes.resize(prepared.batch.offers.len(), Usd::ZERO);
+    realise(prepared, seed, scenario, draw, &mut scratch.envelopes);
+    for (offer, &envelope) in scratch.batch.offers.iter_mut().zip(&scratch.envelopes) {
         offer.envelope = envelope;
     }
     for edge in &mut scratch.graph.edges {

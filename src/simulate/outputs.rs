@@ -210,8 +210,14 @@ pub struct TimingsInfo {
     pub draws_per_second: f64,
 }
 
-/// Writes every output of a study into `dir`, staged and renamed together.
-pub fn write(dir: &Path, frame: &Frame, tallies: &[Tally], timings: Timings) -> Result<Timings> {
+/// Writes every output of a study into `dir`, staged and renamed together; returns the timings with the write
+/// time, and each scenario's summary (for a caller that prints them).
+pub fn write(
+    dir: &Path,
+    frame: &Frame,
+    tallies: &[Tally],
+    timings: Timings,
+) -> Result<(Timings, Vec<ScenarioSummary>)> {
     let started = std::time::Instant::now();
     let summaries: Vec<ScenarioSummary> = frame.scenarios.iter().zip(tallies).map(|(s, t)| summarise(s, t)).collect();
     let mut staged = atomic::Staged::in_dir(dir)?;
@@ -251,7 +257,7 @@ pub fn write(dir: &Path, frame: &Frame, tallies: &[Tally], timings: Timings) -> 
     };
     outputs::write_json(&mut staged, &dir.join("simulate.json"), &info)?;
     staged.commit()?;
-    Ok(timings)
+    Ok((timings, summaries))
 }
 
 /// Writes a shard file `shard-I-of-N.json` into `dir`.

@@ -111,26 +111,14 @@ mod tests {
     fn need(id: &str, amount: i64) -> Need {
         let reference = Reference::embedded();
         let country = reference.country_by_code("BFA").unwrap();
-        Need {
-            id: NeedId(id.to_string()),
-            requester: Requester::State(country),
-            requester_code: "BFA".to_string(),
-            region: None,
-            commitments: vec![reference.commitment_by_code("ITI-2a").unwrap()],
-            kinds: [Kind::Equipment].into_iter().collect(),
-            amount: Usd(amount),
-            funding_mode: FundingMode::Partial,
-            min_award: None,
-            priority: 2,
-            start_earliest: None,
-            start_latest: None,
-            duration_months: None,
-            implementer_type: None,
-            source_report: None,
-            title: String::new(),
-            notes: String::new(),
-            line: 0,
-        }
+        Need::plain(
+            NeedId(id.to_string()),
+            Requester::State(country),
+            "BFA".to_string(),
+            vec![reference.commitment_by_code("ITI-2a").unwrap()],
+            [Kind::Equipment].into_iter().collect(),
+            Usd(amount),
+        )
     }
 
     fn offer(id: &str, envelope: i64) -> Offer {

@@ -31,26 +31,14 @@ pub fn country(c: &str) -> CountryIdx {
 /// A partial need of a State with no optional field set.
 pub fn need(id: &str, requester: &str, commitments: &[&str], kinds: &[Kind], amount: i64) -> Need {
     let c = country(requester);
-    Need {
-        id: NeedId(id.to_string()),
-        requester: Requester::State(c),
-        requester_code: reference().country(c).alpha3.clone(),
-        region: None,
-        commitments: commitments.iter().map(|s| code(s)).collect(),
-        kinds: kinds.iter().copied().collect(),
-        amount: Usd(amount),
-        funding_mode: FundingMode::Partial,
-        min_award: None,
-        priority: 2,
-        start_earliest: None,
-        start_latest: None,
-        duration_months: None,
-        implementer_type: None,
-        source_report: None,
-        title: String::new(),
-        notes: String::new(),
-        line: 0,
-    }
+    Need::plain(
+        NeedId(id.to_string()),
+        Requester::State(c),
+        reference().country(c).alpha3.clone(),
+        commitments.iter().map(|s| code(s)).collect(),
+        kinds.iter().copied().collect(),
+        Usd(amount),
+    )
 }
 
 /// An offer open to everything, with only an envelope.
