@@ -8,35 +8,59 @@ use crate::model::{Batch, FundingMode};
 
 /// Greedy amounts per edge, in graph order.
 pub fn allocate(batch: &Batch, graph: &Graph) -> Vec<i64> {
-    let mut amounts = vec![0i64; graph.edges.len()];
-    let mut remaining: Vec<i64> = batch.offers.iter().map(|o| o.envelope.get()).collect();
-    let mut awards = vec![0u32; batch.offers.len()];
-
     let mut order: Vec<usize> = (0..batch.needs.len()).collect();
     order.sort_by(|&a, &b| {
         let (na, nb) = (&batch.needs[a], &batch.needs[b]);
         na.priority.cmp(&nb.priority).then_with(|| na.id.cmp(&nb.id))
     });
+    fill(batch, graph, vec![0; graph.edges.len()], &order)
+}
+
+/// The greedy rule applied on top of an allocation that keeps every rule: needs in `order` take what the
+/// offers have left, a need without money under its own rule, a need that already has some by topping it up
+/// (from offers that may co-finance, and only where its funders may). The result keeps every rule too. From
+/// nothing, in priority order, it is [`allocate`]; the exact search uses it to spend what its repairs freed.
+pub fn fill(batch: &Batch, graph: &Graph, mut amounts: Vec<i64>, order: &[usize]) -> Vec<i64> {
+    let mut remaining: Vec<i64> = batch.offers.iter().map(|o| o.envelope.get()).collect();
+    let mut awards = vec![0u32; batch.offers.len()];
+    for (edge, &x) in graph.edges.iter().zip(&amounts) {
+        if x > 0 {
+            remaining[edge.offer as usize] -= x;
+            awards[edge.offer as usize] += 1;
+        }
+    }
 
     let mut plan: Vec<(usize, i64)> = Vec::new();
-    for n in order {
+    for &n in order {
         let need = &batch.needs[n];
         let start = graph.need_start[n];
-        let mut edges: Vec<usize> = (start..graph.need_start[n + 1]).collect();
+        let range = start..graph.need_start[n + 1];
+        let funded: i64 = amounts[range.clone()].iter().sum();
+        let mut left = need.amount.get() - funded;
+        let alone_already =
+            range.clone().any(|e| amounts[e] > 0 && !batch.offers[graph.edges[e].offer as usize].allow_cofinance);
+        if left <= 0 || alone_already {
+            continue;
+        }
+        let mut edges: Vec<usize> = range.collect();
         edges.sort_by(|&a, &b| {
             let (ea, eb) = (&graph.edges[a], &graph.edges[b]);
             eb.fit
                 .cmp(&ea.fit)
                 .then_with(|| batch.offers[ea.offer as usize].id.cmp(&batch.offers[eb.offer as usize].id))
         });
-        let must_get = match need.funding_mode {
-            FundingMode::AllOrNothing => need.amount.get(),
-            FundingMode::Partial => need.min_award.map_or(1, |m| m.get()),
+        // A need with money has met its rule already.
+        let must_get = if funded > 0 {
+            0
+        } else {
+            match need.funding_mode {
+                FundingMode::AllOrNothing => need.amount.get(),
+                FundingMode::Partial => need.min_award.map_or(1, |m| m.get()),
+            }
         };
 
         // Plan on the side, commit only if the need's own rule is met.
         plan.clear();
-        let mut left = need.amount.get();
         let mut alone = false;
         for &e in &edges {
             if left == 0 || alone {
@@ -45,16 +69,17 @@ pub fn allocate(batch: &Batch, graph: &Graph) -> Vec<i64> {
             let edge = &graph.edges[e];
             let o = edge.offer as usize;
             let offer = &batch.offers[o];
-            if offer.max_awards.is_some_and(|k| awards[o] >= k) {
+            let new_award = amounts[e] == 0;
+            if new_award && offer.max_awards.is_some_and(|k| awards[o] >= k) {
                 continue;
             }
-            let give = left.min(edge.upper).min(remaining[o]);
-            if give <= 0 || offer.floor_per_need.is_some_and(|f| give < f.get()) {
+            let give = left.min(edge.upper - amounts[e]).min(remaining[o]);
+            if give <= 0 || (new_award && offer.floor_per_need.is_some_and(|f| give < f.get())) {
                 continue;
             }
             if !offer.allow_cofinance {
                 // Alone means it must cover the need's requirement by itself, with nobody before it.
-                if !plan.is_empty() || give < must_get {
+                if funded > 0 || !plan.is_empty() || give < must_get {
                     continue;
                 }
                 alone = true;
@@ -63,14 +88,16 @@ pub fn allocate(batch: &Batch, graph: &Graph) -> Vec<i64> {
             left -= give;
         }
         let total: i64 = plan.iter().map(|&(_, g)| g).sum();
-        if total < must_get {
+        if total == 0 || total < must_get {
             continue;
         }
         for &(e, give) in &plan {
             let o = graph.edges[e].offer as usize;
-            amounts[e] = give;
+            if amounts[e] == 0 {
+                awards[o] += 1;
+            }
+            amounts[e] += give;
             remaining[o] -= give;
-            awards[o] += 1;
         }
     }
     amounts

@@ -45,7 +45,7 @@ use super::relaxation::{flow_error, offer_node, sink_node};
 use super::{Limits, Solution, Status, greedy, objective_of};
 
 /// One branching decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Decision {
     NeedOff(u32),
     NeedOn(u32),
@@ -136,6 +136,9 @@ struct Search<'a> {
     net: Network,
     /// The search network with the values as costs: the node's relaxation.
     plain: Costed,
+    /// Needs by the value of their best edge, highest first (need index on ties): the order in which
+    /// [`Search::strip`] fills.
+    by_value: Vec<usize>,
     /// The same network with the award penalties of [`Lagrange`], once they are tuned at the root.
     lagrange: Option<Lagrange>,
 }
@@ -181,6 +184,12 @@ struct Lagrange {
 pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits) -> Result<Solution> {
     let started = Instant::now();
     let mut search = Search::new(batch, graph, started + limits.time_limit)?;
+    trace!(
+        "search network: {} nodes, {} arcs, built in {:?}",
+        search.net.node_count(),
+        search.net.arc_count(),
+        started.elapsed()
+    );
 
     let greedy_amounts = greedy::allocate(batch, graph);
     let mut incumbent = (objective_of(graph, &greedy_amounts), greedy_amounts);
@@ -219,6 +228,17 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
             incumbent = (value, amounts);
             continue;
         };
+        if nodes == 1 {
+            trace!("root solved: value {value} at {:?}", started.elapsed());
+        }
+        if nodes == 1 {
+            if let Some((v, a)) = search.round_in_bulk(&search.plain, &node.decisions, amounts.clone())?
+                && v > incumbent.0
+            {
+                incumbent = (v, a);
+            }
+            trace!("root rounding: incumbent {} at {:?}", incumbent.0, started.elapsed());
+        }
         if !root_repair_done || nodes % 64 == 0 {
             root_repair_done = true;
             if let Some((v, a)) = search.dive(&node.decisions, amounts.clone())?
@@ -228,14 +248,32 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
             }
         }
         if nodes == 1 {
+            trace!("root dive: incumbent {} at {:?}", incumbent.0, started.elapsed());
             search.tune_lagrange(&node.decisions, value, incumbent.0, 150)?;
+            trace!("lagrange tuned at {:?}", started.elapsed());
             let before = incumbent.0;
             // Plunges along the Lagrangian flows, with the guiding charges and with stronger ones, when the dive
             // left more than a thousandth (small batches, solved many times over, skip their cost).
             let factors: &[f64] = if (value - incumbent.0) * 1000 > value { &[1.0, 2.0, 4.0, 8.0] } else { &[] };
+            if search.lagrange.is_some() {
+                search.recharge(Some(1.0));
+                let l = search.lagrange.as_ref().expect("checked");
+                let fixing = search.fixing(&node.decisions).expect("the root's decisions agree");
+                if let Some(a) = search.solve_fixed(&l.costed, &fixing)? {
+                    let r = search.round_in_bulk(&l.costed, &node.decisions, a)?;
+                    trace!("charged rounding: {:?} at {:?}", r.as_ref().map(|r| r.0), started.elapsed());
+                    if let Some((v, a)) = r
+                        && v > incumbent.0
+                    {
+                        incumbent = (v, a);
+                    }
+                }
+            }
             for &factor in factors {
                 search.recharge(Some(factor));
-                if let Some((v, a)) = search.plunge(&node.decisions, true)?
+                let plunged = search.plunge(&node.decisions, true)?;
+                trace!("plunge x{factor}: {:?} at {:?}", plunged.as_ref().map(|p| p.0), started.elapsed());
+                if let Some((v, a)) = plunged
                     && v > incumbent.0
                 {
                     incumbent = (v, a);
@@ -490,9 +528,13 @@ impl<'a> Search<'a> {
             simplex: std::cell::RefCell::new(simplex),
             touched: std::cell::RefCell::new(Vec::new()),
         };
+        let best_value = |n: usize| graph.edges[edge_of_need[n].clone()].iter().map(|e| e.value).max().unwrap_or(0);
+        let mut by_value: Vec<usize> = (0..batch.needs.len()).collect();
+        by_value.sort_by_key(|&n| (std::cmp::Reverse(best_value(n)), n));
         Ok(Search {
             batch,
             graph,
+            by_value,
             edge_of_need,
             edges_of_offer,
             edge_must,
@@ -752,6 +794,14 @@ impl<'a> Search<'a> {
 
     /// Solves the search network under `costed`'s costs with a node's decisions; `None` if infeasible.
     fn solve_fixed(&self, costed: &Costed, fixing: &Fixing) -> Result<Option<Vec<i64>>> {
+        Ok(self.solve_soft(costed, fixing)?.filter(|(_, broken)| broken.is_empty()).map(|(amounts, _)| amounts))
+    }
+
+    /// Solves the search network under `costed`'s costs with a node's decisions, and returns the amounts with
+    /// the arcs whose decision the flow breaks (a forbidden arc that carries money, a forced one that is not
+    /// full): the node is feasible exactly when there are none. `None` only if even the bypasses cannot carry
+    /// the supplies (which the search network rules out).
+    fn solve_soft(&self, costed: &Costed, fixing: &Fixing) -> Result<Option<(Vec<i64>, Vec<usize>)>> {
         let big_m = costed.big_m;
         let mut simplex = costed.simplex.borrow_mut();
         let mut touched = costed.touched.borrow_mut();
@@ -800,16 +850,12 @@ impl<'a> Search<'a> {
             Err(e) => return Err(flow_error(e)),
             Ok(_) => {}
         }
-        if forbidden.iter().any(|&a| simplex.flow(a) != 0)
-            || forced.iter().any(|&a| simplex.flow(a) != self.capacity[a])
-        {
-            return Ok(None);
-        }
-        Ok(Some(
-            (0..self.graph.edges.len())
-                .map(|e| simplex.flow(e) + self.edge_must[e].map_or(0, |m| simplex.flow(m)))
-                .collect(),
-        ))
+        let mut broken: Vec<usize> = forbidden.into_iter().filter(|&a| simplex.flow(a) != 0).collect();
+        broken.extend(forced.into_iter().filter(|&a| simplex.flow(a) != self.capacity[a]));
+        let amounts = (0..self.graph.edges.len())
+            .map(|e| simplex.flow(e) + self.edge_must[e].map_or(0, |m| simplex.flow(m)))
+            .collect();
+        Ok(Some((amounts, broken)))
     }
 
     fn need_totals(&self, amounts: &[i64]) -> Vec<i64> {
@@ -989,24 +1035,215 @@ impl<'a> Search<'a> {
 
     /// The sides of a branch in the order a plunge tries them: the side closer to the current flow first.
     fn plunge_order(&self, violation: Violation, amounts: &[i64]) -> [Decision; 2] {
-        let [on, off] = match self.branch(violation, amounts)[..] {
+        let [on, off] = self.sides(violation, amounts);
+        if self.lean_on(violation, amounts) >= 0.5 { [on, off] } else { [off, on] }
+    }
+
+    /// The two sides of a branch, "on" first.
+    fn sides(&self, violation: Violation, amounts: &[i64]) -> [Decision; 2] {
+        match self.branch(violation, amounts)[..] {
             [a, b] => [a, b],
             _ => unreachable!("every branch has two sides"),
-        };
-        let on_first = match violation {
+        }
+    }
+
+    /// How close the flow is to the "on" side of a broken rule, from 0 (nothing of it) to 1: a need's funded
+    /// share of what its rule demands, an award's share of the floor, an award's share of its need's money.
+    fn lean_on(&self, violation: Violation, amounts: &[i64]) -> f64 {
+        let share = |part: i64, whole: i64| part as f64 / whole.max(1) as f64;
+        match violation {
             Violation::Need(n) => {
                 let total: i64 = amounts[self.edge_of_need[n as usize].clone()].iter().sum();
-                total * 2 >= self.must_get(n as usize)
+                share(total, self.must_get(n as usize))
             }
-            Violation::Floor(e) => amounts[e as usize] * 2 >= self.capacity[self.edge_must[e as usize].unwrap_or(0)],
+            Violation::Floor(e) => share(amounts[e as usize], self.capacity[self.edge_must[e as usize].unwrap_or(0)]),
             Violation::Cofinance(e) => {
                 let n = self.graph.edges[e as usize].need as usize;
                 let total: i64 = amounts[self.edge_of_need[n].clone()].iter().sum();
-                amounts[e as usize] * 2 >= total
+                share(amounts[e as usize], total)
             }
-            Violation::MaxAwards(_) => false,
-        };
-        if on_first { [on, off] } else { [off, on] }
+            Violation::MaxAwards(_) => 0.0,
+        }
+    }
+
+    /// Rounding heuristic for large searches: from a node's flow, settles every broken rule at once, each on the
+    /// side closer to the flow (as [`Search::plunge_order`] picks it; an offer over max_awards keeps its largest
+    /// awards), re-solves, and repeats until nothing is broken. A round's "on" decisions can together ask more than
+    /// the offers hold; the re-solve then says which of them its flow could not keep (see [`Search::solve_soft`]),
+    /// and those are turned off before one more solve. So a round costs one or two re-solves, where
+    /// [`Search::dive`] settles one "on" per round and [`Search::plunge`] one rule per step: on 100 000 needs,
+    /// where a re-solve takes a second, only this one finishes in time.
+    fn round_in_bulk(
+        &self,
+        costed: &Costed,
+        decisions: &[Decision],
+        mut amounts: Vec<i64>,
+    ) -> Result<Option<(i128, Vec<i64>)>> {
+        let mut decisions = decisions.to_vec();
+        let mut round_started = Instant::now();
+        for _ in 0..64 {
+            // Leave time for the repair, which costs about one round.
+            let round_took = round_started.elapsed();
+            round_started = Instant::now();
+            if round_started + 2 * round_took >= self.deadline {
+                break;
+            }
+            let violations = self.violations(&decisions, &amounts);
+            trace!(
+                "rounding: {} broken rules, value {} {:?}",
+                violations.len(),
+                objective_of(self.graph, &amounts),
+                &violations[..violations.len().min(4)]
+            );
+            if violations.is_empty() {
+                return Ok(Some((objective_of(self.graph, &amounts), amounts)));
+            }
+            if violations.len() <= BULK_TAIL {
+                // The last few are stray dollars, often moved from one need to the next among flows of equal value
+                // for many rounds: taking them away ends it and costs little.
+                return self.repair(costed, amounts);
+            }
+            let round_start = decisions.len();
+            let mut seen: std::collections::HashSet<Decision> = decisions.iter().copied().collect();
+            for v in violations {
+                let chosen: Vec<Decision> = match v {
+                    Violation::MaxAwards(e) => {
+                        let o = self.graph.edges[e as usize].offer as usize;
+                        let k = self.batch.offers[o].max_awards.unwrap_or(0) as usize;
+                        let mut funded: Vec<u32> =
+                            self.edges_of_offer[o].iter().copied().filter(|&f| amounts[f as usize] > 0).collect();
+                        funded.sort_by_key(|&f| (std::cmp::Reverse(amounts[f as usize]), f));
+                        funded.into_iter().skip(k).map(Decision::EdgeOff).collect()
+                    }
+                    _ => vec![self.plunge_order(v, &amounts)[0]],
+                };
+                for d in chosen {
+                    if seen.insert(d) {
+                        decisions.push(d);
+                    }
+                }
+            }
+            // Contradicting decisions (two exclusive offers on one need, say) lose their "on" sides.
+            if self.fixing(&decisions).is_none() {
+                turn_off(&mut decisions[round_start..]);
+                self.off_wins(&mut decisions);
+            }
+            // Solve; while the flow breaks decisions, turn off the ones it breaks (an earlier round's "on" can
+            // break too, when this round closed the edges it relied on), or else every "on" of this round.
+            let mut repairs = 0;
+            loop {
+                let Some(fixing) = self.fixing(&decisions) else { return Ok(None) };
+                let Some((a, broken)) = self.solve_soft(costed, &fixing)? else { return Ok(None) };
+                amounts = a;
+                if broken.is_empty() {
+                    break;
+                }
+                repairs += 1;
+                if repairs > 4 {
+                    return Ok(None);
+                }
+                let broken: std::collections::HashSet<usize> = broken.into_iter().collect();
+                let mut explained = 0;
+                for d in &mut decisions {
+                    let arc = match *d {
+                        Decision::NeedOn(n) => self.need_must[n as usize],
+                        Decision::EdgeOn(e) | Decision::Exclusive(e) => self.edge_must[e as usize],
+                        _ => None,
+                    };
+                    if arc.is_some_and(|a| broken.contains(&a)) {
+                        explained += 1;
+                        turn_off(std::slice::from_mut(d));
+                    }
+                }
+                trace!("rounding: {} broken decisions, {explained} explained", broken.len());
+                if explained < broken.len() {
+                    turn_off(&mut decisions[round_start..]);
+                }
+                self.off_wins(&mut decisions);
+            }
+        }
+        self.repair(costed, amounts)
+    }
+
+    /// A feasible allocation near a flow that breaks rules: [`Search::strip`] what breaks them, re-solve with the
+    /// structure that is left ([`Search::reoptimise`]), then spend what is still free with the greedy rule,
+    /// most valuable needs first.
+    fn repair(&self, costed: &Costed, amounts: Vec<i64>) -> Result<Option<(i128, Vec<i64>)>> {
+        let filled = greedy::fill(self.batch, self.graph, self.strip(amounts), &self.by_value);
+        let better = self.reoptimise(costed, &filled)?.unwrap_or(filled);
+        let filled = greedy::fill(self.batch, self.graph, better, &self.by_value);
+        if !self.violations(&[], &filled).is_empty() {
+            return Err(Error::internal("the repair heuristic broke an integer rule"));
+        }
+        Ok(Some((objective_of(self.graph, &filled), filled)))
+    }
+
+    /// The best allocation that funds exactly the needs and awards that the feasible allocation `amounts` funds
+    /// (among those with integer rules; others stay free): one re-solve with each such need and award switched
+    /// on or off as it is. It keeps every rule and is worth at least as much as `amounts`.
+    fn reoptimise(&self, costed: &Costed, amounts: &[i64]) -> Result<Option<Vec<i64>>> {
+        let totals = self.need_totals(amounts);
+        let mut decisions = Vec::new();
+        for (n, need) in self.batch.needs.iter().enumerate() {
+            if need.has_integer_rules() {
+                decisions.push(if totals[n] > 0 { Decision::NeedOn(n as u32) } else { Decision::NeedOff(n as u32) });
+            }
+        }
+        for (e, edge) in self.graph.edges.iter().enumerate() {
+            let need_off = totals[edge.need as usize] == 0 && self.batch.needs[edge.need as usize].has_integer_rules();
+            if self.edge_must[e].is_none() || need_off {
+                continue;
+            }
+            let offer = &self.batch.offers[edge.offer as usize];
+            decisions.push(match (amounts[e] > 0, offer.allow_cofinance) {
+                (false, _) => Decision::EdgeOff(e as u32),
+                (true, true) => Decision::EdgeOn(e as u32),
+                (true, false) => Decision::Exclusive(e as u32),
+            });
+        }
+        let Some(fixing) = self.fixing(&decisions) else { return Ok(None) };
+        self.solve_fixed(costed, &fixing)
+    }
+
+    /// Makes a flow keep every integer rule by taking money away: a need below what its rule demands, an award
+    /// below the floor, an award that shares its need against the offer's rule and an offer's smallest awards
+    /// beyond max_awards lose their money, until nothing is broken. Never adds money, so no envelope or cap can
+    /// break; the result is a feasible allocation.
+    fn strip(&self, mut amounts: Vec<i64>) -> Vec<i64> {
+        loop {
+            let violations = self.violations(&[], &amounts);
+            if violations.is_empty() {
+                return amounts;
+            }
+            for v in violations {
+                match v {
+                    Violation::Need(n) => amounts[self.edge_of_need[n as usize].clone()].fill(0),
+                    Violation::Floor(e) | Violation::Cofinance(e) | Violation::MaxAwards(e) => amounts[e as usize] = 0,
+                }
+            }
+        }
+    }
+
+    /// Where an "off" decision and an "on" decision concern the same edge, or an edge of a need switched off,
+    /// the "on" one is turned off too, so that the decisions agree.
+    fn off_wins(&self, decisions: &mut [Decision]) {
+        let mut closed = std::collections::HashSet::new();
+        for d in decisions.iter() {
+            match *d {
+                Decision::EdgeOff(e) => {
+                    closed.insert(e as usize);
+                }
+                Decision::NeedOff(n) => closed.extend(self.edge_of_need[n as usize].clone()),
+                _ => {}
+            }
+        }
+        for d in decisions.iter_mut() {
+            if let Decision::EdgeOn(e) | Decision::Exclusive(e) = *d
+                && closed.contains(&(e as usize))
+            {
+                *d = Decision::EdgeOff(e);
+            }
+        }
     }
 
     /// Diving heuristic: from a node's flow, rounds broken rules a few at a time (a need mostly funded is switched
@@ -1130,5 +1367,19 @@ impl<'a> Search<'a> {
             }
         }
         Ok(Some((value, amounts)))
+    }
+}
+
+/// How many broken rules [`Search::round_in_bulk`] leaves to [`Search::strip`].
+const BULK_TAIL: usize = 32;
+
+/// Turns every "on" decision into its "off" side: a need switched off, an edge closed.
+fn turn_off(decisions: &mut [Decision]) {
+    for d in decisions {
+        *d = match *d {
+            Decision::NeedOn(n) => Decision::NeedOff(n),
+            Decision::EdgeOn(e) | Decision::Exclusive(e) => Decision::EdgeOff(e),
+            other => other,
+        };
     }
 }

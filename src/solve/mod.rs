@@ -9,6 +9,17 @@
 //! Every result passes [`check::verify`] before it leaves this module, so a solver bug becomes an error, not a
 //! wrong report.
 
+/// Prints a line about the search's progress to stderr when the environment variable `POA_MATCH_TRACE` is set
+/// (to anything), for developers asking where a solve spends its time. Off by default: nothing is printed and
+/// nothing is formatted.
+macro_rules! trace {
+    ($($arg:tt)*) => {
+        if $crate::solve::tracing() {
+            eprintln!("trace: {}", format_args!($($arg)*));
+        }
+    };
+}
+
 pub mod check;
 pub mod greedy;
 pub mod integer;
@@ -21,6 +32,12 @@ use std::time::Duration;
 use crate::error::Result;
 use crate::graph::Graph;
 use crate::model::Batch;
+
+/// Whether `POA_MATCH_TRACE` is set (read once).
+pub(crate) fn tracing() -> bool {
+    static TRACING: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *TRACING.get_or_init(|| std::env::var_os("POA_MATCH_TRACE").is_some())
+}
 
 /// Which method allocates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -131,21 +131,23 @@ pub fn solve(net: &Network) -> Result<FlowSolution, FlowError> {
     Ok(FlowSolution { flow, cost, potential, pivots })
 }
 
-/// A first basis shaped as a star around one hub node, with some arcs starting at capacity.
+/// A first basis shaped as a tree around one hub node, with some arcs starting at capacity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StarStart {
-    /// The node every other node hangs from.
+    /// The node every other node hangs from, directly or through transit nodes.
     pub hub: usize,
-    /// For each node, the arc that joins it to the hub (ignored for the hub).
+    /// For each node, the arc that joins it to its parent: the hub, or for a transit node another transit node
+    /// nearer the hub (ignored for the hub).
     pub star_arc: Vec<u32>,
     /// Arcs that start at their capacity.
     pub saturated: Vec<usize>,
 }
 
 /// A good first basis for two-level networks such as the engine's relaxation: one hub with all the demand,
-/// supply nodes and transit nodes that each have an arc into the hub. Arcs from supply nodes to transit nodes
-/// are placed whole, cheapest first, wherever the supply node still has all of the arc's capacity to send and the
-/// transit node's arc into the hub more than that room left. Starting there saves most of the pivots that the
+/// supply nodes with an arc into the hub, and transit nodes that reach the hub through a chain of transit nodes
+/// (the search network's award chains) or directly. Arcs from supply nodes to transit nodes are placed whole,
+/// cheapest first, wherever the supply node still has all of the arc's capacity to send and every arc on the
+/// transit node's way to the hub more than that room left. Starting there saves most of the pivots that the
 /// artificial start needs to reach a similar flow. `None` when the network has another shape.
 pub fn hub_start(net: &Network) -> Option<StarStart> {
     let n = net.node_count();
@@ -154,10 +156,13 @@ pub fn hub_start(net: &Network) -> Option<StarStart> {
     if hubs.next().is_some() {
         return None;
     }
+    // Parent arcs: a supply node's widest arc into the hub; a transit node's widest arc into the hub or into
+    // another transit node.
     let mut star_arc = vec![u32::MAX; n];
     for e in 0..net.arc_count() {
         let (from, to) = (net.from[e] as usize, net.to[e] as usize);
-        if to == hub && from != hub {
+        let fits = to == hub || (net.supply[from] == 0 && net.supply[to] == 0);
+        if from != hub && from != to && fits {
             let best = star_arc[from];
             if best == u32::MAX || net.capacity[e] > net.capacity[best as usize] {
                 star_arc[from] = e as u32;
@@ -167,6 +172,25 @@ pub fn hub_start(net: &Network) -> Option<StarStart> {
     if (0..n).any(|u| u != hub && star_arc[u] == u32::MAX) {
         return None;
     }
+    let parent = |u: usize| net.to[star_arc[u] as usize] as usize;
+    // Transit chains must end at the hub (no cycle): a node's depth is at most the number of nodes.
+    let mut depth = vec![u32::MAX; n];
+    depth[hub] = 0;
+    let mut path = Vec::new();
+    for u in 0..n {
+        let mut v = u;
+        while depth[v] == u32::MAX {
+            if path.len() > n {
+                return None;
+            }
+            path.push(v);
+            v = parent(v);
+        }
+        while let Some(w) = path.pop() {
+            depth[w] = depth[v] + 1;
+            v = w;
+        }
+    }
     let mut candidates: Vec<usize> = (0..net.arc_count())
         .filter(|&e| {
             let (from, to) = (net.from[e] as usize, net.to[e] as usize);
@@ -175,14 +199,40 @@ pub fn hub_start(net: &Network) -> Option<StarStart> {
         .collect();
     candidates.sort_by_key(|&e| (net.cost[e], e));
     let mut left: Vec<i64> = net.supply.clone();
+    // What each parent arc can still take.
     let mut room: Vec<i64> = (0..n).map(|u| if u == hub { 0 } else { net.capacity[star_arc[u] as usize] }).collect();
     let mut saturated = Vec::new();
     for e in candidates {
         let (from, to, cap) = (net.from[e] as usize, net.to[e] as usize, net.capacity[e]);
-        if cap > 0 && cap <= left[from] && cap < room[to] {
+        if cap == 0 || cap > left[from] {
+            continue;
+        }
+        let mut v = to;
+        let mut fits = true;
+        while v != hub {
+            fits &= cap < room[v];
+            v = parent(v);
+        }
+        if fits {
             left[from] -= cap;
-            room[to] -= cap;
+            let mut v = to;
+            while v != hub {
+                room[v] -= cap;
+                v = parent(v);
+            }
             saturated.push(e);
+        }
+    }
+    // A node may have parallel arcs into the hub (the search network splits a need's bypass into a free part and
+    // a "must" part): whatever the parent arc cannot carry goes on the others, placed whole.
+    for e in 0..net.arc_count() {
+        let (from, to) = (net.from[e] as usize, net.to[e] as usize);
+        if to == hub && from != hub && star_arc[from] as usize != e {
+            let cap = net.capacity[e];
+            if cap > 0 && left[from] - cap >= 0 && left[from] > net.capacity[star_arc[from] as usize] {
+                left[from] -= cap;
+                saturated.push(e);
+            }
         }
     }
     Some(StarStart { hub, star_arc, saturated })
@@ -380,27 +430,60 @@ impl Simplex {
             balance[net.from[e] as usize] -= net.capacity[e];
             balance[net.to[e] as usize] += net.capacity[e];
         }
-        let mut star_flow = vec![0i64; n];
+        // Parents, and an order in which every node comes after its parent (none if the arcs do not form a tree
+        // around the hub).
+        let mut parent = vec![NONE; n];
         for u in (0..n).filter(|&u| u != hub) {
             let a = star_arc[u] as usize;
             if a >= m || is_saturated[a] {
                 return false;
             }
-            let (from, to, cap) = (net.from[a] as usize, net.to[a] as usize, net.capacity[a]);
-            let ok = if from == u && to == hub {
+            let (from, to) = (net.from[a] as usize, net.to[a] as usize);
+            parent[u] = if from == u && to != u {
+                to as u32
+            } else if to == u && from != u {
+                from as u32
+            } else {
+                return false;
+            };
+        }
+        let mut children: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for u in (0..n).filter(|&u| u != hub) {
+            children[parent[u] as usize].push(u as u32);
+        }
+        let mut order = vec![hub as u32];
+        let mut i = 0;
+        while i < order.len() {
+            order.extend_from_slice(&children[order[i] as usize]);
+            i += 1;
+        }
+        if order.len() != n {
+            return false;
+        }
+        // Flows on the parent arcs, leaves first: each carries what its subtree has left over.
+        let mut star_flow = vec![0i64; n];
+        let mut at_capacity = vec![false; n];
+        for &u in order.iter().rev() {
+            let u = u as usize;
+            if u == hub {
+                continue;
+            }
+            let a = star_arc[u] as usize;
+            let cap = net.capacity[a];
+            let ok = if net.from[a] as usize == u {
                 star_flow[u] = balance[u];
                 // At capacity, the arc starts outside the tree (at its upper bound) and the node hangs from the
                 // root by its artificial arc, which carries nothing.
+                at_capacity[u] = balance[u] == cap;
                 (0..=cap).contains(&balance[u])
-            } else if from == hub && to == u {
+            } else {
                 star_flow[u] = -balance[u];
                 star_flow[u] > 0 && star_flow[u] <= cap
-            } else {
-                false
             };
             if !ok {
                 return false;
             }
+            balance[parent[u] as usize] += balance[u];
         }
         // The start is valid: rebuild flows, states and the tree.
         let root = n;
@@ -419,45 +502,50 @@ impl Simplex {
             self.flow[m + u] = 0;
             self.state[m + u] = TREE;
         }
-        self.from[m + hub] = hub as u32;
-        self.to[m + hub] = root as u32;
-        self.cost[m + hub] = 0;
         for node in &mut self.nodes {
-            *node = TreeNode::leaf(hub);
+            *node = TreeNode::leaf(root);
         }
         self.nodes[root].parent = NONE;
         self.nodes[root].size = (n + 1) as u32;
-        self.nodes[hub].parent = root as u32;
-        self.nodes[hub].pred = (m + hub) as u32;
-        self.nodes[hub].up = true;
-        self.nodes[hub].size = n as u32;
-        self.attach(hub, root);
-        for u in (0..n).rev().filter(|&u| u != hub) {
+        let hang_from_root = |s: &mut Simplex, u: usize| {
+            let art = m + u;
+            s.from[art] = u as u32;
+            s.to[art] = root as u32;
+            s.cost[art] = 0;
+            s.nodes[u].parent = root as u32;
+            s.nodes[u].pred = art as u32;
+            s.nodes[u].up = true;
+        };
+        hang_from_root(self, hub);
+        for &u in &order[1..] {
+            let u = u as usize;
             let a = star_arc[u] as usize;
-            let up = net.from[a] as usize == u;
             self.flow[a] = star_flow[u];
-            if up && star_flow[u] == net.capacity[a] {
+            if at_capacity[u] {
                 // (An arc without capacity stays out of pricing, as everywhere.)
                 self.state[a] = if net.capacity[a] == 0 { TREE } else { UPPER };
-                let art = m + u;
-                self.from[art] = u as u32;
-                self.to[art] = root as u32;
-                self.cost[art] = 0;
-                self.state[art] = TREE;
-                self.nodes[u].parent = root as u32;
-                self.nodes[u].pred = art as u32;
-                self.nodes[u].up = true;
-                self.nodes[u].pi = 0;
-                self.nodes[hub].size -= 1;
-                self.attach(u, root);
+                hang_from_root(self, u);
                 continue;
             }
             self.state[a] = TREE;
+            self.nodes[u].parent = parent[u];
             self.nodes[u].pred = a as u32;
-            self.nodes[u].up = up;
-            self.nodes[u].pi = if up { -net.cost[a] } else { net.cost[a] };
-            self.attach(u, hub);
+            self.nodes[u].up = net.from[a] as usize == u;
         }
+        // Subtree sizes, leaves first, then the child lists and the potentials.
+        for &u in order.iter().rev() {
+            let u = u as usize;
+            let p = self.nodes[u].parent as usize;
+            if p != root {
+                self.nodes[p].size += self.nodes[u].size;
+            }
+        }
+        for &u in &order {
+            let u = u as usize;
+            let p = self.nodes[u].parent as usize;
+            self.attach(u, p);
+        }
+        self.recompute_potentials();
         true
     }
 
