@@ -854,6 +854,66 @@ mod tests {
         assert!(started_from_hub > 200, "{started_from_hub}");
     }
 
+    /// Search-shaped networks: edges enter chain nodes that lead to their offer through chain arcs (and have a
+    /// closed arc into the hub), and a need's bypass is split in two parallel arcs. The tree start goes through
+    /// the chains, is really taken, and reaches the artificial start's optimum.
+    #[test]
+    fn tree_start_through_chains_reaches_the_same_optimum() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(12);
+        let mut started = 0;
+        for _ in 0..300 {
+            let (needs, offers) = (rng.gen_range(1..8), rng.gen_range(1..4));
+            let hub = needs + offers;
+            let mut net = Network::with_nodes(hub + 1);
+            // Up to three chain nodes per offer, each leading to the previous one (the first to the offer).
+            let mut entries: Vec<usize> = Vec::new();
+            for o in 0..offers {
+                let mut towards = needs + o;
+                entries.push(towards);
+                for _ in 0..rng.gen_range(0..3) {
+                    let chain = net.node_count();
+                    net.supply.push(0);
+                    net.add_arc(chain, towards, rng.gen_range(1..12), 0);
+                    net.add_arc(chain, hub, 0, 0);
+                    entries.push(chain);
+                    towards = chain;
+                }
+            }
+            for o in 0..offers {
+                net.add_arc(needs + o, hub, rng.gen_range(0..15), 0);
+            }
+            let mut total = 0;
+            for n in 0..needs {
+                for &to in &entries {
+                    if rng.gen_bool(0.4) {
+                        net.add_arc(n, to, rng.gen_range(0..9), -rng.gen_range(1..40));
+                    }
+                }
+                net.supply[n] = rng.gen_range(0..10);
+                total += net.supply[n];
+            }
+            for n in 0..needs {
+                let must = rng.gen_range(0..=net.supply[n]);
+                net.add_arc(n, hub, net.supply[n] - must, 0);
+                net.add_arc(n, hub, must, 0);
+            }
+            net.supply[hub] = -total;
+            let with_tree = solve(&net).unwrap();
+            check_optimality(&net, &with_tree);
+            let mut plain = Simplex::new(&net, 0).unwrap();
+            plain.optimise().unwrap();
+            assert!(plain.is_feasible());
+            assert_eq!(with_tree.cost, net.cost_of(&plain.flow[..net.arc_count()]));
+            if total > 0 {
+                let start = hub_start(&net).expect("a hub-shaped network");
+                let mut s = Simplex::new(&net, 0).unwrap();
+                started += usize::from(s.start_from_star(&net, &start));
+            }
+        }
+        assert!(started > 200, "{started}");
+    }
+
     #[test]
     fn reports_infeasibility() {
         let mut net = Network::with_nodes(2);
