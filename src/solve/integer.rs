@@ -27,10 +27,15 @@
 //!
 //! Nodes are explored best bound first (among equal bounds the newest, so the search is deterministic and dives
 //! on plateaus). A node whose flow breaks no integer rule is a feasible allocation; otherwise it branches on one
-//! broken rule. Incumbents come from the greedy allocation, a diving heuristic (round broken rules a few at a
-//! time, re-solve, repeat; at the root and every 64 nodes) and, at the root, a plunge along the Lagrangian flows
-//! (one rule at a time, taking the side that loses least). The search stops when no open node can beat the
-//! incumbent (gap 0), or at the node or time limit, and then reports the best open bound.
+//! broken rule. On small searches that rule is picked by strong branching: both children of a few candidates are
+//! solved (and kept, so a child is not solved twice), and a rule tried once is later scored by what its children
+//! lost then (pseudo-costs). Incumbents come from the greedy allocation and, at the root, from
+//! [`Search::root_heuristics`]: bulk rounding (every broken rule settled at once, re-solve, repeat, then a repair
+//! that takes away what still breaks a rule, spends the money freed with the greedy rule and re-solves within the
+//! structure found; the only heuristic that finishes on 100 000 needs), a dive (broken rules a few at a time; also
+//! every 64 nodes) and plunges along the Lagrangian flows (one rule at a time, taking the side that loses least).
+//! The search stops when no open node can beat the incumbent (gap 0), or at the node or time limit, and then
+//! reports the best open bound. With `POA_MATCH_TRACE` set, it prints its progress to stderr.
 
 use std::collections::BinaryHeap;
 use std::time::Instant;
@@ -74,6 +79,8 @@ struct Node {
     bound: i128,
     seq: u64,
     decisions: Vec<Decision>,
+    /// The node's relaxation (value, amounts) when strong branching already solved it.
+    solved: Option<(i128, Vec<i64>)>,
 }
 
 impl Ord for Node {
@@ -105,7 +112,7 @@ fn strong_branching_candidates(edges: usize) -> usize {
 }
 
 /// A broken integer rule in a node's flow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Violation {
     /// The need gets something but less than its rule demands.
     Need(u32),
@@ -136,6 +143,9 @@ struct Search<'a> {
     net: Network,
     /// The search network with the values as costs: the node's relaxation.
     plain: Costed,
+    /// What strong branching has seen each broken rule's two children lose (summed, and how often), so that a
+    /// rule tried once is estimated instead of re-solved (pseudo-costs, "reliability branching").
+    losses: std::cell::RefCell<std::collections::HashMap<Violation, ([i128; 2], u32)>>,
     /// Needs by the value of their best edge, highest first (need index on ties): the order in which
     /// [`Search::strip`] fills.
     by_value: Vec<usize>,
@@ -151,6 +161,8 @@ struct Costed {
     simplex: std::cell::RefCell<WarmSimplex>,
     /// Arcs whose cost the current node changed, to restore before the next node.
     touched: std::cell::RefCell<Vec<usize>>,
+    /// Re-solves so far (for the trace).
+    solves: std::cell::Cell<u64>,
 }
 
 /// A second bound for max_awards offers, by Lagrangian relaxation.
@@ -196,10 +208,9 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
     let mut nodes = 0u64;
 
     let mut open = BinaryHeap::new();
-    open.push(Node { bound: relaxation.objective, seq: 0, decisions: search.root_decisions() });
+    open.push(Node { bound: relaxation.objective, seq: 0, decisions: search.root_decisions(), solved: None });
     let mut seq = 1u64;
     let mut stopped = None;
-    let mut root_repair_done = false;
 
     while let Some(node) = open.pop() {
         if node.bound <= incumbent.0 {
@@ -218,8 +229,12 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
             break;
         }
         nodes += 1;
-        let NodeOutcome::Solved { amounts, value } = search.solve_node(&node.decisions)? else {
-            continue;
+        let (value, amounts) = match node.solved {
+            Some(solved) => solved,
+            None => match search.solve_node(&node.decisions)? {
+                NodeOutcome::Solved { amounts, value } => (value, amounts),
+                NodeOutcome::Infeasible => continue,
+            },
         };
         if value <= incumbent.0 {
             continue;
@@ -230,60 +245,19 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
         };
         if nodes == 1 {
             trace!("root solved: value {value} at {:?}", started.elapsed());
-        }
-        if nodes == 1 {
-            if let Some((v, a)) = search.round_in_bulk(&search.plain, &node.decisions, amounts.clone())?
-                && v > incumbent.0
-            {
-                incumbent = (v, a);
-            }
-            trace!("root rounding: incumbent {} at {:?}", incumbent.0, started.elapsed());
-        }
-        if !root_repair_done || nodes % 64 == 0 {
-            root_repair_done = true;
-            if let Some((v, a)) = search.dive(&node.decisions, amounts.clone())?
-                && v > incumbent.0
-            {
-                incumbent = (v, a);
-            }
-        }
-        if nodes == 1 {
-            trace!("root dive: incumbent {} at {:?}", incumbent.0, started.elapsed());
-            search.tune_lagrange(&node.decisions, value, incumbent.0, 150)?;
-            trace!("lagrange tuned at {:?}", started.elapsed());
-            let before = incumbent.0;
-            // Plunges along the Lagrangian flows, with the guiding charges and with stronger ones, when the dive
-            // left more than a thousandth (small batches, solved many times over, skip their cost).
-            let factors: &[f64] = if (value - incumbent.0) * 1000 > value { &[1.0, 2.0, 4.0, 8.0] } else { &[] };
-            if search.lagrange.is_some() {
-                search.recharge(Some(1.0));
-                let l = search.lagrange.as_ref().expect("checked");
-                let fixing = search.fixing(&node.decisions).expect("the root's decisions agree");
-                if let Some(a) = search.solve_fixed(&l.costed, &fixing)? {
-                    let r = search.round_in_bulk(&l.costed, &node.decisions, a)?;
-                    trace!("charged rounding: {:?} at {:?}", r.as_ref().map(|r| r.0), started.elapsed());
-                    if let Some((v, a)) = r
-                        && v > incumbent.0
-                    {
-                        incumbent = (v, a);
-                    }
-                }
-            }
-            for &factor in factors {
-                search.recharge(Some(factor));
-                let plunged = search.plunge(&node.decisions, true)?;
-                trace!("plunge x{factor}: {:?} at {:?}", plunged.as_ref().map(|p| p.0), started.elapsed());
-                if let Some((v, a)) = plunged
-                    && v > incumbent.0
-                {
-                    incumbent = (v, a);
-                }
-            }
-            search.recharge(None);
-            if incumbent.0 > before {
-                // A better target steers the subgradient steps better.
-                search.tune_lagrange(&node.decisions, value, incumbent.0, 150)?;
-            }
+            search.root_heuristics(&node.decisions, value, &amounts, &mut incumbent)?;
+            trace!(
+                "root heuristics done: incumbent {} after {} + {} re-solves, at {:?}",
+                incumbent.0,
+                search.plain.solves.get(),
+                search.lagrange.as_ref().map_or(0, |l| l.costed.solves.get()),
+                started.elapsed()
+            );
+        } else if nodes % 64 == 0
+            && let Some((v, a)) = search.dive(&node.decisions, amounts.clone())?
+            && v > incumbent.0
+        {
+            incumbent = (v, a);
         }
         let bound = match search.lagrange_bound(&node.decisions)? {
             None => value,
@@ -297,23 +271,31 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
         // Strong branching on small searches: try the first few broken rules, keep the one whose children lose
         // most, and give each child its own optimum as bound (children that cannot beat the incumbent are dropped).
         let candidates = strong_branching_candidates(graph.edges.len());
-        let (violation, child_values) = match search.strong_branch(&node.decisions, &amounts, value, candidates)? {
-            Some(chosen) => chosen,
-            None => (violation, [Some(value), Some(value)]),
-        };
-        for (child, child_value) in search.branch(violation, &amounts).into_iter().zip(child_values) {
-            let Some(child_value) = child_value else { continue };
+        let (violation, children) =
+            match search.strong_branch(&node.decisions, &amounts, value, incumbent.0, candidates)? {
+                Some(chosen) => chosen,
+                None => (violation, [Some((value, None)), Some((value, None))]),
+            };
+        for (child, outcome) in search.branch(violation, &amounts).into_iter().zip(children) {
+            let Some((child_value, child_amounts)) = outcome else { continue };
             let child_bound = bound.min(child_value.div_euclid(search.granule) * search.granule);
             if child_bound <= incumbent.0 {
                 continue;
             }
             let mut decisions = node.decisions.clone();
             decisions.push(child);
-            open.push(Node { bound: child_bound, seq, decisions });
+            let solved = child_amounts.map(|a| (child_value, a));
+            open.push(Node { bound: child_bound, seq, decisions, solved });
             seq += 1;
         }
     }
 
+    trace!(
+        "search done: {nodes} nodes, {} + {} re-solves, at {:?}",
+        search.plain.solves.get(),
+        search.lagrange.as_ref().map_or(0, |l| l.costed.solves.get()),
+        started.elapsed()
+    );
     let (status, bound) = match stopped {
         None => (Status::Optimal, incumbent.0),
         Some((status, top)) => (status, top.max(incumbent.0)),
@@ -527,6 +509,7 @@ impl<'a> Search<'a> {
             big_m,
             simplex: std::cell::RefCell::new(simplex),
             touched: std::cell::RefCell::new(Vec::new()),
+            solves: std::cell::Cell::new(0),
         };
         let best_value = |n: usize| graph.edges[edge_of_need[n].clone()].iter().map(|e| e.value).max().unwrap_or(0);
         let mut by_value: Vec<usize> = (0..batch.needs.len()).collect();
@@ -535,6 +518,7 @@ impl<'a> Search<'a> {
             batch,
             graph,
             by_value,
+            losses: std::cell::RefCell::new(std::collections::HashMap::new()),
             edge_of_need,
             edges_of_offer,
             edge_must,
@@ -546,6 +530,62 @@ impl<'a> Search<'a> {
             lagrange: None,
             net,
         })
+    }
+
+    /// The root's heuristics, each kept when it beats `incumbent`, stopping as soon as the incumbent reaches
+    /// the root's bound: bulk rounding, a dive, then (after tuning the Lagrangian multipliers, which the bound
+    /// needs anyway) bulk rounding along the charged flows and, when more than a thousandth is still open, plunges
+    /// along them with the guiding charges and stronger ones (small batches, solved many times over, mostly skip
+    /// that cost).
+    fn root_heuristics(
+        &mut self,
+        root: &[Decision],
+        value: i128,
+        amounts: &[i64],
+        incumbent: &mut (i128, Vec<i64>),
+    ) -> Result<()> {
+        let reached = value.div_euclid(self.granule) * self.granule;
+        let offer = |found: Option<(i128, Vec<i64>)>, what: &str, incumbent: &mut (i128, Vec<i64>)| {
+            trace!("{what}: {:?}", found.as_ref().map(|f| f.0));
+            if let Some(found) = found
+                && found.0 > incumbent.0
+            {
+                *incumbent = found;
+            }
+            incumbent.0 >= reached
+        };
+        if offer(self.round_in_bulk(&self.plain, root, amounts.to_vec())?, "rounding", incumbent)
+            || offer(self.dive(root, amounts.to_vec())?, "dive", incumbent)
+        {
+            return Ok(());
+        }
+        self.tune_lagrange(root, value, incumbent.0, 150)?;
+        let before = incumbent.0;
+        if self.lagrange.is_some() {
+            self.recharge(Some(1.0));
+            let l = self.lagrange.as_ref().expect("checked");
+            let fixing = self.fixing(root).ok_or_else(|| Error::internal("the root's decisions disagree"))?;
+            if let Some(charged) = self.solve_fixed(&l.costed, &fixing)?
+                && offer(self.round_in_bulk(&l.costed, root, charged)?, "charged rounding", incumbent)
+            {
+                self.recharge(None);
+                return Ok(());
+            }
+        }
+        if (value - incumbent.0) * 1000 > value {
+            for factor in [1.0, 2.0, 4.0, 8.0] {
+                self.recharge(Some(factor));
+                if offer(self.plunge(root, true)?, "plunge", incumbent) {
+                    break;
+                }
+            }
+        }
+        self.recharge(None);
+        if incumbent.0 > before && incumbent.0 < reached {
+            // A better target steers the subgradient steps better.
+            self.tune_lagrange(root, value, incumbent.0, 150)?;
+        }
+        Ok(())
     }
 
     /// Tunes the multipliers of [`Lagrange`] at the root by subgradient steps (Polyak's step towards `target`,
@@ -592,6 +632,7 @@ impl<'a> Search<'a> {
                         big_m,
                         simplex: std::cell::RefCell::new(simplex),
                         touched: std::cell::RefCell::new(Vec::new()),
+                        solves: std::cell::Cell::new(0),
                     },
                     scale,
                     credit: 0,
@@ -803,6 +844,7 @@ impl<'a> Search<'a> {
     /// the supplies (which the search network rules out).
     fn solve_soft(&self, costed: &Costed, fixing: &Fixing) -> Result<Option<(Vec<i64>, Vec<usize>)>> {
         let big_m = costed.big_m;
+        costed.solves.set(costed.solves.get() + 1);
         let mut simplex = costed.simplex.borrow_mut();
         let mut touched = costed.touched.borrow_mut();
         // Back to the costs without decisions, then this node's penalties.
@@ -906,16 +948,21 @@ impl<'a> Search<'a> {
     }
 
     /// Strong branching: of the first `limit` broken rules (need rules by funded total first, then the others in
-    /// order), the one whose two children lose the most value (the product of the losses, an infeasible child
-    /// counting as losing everything), with each child's optimum (`None`: infeasible). `None` when `limit` is 0
-    /// or nothing is broken.
+    /// order), the one whose two children lose the most value (the product of the losses, a child that is
+    /// infeasible or cannot beat `incumbent` counting as losing everything). A rule seen before is scored by what
+    /// its children lost then (see `losses`); one not seen is tried by solving both children, and a rule with a
+    /// child that drops out is taken at once (branching on it leaves one child). Returns the rule and, for each
+    /// child, `None` when it drops out, else its bound and, when it was solved here, its flow. `None` when `limit`
+    /// is 0 or nothing is broken.
+    #[allow(clippy::type_complexity)]
     fn strong_branch(
         &self,
         decisions: &[Decision],
         amounts: &[i64],
         value: i128,
+        incumbent: i128,
         limit: usize,
-    ) -> Result<Option<(Violation, [Option<i128>; 2])>> {
+    ) -> Result<Option<(Violation, [Option<(i128, Option<Vec<i64>>)>; 2])>> {
         if limit == 0 {
             return Ok(None);
         }
@@ -925,21 +972,46 @@ impl<'a> Search<'a> {
             Violation::Need(n) => (0, std::cmp::Reverse(totals[*n as usize]), *n),
             _ => (1, std::cmp::Reverse(0), 0),
         });
-        let mut best: Option<(i128, Violation, [Option<i128>; 2])> = None;
+        // Everything a child can lose: down to the incumbent (beyond, it drops out).
+        let most = (value - incumbent).max(0) + 1;
+        let mut best: Option<(i128, Violation, [Option<(i128, Option<Vec<i64>>)>; 2])> = None;
         for &v in candidates.iter().take(limit) {
-            let mut child_values = [None; 2];
-            for (slot, child) in child_values.iter_mut().zip(self.branch(v, amounts)) {
-                let mut trial = decisions.to_vec();
-                trial.push(child);
-                if let NodeOutcome::Solved { value: child_value, .. } = self.solve_node(&trial)? {
-                    *slot = Some(child_value);
+            let seen = self.losses.borrow().get(&v).copied();
+            let (children, lost) = match seen {
+                Some((sum, count)) => {
+                    // Estimated: the children keep the parent's bound until they are solved.
+                    let mean = sum.map(|s| s / i128::from(count));
+                    ([Some((value, None)), Some((value, None))], mean)
                 }
-            }
+                None => {
+                    let mut children: [Option<(i128, Option<Vec<i64>>)>; 2] = [None, None];
+                    let mut lost = [most; 2];
+                    for ((slot, loss), child) in children.iter_mut().zip(&mut lost).zip(self.branch(v, amounts)) {
+                        let mut trial = decisions.to_vec();
+                        trial.push(child);
+                        if let NodeOutcome::Solved { value: child_value, amounts } = self.solve_node(&trial)?
+                            && child_value.div_euclid(self.granule) * self.granule > incumbent
+                        {
+                            *loss = (value - child_value).clamp(0, most);
+                            *slot = Some((child_value, Some(amounts)));
+                        }
+                    }
+                    let mut table = self.losses.borrow_mut();
+                    let entry = table.entry(v).or_insert(([0, 0], 0));
+                    entry.0[0] += lost[0];
+                    entry.0[1] += lost[1];
+                    entry.1 += 1;
+                    (children, lost)
+                }
+            };
+            let one_sided = children.iter().any(Option::is_none);
             // Losses are at least 1 so that a child that loses nothing does not hide its sibling's loss.
-            let loss = |c: Option<i128>| c.map_or(value.max(0) + 1, |c| (value - c).max(0) + 1);
-            let score = loss(child_values[0]).saturating_mul(loss(child_values[1]));
+            let score = (lost[0] + 1).saturating_mul(lost[1] + 1);
             if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
-                best = Some((score, v, child_values));
+                best = Some((score, v, children));
+            }
+            if one_sided {
+                break;
             }
         }
         Ok(best.map(|(_, v, c)| (v, c)))
