@@ -1098,8 +1098,7 @@ impl<'a> Search<'a> {
                     }
                 }
             }
-            // Both sides infeasible (earlier decisions left no room): repair the flow at hand instead.
-            let Some((v, child, a)) = best else { return self.repair(amounts) };
+            let Some((v, child, a)) = best else { return Ok(None) };
             decisions.push(child);
             value = v;
             amounts = a;
@@ -1162,14 +1161,19 @@ impl<'a> Search<'a> {
                 break;
             }
             let violations = self.violations(&decisions, &amounts);
-            trace!("rounding: {} broken rules, value {}", violations.len(), objective_of(self.graph, &amounts));
+            trace!(
+                "rounding: {} broken rules, value {} {:?}",
+                violations.len(),
+                objective_of(self.graph, &amounts),
+                &violations[..violations.len().min(4)]
+            );
             if violations.is_empty() {
                 return Ok(Some((objective_of(self.graph, &amounts), amounts)));
             }
             if violations.len() <= BULK_TAIL {
                 // The last few are stray dollars, often moved from one need to the next among flows of equal value
                 // for many rounds: taking them away ends it and costs little.
-                return self.repair(amounts);
+                return self.repair(costed, amounts);
             }
             let round_start = decisions.len();
             let mut seen: std::collections::HashSet<Decision> = decisions.iter().copied().collect();
@@ -1230,15 +1234,15 @@ impl<'a> Search<'a> {
                 self.off_wins(&mut decisions);
             }
         }
-        self.repair(amounts)
+        self.repair(costed, amounts)
     }
 
-    /// A feasible allocation near a flow that breaks rules: [`Search::strip`] what breaks them, spend what that
-    /// freed with the greedy rule (most valuable needs first), re-solve within the structure that is left
-    /// ([`Search::reoptimise`], on the plain values whatever costs the flow came from), and fill again.
-    fn repair(&self, amounts: Vec<i64>) -> Result<Option<(i128, Vec<i64>)>> {
+    /// A feasible allocation near a flow that breaks rules: [`Search::strip`] what breaks them, re-solve with the
+    /// structure that is left ([`Search::reoptimise`]), then spend what is still free with the greedy rule,
+    /// most valuable needs first.
+    fn repair(&self, costed: &Costed, amounts: Vec<i64>) -> Result<Option<(i128, Vec<i64>)>> {
         let filled = greedy::fill(self.batch, self.graph, self.strip(amounts), &self.by_value);
-        let better = self.reoptimise(&self.plain, &filled)?.unwrap_or(filled);
+        let better = self.reoptimise(costed, &filled)?.unwrap_or(filled);
         let filled = greedy::fill(self.batch, self.graph, better, &self.by_value);
         if !self.violations(&[], &filled).is_empty() {
             return Err(Error::internal("the repair heuristic broke an integer rule"));
