@@ -1107,35 +1107,24 @@ impl<'a> Search<'a> {
 
     /// The sides of a branch in the order a plunge tries them: the side closer to the current flow first.
     fn plunge_order(&self, violation: Violation, amounts: &[i64]) -> [Decision; 2] {
-        let [on, off] = self.sides(violation, amounts);
-        if self.lean_on(violation, amounts) >= 0.5 { [on, off] } else { [off, on] }
-    }
-
-    /// The two sides of a branch, "on" first.
-    fn sides(&self, violation: Violation, amounts: &[i64]) -> [Decision; 2] {
-        match self.branch(violation, amounts)[..] {
+        let [on, off] = match self.branch(violation, amounts)[..] {
             [a, b] => [a, b],
             _ => unreachable!("every branch has two sides"),
-        }
-    }
-
-    /// How close the flow is to the "on" side of a broken rule, from 0 (nothing of it) to 1: a need's funded
-    /// share of what its rule demands, an award's share of the floor, an award's share of its need's money.
-    fn lean_on(&self, violation: Violation, amounts: &[i64]) -> f64 {
-        let share = |part: i64, whole: i64| part as f64 / whole.max(1) as f64;
-        match violation {
+        };
+        let on_first = match violation {
             Violation::Need(n) => {
                 let total: i64 = amounts[self.edge_of_need[n as usize].clone()].iter().sum();
-                share(total, self.must_get(n as usize))
+                total * 2 >= self.must_get(n as usize)
             }
-            Violation::Floor(e) => share(amounts[e as usize], self.capacity[self.edge_must[e as usize].unwrap_or(0)]),
+            Violation::Floor(e) => amounts[e as usize] * 2 >= self.capacity[self.edge_must[e as usize].unwrap_or(0)],
             Violation::Cofinance(e) => {
                 let n = self.graph.edges[e as usize].need as usize;
                 let total: i64 = amounts[self.edge_of_need[n].clone()].iter().sum();
-                share(amounts[e as usize], total)
+                amounts[e as usize] * 2 >= total
             }
-            Violation::MaxAwards(_) => 0.0,
-        }
+            Violation::MaxAwards(_) => false,
+        };
+        if on_first { [on, off] } else { [off, on] }
     }
 
     /// Rounding heuristic for large searches: from a node's flow, settles every broken rule at once, each on the
