@@ -268,8 +268,9 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
         if bound <= incumbent.0 {
             continue;
         }
-        // Strong branching on small searches: try the first few broken rules, keep the one whose children lose
-        // most, and give each child its own optimum as bound (children that cannot beat the incumbent are dropped).
+        // Strong branching on small searches: try the first few broken rules (or recall what they lost before),
+        // keep the one whose children lose most, and give each child it solved its own optimum as bound (children
+        // that cannot beat the incumbent are dropped).
         let candidates = strong_branching_candidates(graph.edges.len());
         let (violation, children) =
             match search.strong_branch(&node.decisions, &amounts, value, incumbent.0, candidates)? {
