@@ -881,17 +881,7 @@ fn matches(page: &MatchPage<'_>, l: &Labels) -> Html {
 fn about(page: &MatchPage<'_>, l: &Labels) -> Html {
     let run = page.run;
     let mut h = Html::new();
-    h.raw("<div class=\"scroll\"><table id=\"inputs\"><thead><tr>");
-    th(&mut h, l.file, false);
-    th(&mut h, l.rows_col, true);
-    th(&mut h, "SHA-256", false);
-    h.raw("</tr></thead><tbody>\n");
-    for info in [&run.inputs.needs, &run.inputs.offers] {
-        h.raw("<tr>").element("td", &[], &file_name(&info.path, l));
-        h.element("td", &[("class", "num")], &money(info.rows as i128));
-        h.raw("<td>").element("code", &[], &info.sha256).raw("</td></tr>\n");
-    }
-    h.raw("</tbody></table></div>\n");
+    inputs_table(&mut h, [&run.inputs.needs, &run.inputs.offers], (l.file, l.rows_col), l);
     let w = &run.weights;
     let facts = [
         (l.relaxation, money(run.relaxation)),
@@ -911,13 +901,38 @@ fn about(page: &MatchPage<'_>, l: &Labels) -> Html {
             ),
         ),
     ];
+    facts_list(&mut h, &facts);
+    h.element("p", &[("class", "note")], l.about_note);
+    h
+}
+
+/// The "About this run" table of input files: name, rows and SHA-256, under the column titles `(file, rows)`.
+fn inputs_table<'a>(
+    h: &mut Html,
+    inputs: impl IntoIterator<Item = &'a crate::run::InputInfo>,
+    (file, rows): (&str, &str),
+    l: &Labels,
+) {
+    h.raw("<div class=\"scroll\"><table id=\"inputs\"><thead><tr>");
+    th(h, file, false);
+    th(h, rows, true);
+    th(h, "SHA-256", false);
+    h.raw("</tr></thead><tbody>\n");
+    for info in inputs {
+        h.raw("<tr>").element("td", &[], &file_name(&info.path, l));
+        h.element("td", &[("class", "num")], &money(info.rows as i128));
+        h.raw("<td>").element("code", &[], &info.sha256).raw("</td></tr>\n");
+    }
+    h.raw("</tbody></table></div>\n");
+}
+
+/// Labelled facts as a list of figure boxes.
+fn facts_list(h: &mut Html, facts: &[(&str, String)]) {
     h.raw("<dl class=\"kpis\">\n");
-    for (label, value) in &facts {
+    for (label, value) in facts {
         h.raw("<div class=\"kpi\">").element("dt", &[], label).element("dd", &[], value).raw("</div>\n");
     }
     h.raw("</dl>\n");
-    h.element("p", &[("class", "note")], l.about_note);
-    h
 }
 
 // -------------------------------------------------------------------------------------------------------------

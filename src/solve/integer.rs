@@ -1151,12 +1151,7 @@ impl<'a> Search<'a> {
                 break;
             }
             let violations = self.violations(&decisions, &amounts);
-            trace!(
-                "rounding: {} broken rules, value {} {:?}",
-                violations.len(),
-                objective_of(self.graph, &amounts),
-                &violations[..violations.len().min(4)]
-            );
+            trace!("rounding: {} broken rules, value {}", violations.len(), objective_of(self.graph, &amounts));
             if violations.is_empty() {
                 return Ok(Some((objective_of(self.graph, &amounts), amounts)));
             }
@@ -1172,10 +1167,7 @@ impl<'a> Search<'a> {
                     Violation::MaxAwards(e) => {
                         let o = self.graph.edges[e as usize].offer as usize;
                         let k = self.batch.offers[o].max_awards.unwrap_or(0) as usize;
-                        let mut funded: Vec<u32> =
-                            self.edges_of_offer[o].iter().copied().filter(|&f| amounts[f as usize] > 0).collect();
-                        funded.sort_by_key(|&f| (std::cmp::Reverse(amounts[f as usize]), f));
-                        funded.into_iter().skip(k).map(Decision::EdgeOff).collect()
+                        self.awards_largest_first(o, &amounts).into_iter().skip(k).map(Decision::EdgeOff).collect()
                     }
                     _ => vec![self.plunge_order(v, &amounts)[0]],
                 };
@@ -1286,6 +1278,14 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// The edges of offer `o` that carry money in `amounts`, largest award first (edge index on ties).
+    fn awards_largest_first(&self, o: usize, amounts: &[i64]) -> Vec<u32> {
+        let mut funded: Vec<u32> =
+            self.edges_of_offer[o].iter().copied().filter(|&e| amounts[e as usize] > 0).collect();
+        funded.sort_by_key(|&e| (std::cmp::Reverse(amounts[e as usize]), e));
+        funded
+    }
+
     /// Where an "off" decision and an "on" decision concern the same edge, or an edge of a need switched off,
     /// the "on" one is turned off too, so that the decisions agree.
     fn off_wins(&self, decisions: &mut [Decision]) {
@@ -1335,10 +1335,8 @@ impl<'a> Search<'a> {
                 let Violation::MaxAwards(e) = *v else { continue };
                 let o = self.graph.edges[e as usize].offer as usize;
                 let Some(k) = self.batch.offers[o].max_awards else { continue };
-                let mut funded: Vec<u32> =
-                    self.edges_of_offer[o].iter().copied().filter(|&e| amounts[e as usize] > 0).collect();
-                funded.sort_by_key(|&e| (std::cmp::Reverse(amounts[e as usize]), e));
-                round_keep.extend(funded.into_iter().take(k as usize).map(Decision::EdgeOn));
+                let largest = self.awards_largest_first(o, &amounts);
+                round_keep.extend(largest.into_iter().take(k as usize).map(Decision::EdgeOn));
             }
             round_keep.retain(|d| !decisions.contains(d));
             let mut dropped: Vec<Decision> = Vec::new();

@@ -5,7 +5,8 @@
 
 use super::super::svg;
 use super::{
-    Html, PageFrame, Section, close_table, file_name, labelled, money, num_cell, open_fixed_table, percent, th,
+    Html, PageFrame, Section, close_table, facts_list, file_name, inputs_table, labelled, money, num_cell,
+    open_fixed_table, percent,
 };
 use crate::io::outputs::fixed4;
 use crate::simulate::outputs::ScenarioSummary;
@@ -363,27 +364,15 @@ fn about(page: &SimulatePage<'_>, l: &SimLabels) -> Html {
     let frame = page.frame;
     let base = super::Labels::of(&frame.options.lang);
     let mut h = Html::new();
-    h.raw("<div class=\"scroll\"><table id=\"inputs\"><thead><tr>");
-    th(&mut h, l.file, false);
-    th(&mut h, l.rows_col, true);
-    th(&mut h, "SHA-256", false);
-    h.raw("</tr></thead><tbody>\n");
     let added = frame.scenarios.iter().filter_map(|s| s.added_offers.as_ref());
-    for info in [&frame.inputs.needs, &frame.inputs.offers, &frame.inputs.scenarios].into_iter().chain(added) {
-        h.raw("<tr>").element("td", &[], &file_name(&info.path, base));
-        h.element("td", &[("class", "num")], &money(info.rows as i128));
-        h.raw("<td>").element("code", &[], &info.sha256).raw("</td></tr>\n");
-    }
-    h.raw("</tbody></table></div>\n<dl class=\"kpis\">\n");
+    let inputs = [&frame.inputs.needs, &frame.inputs.offers, &frame.inputs.scenarios].into_iter().chain(added);
+    inputs_table(&mut h, inputs, (l.file, l.rows_col), base);
     let facts = [
         (l.method, super::method_name(&frame.options.method, base).to_string()),
         (l.seed, frame.seed.to_string()),
         (l.node_limit, money(i128::from(frame.options.node_limit))),
     ];
-    for (label, value) in &facts {
-        h.raw("<div class=\"kpi\">").element("dt", &[], label).element("dd", &[], value).raw("</div>\n");
-    }
-    h.raw("</dl>\n");
+    facts_list(&mut h, &facts);
     h.element("p", &[("class", "note")], l.about_note);
     h
 }
