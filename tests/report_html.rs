@@ -105,8 +105,13 @@ fn figures_shown_equal_run_json_and_the_csv_tables() {
                 csv["key"],
                 width("fill")
             );
+            // The percentage is rounded from the exact ratio, not from coverage's four decimals (0.5635 can be
+            // 56.3 %: 0.563477 rounded twice would say 56.4 %).
             let pct = text(tr.select(&sel(".pct")).next().unwrap());
-            assert_eq!(pct, format!("{:.1}%", 100.0 * coverage), "{}", csv["key"]);
+            let requested: f64 = csv["requested_usd"].parse().unwrap();
+            let allocated: f64 = csv["allocated_usd"].parse().unwrap();
+            let exact = if requested > 0.0 { allocated / requested } else { 0.0 };
+            assert_eq!(pct, format!("{:.1}%", 100.0 * exact), "{}", csv["key"]);
         }
     }
 
