@@ -155,7 +155,10 @@ class LinearMip:
     def solve(self, seconds, workers):
         self.s.SetTimeLimit(int(seconds * 1000))
         self.s.SetNumThreads(workers)
-        status = self.s.Solve()
+        # pywraplp stops at a relative gap of 1e-4 by default; the engine's "optimal" means gap 0.
+        params = pywraplp.MPSolverParameters()
+        params.SetDoubleParam(pywraplp.MPSolverParameters.RELATIVE_MIP_GAP, 0.0)
+        status = self.s.Solve(params)
         names = {
             pywraplp.Solver.OPTIMAL: "OPTIMAL",
             pywraplp.Solver.FEASIBLE: "FEASIBLE",

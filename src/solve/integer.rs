@@ -271,7 +271,6 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
             incumbent = (value, amounts);
             continue;
         };
-        let broken = broken.len();
         if nodes == 1 {
             trace!("root solved: value {value} at {:?}", started.elapsed());
             let reached = search.root_heuristics(&node.decisions, value, &amounts, &mut incumbent)?;
@@ -315,7 +314,7 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
         // that cannot beat the incumbent are dropped).
         let candidates = strong_branching_candidates(graph.edges.len());
         let (violation, children) =
-            match search.strong_branch(&node.decisions, &amounts, value, incumbent.0, candidates)? {
+            match search.strong_branch(&node.decisions, &amounts, &broken, value, incumbent.0, candidates)? {
                 Some(chosen) => chosen,
                 None => (violation, [Some((value, None)), Some((value, None))]),
             };
@@ -327,9 +326,9 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
             }
             let mut decisions = node.decisions.clone();
             decisions.push(child);
-            let broken = child_amounts.as_ref().map_or(broken, |a| search.violations(&decisions, a).len());
+            let child_broken = child_amounts.as_ref().map_or(broken.len(), |a| search.violations(&decisions, a).len());
             let solved = child_amounts.map(|a| (child_value, a));
-            open.push(Node { bound: child_bound, seq, decisions, solved, broken });
+            open.push(Node { bound: child_bound, seq, decisions, solved, broken: child_broken });
             seq += 1;
         }
     }
@@ -969,20 +968,27 @@ impl<'a> Search<'a> {
                 out.push(Violation::Cofinance(e as u32));
             }
         }
-        // Edges fixed on, looked up once (decisions can number thousands on large batches).
-        let mut on = vec![false; self.graph.edges.len()];
-        for d in decisions {
-            if let Decision::EdgeOn(k) | Decision::Exclusive(k) = d {
-                on[*k as usize] = true;
-            }
-        }
-        let fixed_on = |e: u32| on[e as usize];
+        // Edges fixed on, sorted for look-up (decisions can number thousands on large batches); gathered only
+        // when an offer funds too many needs.
+        let mut fixed_on: Option<Vec<u32>> = None;
         for (o, offer) in self.batch.offers.iter().enumerate() {
             let Some(k) = offer.max_awards else { continue };
-            let funded: Vec<u32> =
-                self.edges_of_offer[o].iter().copied().filter(|&e| amounts[e as usize] > 0).collect();
-            if funded.len() > k as usize
-                && let Some(&e) = funded.iter().filter(|&&e| !fixed_on(e)).min_by_key(|&&e| (amounts[e as usize], e))
+            let funded = || self.edges_of_offer[o].iter().copied().filter(|&e| amounts[e as usize] > 0);
+            if funded().count() <= k as usize {
+                continue;
+            }
+            let on = fixed_on.get_or_insert_with(|| {
+                let mut on: Vec<u32> = decisions
+                    .iter()
+                    .filter_map(|d| match d {
+                        Decision::EdgeOn(e) | Decision::Exclusive(e) => Some(*e),
+                        _ => None,
+                    })
+                    .collect();
+                on.sort_unstable();
+                on
+            });
+            if let Some(e) = funded().filter(|e| on.binary_search(e).is_err()).min_by_key(|&e| (amounts[e as usize], e))
             {
                 out.push(Violation::MaxAwards(e));
             }
@@ -1002,6 +1008,7 @@ impl<'a> Search<'a> {
         &self,
         decisions: &[Decision],
         amounts: &[i64],
+        broken: &[Violation],
         value: i128,
         incumbent: i128,
         limit: usize,
@@ -1009,7 +1016,7 @@ impl<'a> Search<'a> {
         if limit == 0 {
             return Ok(None);
         }
-        let mut candidates = self.violations(decisions, amounts);
+        let mut candidates = broken.to_vec();
         let totals = self.need_totals(amounts);
         candidates.sort_by_key(|v| match v {
             Violation::Need(n) => (0, std::cmp::Reverse(totals[*n as usize]), *n),
