@@ -96,7 +96,7 @@ pub fn run(
         let offer = &scratch.batch.offers[edge.offer as usize];
         edge.upper = need.amount.min(offer.per_need_limit()).get();
     }
-    let solution = solve::solve(&scratch.batch, &scratch.graph, method, limits)?;
+    let solution = solve::solve_draw(&scratch.batch, &scratch.graph, method, limits)?;
     Ok(summarise(prepared, &scratch.graph, &solution, draw))
 }
 

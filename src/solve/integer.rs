@@ -211,8 +211,10 @@ struct Lagrange {
     offers: Vec<usize>,
 }
 
-/// Solves the allocation with integer rules. `relaxation` is the flow relaxation's solution.
-pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits) -> Result<Solution> {
+/// Solves the allocation with integer rules. `relaxation` is the flow relaxation's optimum when the caller has
+/// it; without it the search's root bound stands in for it in the result (it is at most the relaxation, and the
+/// allocation, objective, bound and status are the same either way).
+pub fn solve(batch: &Batch, graph: &Graph, relaxation: Option<i128>, limits: Limits) -> Result<Solution> {
     let started = Instant::now();
     let mut search = Search::new(batch, graph, started + limits.time_limit)?;
     trace!(
@@ -228,7 +230,7 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
 
     let mut open = BinaryHeap::new();
     open.push(Node {
-        bound: relaxation.objective,
+        bound: relaxation.unwrap_or(i128::MAX),
         seq: 0,
         decisions: search.root_decisions(),
         solved: None,
@@ -237,6 +239,7 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
     let mut seq = 1u64;
     let mut stopped = None;
     let mut root = None;
+    let mut root_value = None;
     let lagrangian_after = lagrangian_heuristics_at(graph.edges.len());
 
     while let Some(node) = open.pop() {
@@ -263,6 +266,9 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
                 NodeOutcome::Infeasible => continue,
             },
         };
+        if nodes == 1 {
+            root_value = Some(value);
+        }
         if value <= incumbent.0 {
             continue;
         }
@@ -343,15 +349,13 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: &Solution, limits: Limits
         None => (Status::Optimal, incumbent.0),
         Some((status, top)) => (status, top.max(incumbent.0)),
     };
+    let relaxation = match relaxation.or(root_value) {
+        Some(r) => r,
+        // Stopped before the root was solved.
+        None => super::relaxation::solve(batch, graph)?.objective,
+    };
     let (objective, amounts) = incumbent;
-    Ok(Solution {
-        amounts,
-        objective,
-        bound: bound.min(relaxation.objective),
-        relaxation: relaxation.objective,
-        status,
-        nodes,
-    })
+    Ok(Solution { amounts, objective, bound: bound.min(relaxation), relaxation, status, nodes })
 }
 
 /// The award chain of each offer with max_awards `k`, a relaxation of "at most k needs" that a flow can carry.

@@ -129,12 +129,23 @@ pub fn has_integer_rules(batch: &Batch) -> bool {
 
 /// Allocates with the chosen method and verifies the result.
 pub fn solve(batch: &Batch, graph: &Graph, method: Method, limits: Limits) -> Result<Solution> {
-    let relaxation = relaxation::solve(batch, graph)?;
+    solve_reporting(batch, graph, method, limits, true)
+}
+
+/// [`solve`] for a Monte Carlo draw, which records no relaxation: with integer rules, the separate solve of the
+/// flow relaxation is skipped (a twentieth of a draw on the sample) and `relaxation` holds the search's root
+/// bound, which is at most the relaxation's optimum. The allocation, objective, bound and status are those of
+/// [`solve`].
+pub fn solve_draw(batch: &Batch, graph: &Graph, method: Method, limits: Limits) -> Result<Solution> {
+    solve_reporting(batch, graph, method, limits, false)
+}
+
+fn solve_reporting(batch: &Batch, graph: &Graph, method: Method, limits: Limits, relaxation: bool) -> Result<Solution> {
     let solution = match method {
         Method::Greedy => {
+            let relaxation_value = relaxation::solve(batch, graph)?.objective;
             let amounts = greedy::allocate(batch, graph);
             let objective = objective_of(graph, &amounts);
-            let relaxation_value = relaxation.objective;
             Solution {
                 amounts,
                 objective,
@@ -144,8 +155,11 @@ pub fn solve(batch: &Batch, graph: &Graph, method: Method, limits: Limits) -> Re
                 nodes: 0,
             }
         }
-        Method::Optimal if !has_integer_rules(batch) => relaxation,
-        Method::Optimal => integer::solve(batch, graph, &relaxation, limits)?,
+        Method::Optimal if !has_integer_rules(batch) => relaxation::solve(batch, graph)?,
+        Method::Optimal => {
+            let known = if relaxation { Some(relaxation::solve(batch, graph)?.objective) } else { None };
+            integer::solve(batch, graph, known, limits)?
+        }
     };
     check::verify(batch, graph, &solution)?;
     Ok(solution)
