@@ -125,7 +125,17 @@ fn compare(batch: &Batch) -> Result<Option<Agreed>, String> {
     // The root node's bound alone (the award chains of max_awards offers, no branching) must hold too.
     let root = solve::solve(batch, &graph, Method::Optimal, Limits { node_limit: 1, ..Limits::default() })
         .map_err(|e| format!("Method::Optimal with one node failed: {e}"))?;
+    // A Monte Carlo draw's solve skips the relaxation's own solve and must change nothing else.
+    let draw = solve::solve_draw(batch, &graph, Method::Optimal, Limits::default())
+        .map_err(|e| format!("solve_draw failed: {e}"))?;
     let mut problems = Vec::new();
+    if (&draw.amounts, draw.objective, draw.bound, draw.status)
+        != (&optimal.amounts, optimal.objective, optimal.bound, optimal.status)
+        || draw.relaxation > optimal.relaxation
+        || draw.relaxation < draw.bound
+    {
+        problems.push(format!("solve_draw gave {draw:?}, solve {optimal:?}"));
+    }
     if root.bound < brute.best || root.objective > brute.best {
         problems.push(format!(
             "after the root node: objective {} ≤ optimum {} ≤ bound {} does not hold",
