@@ -225,7 +225,8 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: Option<i128>, limits: Lim
     );
 
     let greedy_amounts = greedy::allocate(batch, graph);
-    let mut incumbent = (objective_of(graph, &greedy_amounts), greedy_amounts);
+    let greedy_value = objective_of(graph, &greedy_amounts);
+    let mut incumbent = (greedy_value, greedy_amounts);
     let mut nodes = 0u64;
 
     let mut open = BinaryHeap::new();
@@ -349,6 +350,13 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: Option<i128>, limits: Lim
         None => (Status::Optimal, incumbent.0),
         Some((status, top)) => (status, top.max(incumbent.0)),
     };
+    // The greedy allocation (an incumbent is only ever replaced by a better one) is left as it is, so that the
+    // result does not depend on whether the root was solved before it won; any other is polished.
+    if incumbent.0 > greedy_value
+        && let Some(polished) = search.polish(Some(incumbent.clone()))?
+    {
+        incumbent = polished;
+    }
     let relaxation = match relaxation.or(root_value) {
         Some(r) => r,
         // Stopped before the root was solved.
@@ -632,6 +640,27 @@ impl<'a> Search<'a> {
             self.tune_lagrange(root, value, incumbent.0, 150)?;
         }
         Ok(())
+    }
+
+    /// Polishes the search's result: solves again with every award it makes fixed on (its floor or first dollar
+    /// forced) and every other award fixed off, and keeps the result when it is worth at least as much. Within a
+    /// fixed set of awards the search's tie-break against "must" arcs no longer applies, so an award is not left
+    /// one dollar short of its limit while another need of equal value takes that dollar (119 999 of 120 000 on
+    /// the sample); and an allocation a heuristic built gets the best flow its awards allow (2 000 × 200 at the
+    /// root: 0.68 % → 0.14 %). Polishing each heuristic's result as it comes instead cost the sample's draws a
+    /// tenth and changed nothing at 2 000 × 200. Past the deadline it keeps the allocation as is.
+    fn polish(&self, found: Option<(i128, Vec<i64>)>) -> Result<Option<(i128, Vec<i64>)>> {
+        let Some((value, amounts)) = found else { return Ok(None) };
+        if Instant::now() < self.deadline
+            && let Some(polished) = self.reoptimise(&self.plain, &amounts)?
+            && self.violations(&[], &polished).is_empty()
+        {
+            let polished_value = objective_of(self.graph, &polished);
+            if polished_value >= value {
+                return Ok(Some((polished_value, polished)));
+            }
+        }
+        Ok(Some((value, amounts)))
     }
 
     /// Tunes the multipliers of [`Lagrange`] at the root by subgradient steps (Polyak's step towards `target`,
