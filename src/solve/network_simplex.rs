@@ -578,14 +578,22 @@ impl Simplex {
         };
         // cost + π(from) − π(to) = 0 on the tree arc, the parent's potential fixed.
         let shift = if self.nodes[child].up { -delta } else { delta };
+        self.shift_subtree(child, shift, NONE);
+    }
+
+    /// Adds `shift` to the potential of every node in the subtree of `start`, except the subtree of `skip`.
+    #[inline]
+    fn shift_subtree(&mut self, start: usize, shift: i64, skip: u32) {
         self.stack.clear();
-        self.stack.push(child as u32);
+        self.stack.push(start as u32);
         while let Some(x) = self.stack.pop() {
             let x = x as usize;
             self.nodes[x].pi += shift;
             let mut c = self.nodes[x].first_child;
             while c != NONE {
-                self.stack.push(c);
+                if c != skip {
+                    self.stack.push(c);
+                }
                 c = self.nodes[c as usize].next_sibling;
             }
         }
@@ -750,19 +758,7 @@ impl Simplex {
         let root = self.node_count;
         let (start, shift, skip) =
             if 2 * moved as usize <= self.node_count + 1 { (u_in, sigma, NONE) } else { (root, -sigma, u_in as u32) };
-        self.stack.clear();
-        self.stack.push(start as u32);
-        while let Some(x) = self.stack.pop() {
-            let x = x as usize;
-            self.nodes[x].pi += shift;
-            let mut c = self.nodes[x].first_child;
-            while c != NONE {
-                if c != skip {
-                    self.stack.push(c);
-                }
-                c = self.nodes[c as usize].next_sibling;
-            }
-        }
+        self.shift_subtree(start, shift, skip);
         // Shifting the larger side moves the root's potential; keep potentials near zero so they cannot drift
         // towards overflow over millions of pivots.
         if self.nodes[root].pi.unsigned_abs() > 1 << 52 {
