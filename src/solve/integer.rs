@@ -352,10 +352,8 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: Option<i128>, limits: Lim
     };
     // The greedy allocation (an incumbent is only ever replaced by a better one) is left as it is, so that the
     // result does not depend on whether the root was solved before it won; any other is polished.
-    if incumbent.0 > greedy_value
-        && let Some(polished) = search.polish(Some(incumbent.clone()))?
-    {
-        incumbent = polished;
+    if incumbent.0 > greedy_value {
+        incumbent = search.polish(incumbent)?;
     }
     let relaxation = match relaxation.or(root_value) {
         Some(r) => r,
@@ -649,18 +647,17 @@ impl<'a> Search<'a> {
     /// the sample); and an allocation a heuristic built gets the best flow its awards allow (2 000 × 200 at the
     /// root: 0.68 % → 0.14 %). Polishing each heuristic's result as it comes instead cost the sample's draws a
     /// tenth and changed nothing at 2 000 × 200. Past the deadline it keeps the allocation as is.
-    fn polish(&self, found: Option<(i128, Vec<i64>)>) -> Result<Option<(i128, Vec<i64>)>> {
-        let Some((value, amounts)) = found else { return Ok(None) };
+    fn polish(&self, (value, amounts): (i128, Vec<i64>)) -> Result<(i128, Vec<i64>)> {
         if Instant::now() < self.deadline
             && let Some(polished) = self.reoptimise(&self.plain, &amounts)?
             && self.violations(&[], &polished).is_empty()
         {
             let polished_value = objective_of(self.graph, &polished);
             if polished_value >= value {
-                return Ok(Some((polished_value, polished)));
+                return Ok((polished_value, polished));
             }
         }
-        Ok(Some((value, amounts)))
+        Ok((value, amounts))
     }
 
     /// Tunes the multipliers of [`Lagrange`] at the root by subgradient steps (Polyak's step towards `target`,

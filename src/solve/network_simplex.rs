@@ -108,10 +108,6 @@ struct Simplex {
     nodes: Vec<TreeNode>,
     block: usize,
     next_arc: usize,
-    /// The network's own arcs, the only ones priced: an artificial arc (one per node, after them) that is not
-    /// in the basis is never needed again (the big-M argument: every flow of the network itself is feasible for
-    /// the problem without it, and costs less), so the sample's re-solves price a fifth fewer arcs.
-    real_arcs: usize,
     stack: Vec<u32>,
     /// The stem of the last pivot, reused between pivots.
     stem: Vec<u32>,
@@ -247,7 +243,6 @@ pub fn hub_start(net: &Network) -> Option<StarStart> {
 /// leaves the flow feasible, so only the pivots that the change calls for are made.
 pub struct WarmSimplex {
     inner: Simplex,
-    arcs: usize,
 }
 
 impl WarmSimplex {
@@ -257,7 +252,7 @@ impl WarmSimplex {
         if let Some(start) = hub_start(net) {
             inner.start_from_star(net, &start);
         }
-        Ok(WarmSimplex { inner, arcs: net.arc_count() })
+        Ok(WarmSimplex { inner })
     }
 
     /// Changes the cost of arc `e` (takes effect at the next [`WarmSimplex::optimise`]). The potentials follow
@@ -290,7 +285,7 @@ impl WarmSimplex {
 
     /// Number of arcs of the network.
     pub fn arc_count(&self) -> usize {
-        self.arcs
+        self.inner.real_arcs()
     }
 }
 
@@ -345,7 +340,6 @@ impl Simplex {
             // (the sample's draws: 777 draws/s with 16, 942 with 64, 736 with 128).
             block: ((arcs as f64).sqrt() as usize / 10).max(64),
             next_arc: 0,
-            real_arcs: m,
             stack: Vec::new(),
             stem: Vec::new(),
         };
@@ -391,7 +385,10 @@ impl Simplex {
     /// Block search: the most violating arc of the first block that has one. The scan walks plain slices so that
     /// only the two potential look-ups are checked.
     fn find_entering(&mut self) -> Option<usize> {
-        let arcs = self.real_arcs;
+        // Only the network's own arcs are priced: an artificial arc that is not in the basis is never needed
+        // again (the big-M argument: every flow of the network itself is feasible without it, and costs less),
+        // so the sample's re-solves price a fifth fewer arcs.
+        let arcs = self.real_arcs();
         let mut best = 0i64;
         let mut best_arc = usize::MAX;
         let mut start = self.next_arc;
@@ -560,8 +557,13 @@ impl Simplex {
         true
     }
 
+    /// The network's own arcs; the artificial ones (one per node) follow them.
+    fn real_arcs(&self) -> usize {
+        self.from.len() - self.node_count
+    }
+
     fn is_feasible(&self) -> bool {
-        self.flow[self.from.len() - self.node_count..].iter().all(|&f| f == 0)
+        self.flow[self.real_arcs()..].iter().all(|&f| f == 0)
     }
 
     /// Keeps the potentials exact after arc `e`'s cost changed by `delta`: if `e` is a tree arc, everything
