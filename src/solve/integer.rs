@@ -1260,41 +1260,54 @@ impl<'a> Search<'a> {
                 turn_off(&mut decisions[round_start..]);
                 self.off_wins(&mut decisions);
             }
-            // Solve; while the flow breaks decisions, turn off the ones it breaks (an earlier round's "on" can
-            // break too, when this round closed the edges it relied on), or else every "on" of this round.
-            let mut repairs = 0;
-            loop {
-                let Some(fixing) = self.fixing(&decisions) else { return Ok(None) };
-                let Some((a, broken)) = self.solve_soft(costed, &fixing)? else { return Ok(None) };
-                amounts = a;
-                if broken.is_empty() {
-                    break;
-                }
-                repairs += 1;
-                if repairs > 4 {
-                    return Ok(None);
-                }
-                let broken: std::collections::HashSet<usize> = broken.into_iter().collect();
-                let mut explained = 0;
-                for d in &mut decisions {
-                    let arc = match *d {
-                        Decision::NeedOn(n) => self.need_must[n as usize],
-                        Decision::EdgeOn(e) | Decision::Exclusive(e) => self.edge_must[e as usize],
-                        _ => None,
-                    };
-                    if arc.is_some_and(|a| broken.contains(&a)) {
-                        explained += 1;
-                        turn_off(std::slice::from_mut(d));
-                    }
-                }
-                trace!("rounding: {} broken decisions, {explained} explained", broken.len());
-                if explained < broken.len() {
-                    turn_off(&mut decisions[round_start..]);
-                }
-                self.off_wins(&mut decisions);
+            match self.solve_turning_off(costed, &mut decisions, round_start, "rounding")? {
+                Some(a) => amounts = a,
+                None => return Ok(None),
             }
         }
         self.repair(costed, amounts)
+    }
+
+    /// Solves a node's decisions under `costed`; while the flow breaks some of them (their "on" sides together
+    /// ask more than the offers hold, or an earlier "on" relied on edges a later decision closed), turns off the
+    /// ones it breaks, or every "on" from `round_start` on when that does not explain it, and solves again, at
+    /// most four times. Returns the flow, or `None` when the decisions stay contradictory.
+    fn solve_turning_off(
+        &self,
+        costed: &Costed,
+        decisions: &mut [Decision],
+        round_start: usize,
+        what: &str,
+    ) -> Result<Option<Vec<i64>>> {
+        for _ in 0..5 {
+            self.off_wins(decisions);
+            let Some(fixing) = self.fixing(decisions) else {
+                trace!("{what}: contradictory decisions");
+                return Ok(None);
+            };
+            let Some((amounts, broken)) = self.solve_soft(costed, &fixing)? else { return Ok(None) };
+            if broken.is_empty() {
+                return Ok(Some(amounts));
+            }
+            let broken: std::collections::HashSet<usize> = broken.into_iter().collect();
+            let mut explained = 0;
+            for d in decisions.iter_mut() {
+                let arc = match *d {
+                    Decision::NeedOn(n) => self.need_must[n as usize],
+                    Decision::EdgeOn(e) | Decision::Exclusive(e) => self.edge_must[e as usize],
+                    _ => None,
+                };
+                if arc.is_some_and(|a| broken.contains(&a)) {
+                    explained += 1;
+                    turn_off(std::slice::from_mut(d));
+                }
+            }
+            trace!("{what}: {} broken decisions, {explained} explained", broken.len());
+            if explained < broken.len() {
+                turn_off(&mut decisions[round_start..]);
+            }
+        }
+        Ok(None)
     }
 
     /// A feasible allocation near a flow that breaks rules: [`Search::strip`] what breaks them, re-solve with the
@@ -1392,6 +1405,13 @@ impl<'a> Search<'a> {
     /// make the node infeasible; then that decision is turned round. Finally, needs that were switched off are
     /// tried on again one by one, in case money is left for them.
     fn dive(&self, decisions: &[Decision], mut amounts: Vec<i64>) -> Result<Option<(i128, Vec<i64>)>> {
+        let dive_start = decisions.len();
+        // Whether a cautious step that the dive's own earlier "on" decisions make infeasible turns those off and
+        // goes on, instead of giving up. Without it the dive of a large search almost never finished (2 000 × 200
+        // at the root: none; with it 0.46 % from the bound, where bulk rounding ends at 1.4 %). On small searches
+        // a finished dive costs more re-solves (one per need it switched off, tried again) than the tree search
+        // needs to find the same allocation: the sample's draws took 40 % longer. So only large searches mend.
+        let mends = strong_branching_candidates(self.graph.edges.len()) == 0;
         let mut decisions = decisions.to_vec();
         let mut value = objective_of(self.graph, &amounts);
         for _ in 0..10_000 {
@@ -1470,15 +1490,19 @@ impl<'a> Search<'a> {
                     if let Some((_, _, off)) = round_on {
                         decisions.push(off);
                     }
-                    match self.solve_node(&decisions)? {
-                        NodeOutcome::Solved { amounts: a, value: v } => {
-                            amounts = a;
-                            value = v;
-                        }
-                        NodeOutcome::Infeasible => {
-                            return Ok(None);
-                        }
-                    }
+                    // Earlier "on" decisions can rely on edges this round closes: those are turned off too.
+                    let mended = if mends {
+                        self.solve_turning_off(&self.plain, &mut decisions, dive_start, "dive")?
+                    } else if let NodeOutcome::Solved { amounts, .. } = self.solve_node(&decisions)? {
+                        Some(amounts)
+                    } else {
+                        None
+                    };
+                    let Some(a) = mended else {
+                        return Ok(None);
+                    };
+                    value = objective_of(self.graph, &a);
+                    amounts = a;
                 }
             }
         }
@@ -1531,5 +1555,36 @@ fn turn_off(decisions: &mut [Decision]) {
             Decision::EdgeOn(e) | Decision::Exclusive(e) => Decision::EdgeOff(e),
             other => other,
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Reference;
+    use crate::generate::{GenerateConfig, generate};
+    use crate::objective::Weights;
+
+    /// The root dive of a large search (beyond strong branching) finishes with an allocation that keeps every
+    /// integer rule. Before its cautious steps turned off the earlier "on" decisions they contradict, it gave up
+    /// on this batch, as on 2 000 × 200.
+    #[test]
+    fn the_dive_of_a_large_search_finishes_feasible() {
+        let reference = Reference::embedded();
+        let batch = generate(&GenerateConfig { needs: 500, offers: 50, seed: 1, partial_only: false }, reference);
+        let graph = crate::graph::build(&batch, reference, &Weights::default());
+        assert_eq!(strong_branching_candidates(graph.edges.len()), 0, "a large search: {} edges", graph.edges.len());
+        let search = Search::new(&batch, &graph, Instant::now() + std::time::Duration::from_secs(3_600)).unwrap();
+        let root = search.root_decisions();
+        let NodeOutcome::Solved { amounts, value } = search.solve_node(&root).unwrap() else {
+            panic!("the root is feasible")
+        };
+        assert!(!search.violations(&root, &amounts).is_empty(), "the root flow breaks rules, so the dive has work");
+        let (found, dived) = search.dive(&root, amounts).unwrap().expect("the dive finishes");
+        assert!(search.violations(&[], &dived).is_empty(), "the dive's allocation keeps every rule");
+        assert_eq!(found, objective_of(&graph, &dived));
+        assert!(found <= value, "no allocation beats the root's bound");
+        let greedy = greedy::allocate(&batch, &graph);
+        assert!(found > objective_of(&graph, &greedy), "the dive beats the greedy allocation");
     }
 }
