@@ -672,9 +672,10 @@ fn generated_batches_round_trip_through_csv() {
 // ---------------------------------------------------------------------------------------------------------------
 
 /// A batch in tests/fixtures/optima/NAME (written by `poa-match generate --needs N --offers M --seed S`) with an
-/// optimal allocation in optimum.csv (`need_id,offer_id,amount_usd`), found by an external MIP solver (HiGHS 1.16
-/// on the model of SPEC §5, gap 0) and checked here by the test's own checker. Returns the batch, its graph, the
-/// allocation per edge and its value.
+/// optimal allocation in optimum.csv (`need_id,offer_id,amount_usd`), found by an external MIP solver on the
+/// model of SPEC §5 with gap 0 (HiGHS 1.16 for the seed-2 batches; SCIP through OR-Tools 9.15, the model of
+/// benches/peers/ortools_mip.py, for 300 × 30 seed 5, in 34 s) and checked here by the test's own checker.
+/// Returns the batch, its graph, the allocation per edge and its value.
 fn known_optimum(name: &str) -> (Batch, Graph, Vec<i64>, i128) {
     let r = reference();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/optima").join(name);
@@ -703,11 +704,16 @@ fn known_optimum(name: &str) -> (Batch, Graph, Vec<i64>, i128) {
 
 const KNOWN_OPTIMA: [(&str, i128); 2] = [("gen-60x13-seed2", 102_390_000), ("gen-300x30-seed2", 639_205_000)];
 
+/// A known optimum the engine does not reach with its default limits (it ends some 2 % short after 20 000
+/// nodes), but whose flow bound at the root is exactly the optimum: any bound that overreached, by one granule,
+/// would show here.
+const KNOWN_OPTIMA_UNREACHED: [(&str, i128); 1] = [("gen-300x30-seed5", 756_488_000)];
+
 /// The solver's bound is a true upper bound and its allocation no better than the optimum, under a small node
 /// limit (fast), on batches whose optimum is known.
 #[test]
 fn bounds_hold_against_known_optima() {
-    for (name, optimum) in KNOWN_OPTIMA {
+    for (name, optimum) in KNOWN_OPTIMA.into_iter().chain(KNOWN_OPTIMA_UNREACHED) {
         let (batch, graph, _, value) = known_optimum(name);
         assert_eq!(value, optimum, "{name}: the stored allocation's value");
         let limits = Limits { node_limit: 200, ..Limits::default() };
