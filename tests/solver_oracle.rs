@@ -774,3 +774,80 @@ fn greedy_fill_keeps_every_rule_in_any_order() {
     // The top-up must really add money in some cases, or the second half tests nothing.
     assert!(topped_up > 20, "{topped_up}");
 }
+
+/// `swap::swap_awards` keeps every rule of SPEC §5 (this file's own checker) and never loses value, from greedy
+/// allocations of random batches, and it does swap in some of them (else this tests nothing).
+#[test]
+fn award_swaps_keep_every_rule_and_never_lose_value() {
+    use rand::seq::SliceRandom;
+    let r = reference();
+    let mut rng = ChaCha8Rng::seed_from_u64(0x5EED_00F2);
+    let mut swapped = 0;
+    for case in 0..400 {
+        let shape = if case % 2 == 0 { Shape::tiny(true) } else { Shape::large(30, 6, true) };
+        let batch = random_batch(&mut rng, &shape);
+        let graph = graph::build(&batch, r, &Weights::default());
+        let mut order: Vec<usize> = (0..batch.needs.len()).collect();
+        order.shuffle(&mut rng);
+        let before = solve::greedy::fill(&batch, &graph, vec![0; graph.edges.len()], &order);
+        let after = solve::swap::swap_awards(&batch, &graph, before.clone(), 4);
+        check_allocation(&batch, &graph, &after).unwrap_or_else(|e| panic!("case {case}: {e}"));
+        let (v0, v1) = (value_of(&graph, &before), value_of(&graph, &after));
+        assert!(v1 >= v0, "case {case}: {v1} < {v0}");
+        swapped += usize::from(v1 > v0);
+    }
+    assert!(swapped > 10, "{swapped}");
+}
+
+/// The case swaps are for, by hand: an offer with one award spent on a small need, while a larger one of the
+/// same value goes without; and the old need's other money is counted when taking the award away leaves it below
+/// its minimum.
+#[test]
+fn award_swaps_by_hand() {
+    use common::batch::{need, offer};
+    use poa_match::model::Kind::Equipment;
+    let r = reference();
+    let mut small = need("A", "KEN", &["ITI-2a"], &[Equipment], 30);
+    small.priority = 1;
+    let mut large = need("B", "KEN", &["ITI-2a"], &[Equipment], 90);
+    large.priority = 1;
+    let mut o = offer("O", "EU", 100);
+    o.commitments = vec![common::batch::code("ITI-2a")];
+    o.max_awards = Some(1);
+    let batch = Batch { needs: vec![small.clone(), large.clone()], offers: vec![o.clone()] };
+    let graph = graph::build(&batch, r, &Weights::default());
+    let edge = |n: &str| graph.edges.iter().position(|e| batch.needs[e.need as usize].id.as_str() == n).unwrap();
+    let mut start = vec![0; graph.edges.len()];
+    start[edge("A")] = 30;
+    let after = solve::swap::swap_awards(&batch, &graph, start, 4);
+    check_allocation(&batch, &graph, &after).unwrap();
+    assert_eq!((after[edge("A")], after[edge("B")]), (0, 90));
+
+    // A gets 30 from O and 20 from P under a min_award of 40: giving O's award to B leaves A with 20, below its
+    // minimum, so A loses P's 20 too; the swap still pays (90 against 50) and P's money is free again.
+    let mut small = small.clone();
+    small.amount = Usd(50);
+    small.min_award = Some(Usd(40));
+    let mut p = o.clone();
+    p.id.0 = "P".into();
+    p.envelope = Usd(20);
+    p.max_awards = None;
+    let batch = Batch { needs: vec![small, large], offers: vec![o, p] };
+    let graph = graph::build(&batch, r, &Weights::default());
+    let edge = |n: &str, of: &str| {
+        graph
+            .edges
+            .iter()
+            .position(|e| {
+                batch.needs[e.need as usize].id.as_str() == n && batch.offers[e.offer as usize].id.as_str() == of
+            })
+            .unwrap()
+    };
+    let mut start = vec![0; graph.edges.len()];
+    start[edge("A", "O")] = 30;
+    start[edge("A", "P")] = 20;
+    check_allocation(&batch, &graph, &start).unwrap();
+    let after = solve::swap::swap_awards(&batch, &graph, start, 4);
+    check_allocation(&batch, &graph, &after).unwrap();
+    assert_eq!((after[edge("A", "O")], after[edge("A", "P")], after[edge("B", "O")]), (0, 0, 90));
+}
