@@ -75,7 +75,8 @@ pub struct SolveArgs {
     /// A TOML file overriding the objective's weights (see README).
     #[arg(long, value_name = "FILE")]
     pub weights: Option<PathBuf>,
-    /// With integer rules, stop the exact search after this many seconds and report the gap.
+    /// With integer rules, stop the exact search so that the whole run (reading, building and writing included)
+    /// takes about this many seconds, and report the gap.
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_seconds)]
     pub time_limit: f64,
     /// With integer rules, stop the exact search after this many nodes (deterministic).
