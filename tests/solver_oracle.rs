@@ -746,31 +746,40 @@ fn known_optima_are_reached_and_proved() {
     }
 }
 
-/// `greedy::fill`, which the exact search uses to spend what its repairs free, keeps every rule of SPEC §5
-/// (checked by this file's own checker) in any order, from nothing and on top of an allocation that already keeps
-/// them, and never takes money away.
-#[test]
-fn greedy_fill_keeps_every_rule_in_any_order() {
+/// Runs `check` on 400 random batches with integer rules (half tiny, half 30 × 6), each with its graph and its
+/// needs in a shuffled order, all drawn from `seed`.
+fn for_random_batches(seed: u64, mut check: impl FnMut(usize, &Batch, &Graph, &mut Vec<usize>, &mut ChaCha8Rng)) {
     use rand::seq::SliceRandom;
     let r = reference();
-    let mut rng = ChaCha8Rng::seed_from_u64(0x5EED_00F1);
-    let mut topped_up = 0;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     for case in 0..400 {
         let shape = if case % 2 == 0 { Shape::tiny(true) } else { Shape::large(30, 6, true) };
         let batch = random_batch(&mut rng, &shape);
         let graph = graph::build(&batch, r, &Weights::default());
         let mut order: Vec<usize> = (0..batch.needs.len()).collect();
         order.shuffle(&mut rng);
-        let from_nothing = solve::greedy::fill(&batch, &graph, vec![0; graph.edges.len()], &order);
-        check_allocation(&batch, &graph, &from_nothing).unwrap_or_else(|e| panic!("case {case}, from nothing: {e}"));
+        check(case, &batch, &graph, &mut order, &mut rng);
+    }
+}
+
+/// `greedy::fill`, which the exact search uses to spend what its repairs free, keeps every rule of SPEC §5
+/// (checked by this file's own checker) in any order, from nothing and on top of an allocation that already keeps
+/// them, and never takes money away.
+#[test]
+fn greedy_fill_keeps_every_rule_in_any_order() {
+    use rand::seq::SliceRandom;
+    let mut topped_up = 0;
+    for_random_batches(0x5EED_00F1, |case, batch, graph, order, rng| {
+        let from_nothing = solve::greedy::fill(batch, graph, vec![0; graph.edges.len()], order);
+        check_allocation(batch, graph, &from_nothing).unwrap_or_else(|e| panic!("case {case}, from nothing: {e}"));
         // On top of an allocation of half the needs (money left over), in another order.
-        let base = solve::greedy::fill(&batch, &graph, vec![0; graph.edges.len()], &order[..order.len() / 2]);
-        order.shuffle(&mut rng);
-        let filled = solve::greedy::fill(&batch, &graph, base.clone(), &order);
-        check_allocation(&batch, &graph, &filled).unwrap_or_else(|e| panic!("case {case}, on top: {e}"));
+        let base = solve::greedy::fill(batch, graph, vec![0; graph.edges.len()], &order[..order.len() / 2]);
+        order.shuffle(rng);
+        let filled = solve::greedy::fill(batch, graph, base.clone(), order);
+        check_allocation(batch, graph, &filled).unwrap_or_else(|e| panic!("case {case}, on top: {e}"));
         assert!(filled.iter().zip(&base).all(|(f, b)| f >= b), "case {case}: fill took money away");
         topped_up += usize::from(filled != base);
-    }
+    });
     // The top-up must really add money in some cases, or the second half tests nothing.
     assert!(topped_up > 20, "{topped_up}");
 }
@@ -779,23 +788,15 @@ fn greedy_fill_keeps_every_rule_in_any_order() {
 /// allocations of random batches, and it does swap in some of them (else this tests nothing).
 #[test]
 fn award_swaps_keep_every_rule_and_never_lose_value() {
-    use rand::seq::SliceRandom;
-    let r = reference();
-    let mut rng = ChaCha8Rng::seed_from_u64(0x5EED_00F2);
     let mut swapped = 0;
-    for case in 0..400 {
-        let shape = if case % 2 == 0 { Shape::tiny(true) } else { Shape::large(30, 6, true) };
-        let batch = random_batch(&mut rng, &shape);
-        let graph = graph::build(&batch, r, &Weights::default());
-        let mut order: Vec<usize> = (0..batch.needs.len()).collect();
-        order.shuffle(&mut rng);
-        let before = solve::greedy::fill(&batch, &graph, vec![0; graph.edges.len()], &order);
-        let after = solve::swap::swap_awards(&batch, &graph, before.clone(), 4);
-        check_allocation(&batch, &graph, &after).unwrap_or_else(|e| panic!("case {case}: {e}"));
-        let (v0, v1) = (value_of(&graph, &before), value_of(&graph, &after));
+    for_random_batches(0x5EED_00F2, |case, batch, graph, order, _| {
+        let before = solve::greedy::fill(batch, graph, vec![0; graph.edges.len()], order);
+        let after = solve::swap::swap_awards(batch, graph, before.clone(), 4);
+        check_allocation(batch, graph, &after).unwrap_or_else(|e| panic!("case {case}: {e}"));
+        let (v0, v1) = (value_of(graph, &before), value_of(graph, &after));
         assert!(v1 >= v0, "case {case}: {v1} < {v0}");
         swapped += usize::from(v1 > v0);
-    }
+    });
     assert!(swapped > 10, "{swapped}");
 }
 
