@@ -230,6 +230,15 @@ impl Need {
     pub fn has_integer_rules(&self) -> bool {
         self.funding_mode == FundingMode::AllOrNothing || self.min_award.is_some()
     }
+
+    /// What the need must get if it gets anything: all of an all-or-nothing amount, else its min_award, else one
+    /// dollar.
+    pub fn must_get(&self) -> i64 {
+        match self.funding_mode {
+            FundingMode::AllOrNothing => self.amount.get(),
+            FundingMode::Partial => self.min_award.map_or(1, |m| m.get()),
+        }
+    }
 }
 
 /// A whole batch: the needs and offers of one run, in file order.

@@ -4,7 +4,7 @@
 //! max_awards, and an offer that cannot co-finance only funds a need alone.
 
 use crate::graph::Graph;
-use crate::model::{Batch, FundingMode};
+use crate::model::Batch;
 
 /// Greedy amounts per edge, in graph order.
 pub fn allocate(batch: &Batch, graph: &Graph) -> Vec<i64> {
@@ -50,14 +50,7 @@ pub fn fill(batch: &Batch, graph: &Graph, mut amounts: Vec<i64>, order: &[usize]
                 .then_with(|| batch.offers[ea.offer as usize].id.cmp(&batch.offers[eb.offer as usize].id))
         });
         // A need with money has met its rule already.
-        let must_get = if funded > 0 {
-            0
-        } else {
-            match need.funding_mode {
-                FundingMode::AllOrNothing => need.amount.get(),
-                FundingMode::Partial => need.min_award.map_or(1, |m| m.get()),
-            }
-        };
+        let must_get = if funded > 0 { 0 } else { need.must_get() };
 
         // Plan on the side, commit only if the need's own rule is met.
         plan.clear();

@@ -47,7 +47,7 @@ use std::time::Instant;
 
 use crate::error::{Error, Result};
 use crate::graph::Graph;
-use crate::model::{Batch, FundingMode};
+use crate::model::Batch;
 
 use super::network::Network;
 use super::network_simplex::{FlowError, WarmSimplex};
@@ -284,7 +284,7 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: Option<i128>, limits: Lim
         };
         if nodes == 1 {
             trace!("root solved: value {value} at {:?}", started.elapsed());
-            let reached = search.root_heuristics(&node.decisions, value, &amounts, &mut incumbent)?;
+            let reached = search.root_heuristics(&node.decisions, value, &amounts, broken.len(), &mut incumbent)?;
             root = (!reached).then(|| (node.decisions.clone(), value));
             trace!(
                 "root heuristics done: incumbent {} after {} re-solves, at {:?}",
@@ -485,14 +485,6 @@ fn granule(batch: &Batch) -> i128 {
     i128::from(g.max(1))
 }
 
-/// What a need with integer rules must get if it gets anything.
-fn must_get(need: &crate::model::Need) -> i64 {
-    match need.funding_mode {
-        FundingMode::AllOrNothing => need.amount.get(),
-        FundingMode::Partial => need.min_award.map_or(1, |m| m.get()),
-    }
-}
-
 impl<'a> Search<'a> {
     fn new(batch: &'a Batch, graph: &'a Graph, deadline: Instant) -> Result<Search<'a>> {
         let mut edges_of_offer = vec![Vec::new(); batch.offers.len()];
@@ -544,7 +536,7 @@ impl<'a> Search<'a> {
         let mut total = 0;
         let mut need_must = vec![None; batch.needs.len()];
         for (n, need) in batch.needs.iter().enumerate() {
-            let must = if need.has_integer_rules() { must_get(need) } else { 0 };
+            let must = if need.has_integer_rules() { need.must_get() } else { 0 };
             net.supply[n] = need.amount.get();
             total += need.amount.get();
             net.add_arc(n, sink, need.amount.get() - must, 0);
@@ -592,13 +584,15 @@ impl<'a> Search<'a> {
         })
     }
 
-    /// The root's first heuristics, bulk rounding then a dive, each kept when it beats `incumbent`. Returns
+    /// The root's first heuristics, bulk rounding then a dive, each kept when it beats `incumbent` (`broken`: how
+    /// many rules the root's flow breaks, which says how long a dive takes). Returns
     /// whether the incumbent reached the root's bound (the search is then over).
     fn root_heuristics(
         &mut self,
         root: &[Decision],
         value: i128,
         amounts: &[i64],
+        broken: usize,
         incumbent: &mut (i128, Vec<i64>),
     ) -> Result<bool> {
         let reached = value.div_euclid(self.granule) * self.granule;
@@ -611,7 +605,7 @@ impl<'a> Search<'a> {
         // needs: 36 869 broken rules at a second or more per re-solve), its time is left to the search and the
         // final polish instead.
         let per_solve = started.elapsed() / u32::try_from((self.plain.solves.get() - solves).max(1)).unwrap_or(1);
-        let broken = u32::try_from(self.violations(root, amounts).len()).unwrap_or(u32::MAX);
+        let broken = u32::try_from(broken).unwrap_or(u32::MAX);
         if Instant::now() + per_solve.saturating_mul(broken) > self.deadline {
             trace!("dive: skipped ({broken} broken rules at {per_solve:?} per re-solve)");
             return Ok(false);
@@ -874,7 +868,7 @@ impl<'a> Search<'a> {
     }
 
     fn must_get(&self, n: usize) -> i64 {
-        must_get(&self.batch.needs[n])
+        self.batch.needs[n].must_get()
     }
 
     /// Expands decisions into states and propagates their consequences; `None` if they contradict each other.

@@ -10,16 +10,7 @@
 //! greedy rule and may re-optimise the awards.
 
 use crate::graph::Graph;
-use crate::model::{Batch, FundingMode};
-
-/// What a need must get if it gets anything (1 for a need without a rule).
-fn must_get(batch: &Batch, n: usize) -> i64 {
-    let need = &batch.needs[n];
-    match need.funding_mode {
-        FundingMode::AllOrNothing => need.amount.get(),
-        FundingMode::Partial => need.min_award.map_or(1, |m| m.get()),
-    }
-}
+use crate::model::Batch;
 
 /// Applies the best swap of each offer with money left, offer by offer, for at most `passes` passes or until a
 /// pass finds none. `amounts` must keep every rule of SPEC §5; the result does too and is worth at least as much.
@@ -47,7 +38,7 @@ pub fn swap_awards(batch: &Batch, graph: &Graph, mut amounts: Vec<i64>, passes: 
                 }
                 let na = graph.edges[a].need as usize;
                 let after = totals[na] - x;
-                let strips = after > 0 && after < must_get(batch, na);
+                let strips = after > 0 && after < batch.needs[na].must_get();
                 let mut loss = i128::from(graph.edges[a].value) * i128::from(x);
                 if strips {
                     loss += need_edges(na)
@@ -64,7 +55,7 @@ pub fn swap_awards(batch: &Batch, graph: &Graph, mut amounts: Vec<i64>, passes: 
                     // The award given up met the floor and an eligible need's amount does too (SPEC §4), so the
                     // floor test only guards against caps below it.
                     let take = graph.edges[f].upper.min(budget);
-                    if take < must_get(batch, nf) || offer.floor_per_need.is_some_and(|fl| take < fl.get()) {
+                    if take < batch.needs[nf].must_get() || offer.floor_per_need.is_some_and(|fl| take < fl.get()) {
                         continue;
                     }
                     let gain = i128::from(graph.edges[f].value) * i128::from(take) - loss;
