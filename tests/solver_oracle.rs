@@ -24,6 +24,7 @@ use poa_match::graph::{self, Graph, ScopeMatch};
 use poa_match::io::{ReadOptions, read_needs, read_offers};
 use poa_match::model::{Batch, FundingMode, Need, Offer, Requester, ThemeSet, Usd};
 use poa_match::objective::Weights;
+use poa_match::solve::integer::DrawShare;
 use poa_match::solve::{self, Limits, Method, Status};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -108,6 +109,21 @@ struct Agreed {
     greedy_behind: bool,
 }
 
+/// The batch as a Monte Carlo draw in which every pledge arrives at half its envelope: the same graph, each edge
+/// limited by the smaller envelope (as `simulate` does).
+fn halve_envelopes(batch: &Batch, graph: &Graph) -> (Batch, Graph) {
+    let mut halved = batch.clone();
+    for offer in &mut halved.offers {
+        offer.envelope = Usd(offer.envelope.get() / 2);
+    }
+    let mut halved_graph = graph.clone();
+    for edge in &mut halved_graph.edges {
+        let need = &halved.needs[edge.need as usize];
+        edge.upper = need.amount.min(halved.offers[edge.offer as usize].per_need_limit()).get();
+    }
+    (halved, halved_graph)
+}
+
 /// Compares the solver with brute force on one batch. `Ok(None)`: skipped (too many allocations);
 /// `Ok(Some(..))`: agreed; `Err`: what went wrong.
 fn compare(batch: &Batch) -> Result<Option<Agreed>, String> {
@@ -125,16 +141,43 @@ fn compare(batch: &Batch) -> Result<Option<Agreed>, String> {
     // The root node's bound alone (the award chains of max_awards offers, no branching) must hold too.
     let root = solve::solve(batch, &graph, Method::Optimal, Limits { node_limit: 1, ..Limits::default() })
         .map_err(|e| format!("Method::Optimal with one node failed: {e}"))?;
-    // A Monte Carlo draw's solve skips the relaxation's own solve and must change nothing else.
-    let draw = solve::solve_draw(batch, &graph, Method::Optimal, Limits::default())
-        .map_err(|e| format!("solve_draw failed: {e}"))?;
     let mut problems = Vec::new();
-    if (&draw.amounts, draw.objective, draw.bound, draw.status)
-        != (&optimal.amounts, optimal.objective, optimal.bound, optimal.status)
-        || draw.relaxation > optimal.relaxation
-        || draw.relaxation < draw.bound
-    {
-        problems.push(format!("solve_draw gave {draw:?}, solve {optimal:?}"));
+    // A Monte Carlo draw's search (no separate relaxation, a lighter root, the search network of the scenario
+    // given the draw's capacities) must prove the same optimum: without a share, and with the network built for
+    // the batch or for the batch with every envelope halved (a draw whose pledges came in part), each used for
+    // both, in turn.
+    let (halved, halved_graph) = halve_envelopes(batch, &graph);
+    let halved_optimal = solve::solve(&halved, &halved_graph, Method::Optimal, Limits::default())
+        .map_err(|e| format!("Method::Optimal with halved envelopes failed: {e}"))?;
+    let draw = |share: &mut DrawShare, b: &Batch, g: &Graph| {
+        solve::solve_draw(b, g, Method::Optimal, Limits::default(), share)
+            .map_err(|e| format!("solve_draw failed: {e}"))
+    };
+    let share_of = |b: &Batch, g: &Graph| DrawShare::new(b, g).map_err(|e| format!("DrawShare::new failed: {e}"));
+    let mut full_first = share_of(batch, &graph)?;
+    let mut halved_first = share_of(&halved, &halved_graph)?;
+    let runs = [
+        ("fresh", draw(&mut DrawShare::default(), batch, &graph)?, &optimal, batch, &graph),
+        ("full first", draw(&mut full_first, batch, &graph)?, &optimal, batch, &graph),
+        (
+            "after the full batch",
+            draw(&mut full_first, &halved, &halved_graph)?,
+            &halved_optimal,
+            &halved,
+            &halved_graph,
+        ),
+        ("halved first", draw(&mut halved_first, &halved, &halved_graph)?, &halved_optimal, &halved, &halved_graph),
+        ("after the halved batch", draw(&mut halved_first, batch, &graph)?, &optimal, batch, &graph),
+    ];
+    for (what, got, want, b, g) in runs {
+        if (got.objective, got.bound, got.status) != (want.objective, want.bound, want.status)
+            || got.relaxation > want.relaxation
+            || got.relaxation < got.bound
+            || check_allocation(b, g, &got.amounts).is_err()
+            || value_of(g, &got.amounts) != got.objective
+        {
+            problems.push(format!("solve_draw ({what}) gave {got:?}, solve {want:?}"));
+        }
     }
     if root.bound < brute.best || root.objective > brute.best {
         problems.push(format!(

@@ -21,12 +21,20 @@ pub struct Scratch {
     batch: Batch,
     graph: Graph,
     envelopes: Vec<Usd>,
+    /// What the draws' searches share: the search network.
+    share: solve::integer::DrawShare,
 }
 
 impl Scratch {
-    /// A scratch copy of a prepared scenario.
-    pub fn new(prepared: &Prepared) -> Scratch {
-        Scratch { batch: prepared.batch.clone(), graph: prepared.graph.clone(), envelopes: Vec::new() }
+    /// A scratch copy of a prepared scenario, with a copy of what its draws' searches share (made once per
+    /// scenario by [`solve::integer::DrawShare::new`]).
+    pub fn new(prepared: &Prepared, share: &solve::integer::DrawShare) -> Scratch {
+        Scratch {
+            batch: prepared.batch.clone(),
+            graph: prepared.graph.clone(),
+            envelopes: Vec::new(),
+            share: share.clone(),
+        }
     }
 }
 
@@ -96,7 +104,7 @@ pub fn run(
         let offer = &scratch.batch.offers[edge.offer as usize];
         edge.upper = need.amount.min(offer.per_need_limit()).get();
     }
-    let solution = solve::solve_draw(&scratch.batch, &scratch.graph, method, limits)?;
+    let solution = solve::solve_draw(&scratch.batch, &scratch.graph, method, limits, &mut scratch.share)?;
     Ok(summarise(prepared, &scratch.graph, &solution, draw))
 }
 

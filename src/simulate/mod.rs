@@ -447,13 +447,18 @@ pub fn run_draws(
     for (s, p) in prepared.iter().enumerate() {
         let mut tally = Tally::empty(p.frame.needs.len());
         let range = shard.slice(p.frame.draws);
+        let share = if p.certain.is_none() && method == Method::Optimal {
+            solve::integer::DrawShare::new(&p.batch, &p.graph)?
+        } else {
+            solve::integer::DrawShare::default()
+        };
         let mut start = range.start;
         while start < range.end {
             let end = range.end.min(start + DRAW_CHUNK);
             let outcomes: Vec<draw::DrawOutcome> = (start..end)
                 .into_par_iter()
                 .map_init(
-                    || draw::Scratch::new(p),
+                    || draw::Scratch::new(p, &share),
                     |scratch, i| {
                         let outcome = draw::run(p, seed, s, i, scratch, method, limits);
                         progress(1);

@@ -30,7 +30,16 @@ pub fn fill(batch: &Batch, graph: &Graph, mut amounts: Vec<i64>, order: &[usize]
         }
     }
 
+    // Offers ranked by id once, so that ordering each need's edges compares numbers, not strings (the fill runs
+    // several times in each Monte Carlo draw).
+    let mut by_id: Vec<usize> = (0..batch.offers.len()).collect();
+    by_id.sort_by(|&a, &b| batch.offers[a].id.cmp(&batch.offers[b].id));
+    let mut id_rank = vec![0u32; batch.offers.len()];
+    for (rank, &o) in by_id.iter().enumerate() {
+        id_rank[o] = rank as u32;
+    }
     let mut plan: Vec<(usize, i64)> = Vec::new();
+    let mut edges: Vec<usize> = Vec::new();
     for &n in order {
         let need = &batch.needs[n];
         let start = graph.need_start[n];
@@ -42,13 +51,9 @@ pub fn fill(batch: &Batch, graph: &Graph, mut amounts: Vec<i64>, order: &[usize]
         if left <= 0 || alone_already {
             continue;
         }
-        let mut edges: Vec<usize> = range.collect();
-        edges.sort_by(|&a, &b| {
-            let (ea, eb) = (&graph.edges[a], &graph.edges[b]);
-            eb.fit
-                .cmp(&ea.fit)
-                .then_with(|| batch.offers[ea.offer as usize].id.cmp(&batch.offers[eb.offer as usize].id))
-        });
+        edges.clear();
+        edges.extend(range);
+        edges.sort_by_key(|&e| (std::cmp::Reverse(graph.edges[e].fit), id_rank[graph.edges[e].offer as usize]));
         // A need with money has met its rule already.
         let must_get = if funded > 0 { 0 } else { need.must_get() };
 

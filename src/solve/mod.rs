@@ -128,20 +128,28 @@ pub fn has_integer_rules(batch: &Batch) -> bool {
     batch.needs.iter().any(|n| n.has_integer_rules()) || batch.offers.iter().any(|o| o.has_integer_rules())
 }
 
-/// Allocates with the chosen method and verifies the result.
-pub fn solve(batch: &Batch, graph: &Graph, method: Method, limits: Limits) -> Result<Solution> {
-    solve_reporting(batch, graph, method, limits, true)
-}
-
 /// [`solve`] for a Monte Carlo draw, which records no relaxation: with integer rules, the separate solve of the
 /// flow relaxation is skipped (a twentieth of a draw on the sample) and `relaxation` holds the search's root
-/// bound, which is at most the relaxation's optimum. The allocation, objective, bound and status are those of
-/// [`solve`].
-pub fn solve_draw(batch: &Batch, graph: &Graph, method: Method, limits: Limits) -> Result<Solution> {
-    solve_reporting(batch, graph, method, limits, false)
+/// bound, which is at most the relaxation's optimum. The search reuses what `share` holds from the scenario's
+/// earlier draws (see [`integer::solve_draw`]); with an empty share the allocation, objective, bound and status
+/// are those of [`solve`].
+pub fn solve_draw(
+    batch: &Batch,
+    graph: &Graph,
+    method: Method,
+    limits: Limits,
+    share: &mut integer::DrawShare,
+) -> Result<Solution> {
+    let solution = match method {
+        Method::Optimal if has_integer_rules(batch) => integer::solve_draw(batch, graph, limits, share)?,
+        _ => return solve(batch, graph, method, limits),
+    };
+    check::verify(batch, graph, &solution)?;
+    Ok(solution)
 }
 
-fn solve_reporting(batch: &Batch, graph: &Graph, method: Method, limits: Limits, relaxation: bool) -> Result<Solution> {
+/// Allocates with the chosen method and verifies the result.
+pub fn solve(batch: &Batch, graph: &Graph, method: Method, limits: Limits) -> Result<Solution> {
     let solution = match method {
         Method::Greedy => {
             let relaxation_value = relaxation::solve(batch, graph)?.objective;
@@ -160,9 +168,9 @@ fn solve_reporting(batch: &Batch, graph: &Graph, method: Method, limits: Limits,
         Method::Optimal => {
             // The time limit covers the relaxation's own solve too (1.5 s on 100 000 × 10 000).
             let started = std::time::Instant::now();
-            let known = if relaxation { Some(relaxation::solve(batch, graph)?.objective) } else { None };
+            let known = relaxation::solve(batch, graph)?.objective;
             let limits = Limits { time_limit: limits.time_limit.saturating_sub(started.elapsed()), ..limits };
-            integer::solve(batch, graph, known, limits)?
+            integer::solve(batch, graph, Some(known), limits)?
         }
     };
     check::verify(batch, graph, &solution)?;

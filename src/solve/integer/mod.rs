@@ -42,6 +42,8 @@
 //! The search stops when no open node can beat the incumbent (gap 0), or at the node or time limit, and then
 //! reports the best open bound. With `POA_MATCH_TRACE` set, it prints its progress to stderr.
 
+mod layout;
+
 use std::collections::BinaryHeap;
 use std::time::Instant;
 
@@ -49,9 +51,10 @@ use crate::error::{Error, Result};
 use crate::graph::Graph;
 use crate::model::Batch;
 
-use super::network::Network;
+pub use layout::Layout;
+
 use super::network_simplex::{FlowError, WarmSimplex};
-use super::relaxation::{flow_error, offer_node, sink_node};
+use super::relaxation::flow_error;
 use super::swap::swap_awards;
 use super::{Limits, Solution, Status, greedy, objective_of};
 
@@ -147,28 +150,17 @@ enum Violation {
 struct Search<'a> {
     batch: &'a Batch,
     graph: &'a Graph,
-    edge_of_need: Vec<std::ops::Range<usize>>,
-    edges_of_offer: Vec<Vec<u32>>,
-    /// For edges of offers with integer rules: the arc that carries the amount an "on" decision forces.
-    edge_must: Vec<Option<usize>>,
-    /// For needs with integer rules: the bypass arc for the dollars that an "on" decision forbids to leave unfunded.
-    need_must: Vec<Option<usize>>,
+    /// The search network and its indices.
+    layout: Layout,
     /// When the search must stop (the time limit).
     pub(super) deadline: Instant,
-    /// Capacity of every arc of the search network.
-    capacity: Vec<i64>,
     /// Every amount of the batch is a multiple of this, and so is the optimum (see [`granule`]).
     granule: i128,
-    /// The search network (its costs are those of `plain`).
-    net: Network,
     /// The search network with the values as costs: the node's relaxation.
     plain: Costed,
     /// What strong branching has seen each broken rule's two children lose (summed, and how often), so that a
     /// rule tried once is estimated instead of re-solved (pseudo-costs, "reliability branching").
     losses: std::cell::RefCell<std::collections::HashMap<Violation, ([i128; 2], u32)>>,
-    /// Needs by the value of their best edge, highest first (need index on ties): the order in which
-    /// [`Search::strip`] fills.
-    by_value: Vec<usize>,
     /// The same network with the award penalties of [`Lagrange`], once they are tuned at the root.
     lagrange: Option<Lagrange>,
 }
@@ -219,11 +211,65 @@ struct Lagrange {
 /// allocation, objective, bound and status are the same either way).
 pub fn solve(batch: &Batch, graph: &Graph, relaxation: Option<i128>, limits: Limits) -> Result<Solution> {
     let started = Instant::now();
-    let mut search = Search::new(batch, graph, started + limits.time_limit)?;
+    let search = Search::new(batch, graph, started + limits.time_limit)?;
+    Ok(run(search, relaxation, limits, started, false)?.0)
+}
+
+/// What the searches of one scenario's Monte Carlo draws share: the search network of the scenario's own batch
+/// (every pledge arriving whole), given each draw's capacities ([`Layout::set_capacities`]). It is built from the
+/// scenario, never from a draw, so that every draw starts from the same network whichever draw came first.
+#[derive(Debug, Clone, Default)]
+pub struct DrawShare {
+    layout: Option<Layout>,
+}
+
+impl DrawShare {
+    /// The share of a scenario's draws; `batch` and `graph` are the scenario's own.
+    pub fn new(batch: &Batch, graph: &Graph) -> Result<DrawShare> {
+        if !super::has_integer_rules(batch) {
+            return Ok(DrawShare::default());
+        }
+        Ok(DrawShare { layout: Some(Layout::new(batch, graph)?) })
+    }
+}
+
+/// [`solve`] for a Monte Carlo draw: `batch` and `graph` are the scenario's with the draw's envelopes and edge
+/// limits, and the search network comes from `share` (built for the scenario; an empty share builds one for this
+/// draw alone). A draw's search is lighter at the root: the root's flow repaired ([`Search::repair`]) is its
+/// first allocation, and the Lagrangian heuristics wait until node [`DRAW_LAGRANGIAN_AT`] on any batch.
+/// `relaxation` in the result is the search's root bound. Every draw starts from the same state, whatever draws
+/// ran before it on the same share, so results do not depend on how draws are spread over threads.
+pub fn solve_draw(batch: &Batch, graph: &Graph, limits: Limits, share: &mut DrawShare) -> Result<Solution> {
+    let started = Instant::now();
+    let (layout, keep) = match share.layout.take() {
+        Some(mut layout) => {
+            layout.set_capacities(batch, graph)?;
+            (layout, true)
+        }
+        None => (Layout::new(batch, graph)?, false),
+    };
+    let simplex = layout.simplex()?;
+    let search = Search::with_simplex(batch, graph, started + limits.time_limit, layout, simplex);
+    let (solution, layout) = run(search, None, limits, started, true)?;
+    if keep {
+        share.layout = Some(layout);
+    }
+    Ok(solution)
+}
+
+/// The branch and bound of [`solve`] on a prepared search; returns the solution and the search's layout for reuse.
+fn run(
+    mut search: Search<'_>,
+    relaxation: Option<i128>,
+    limits: Limits,
+    started: Instant,
+    draw: bool,
+) -> Result<(Solution, Layout)> {
+    let (batch, graph) = (search.batch, search.graph);
     trace!(
-        "search network: {} nodes, {} arcs, built in {:?}",
-        search.net.node_count(),
-        search.net.arc_count(),
+        "search network: {} nodes, {} arcs, ready at {:?}",
+        search.layout.net.node_count(),
+        search.layout.net.arc_count(),
         started.elapsed()
     );
 
@@ -244,7 +290,7 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: Option<i128>, limits: Lim
     let mut stopped = None;
     let mut root = None;
     let mut root_value = None;
-    let lagrangian_after = lagrangian_heuristics_at(graph.edges.len());
+    let lagrangian_after = if draw { DRAW_LAGRANGIAN_AT } else { lagrangian_heuristics_at(graph.edges.len()) };
 
     while let Some(node) = open.pop() {
         if node.bound <= incumbent.0 {
@@ -284,7 +330,8 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: Option<i128>, limits: Lim
         };
         if nodes == 1 {
             trace!("root solved: value {value} at {:?}", started.elapsed());
-            let reached = search.root_heuristics(&node.decisions, value, &amounts, broken.len(), &mut incumbent)?;
+            let reached =
+                search.root_heuristics(&node.decisions, value, &amounts, broken.len(), draw, &mut incumbent)?;
             root = (!reached).then(|| (node.decisions.clone(), value));
             trace!(
                 "root heuristics done: incumbent {} after {} re-solves, at {:?}",
@@ -367,59 +414,8 @@ pub fn solve(batch: &Batch, graph: &Graph, relaxation: Option<i128>, limits: Lim
         None => super::relaxation::solve(batch, graph)?.objective,
     };
     let (objective, amounts) = incumbent;
-    Ok(Solution { amounts, objective, bound: bound.min(relaxation), relaxation, status, nodes })
-}
-
-/// The award chain of each offer with max_awards `k`, a relaxation of "at most k needs" that a flow can carry.
-///
-/// For any set `T` of the offer's edges, at most `k` of them carry money, each at most its upper limit, so
-/// together they carry at most the sum of the `k` largest limits in `T`. The plain relaxation knows this only
-/// for `T` = all edges (the offer's arc into the sink). Taking for `T` the edges whose limit is at most `w`, for
-/// each distinct limit `w`, gives a chain of nested sets; nested sets are a flow: the edges of the smallest set
-/// enter a chain node whose arc towards the offer carries at most that set's sum, the next set's node collects
-/// that and the edges of its own limit, and so on up to the offer node. So an offer can no longer spread over
-/// many small needs that together exceed what `k` of them could take. Sets of at most `k` edges need no node
-/// (each edge's own limit already says it).
-///
-/// Adds the chain nodes to `net` and returns, for each edge, the node it enters, and the chain arcs
-/// `(from, to, capacity)` to add after the edges.
-fn award_chains(
-    batch: &Batch,
-    graph: &Graph,
-    edges_of_offer: &[Vec<u32>],
-    net: &mut Network,
-) -> (Vec<usize>, Vec<(usize, usize, i64)>) {
-    let mut entry: Vec<usize> = graph.edges.iter().map(|e| offer_node(batch, e.offer as usize)).collect();
-    let mut arcs = Vec::new();
-    for (o, offer) in batch.offers.iter().enumerate() {
-        let Some(k) = offer.max_awards else { continue };
-        let k = k as usize;
-        let mut edges = edges_of_offer[o].clone();
-        // Largest limit first; the set of limits ≤ w is then a suffix.
-        edges.sort_unstable_by_key(|&e| (std::cmp::Reverse(graph.edges[e as usize].upper), e));
-        let upper = |i: usize| graph.edges[edges[i] as usize].upper;
-        let mut node = offer_node(batch, o);
-        let mut i = 0;
-        while i < edges.len() {
-            // Edges i..j share one limit; the suffix from i is the set of limits ≤ upper(i).
-            let mut j = i;
-            while j < edges.len() && upper(j) == upper(i) {
-                j += 1;
-            }
-            if i > 0 && edges.len() - i > k {
-                let cap: i64 = (i..i + k).map(upper).sum();
-                let child = net.node_count();
-                net.supply.push(0);
-                arcs.push((child, node, cap));
-                node = child;
-            }
-            for &e in &edges[i..j] {
-                entry[e as usize] = node;
-            }
-            i = j;
-        }
-    }
-    (entry, arcs)
+    let Search { layout, .. } = search;
+    Ok((Solution { amounts, objective, bound: bound.min(relaxation), relaxation, status, nodes }, layout))
 }
 
 impl Lagrange {
@@ -430,14 +426,14 @@ impl Lagrange {
         self.credit = 0;
         for (&o, &lam) in offers.iter().zip(whole) {
             self.credit += i128::from(lam) * i128::from(search.batch.offers[o].max_awards.unwrap_or(0));
-            for &e in &search.edges_of_offer[o] {
+            for &e in &search.layout.edges_of_offer[o] {
                 let edge = &search.graph.edges[e as usize];
                 // Beyond twice the value the edge is shut anyway (its cost is positive); the cap keeps costs within
                 // what the simplex was prepared for.
                 let charge = (lam / edge.upper.max(1)).min(2 * self.scale * edge.value);
                 self.charge[e as usize] = charge;
                 let cost = -self.scale * edge.value + charge;
-                for arc in std::iter::once(e as usize).chain(search.edge_must[e as usize]) {
+                for arc in std::iter::once(e as usize).chain(search.layout.edge_must[e as usize]) {
                     self.costed.base_cost[arc] = cost;
                     simplex.set_cost(arc, cost);
                 }
@@ -487,101 +483,38 @@ fn granule(batch: &Batch) -> i128 {
 
 impl<'a> Search<'a> {
     fn new(batch: &'a Batch, graph: &'a Graph, deadline: Instant) -> Result<Search<'a>> {
-        let mut edges_of_offer = vec![Vec::new(); batch.offers.len()];
-        for (e, edge) in graph.edges.iter().enumerate() {
-            edges_of_offer[edge.offer as usize].push(e as u32);
-        }
-        let edge_of_need: Vec<_> =
-            (0..batch.needs.len()).map(|n| graph.need_start[n]..graph.need_start[n + 1]).collect();
+        let layout = Layout::new(batch, graph)?;
+        let simplex = layout.simplex()?;
+        Ok(Search::with_simplex(batch, graph, deadline, layout, simplex))
+    }
 
-        // Arcs: edges (their free part), offers to the sink, the award chains, each need's free bypass, then the
-        // "must" parts.
-        let sink = sink_node(batch);
-        let mut net = Network::with_nodes(sink + 1);
-        let (entry, chain_arcs) = award_chains(batch, graph, &edges_of_offer, &mut net);
-        // Costs are values times `scale`, and a "must" arc costs one more than its free twin, so that among
-        // flows of equal value the search network prefers the one with the fewest dollars on "must" arcs.
-        // Without that tie-break a relaxation optimum spreads single dollars over many "must" arcs, each of them
-        // a broken rule to branch on at no change of bound. A simple cycle has fewer than `nodes` arcs, so with
-        // `scale` ≥ `nodes` the tie-break never outweighs one unit of value: every optimum of the scaled costs is
-        // an optimum of the values. Where that would not fit in 64 bits, no tie-break (scale 1).
-        let max_value = graph.edges.iter().map(|e| e.value).max().unwrap_or(0);
-        let nodes = net.node_count() as i128 + 1;
-        let fits = |scale: i128| nodes * nodes * (scale * i128::from(max_value) + 2) < 1 << 52;
-        let (scale, tie) = if fits(nodes) { (nodes as i64, 1) } else { (1, 0) };
-        let must_part = |e: usize| -> Option<i64> {
-            let edge = &graph.edges[e];
-            let offer = &batch.offers[edge.offer as usize];
-            offer.has_integer_rules().then(|| offer.floor_per_need.map_or(1, |f| f.get()).min(edge.upper))
-        };
-        for (e, edge) in graph.edges.iter().enumerate() {
-            let cap = edge.upper - must_part(e).unwrap_or(0);
-            net.add_arc(edge.need as usize, entry[e], cap, -scale * edge.value);
-        }
-        for (o, offer) in batch.offers.iter().enumerate() {
-            // The whole set of the offer's edges, as in the award chains below: at most its k largest limits.
-            let mut limit = offer.envelope.get();
-            if let Some(k) = offer.max_awards {
-                let mut uppers: Vec<i64> = edges_of_offer[o].iter().map(|&e| graph.edges[e as usize].upper).collect();
-                uppers.sort_unstable_by(|a, b| b.cmp(a));
-                limit = limit.min(uppers.iter().take(k as usize).sum());
-            }
-            net.add_arc(offer_node(batch, o), sink, limit, 0);
-        }
-        for (from, to, cap) in chain_arcs {
-            net.add_arc(from, to, cap, 0);
-            // A closed arc into the sink lets the simplex start from its star basis.
-            net.add_arc(from, sink, 0, 0);
-        }
-        let mut total = 0;
-        let mut need_must = vec![None; batch.needs.len()];
-        for (n, need) in batch.needs.iter().enumerate() {
-            let must = if need.has_integer_rules() { need.must_get() } else { 0 };
-            net.supply[n] = need.amount.get();
-            total += need.amount.get();
-            net.add_arc(n, sink, need.amount.get() - must, 0);
-            if must > 0 {
-                need_must[n] = Some(net.add_arc(n, sink, must, 0));
-            }
-        }
-        net.supply[sink] = -total;
-        let mut edge_must = vec![None; graph.edges.len()];
-        for (e, edge) in graph.edges.iter().enumerate() {
-            if let Some(cap) = must_part(e) {
-                edge_must[e] = Some(net.add_arc(edge.need as usize, entry[e], cap, -scale * edge.value + tie));
-            }
-        }
-        let max_cost = scale * max_value + tie;
-        let big_m = i64::try_from((net.node_count() as i128 + 1) * (i128::from(max_cost) + 1))
-            .map_err(|_| Error::usage("the batch is too large for an exact search"))?;
-        let simplex = WarmSimplex::new(&net, big_m + max_cost).map_err(flow_error)?;
+    /// A search on a layout built for `batch` and `graph` (or a batch of the same shape, with its capacities
+    /// set for this one), and a simplex on the layout's network with its costs.
+    fn with_simplex(
+        batch: &'a Batch,
+        graph: &'a Graph,
+        deadline: Instant,
+        layout: Layout,
+        simplex: WarmSimplex,
+    ) -> Search<'a> {
         let plain = Costed {
-            base_cost: net.cost.clone(),
-            big_m,
+            base_cost: layout.net.cost.clone(),
+            big_m: layout.big_m,
             simplex: std::cell::RefCell::new(simplex),
             touched: std::cell::RefCell::new(Vec::new()),
             solves: std::cell::Cell::new(0),
             slowest: std::cell::Cell::new(std::time::Duration::ZERO),
         };
-        let best_value = |n: usize| graph.edges[edge_of_need[n].clone()].iter().map(|e| e.value).max().unwrap_or(0);
-        let mut by_value: Vec<usize> = (0..batch.needs.len()).collect();
-        by_value.sort_by_key(|&n| (std::cmp::Reverse(best_value(n)), n));
-        Ok(Search {
+        Search {
             batch,
             graph,
-            by_value,
-            losses: std::cell::RefCell::new(std::collections::HashMap::new()),
-            edge_of_need,
-            edges_of_offer,
-            edge_must,
-            need_must,
+            layout,
             deadline,
-            capacity: net.capacity.clone(),
             granule: granule(batch),
             plain,
+            losses: std::cell::RefCell::new(std::collections::HashMap::new()),
             lagrange: None,
-            net,
-        })
+        }
     }
 
     /// The root's first heuristics, bulk rounding then a dive, each kept when it beats `incumbent` (`broken`: how
@@ -593,9 +526,18 @@ impl<'a> Search<'a> {
         value: i128,
         amounts: &[i64],
         broken: usize,
+        draw: bool,
         incumbent: &mut (i128, Vec<i64>),
     ) -> Result<bool> {
         let reached = value.div_euclid(self.granule) * self.granule;
+        if draw {
+            return Ok(self.keep_better(
+                self.repair(&self.plain, amounts.to_vec())?,
+                "root repair",
+                incumbent,
+                reached,
+            ));
+        }
         let started = Instant::now();
         let solves = self.plain.solves.get();
         if self.keep_better(self.round_in_bulk(&self.plain, root, amounts.to_vec())?, "rounding", incumbent, reached) {
@@ -682,7 +624,7 @@ impl<'a> Search<'a> {
     /// freed spent with the greedy rule. Returns the allocation unchanged when that gains nothing.
     fn improve(&self, (value, amounts): (i128, Vec<i64>)) -> (i128, Vec<i64>) {
         let swapped = swap_awards(self.batch, self.graph, amounts.clone(), SWAP_PASSES);
-        let filled = greedy::fill(self.batch, self.graph, swapped, &self.by_value);
+        let filled = greedy::fill(self.batch, self.graph, swapped, &self.layout.by_value);
         let filled_value = objective_of(self.graph, &filled);
         if filled_value > value { (filled_value, filled) } else { (value, amounts) }
     }
@@ -715,7 +657,7 @@ impl<'a> Search<'a> {
     /// when no max_awards offer exists or the bound is no better than `plain`, the root's flow bound.
     fn tune_lagrange(&mut self, root: &[Decision], plain: i128, target: i128, rounds: usize) -> Result<()> {
         let offers: Vec<usize> = (0..self.batch.offers.len())
-            .filter(|&o| self.batch.offers[o].max_awards.is_some() && !self.edges_of_offer[o].is_empty())
+            .filter(|&o| self.batch.offers[o].max_awards.is_some() && !self.layout.edges_of_offer[o].is_empty())
             .collect();
         let Some(fixing) = self.fixing(root) else { return Ok(()) };
         // A second simplex that cannot solve twice before the deadline would only cost memory and overrun the
@@ -726,18 +668,18 @@ impl<'a> Search<'a> {
         // Charges are rounded down to 1/scale of a value unit per dollar, which over millions of dollars weakens
         // the bound by thousands: the scale is as fine as 64-bit costs allow (the same margin as the plain costs).
         let max_value = self.graph.edges.iter().map(|e| e.value).max().unwrap_or(0);
-        let nodes = self.net.node_count() as i128 + 1;
+        let nodes = self.layout.net.node_count() as i128 + 1;
         let mut scale: i64 = 1 << 24;
         while scale > 1 && nodes * nodes * (2 * i128::from(scale) * i128::from(max_value) + 2) >= 1 << 52 {
             scale /= 2;
         }
         let max_cost = 2 * scale * max_value;
-        let big_m = i64::try_from((self.net.node_count() as i128 + 1) * (i128::from(max_cost) + 1))
+        let big_m = i64::try_from((self.layout.net.node_count() as i128 + 1) * (i128::from(max_cost) + 1))
             .map_err(|_| Error::usage("the batch is too large for an exact search"))?;
-        let mut net = self.net.clone();
+        let mut net = self.layout.net.clone();
         for (e, edge) in self.graph.edges.iter().enumerate() {
             net.cost[e] = -scale * edge.value;
-            if let Some(m) = self.edge_must[e] {
+            if let Some(m) = self.layout.edge_must[e] {
                 net.cost[m] = -scale * edge.value;
             }
         }
@@ -774,7 +716,7 @@ impl<'a> Search<'a> {
         let lambda_cap: Vec<f64> = offers
             .iter()
             .map(|&o| {
-                let most = self.edges_of_offer[o].iter().map(|&e| self.graph.edges[e as usize].upper).max();
+                let most = self.layout.edges_of_offer[o].iter().map(|&e| self.graph.edges[e as usize].upper).max();
                 (2 * scale * max_value) as f64 * most.unwrap_or(0) as f64
             })
             .collect();
@@ -807,7 +749,7 @@ impl<'a> Search<'a> {
                 .iter()
                 .map(|&o| {
                     let k = f64::from(self.batch.offers[o].max_awards.unwrap_or(0));
-                    let used: f64 = self.edges_of_offer[o]
+                    let used: f64 = self.layout.edges_of_offer[o]
                         .iter()
                         .map(|&e| amounts[e as usize] as f64 / self.graph.edges[e as usize].upper.max(1) as f64)
                         .sum();
@@ -860,7 +802,7 @@ impl<'a> Search<'a> {
     fn root_decisions(&self) -> Vec<Decision> {
         (0..self.batch.needs.len())
             .filter(|&n| {
-                let reach: i64 = self.graph.edges[self.edge_of_need[n].clone()].iter().map(|e| e.upper).sum();
+                let reach: i64 = self.graph.edges[self.layout.edge_of_need[n].clone()].iter().map(|e| e.upper).sum();
                 self.batch.needs[n].has_integer_rules() && reach > 0 && reach < self.must_get(n)
             })
             .map(|n| Decision::NeedOff(n as u32))
@@ -886,7 +828,7 @@ impl<'a> Search<'a> {
             let ok = match d {
                 Decision::NeedOff(n) => {
                     f.need[n as usize] = Fix::Off;
-                    self.edge_of_need[n as usize].clone().all(|e| set_edge(&mut f.edge, e, Fix::Off))
+                    self.layout.edge_of_need[n as usize].clone().all(|e| set_edge(&mut f.edge, e, Fix::Off))
                 }
                 Decision::NeedOn(n) => {
                     f.need[n as usize] = Fix::On;
@@ -897,7 +839,7 @@ impl<'a> Search<'a> {
                 Decision::Exclusive(e) => {
                     let n = self.graph.edges[e as usize].need as usize;
                     set_edge(&mut f.edge, e as usize, Fix::On)
-                        && self.edge_of_need[n]
+                        && self.layout.edge_of_need[n]
                             .clone()
                             .filter(|&k| k != e as usize)
                             .all(|k| set_edge(&mut f.edge, k, Fix::Off))
@@ -912,7 +854,7 @@ impl<'a> Search<'a> {
         for e in 0..self.graph.edges.len() {
             if f.edge[e] == Fix::On && !self.batch.offers[self.graph.edges[e].offer as usize].allow_cofinance {
                 let n = self.graph.edges[e].need as usize;
-                for k in self.edge_of_need[n].clone() {
+                for k in self.layout.edge_of_need[n].clone() {
                     if k != e && !set_edge(&mut f.edge, k, Fix::Off) {
                         return None;
                     }
@@ -921,12 +863,12 @@ impl<'a> Search<'a> {
         }
         for (o, offer) in self.batch.offers.iter().enumerate() {
             if let Some(k) = offer.max_awards {
-                let on = self.edges_of_offer[o].iter().filter(|&&e| f.edge[e as usize] == Fix::On).count();
+                let on = self.layout.edges_of_offer[o].iter().filter(|&&e| f.edge[e as usize] == Fix::On).count();
                 if on > k as usize {
                     return None;
                 }
                 if on == k as usize {
-                    for &e in &self.edges_of_offer[o] {
+                    for &e in &self.layout.edges_of_offer[o] {
                         if f.edge[e as usize] == Fix::Free {
                             f.edge[e as usize] = Fix::Off;
                         }
@@ -988,13 +930,13 @@ impl<'a> Search<'a> {
                 Fix::Off => {
                     penalise(&mut simplex, e, big_m);
                     forbidden.push(e);
-                    if let Some(m) = self.edge_must[e] {
+                    if let Some(m) = self.layout.edge_must[e] {
                         penalise(&mut simplex, m, big_m);
                         forbidden.push(m);
                     }
                 }
                 Fix::On => {
-                    let Some(m) = self.edge_must[e] else {
+                    let Some(m) = self.layout.edge_must[e] else {
                         return Err(Error::internal("an edge without integer rules was fixed on"));
                     };
                     penalise(&mut simplex, m, costed.base_cost[m] - big_m);
@@ -1004,7 +946,7 @@ impl<'a> Search<'a> {
         }
         for (n, fix) in fixing.need.iter().enumerate() {
             if *fix == Fix::On {
-                let Some(m) = self.need_must[n] else {
+                let Some(m) = self.layout.need_must[n] else {
                     return Err(Error::internal("a need without integer rules was fixed on"));
                 };
                 penalise(&mut simplex, m, big_m);
@@ -1020,15 +962,15 @@ impl<'a> Search<'a> {
             Ok(_) => {}
         }
         let mut broken: Vec<usize> = forbidden.into_iter().filter(|&a| simplex.flow(a) != 0).collect();
-        broken.extend(forced.into_iter().filter(|&a| simplex.flow(a) != self.capacity[a]));
+        broken.extend(forced.into_iter().filter(|&a| simplex.flow(a) != self.layout.net.capacity[a]));
         let amounts = (0..self.graph.edges.len())
-            .map(|e| simplex.flow(e) + self.edge_must[e].map_or(0, |m| simplex.flow(m)))
+            .map(|e| simplex.flow(e) + self.layout.edge_must[e].map_or(0, |m| simplex.flow(m)))
             .collect();
         Ok(Some((amounts, broken)))
     }
 
     fn need_totals(&self, amounts: &[i64]) -> Vec<i64> {
-        self.edge_of_need.iter().map(|r| amounts[r.clone()].iter().sum()).collect()
+        self.layout.edge_of_need.iter().map(|r| amounts[r.clone()].iter().sum()).collect()
     }
 
     /// Every broken rule, need rules first, in index order.
@@ -1058,7 +1000,7 @@ impl<'a> Search<'a> {
         let mut fixed_on: Option<Vec<u32>> = None;
         for (o, offer) in self.batch.offers.iter().enumerate() {
             let Some(k) = offer.max_awards else { continue };
-            let funded = || self.edges_of_offer[o].iter().copied().filter(|&e| amounts[e as usize] > 0);
+            let funded = || self.layout.edges_of_offer[o].iter().copied().filter(|&e| amounts[e as usize] > 0);
             if funded().count() <= k as usize {
                 continue;
             }
@@ -1207,10 +1149,11 @@ impl<'a> Search<'a> {
             };
             let mut best: Option<(i128, Decision, Vec<i64>)> = None;
             let mut children = self.plunge_order(violation, &amounts).to_vec();
+
             if let Violation::MaxAwards(e) = violation {
                 // Which award to drop matters more than whether: try each one the offer makes, smallest first.
                 let o = self.graph.edges[e as usize].offer as usize;
-                let mut funded: Vec<u32> = self.edges_of_offer[o]
+                let mut funded: Vec<u32> = self.layout.edges_of_offer[o]
                     .iter()
                     .copied()
                     .filter(|&f| amounts[f as usize] > 0 && !decisions.contains(&Decision::EdgeOn(f)))
@@ -1219,6 +1162,10 @@ impl<'a> Search<'a> {
                 children = funded.into_iter().map(Decision::EdgeOff).collect();
             }
             for child in children {
+                if decisions.contains(&child) {
+                    // Taken before and the rule is still broken: it cannot help again.
+                    continue;
+                }
                 decisions.push(child);
                 let outcome = solve(&decisions)?;
                 decisions.pop();
@@ -1247,13 +1194,15 @@ impl<'a> Search<'a> {
         };
         let on_first = match violation {
             Violation::Need(n) => {
-                let total: i64 = amounts[self.edge_of_need[n as usize].clone()].iter().sum();
+                let total: i64 = amounts[self.layout.edge_of_need[n as usize].clone()].iter().sum();
                 total * 2 >= self.must_get(n as usize)
             }
-            Violation::Floor(e) => amounts[e as usize] * 2 >= self.capacity[self.edge_must[e as usize].unwrap_or(0)],
+            Violation::Floor(e) => {
+                amounts[e as usize] * 2 >= self.layout.net.capacity[self.layout.edge_must[e as usize].unwrap_or(0)]
+            }
             Violation::Cofinance(e) => {
                 let n = self.graph.edges[e as usize].need as usize;
-                let total: i64 = amounts[self.edge_of_need[n].clone()].iter().sum();
+                let total: i64 = amounts[self.layout.edge_of_need[n].clone()].iter().sum();
                 amounts[e as usize] * 2 >= total
             }
             Violation::MaxAwards(_) => false,
@@ -1348,8 +1297,8 @@ impl<'a> Search<'a> {
             let mut explained = 0;
             for d in decisions.iter_mut() {
                 let arc = match *d {
-                    Decision::NeedOn(n) => self.need_must[n as usize],
-                    Decision::EdgeOn(e) | Decision::Exclusive(e) => self.edge_must[e as usize],
+                    Decision::NeedOn(n) => self.layout.need_must[n as usize],
+                    Decision::EdgeOn(e) | Decision::Exclusive(e) => self.layout.edge_must[e as usize],
                     _ => None,
                 };
                 if arc.is_some_and(|a| broken.contains(&a)) {
@@ -1369,11 +1318,11 @@ impl<'a> Search<'a> {
     /// frees with the greedy rule (most valuable needs first), swap awards ([`Search::improve`]), re-solve with
     /// the structure that is left ([`Search::reoptimise`]), then spend what is still free with the greedy rule.
     fn repair(&self, costed: &Costed, amounts: Vec<i64>) -> Result<Option<(i128, Vec<i64>)>> {
-        let filled = greedy::fill(self.batch, self.graph, self.strip(amounts), &self.by_value);
+        let filled = greedy::fill(self.batch, self.graph, self.strip(amounts), &self.layout.by_value);
         // Swaps first, so that the re-solve works on the better set of awards (100 000 × 10 000: 1.06 % → 1.01 %).
         let (_, filled) = self.improve((objective_of(self.graph, &filled), filled));
         let better = self.reoptimise(costed, &filled)?.unwrap_or(filled);
-        let filled = greedy::fill(self.batch, self.graph, better, &self.by_value);
+        let filled = greedy::fill(self.batch, self.graph, better, &self.layout.by_value);
         if !self.violations(&[], &filled).is_empty() {
             return Err(Error::internal("the repair heuristic broke an integer rule"));
         }
@@ -1393,7 +1342,7 @@ impl<'a> Search<'a> {
         }
         for (e, edge) in self.graph.edges.iter().enumerate() {
             let need_off = totals[edge.need as usize] == 0 && self.batch.needs[edge.need as usize].has_integer_rules();
-            if self.edge_must[e].is_none() || need_off {
+            if self.layout.edge_must[e].is_none() || need_off {
                 continue;
             }
             let offer = &self.batch.offers[edge.offer as usize];
@@ -1419,7 +1368,7 @@ impl<'a> Search<'a> {
             }
             for v in violations {
                 match v {
-                    Violation::Need(n) => amounts[self.edge_of_need[n as usize].clone()].fill(0),
+                    Violation::Need(n) => amounts[self.layout.edge_of_need[n as usize].clone()].fill(0),
                     Violation::Floor(e) | Violation::Cofinance(e) | Violation::MaxAwards(e) => amounts[e as usize] = 0,
                 }
             }
@@ -1429,7 +1378,7 @@ impl<'a> Search<'a> {
     /// The edges of offer `o` that carry money in `amounts`, largest award first (edge index on ties).
     fn awards_largest_first(&self, o: usize, amounts: &[i64]) -> Vec<u32> {
         let mut funded: Vec<u32> =
-            self.edges_of_offer[o].iter().copied().filter(|&e| amounts[e as usize] > 0).collect();
+            self.layout.edges_of_offer[o].iter().copied().filter(|&e| amounts[e as usize] > 0).collect();
         funded.sort_by_key(|&e| (std::cmp::Reverse(amounts[e as usize]), e));
         funded
     }
@@ -1443,7 +1392,7 @@ impl<'a> Search<'a> {
                 Decision::EdgeOff(e) => {
                     closed.insert(e as usize);
                 }
-                Decision::NeedOff(n) => closed.extend(self.edge_of_need[n as usize].clone()),
+                Decision::NeedOff(n) => closed.extend(self.layout.edge_of_need[n as usize].clone()),
                 _ => {}
             }
         }
@@ -1505,7 +1454,7 @@ impl<'a> Search<'a> {
                         (Decision::NeedOn(n), Decision::NeedOff(n), totals[n as usize], self.must_get(n as usize))
                     }
                     Violation::Floor(e) => {
-                        let floor = self.capacity[self.edge_must[e as usize].unwrap_or(0)];
+                        let floor = self.layout.net.capacity[self.layout.edge_must[e as usize].unwrap_or(0)];
                         (Decision::EdgeOn(e), Decision::EdgeOff(e), amounts[e as usize], floor)
                     }
                     Violation::Cofinance(e) => {
@@ -1588,6 +1537,11 @@ impl<'a> Search<'a> {
         Ok(Some((value, amounts)))
     }
 }
+
+/// At which node a Monte Carlo draw's search runs [`Search::lagrangian_heuristics`], whatever its size: a draw
+/// is one of thousands, and on 2 000 × 200 the root's tuning and plunges took two hundred times what the rest of
+/// the root took.
+pub const DRAW_LAGRANGIAN_AT: u64 = 64;
 
 /// How many passes of award swaps [`Search::improve`] makes at most.
 const SWAP_PASSES: usize = 4;
