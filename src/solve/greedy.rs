@@ -8,19 +8,65 @@ use crate::model::Batch;
 
 /// Greedy amounts per edge, in graph order.
 pub fn allocate(batch: &Batch, graph: &Graph) -> Vec<i64> {
+    fill(batch, graph, vec![0; graph.edges.len()], &priority_order(batch))
+}
+
+/// The needs in the order the desk officer takes them: priority, then need_id.
+pub fn priority_order(batch: &Batch) -> Vec<usize> {
     let mut order: Vec<usize> = (0..batch.needs.len()).collect();
     order.sort_by(|&a, &b| {
         let (na, nb) = (&batch.needs[a], &batch.needs[b]);
         na.priority.cmp(&nb.priority).then_with(|| na.id.cmp(&nb.id))
     });
-    fill(batch, graph, vec![0; graph.edges.len()], &order)
+    order
+}
+
+/// Each need's edges in the order the greedy rule tries them: best fit first, offer id on ties. It depends only
+/// on the graph and the offers' ids, not on amounts or envelopes, so the exact search computes it once per batch
+/// shape and reuses it in every fill (several per Monte Carlo draw).
+#[derive(Debug, Clone)]
+pub struct EdgeOrder {
+    /// Edge indices, each need's within its own range of the graph.
+    edges: Vec<u32>,
+}
+
+impl EdgeOrder {
+    /// The order for `batch` and `graph`.
+    pub fn new(batch: &Batch, graph: &Graph) -> EdgeOrder {
+        // Offers ranked by id once, so that ordering each need's edges compares numbers, not strings.
+        let mut by_id: Vec<usize> = (0..batch.offers.len()).collect();
+        by_id.sort_by(|&a, &b| batch.offers[a].id.cmp(&batch.offers[b].id));
+        let mut id_rank = vec![0u32; batch.offers.len()];
+        for (rank, &o) in by_id.iter().enumerate() {
+            id_rank[o] = rank as u32;
+        }
+        let mut edges: Vec<u32> = (0..graph.edges.len() as u32).collect();
+        for n in 0..batch.needs.len() {
+            edges[graph.need_start[n]..graph.need_start[n + 1]].sort_by_key(|&e| {
+                let edge = &graph.edges[e as usize];
+                (std::cmp::Reverse(edge.fit), id_rank[edge.offer as usize])
+            });
+        }
+        EdgeOrder { edges }
+    }
 }
 
 /// The greedy rule applied on top of an allocation that keeps every rule: needs in `order` take what the
 /// offers have left, a need without money under its own rule, a need that already has some by topping it up
 /// (from offers that may co-finance, and only where its funders may). The result keeps every rule too. From
 /// nothing, in priority order, it is [`allocate`]; the exact search uses it to spend what its repairs freed.
-pub fn fill(batch: &Batch, graph: &Graph, mut amounts: Vec<i64>, order: &[usize]) -> Vec<i64> {
+pub fn fill(batch: &Batch, graph: &Graph, amounts: Vec<i64>, order: &[usize]) -> Vec<i64> {
+    fill_in(batch, graph, amounts, order, &EdgeOrder::new(batch, graph))
+}
+
+/// [`fill`] with each need's edge order computed beforehand.
+pub fn fill_in(
+    batch: &Batch,
+    graph: &Graph,
+    mut amounts: Vec<i64>,
+    order: &[usize],
+    edge_order: &EdgeOrder,
+) -> Vec<i64> {
     let mut remaining: Vec<i64> = batch.offers.iter().map(|o| o.envelope.get()).collect();
     let mut awards = vec![0u32; batch.offers.len()];
     for (edge, &x) in graph.edges.iter().zip(&amounts) {
@@ -30,16 +76,7 @@ pub fn fill(batch: &Batch, graph: &Graph, mut amounts: Vec<i64>, order: &[usize]
         }
     }
 
-    // Offers ranked by id once, so that ordering each need's edges compares numbers, not strings (the fill runs
-    // several times in each Monte Carlo draw).
-    let mut by_id: Vec<usize> = (0..batch.offers.len()).collect();
-    by_id.sort_by(|&a, &b| batch.offers[a].id.cmp(&batch.offers[b].id));
-    let mut id_rank = vec![0u32; batch.offers.len()];
-    for (rank, &o) in by_id.iter().enumerate() {
-        id_rank[o] = rank as u32;
-    }
     let mut plan: Vec<(usize, i64)> = Vec::new();
-    let mut edges: Vec<usize> = Vec::new();
     for &n in order {
         let need = &batch.needs[n];
         let start = graph.need_start[n];
@@ -51,16 +88,15 @@ pub fn fill(batch: &Batch, graph: &Graph, mut amounts: Vec<i64>, order: &[usize]
         if left <= 0 || alone_already {
             continue;
         }
-        edges.clear();
-        edges.extend(range);
-        edges.sort_by_key(|&e| (std::cmp::Reverse(graph.edges[e].fit), id_rank[graph.edges[e].offer as usize]));
+        let edges = &edge_order.edges[range];
         // A need with money has met its rule already.
         let must_get = if funded > 0 { 0 } else { need.must_get() };
 
         // Plan on the side, commit only if the need's own rule is met.
         plan.clear();
         let mut alone = false;
-        for &e in &edges {
+        for &e in edges {
+            let e = e as usize;
             if left == 0 || alone {
                 break;
             }

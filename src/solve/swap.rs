@@ -29,6 +29,12 @@ pub fn swap_awards(batch: &Batch, graph: &Graph, mut amounts: Vec<i64>, passes: 
         let least = must[n].max(batch.offers[o].floor_per_need.map_or(0, |f| f.get()));
         edges_of_offer[o].push((e, n, edge.upper, edge.value, least));
     }
+    // The candidates to fund instead, most valuable first: a scan can stop where even the whole budget at that
+    // value gains too little.
+    let mut candidates = edges_of_offer.clone();
+    for list in &mut candidates {
+        list.sort_by_key(|&(f, _, _, value, _)| (std::cmp::Reverse(value), f));
+    }
     let need_edges = |n: usize| graph.need_start[n]..graph.need_start[n + 1];
     let mut totals: Vec<i64> = (0..batch.needs.len()).map(|n| amounts[need_edges(n)].iter().sum()).collect();
     let mut spent = vec![0i64; batch.offers.len()];
@@ -56,7 +62,11 @@ pub fn swap_awards(batch: &Batch, graph: &Graph, mut amounts: Vec<i64>, passes: 
                         .sum::<i128>();
                 }
                 let budget = x + left;
-                for &(f, nf, upper, value, least) in &edges_of_offer[o] {
+                for &(f, nf, upper, value, least) in &candidates[o] {
+                    let most = i128::from(value) * i128::from(budget) - loss;
+                    if most <= 0 || best.is_some_and(|(g, ..)| most < g) {
+                        break;
+                    }
                     if totals[nf] != 0 {
                         continue;
                     }
@@ -65,7 +75,12 @@ pub fn swap_awards(batch: &Batch, graph: &Graph, mut amounts: Vec<i64>, passes: 
                         continue;
                     }
                     let gain = i128::from(value) * i128::from(take) - loss;
-                    if gain > 0 && best.is_none_or(|(g, ..)| gain > g) {
+                    // Ties go to the first award, then the first edge, in edge order.
+                    let better = match best {
+                        None => gain > 0,
+                        Some((g, best_a, best_f, ..)) => gain > g || (gain == g && a == best_a && f < best_f),
+                    };
+                    if better {
                         best = Some((gain, a, f, take, strips));
                     }
                 }

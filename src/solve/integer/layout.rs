@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::graph::Graph;
 use crate::model::Batch;
 
+use super::super::greedy::{self, EdgeOrder};
 use super::super::network::Network;
 use super::super::network_simplex::WarmSimplex;
 use super::super::relaxation::{flow_error, offer_node, sink_node};
@@ -58,6 +59,10 @@ pub struct Layout {
     /// Needs by the value of their best edge, highest first (need index on ties): the order in which the greedy
     /// fill of the heuristics spends money.
     pub(super) by_value: Vec<usize>,
+    /// Needs in the greedy baseline's order (priority, then need_id): its allocation is the search's first.
+    pub(super) priority: Vec<usize>,
+    /// Each need's edges in the order the greedy rule tries them.
+    pub(super) edge_order: EdgeOrder,
     /// The penalty of a decision: more than the cost of any simple path.
     pub(super) big_m: i64,
     /// The largest cost magnitude without penalties.
@@ -136,6 +141,8 @@ impl Layout {
             edge_must,
             need_must,
             by_value,
+            priority: greedy::priority_order(batch),
+            edge_order: EdgeOrder::new(batch, graph),
             big_m,
             max_cost,
             shape: (batch.needs.len(), batch.offers.len(), graph.edges.len()),

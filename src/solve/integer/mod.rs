@@ -273,7 +273,9 @@ fn run(
         started.elapsed()
     );
 
-    let greedy_amounts = greedy::allocate(batch, graph);
+    let layout = &search.layout;
+    let greedy_amounts =
+        greedy::fill_in(batch, graph, vec![0; graph.edges.len()], &layout.priority, &layout.edge_order);
     let greedy_value = objective_of(graph, &greedy_amounts);
     let mut incumbent = (greedy_value, greedy_amounts);
     let mut nodes = 0u64;
@@ -624,9 +626,14 @@ impl<'a> Search<'a> {
     /// freed spent with the greedy rule. Returns the allocation unchanged when that gains nothing.
     fn improve(&self, (value, amounts): (i128, Vec<i64>)) -> (i128, Vec<i64>) {
         let swapped = swap_awards(self.batch, self.graph, amounts.clone(), SWAP_PASSES);
-        let filled = greedy::fill(self.batch, self.graph, swapped, &self.layout.by_value);
+        let filled = self.fill(swapped);
         let filled_value = objective_of(self.graph, &filled);
         if filled_value > value { (filled_value, filled) } else { (value, amounts) }
+    }
+
+    /// The greedy rule on top of `amounts`, most valuable needs first ([`greedy::fill`]).
+    fn fill(&self, amounts: Vec<i64>) -> Vec<i64> {
+        greedy::fill_in(self.batch, self.graph, amounts, &self.layout.by_value, &self.layout.edge_order)
     }
 
     /// Polishes the search's result: swaps awards ([`Search::improve`]), then solves again with every award it
@@ -1318,11 +1325,11 @@ impl<'a> Search<'a> {
     /// frees with the greedy rule (most valuable needs first), swap awards ([`Search::improve`]), re-solve with
     /// the structure that is left ([`Search::reoptimise`]), then spend what is still free with the greedy rule.
     fn repair(&self, costed: &Costed, amounts: Vec<i64>) -> Result<Option<(i128, Vec<i64>)>> {
-        let filled = greedy::fill(self.batch, self.graph, self.strip(amounts), &self.layout.by_value);
+        let filled = self.fill(self.strip(amounts));
         // Swaps first, so that the re-solve works on the better set of awards (100 000 × 10 000: 1.06 % → 1.01 %).
         let (_, filled) = self.improve((objective_of(self.graph, &filled), filled));
         let better = self.reoptimise(costed, &filled)?.unwrap_or(filled);
-        let filled = greedy::fill(self.batch, self.graph, better, &self.layout.by_value);
+        let filled = self.fill(better);
         if !self.violations(&[], &filled).is_empty() {
             return Err(Error::internal("the repair heuristic broke an integer rule"));
         }
