@@ -14,8 +14,9 @@
 //! would be a residual cycle of fewer than `nodes` arcs gaining more than `M`).
 //!
 //! The relaxation is stronger than the plain flow in three ways, each a proven upper bound:
-//! - award chains ([`award_chains`]): an offer that funds at most `k` needs gives any set of its edges at most
-//!   the sum of that set's `k` largest limits; nested sets of that kind are extra arcs of the network;
+//! - award chains (`award_chains` in `layout.rs`): an offer that funds at most `k` needs gives any set of its
+//!   edges at most the sum of that set's `k` largest limits; nested sets of that kind are extra arcs of the
+//!   network;
 //! - a Lagrangian bound ([`Lagrange`]) for the same rule, Σ x / u ≤ k per offer, tuned at the root and then
 //!   solved at every node beside the plain one (the lower of the two counts); on generated batches it is what
 //!   closes the last gap between the flow bound and the optimum (300 × 30 seed 2 is proved at the root);
@@ -41,6 +42,10 @@
 //! only from node 64 on small ones (see [`lagrangian_heuristics_at`]).
 //! The search stops when no open node can beat the incumbent (gap 0), or at the node or time limit, and then
 //! reports the best open bound. With `POA_MATCH_TRACE` set, it prints its progress to stderr.
+//!
+//! The search network itself (its arcs, costs and capacities) is [`Layout`], in `layout.rs`. A Monte Carlo draw
+//! ([`solve_draw`]) takes its scenario's layout with the draw's capacities ([`DrawShare`]) and a lighter root: the
+//! repaired root flow is its first allocation and the Lagrangian heuristics wait for node [`DRAW_LAGRANGIAN_AT`].
 
 mod layout;
 
@@ -235,7 +240,7 @@ impl DrawShare {
 
 /// [`solve`] for a Monte Carlo draw: `batch` and `graph` are the scenario's with the draw's envelopes and edge
 /// limits, and the search network comes from `share` (built for the scenario; an empty share builds one for this
-/// draw alone). A draw's search is lighter at the root: the root's flow repaired ([`Search::repair`]) is its
+/// draw alone). A draw's search is lighter at the root: the root's flow repaired (`Search::repair`) is its
 /// first allocation, and the Lagrangian heuristics wait until node [`DRAW_LAGRANGIAN_AT`] on any batch.
 /// `relaxation` in the result is the search's root bound. Every draw starts from the same state, whatever draws
 /// ran before it on the same share, so results do not depend on how draws are spread over threads.
@@ -1545,9 +1550,9 @@ impl<'a> Search<'a> {
     }
 }
 
-/// At which node a Monte Carlo draw's search runs [`Search::lagrangian_heuristics`], whatever its size: a draw
-/// is one of thousands, and on 2 000 × 200 the root's tuning and plunges took two hundred times what the rest of
-/// the root took.
+/// At which node a Monte Carlo draw's search runs its Lagrangian heuristics (tuning and plunges), whatever its
+/// size: a draw is one of thousands, and on 2 000 × 200 the root's tuning and plunges took two hundred times what
+/// the rest of the root took.
 pub const DRAW_LAGRANGIAN_AT: u64 = 64;
 
 /// How many passes of award swaps [`Search::improve`] makes at most.
