@@ -290,3 +290,80 @@ fn award_chains(
     }
     (entry, arcs, orders)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Reference;
+    use crate::generate::{GenerateConfig, generate};
+    use crate::model::Usd;
+    use crate::objective::Weights;
+
+    fn batch_and_graph() -> (Batch, Graph) {
+        let reference = Reference::embedded();
+        let batch = generate(&GenerateConfig { needs: 150, offers: 15, seed: 3, partial_only: false }, reference);
+        let graph = crate::graph::build(&batch, reference, &Weights::default());
+        (batch, graph)
+    }
+
+    /// A layout given another draw's capacities and then its own batch's again has the capacities it was built
+    /// with; and a layout built for a batch of another shape refuses it.
+    #[test]
+    fn capacities_follow_the_batch_they_are_set_for() {
+        let (batch, graph) = batch_and_graph();
+        let mut layout = Layout::new(&batch, &graph).unwrap();
+        let built = layout.net.capacity.clone();
+        let mut shrunk = batch.clone();
+        for offer in &mut shrunk.offers {
+            offer.envelope = Usd(offer.envelope.get() * 3 / 5);
+        }
+        let mut shrunk_graph = graph.clone();
+        for edge in &mut shrunk_graph.edges {
+            edge.upper =
+                shrunk.needs[edge.need as usize].amount.min(shrunk.offers[edge.offer as usize].per_need_limit()).get();
+        }
+        layout.set_capacities(&shrunk, &shrunk_graph).unwrap();
+        assert_ne!(layout.net.capacity, built, "smaller envelopes change some capacity");
+        assert!(layout.net.capacity.iter().zip(&built).all(|(now, then)| now <= then), "no capacity grows");
+        layout.set_capacities(&batch, &graph).unwrap();
+        assert_eq!(layout.net.capacity, built);
+        let mut fewer = batch.clone();
+        fewer.needs.pop();
+        assert!(layout.set_capacities(&fewer, &graph).is_err());
+    }
+
+    /// An edge whose limit falls below its offer's floor is closed (both its free and its "must" arc), so that no
+    /// flow can break the floor on it; the offer's other edges keep theirs.
+    #[test]
+    fn edges_below_the_floor_are_closed() {
+        let (mut batch, mut graph) = batch_and_graph();
+        let (o, floor) = batch
+            .offers
+            .iter()
+            .enumerate()
+            .find_map(|(o, offer)| offer.floor_per_need.map(|f| (o, f.get())))
+            .expect("the generator gives some offers a floor");
+        // A draw in which this offer's envelope lands just below its floor.
+        batch.offers[o].envelope = Usd(floor - 1);
+        for edge in &mut graph.edges {
+            edge.upper =
+                batch.needs[edge.need as usize].amount.min(batch.offers[edge.offer as usize].per_need_limit()).get();
+        }
+        let layout = Layout::new(&batch, &graph).unwrap();
+        let mut closed = 0;
+        for (a, role) in layout.roles.iter().enumerate() {
+            if let Role::EdgeFree(e) | Role::EdgeMust(e) = *role {
+                let edge = &graph.edges[e as usize];
+                if edge.offer as usize == o {
+                    assert_eq!(layout.net.capacity[a], 0, "arc {a} of edge {e}");
+                    closed += 1;
+                }
+            }
+        }
+        assert!(closed > 0, "the offer has edges");
+        let open = layout.roles.iter().enumerate().any(|(a, role)| {
+            matches!(*role, Role::EdgeFree(e) if graph.edges[e as usize].offer as usize != o && layout.net.capacity[a] > 0)
+        });
+        assert!(open, "other offers' edges stay open");
+    }
+}
