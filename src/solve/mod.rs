@@ -130,9 +130,9 @@ pub fn has_integer_rules(batch: &Batch) -> bool {
 
 /// [`solve`] for a Monte Carlo draw, which records no relaxation: with integer rules, the separate solve of the
 /// flow relaxation is skipped (a twentieth of a draw on the sample) and `relaxation` holds the search's root
-/// bound, which is at most the relaxation's optimum. The search reuses what `share` holds from the scenario's
-/// earlier draws (see [`integer::solve_draw`]); with an empty share the allocation, objective, bound and status
-/// are those of [`solve`].
+/// bound, which is at most the relaxation's optimum. The search takes its network from `share`, built once for
+/// the scenario, and starts lighter than [`solve`]'s (see [`integer::solve_draw`]): where both prove optimality
+/// the objective is the same, though among allocations of equal value it may pick another.
 pub fn solve_draw(
     batch: &Batch,
     graph: &Graph,
