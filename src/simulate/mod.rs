@@ -447,7 +447,8 @@ pub fn run_draws(
     for (s, p) in prepared.iter().enumerate() {
         let mut tally = Tally::empty(p.frame.needs.len());
         let range = shard.slice(p.frame.draws);
-        let share = if p.certain.is_none() && method == Method::Optimal {
+        // The search network of the scenario, for its draws' exact searches (none for a shard without any).
+        let share = if !range.is_empty() && p.certain.is_none() && method == Method::Optimal {
             solve::integer::DrawShare::new(&p.batch, &p.graph)?
         } else {
             solve::integer::DrawShare::default()
