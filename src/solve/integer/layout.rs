@@ -16,6 +16,7 @@ use super::super::greedy::{self, EdgeOrder};
 use super::super::network::Network;
 use super::super::network_simplex::WarmSimplex;
 use super::super::relaxation::{flow_error, offer_node, sink_node};
+use super::super::swap::SwapIndex;
 
 /// What an arc of the search network stands for, which says its capacity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +64,8 @@ pub struct Layout {
     pub(super) priority: Vec<usize>,
     /// Each need's edges in the order the greedy rule tries them.
     pub(super) edge_order: EdgeOrder,
+    /// What award swaps look up.
+    pub(super) swaps: SwapIndex,
     /// The penalty of a decision: more than the cost of any simple path.
     pub(super) big_m: i64,
     /// The largest cost magnitude without penalties.
@@ -143,6 +146,7 @@ impl Layout {
             by_value,
             priority: greedy::priority_order(batch),
             edge_order: EdgeOrder::new(batch, graph),
+            swaps: SwapIndex::new(batch, graph),
             big_m,
             max_cost,
             shape: (batch.needs.len(), batch.offers.len(), graph.edges.len()),

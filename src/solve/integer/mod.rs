@@ -60,7 +60,7 @@ pub use layout::Layout;
 
 use super::network_simplex::{FlowError, WarmSimplex};
 use super::relaxation::flow_error;
-use super::swap::swap_awards;
+use super::swap::swap_awards_in;
 use super::{Limits, Solution, Status, greedy, objective_of};
 
 /// One branching decision.
@@ -627,10 +627,10 @@ impl<'a> Search<'a> {
         incumbent.0 >= reached
     }
 
-    /// A feasible allocation made better without a re-solve: award swaps ([`swap_awards`]), then the money they
+    /// A feasible allocation made better without a re-solve: award swaps ([`swap_awards_in`](super::swap::swap_awards_in)), then the money they
     /// freed spent with the greedy rule. Returns the allocation unchanged when that gains nothing.
     fn improve(&self, (value, amounts): (i128, Vec<i64>)) -> (i128, Vec<i64>) {
-        let swapped = swap_awards(self.batch, self.graph, amounts.clone(), SWAP_PASSES);
+        let swapped = swap_awards_in(self.batch, self.graph, amounts.clone(), SWAP_PASSES, &self.layout.swaps);
         let filled = self.fill(swapped);
         let filled_value = objective_of(self.graph, &filled);
         if filled_value > value { (filled_value, filled) } else { (value, amounts) }
