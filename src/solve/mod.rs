@@ -170,7 +170,7 @@ pub fn solve(batch: &Batch, graph: &Graph, method: Method, limits: Limits) -> Re
             let started = std::time::Instant::now();
             let known = relaxation::solve(batch, graph)?.objective;
             let limits = Limits { time_limit: limits.time_limit.saturating_sub(started.elapsed()), ..limits };
-            integer::solve(batch, graph, Some(known), limits)?
+            integer::solve(batch, graph, known, limits)?
         }
     };
     check::verify(batch, graph, &solution)?;

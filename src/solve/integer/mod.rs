@@ -211,13 +211,12 @@ struct Lagrange {
     offers: Vec<usize>,
 }
 
-/// Solves the allocation with integer rules. `relaxation` is the flow relaxation's optimum when the caller has
-/// it; without it the search's root bound stands in for it in the result (it is at most the relaxation, and the
-/// allocation, objective, bound and status are the same either way).
-pub fn solve(batch: &Batch, graph: &Graph, relaxation: Option<i128>, limits: Limits) -> Result<Solution> {
+/// Solves the allocation with integer rules; `relaxation` is the flow relaxation's optimum (reported as is, and
+/// a bound the search never exceeds).
+pub fn solve(batch: &Batch, graph: &Graph, relaxation: i128, limits: Limits) -> Result<Solution> {
     let started = Instant::now();
     let search = Search::new(batch, graph, started + limits.time_limit)?;
-    Ok(run(search, relaxation, limits, started, false)?.0)
+    Ok(run(search, Some(relaxation), limits, started, false)?.0)
 }
 
 /// What the searches of one scenario's Monte Carlo draws share: the search network of the scenario's own batch
@@ -263,6 +262,7 @@ pub fn solve_draw(batch: &Batch, graph: &Graph, limits: Limits, share: &mut Draw
 }
 
 /// The branch and bound of [`solve`] on a prepared search; returns the solution and the search's layout for reuse.
+/// Without `relaxation` (a draw), the search's root bound stands in for it in the result.
 fn run(
     mut search: Search<'_>,
     relaxation: Option<i128>,
