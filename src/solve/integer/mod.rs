@@ -48,6 +48,7 @@
 //! repaired root flow is its first allocation and the Lagrangian heuristics wait for node [`DRAW_LAGRANGIAN_AT`].
 
 mod layout;
+mod within;
 
 use std::collections::BinaryHeap;
 use std::time::Instant;
@@ -538,12 +539,7 @@ impl<'a> Search<'a> {
     ) -> Result<bool> {
         let reached = value.div_euclid(self.granule) * self.granule;
         if draw {
-            return Ok(self.keep_better(
-                self.repair(&self.plain, amounts.to_vec())?,
-                "root repair",
-                incumbent,
-                reached,
-            ));
+            return Ok(self.keep_better(self.repair(amounts.to_vec())?, "root repair", incumbent, reached));
         }
         let started = Instant::now();
         let solves = self.plain.solves.get();
@@ -653,7 +649,7 @@ impl<'a> Search<'a> {
     fn polish(&self, incumbent: (i128, Vec<i64>)) -> Result<(i128, Vec<i64>)> {
         let (value, amounts) = self.improve(incumbent);
         if Instant::now() + self.plain.slowest.get() < self.deadline
-            && let Some(polished) = self.reoptimise(&self.plain, &amounts)?
+            && let polished = self.reoptimise(&amounts)?
             && self.violations(&[], &polished).is_empty()
         {
             let polished_value = objective_of(self.graph, &polished);
@@ -1252,7 +1248,7 @@ impl<'a> Search<'a> {
             if violations.len() <= BULK_TAIL {
                 // The last few are stray dollars, often moved from one need to the next among flows of equal value
                 // for many rounds: taking them away ends it and costs little.
-                return self.repair(costed, amounts);
+                return self.repair(amounts);
             }
             let round_start = decisions.len();
             let mut seen: std::collections::HashSet<Decision> = decisions.iter().copied().collect();
@@ -1281,7 +1277,7 @@ impl<'a> Search<'a> {
                 None => return Ok(None),
             }
         }
-        self.repair(costed, amounts)
+        self.repair(amounts)
     }
 
     /// Solves a node's decisions under `costed`; while the flow breaks some of them (their "on" sides together
@@ -1329,11 +1325,11 @@ impl<'a> Search<'a> {
     /// A feasible allocation near a flow that breaks rules: [`Search::strip`] what breaks them, spend what that
     /// frees with the greedy rule (most valuable needs first), swap awards ([`Search::improve`]), re-solve with
     /// the structure that is left ([`Search::reoptimise`]), then spend what is still free with the greedy rule.
-    fn repair(&self, costed: &Costed, amounts: Vec<i64>) -> Result<Option<(i128, Vec<i64>)>> {
+    fn repair(&self, amounts: Vec<i64>) -> Result<Option<(i128, Vec<i64>)>> {
         let filled = self.fill(self.strip(amounts));
         // Swaps first, so that the re-solve works on the better set of awards (100 000 × 10 000: 1.06 % → 1.01 %).
         let (_, filled) = self.improve((objective_of(self.graph, &filled), filled));
-        let better = self.reoptimise(costed, &filled)?.unwrap_or(filled);
+        let better = self.reoptimise(&filled)?;
         let filled = self.fill(better);
         if !self.violations(&[], &filled).is_empty() {
             return Err(Error::internal("the repair heuristic broke an integer rule"));
@@ -1342,30 +1338,10 @@ impl<'a> Search<'a> {
     }
 
     /// The best allocation that funds exactly the needs and awards that the feasible allocation `amounts` funds
-    /// (among those with integer rules; others stay free): one re-solve with each such need and award switched
-    /// on or off as it is. It keeps every rule and is worth at least as much as `amounts`.
-    fn reoptimise(&self, costed: &Costed, amounts: &[i64]) -> Result<Option<Vec<i64>>> {
-        let totals = self.need_totals(amounts);
-        let mut decisions = Vec::new();
-        for (n, need) in self.batch.needs.iter().enumerate() {
-            if need.has_integer_rules() {
-                decisions.push(if totals[n] > 0 { Decision::NeedOn(n as u32) } else { Decision::NeedOff(n as u32) });
-            }
-        }
-        for (e, edge) in self.graph.edges.iter().enumerate() {
-            let need_off = totals[edge.need as usize] == 0 && self.batch.needs[edge.need as usize].has_integer_rules();
-            if self.layout.edge_must[e].is_none() || need_off {
-                continue;
-            }
-            let offer = &self.batch.offers[edge.offer as usize];
-            decisions.push(match (amounts[e] > 0, offer.allow_cofinance) {
-                (false, _) => Decision::EdgeOff(e as u32),
-                (true, true) => Decision::EdgeOn(e as u32),
-                (true, false) => Decision::Exclusive(e as u32),
-            });
-        }
-        let Some(fixing) = self.fixing(&decisions) else { return Ok(None) };
-        self.solve_fixed(costed, &fixing)
+    /// (among those with integer rules; others stay free), solved on its own small network
+    /// ([`within::best_within`]). It keeps every rule and is worth at least as much as `amounts`.
+    fn reoptimise(&self, amounts: &[i64]) -> Result<Vec<i64>> {
+        within::best_within(self.batch, self.graph, &self.layout, amounts)
     }
 
     /// Makes a flow keep every integer rule by taking money away: a need below what its rule demands, an award

@@ -1,0 +1,113 @@
+//! The best allocation within the awards of a feasible one: which needs are funded and which awards are made stay
+//! as they are, and only the amounts move.
+//!
+//! With the awards fixed, every integer rule becomes a bound on a flow: a funded need with a rule gets at least
+//! what its rule demands, an award at least its offer's floor, an award of an offer that cannot co-finance is its
+//! need's only source, and every edge of an offer with integer rules that makes no award carries nothing.
+//! max_awards holds by itself (no new award can appear). An award without a floor may fall to nothing: that
+//! breaks no rule (fewer awards, a need's other sources closed all the same), and without a bound of one dollar
+//! every bound of the network is a multiple of the batch's granule, so the optimal vertex the simplex returns is
+//! too (no award one dollar short of its limit while another need of equal value takes that dollar). So the
+//! problem is a min-cost flow with lower bounds, on a network much smaller than the search's: only the awards,
+//! the edges of offers without integer rules into needs that may still take money, and no award chains (with at
+//! most `k` awards they bind nothing). Solving it from scratch takes a fraction of a re-solve of the search network with every award
+//! fixed by penalties, which is how the heuristics' repair and the final polish did it before (on 2 000 × 200
+//! Monte Carlo draws that re-solve was a quarter of a draw).
+
+use crate::error::{Error, Result};
+use crate::graph::Graph;
+use crate::model::Batch;
+
+use super::super::network::Network;
+use super::super::network_simplex::{self, FlowError};
+use super::super::relaxation::{flow_error, offer_node, sink_node};
+use super::Layout;
+
+/// The best allocation that funds the needs with integer rules that `amounts` (a feasible allocation) funds, and
+/// makes no award of an offer with integer rules that `amounts` does not make (an award without a floor may
+/// vanish); edges of offers without integer rules stay free wherever their need may take money. Never worth less
+/// than `amounts`, which is one such allocation.
+pub(super) fn best_within(batch: &Batch, graph: &Graph, layout: &Layout, amounts: &[i64]) -> Result<Vec<i64>> {
+    let totals: Vec<i64> = layout.edge_of_need.iter().map(|r| amounts[r.clone()].iter().sum()).collect();
+
+    // Which edges may carry money, and what each must carry (its lower bound).
+    let mut lower = vec![0i64; graph.edges.len()];
+    let mut open = vec![false; graph.edges.len()];
+    for (n, need) in batch.needs.iter().enumerate() {
+        if need.has_integer_rules() && totals[n] == 0 {
+            continue;
+        }
+        let edges = layout.edge_of_need[n].clone();
+        let exclusive =
+            edges.clone().find(|&e| amounts[e] > 0 && !batch.offers[graph.edges[e].offer as usize].allow_cofinance);
+        for e in edges {
+            if exclusive.is_some_and(|x| x != e) {
+                continue;
+            }
+            let edge = &graph.edges[e];
+            let offer = &batch.offers[edge.offer as usize];
+            if !offer.has_integer_rules() {
+                open[e] = true;
+            } else if amounts[e] > 0 {
+                open[e] = true;
+                lower[e] = offer.floor_per_need.map_or(0, |f| f.get()).min(edge.upper);
+            }
+        }
+    }
+
+    // Lower bounds are sent in advance: they leave their need's supply and their offer's envelope. A need must
+    // still send what its rule demands beyond them; the part of its bypass that would leave that unfunded costs
+    // a penalty above any path's value, so the optimum uses it only if nothing else is feasible, and the
+    // allocation `amounts` shows something is.
+    let sink = sink_node(batch);
+    let mut net = Network::with_nodes(sink + 1);
+    let mut arc_of_edge = vec![usize::MAX; graph.edges.len()];
+    let max_value = graph.edges.iter().map(|e| e.value).max().unwrap_or(0);
+    let penalty = i64::try_from((net.node_count() as i128 + 1) * (i128::from(max_value) + 1))
+        .map_err(|_| Error::usage("the batch is too large for an exact search"))?;
+    let mut sent = vec![0i64; batch.offers.len()];
+    for (e, edge) in graph.edges.iter().enumerate() {
+        if open[e] {
+            arc_of_edge[e] = net.add_arc(
+                edge.need as usize,
+                offer_node(batch, edge.offer as usize),
+                edge.upper - lower[e],
+                -edge.value,
+            );
+            sent[edge.offer as usize] += lower[e];
+        }
+    }
+    for (o, offer) in batch.offers.iter().enumerate() {
+        net.add_arc(offer_node(batch, o), sink, offer.envelope.get() - sent[o], 0);
+    }
+    let mut penalised = Vec::new();
+    let mut total = 0;
+    for (n, need) in batch.needs.iter().enumerate() {
+        let pre: i64 = layout.edge_of_need[n].clone().map(|e| lower[e]).sum();
+        let supply = need.amount.get() - pre;
+        let must = if need.has_integer_rules() && totals[n] > 0 { need.must_get() } else { 0 };
+        // What may stay unfunded without a penalty.
+        let free = need.amount.get() - must.max(pre);
+        net.supply[n] = supply;
+        total += supply;
+        // Arcs into the sink wider than the supply, so that the simplex's star start can hang the need from one
+        // below its capacity.
+        if free >= supply {
+            net.add_arc(n, sink, supply + 1, 0);
+        } else {
+            net.add_arc(n, sink, free, 0);
+            penalised.push(net.add_arc(n, sink, supply + 1, penalty));
+        }
+    }
+    net.supply[sink] = -total;
+
+    let flow = match network_simplex::solve(&net) {
+        Ok(flow) => flow,
+        Err(FlowError::Infeasible) => return Err(Error::internal("awards that were feasible became infeasible")),
+        Err(e) => return Err(flow_error(e)),
+    };
+    if penalised.iter().any(|&a| flow.flow[a] != 0) {
+        return Err(Error::internal("a feasible allocation's awards left a need short of its rule"));
+    }
+    Ok((0..graph.edges.len()).map(|e| if open[e] { lower[e] + flow.flow[arc_of_edge[e]] } else { 0 }).collect())
+}
