@@ -234,7 +234,7 @@ impl DrawShare {
         if !super::has_integer_rules(batch) {
             return Ok(DrawShare::default());
         }
-        Ok(DrawShare { layout: Some(Layout::new(batch, graph)?) })
+        Ok(DrawShare { layout: Some(Layout::for_draws(batch, graph)?) })
     }
 }
 
@@ -251,7 +251,7 @@ pub fn solve_draw(batch: &Batch, graph: &Graph, limits: Limits, share: &mut Draw
             layout.set_capacities(batch, graph)?;
             (layout, true)
         }
-        None => (Layout::new(batch, graph)?, false),
+        None => (Layout::for_draws(batch, graph)?, false),
     };
     let simplex = layout.simplex()?;
     let search = Search::with_simplex(batch, graph, started + limits.time_limit, layout, simplex);

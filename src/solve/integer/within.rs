@@ -101,11 +101,13 @@ pub(super) fn best_within(batch: &Batch, graph: &Graph, layout: &Layout, amounts
     }
     net.supply[sink] = -total;
 
+    let started = std::time::Instant::now();
     let flow = match network_simplex::solve(&net) {
         Ok(flow) => flow,
         Err(FlowError::Infeasible) => return Err(Error::internal("awards that were feasible became infeasible")),
         Err(e) => return Err(flow_error(e)),
     };
+    trace!("within the awards: {} arcs, {} pivots, {:?}", net.arc_count(), flow.pivots, started.elapsed());
     if penalised.iter().any(|&a| flow.flow[a] != 0) {
         return Err(Error::internal("a feasible allocation's awards left a need short of its rule"));
     }
