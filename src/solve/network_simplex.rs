@@ -116,8 +116,13 @@ struct Simplex {
 /// Solves `net` to optimality. Networks shaped like the engine's relaxation start from [`hub_start`]'s basis,
 /// any other from the artificial one.
 pub fn solve(net: &Network) -> Result<FlowSolution, FlowError> {
+    solve_with(net, &star_candidates(net))
+}
+
+/// [`solve`] with the star start's candidates computed beforehand ([`star_candidates`]).
+pub fn solve_with(net: &Network, candidates: &[u32]) -> Result<FlowSolution, FlowError> {
     let mut s = Simplex::new(net, 0)?;
-    if let Some(start) = hub_start(net) {
+    if let Some(start) = hub_start_with(net, candidates) {
         s.start_from_star(net, &start);
     }
     let pivots = s.optimise()?;
@@ -150,12 +155,40 @@ pub struct StarStart {
 /// transit node's way to the hub more than that room left. Starting there saves most of the pivots that the
 /// artificial start needs to reach a similar flow. `None` when the network has another shape.
 pub fn hub_start(net: &Network) -> Option<StarStart> {
-    let n = net.node_count();
-    let mut hubs = (0..n).filter(|&u| net.supply[u] < 0);
+    hub_start_with(net, &star_candidates(net))
+}
+
+/// The node with all the demand, if exactly one node has demand.
+fn hub_of(net: &Network) -> Option<usize> {
+    let mut hubs = (0..net.node_count()).filter(|&u| net.supply[u] < 0);
     let hub = hubs.next()?;
     if hubs.next().is_some() {
         return None;
     }
+    Some(hub)
+}
+
+/// The arcs [`hub_start`] tries to place whole, in the order it tries them: from supply nodes to transit nodes,
+/// cheapest first. They depend only on the network's supplies and costs, so a caller that solves one network
+/// under many capacities (the Monte Carlo draws of a scenario) sorts them once and passes them to
+/// [`hub_start_with`].
+pub fn star_candidates(net: &Network) -> Vec<u32> {
+    let Some(hub) = hub_of(net) else { return Vec::new() };
+    let mut candidates: Vec<u32> = (0..net.arc_count() as u32)
+        .filter(|&e| {
+            let (from, to) = (net.from[e as usize] as usize, net.to[e as usize] as usize);
+            from != hub && to != hub && net.supply[to] == 0 && net.supply[from] > 0 && net.cost[e as usize] < 0
+        })
+        .collect();
+    candidates.sort_by_key(|&e| (net.cost[e as usize], e));
+    candidates
+}
+
+/// [`hub_start`] with its candidates computed beforehand ([`star_candidates`] of a network with the same
+/// supplies and costs).
+pub fn hub_start_with(net: &Network, candidates: &[u32]) -> Option<StarStart> {
+    let n = net.node_count();
+    let hub = hub_of(net)?;
     // Parent arcs: a supply node's widest arc into the hub; a transit node's widest arc into the hub or into
     // another transit node.
     let mut star_arc = vec![u32::MAX; n];
@@ -191,18 +224,12 @@ pub fn hub_start(net: &Network) -> Option<StarStart> {
             v = w;
         }
     }
-    let mut candidates: Vec<usize> = (0..net.arc_count())
-        .filter(|&e| {
-            let (from, to) = (net.from[e] as usize, net.to[e] as usize);
-            from != hub && to != hub && net.supply[to] == 0 && net.supply[from] > 0 && net.cost[e] < 0
-        })
-        .collect();
-    candidates.sort_by_key(|&e| (net.cost[e], e));
     let mut left: Vec<i64> = net.supply.clone();
     // What each parent arc can still take.
     let mut room: Vec<i64> = (0..n).map(|u| if u == hub { 0 } else { net.capacity[star_arc[u] as usize] }).collect();
     let mut saturated = Vec::new();
-    for e in candidates {
+    for &e in candidates {
+        let e = e as usize;
         let (from, to, cap) = (net.from[e] as usize, net.to[e] as usize, net.capacity[e]);
         if cap == 0 || cap > left[from] {
             continue;
@@ -248,8 +275,13 @@ pub struct WarmSimplex {
 impl WarmSimplex {
     /// Prepares `net`; `max_cost` bounds the absolute value of any cost that [`WarmSimplex::set_cost`] will set.
     pub fn new(net: &Network, max_cost: i64) -> Result<WarmSimplex, FlowError> {
+        WarmSimplex::with_candidates(net, max_cost, &star_candidates(net))
+    }
+
+    /// [`WarmSimplex::new`] with the star start's candidates computed beforehand ([`star_candidates`]).
+    pub fn with_candidates(net: &Network, max_cost: i64, candidates: &[u32]) -> Result<WarmSimplex, FlowError> {
         let mut inner = Simplex::new(net, max_cost)?;
-        if let Some(start) = hub_start(net) {
+        if let Some(start) = hub_start_with(net, candidates) {
             inner.start_from_star(net, &start);
         }
         Ok(WarmSimplex { inner })

@@ -14,7 +14,7 @@ use crate::model::Batch;
 
 use super::super::greedy::{self, EdgeOrder};
 use super::super::network::Network;
-use super::super::network_simplex::WarmSimplex;
+use super::super::network_simplex::{WarmSimplex, star_candidates};
 use super::super::relaxation::{flow_error, offer_node, sink_node};
 use super::super::swap::SwapIndex;
 
@@ -60,6 +60,9 @@ pub struct Layout {
     /// Needs by the value of their best edge, highest first (need index on ties): the order in which the greedy
     /// fill of the heuristics spends money.
     pub(super) by_value: Vec<usize>,
+    /// Every edge by value, highest first (edge index on ties): networks built in this order give the simplex's
+    /// star start its candidates already sorted.
+    pub(super) edges_by_value: Vec<u32>,
     /// Needs in the greedy baseline's order (priority, then need_id): its allocation is the search's first.
     pub(super) priority: Vec<usize>,
     /// Each need's edges in the order the greedy rule tries them.
@@ -72,6 +75,9 @@ pub struct Layout {
     pub(super) max_cost: i64,
     /// The shape it was built for: needs, offers, edges.
     shape: (usize, usize, usize),
+    /// The arcs the simplex's star start tries to place whole, sorted once (they depend only on supplies and
+    /// costs, which no draw changes).
+    star_candidates: Vec<u32>,
 }
 
 /// Which nested sets of an offer's edges get an award-chain node (see [`award_chains`]).
@@ -157,8 +163,11 @@ impl Layout {
         let best_value = |n: usize| graph.edges[edge_of_need[n].clone()].iter().map(|e| e.value).max().unwrap_or(0);
         let mut by_value: Vec<usize> = (0..batch.needs.len()).collect();
         by_value.sort_by_key(|&n| (std::cmp::Reverse(best_value(n)), n));
+        let mut edges_by_value: Vec<u32> = (0..graph.edges.len() as u32).collect();
+        edges_by_value.sort_by_key(|&e| (std::cmp::Reverse(graph.edges[e as usize].value), e));
         let mut layout = Layout {
             net,
+            edges_by_value,
             roles,
             chain_order,
             edges_of_offer,
@@ -172,14 +181,16 @@ impl Layout {
             big_m,
             max_cost,
             shape: (batch.needs.len(), batch.offers.len(), graph.edges.len()),
+            star_candidates: Vec::new(),
         };
         layout.set_capacities(batch, graph)?;
+        layout.star_candidates = star_candidates(&layout.net);
         Ok(layout)
     }
 
     /// A simplex on the network, ready for decisions' penalties (costs up to `big_m` beyond the plain ones).
     pub(super) fn simplex(&self) -> Result<WarmSimplex> {
-        WarmSimplex::new(&self.net, self.big_m + self.max_cost).map_err(flow_error)
+        WarmSimplex::with_candidates(&self.net, self.big_m + self.max_cost, &self.star_candidates).map_err(flow_error)
     }
 
     /// Recomputes every capacity and supply from `batch` and `graph`, which must have the shape the layout was

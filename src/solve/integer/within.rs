@@ -102,7 +102,16 @@ pub(super) fn best_within(batch: &Batch, graph: &Graph, layout: &Layout, amounts
     net.supply[sink] = -total;
 
     let started = std::time::Instant::now();
-    let flow = match network_simplex::solve(&net) {
+    // The star start's candidates, most valuable first: the layout's order, without sorting 15 000 arcs twice
+    // per draw (a twentieth of a 2 000 × 200 draw).
+    let candidates: Vec<u32> = layout
+        .edges_by_value
+        .iter()
+        .map(|&e| e as usize)
+        .filter(|&e| open[e] && graph.edges[e].value > 0 && net.supply[graph.edges[e].need as usize] > 0)
+        .map(|e| arc_of_edge[e] as u32)
+        .collect();
+    let flow = match network_simplex::solve_with(&net, &candidates) {
         Ok(flow) => flow,
         Err(FlowError::Infeasible) => return Err(Error::internal("awards that were feasible became infeasible")),
         Err(e) => return Err(flow_error(e)),
