@@ -114,6 +114,16 @@ impl PartialOrd for Node {
     }
 }
 
+/// What a node's Lagrangian relaxation says.
+enum LagrangeBound {
+    /// No multipliers that prove anything (yet).
+    Untuned,
+    /// The node has no feasible flow.
+    Infeasible,
+    /// The bound, and the charged flow that gives it.
+    Bound(i128, Vec<i64>),
+}
+
 /// What a node's relaxation says.
 enum NodeOutcome {
     Infeasible,
@@ -210,6 +220,8 @@ struct Lagrange {
     guide: Vec<i64>,
     /// The max_awards offers with edges, in the order of the multipliers.
     offers: Vec<usize>,
+    /// The root's bound under `multipliers`, so that tuning again keeps them unless it finds better ones.
+    root_bound: Option<i128>,
 }
 
 /// Solves the allocation with integer rules; `relaxation` is the flow relaxation's optimum (reported as is, and
@@ -367,24 +379,44 @@ fn run(
             trace!("node repair at node {nodes}: {}", found.0);
             incumbent = found;
         }
-        let bound = match search.lagrange_bound(&node.decisions)? {
-            None => value,
-            Some(None) => continue,
-            Some(Some(b)) => value.min(b),
+        let (bound, charged) = match search.lagrange_bound(&node.decisions)? {
+            LagrangeBound::Untuned => (value, None),
+            LagrangeBound::Infeasible => continue,
+            LagrangeBound::Bound(b, charged) => (value.min(b), (b < value).then_some(charged)),
         };
         let bound = bound.div_euclid(search.granule) * search.granule;
         if bound <= incumbent.0 {
             continue;
         }
+        // Where the Lagrangian bound is the lower one, the plain flow's broken rules are not what holds the bound
+        // up: branching on them leaves the charged flow, and the bound, as they are. The charged flow's broken
+        // rules are branched on instead; a charged flow that breaks none is an allocation.
+        let charged_violation = match charged {
+            Some(flow) => {
+                let charged_broken = search.violations(&node.decisions, &flow);
+                let first = search.first_violation(&charged_broken, &flow);
+                if first.is_none() {
+                    let found = search.improve((objective_of(graph, &flow), flow));
+                    if found.0 > incumbent.0 {
+                        trace!("charged flow at node {nodes}: {}", found.0);
+                        incumbent = found;
+                    }
+                }
+                first
+            }
+            None => None,
+        };
         // Strong branching on small searches: try the first few broken rules (or recall what they lost before),
         // keep the one whose children lose most, and give each child it solved its own optimum as bound (children
         // that cannot beat the incumbent are dropped).
         let candidates = strong_branching_candidates(graph.edges.len());
-        let (violation, children) =
-            match search.strong_branch(&node.decisions, &amounts, &broken, value, incumbent.0, candidates)? {
+        let (violation, children) = match charged_violation {
+            Some(v) => (v, [Some((value, None)), Some((value, None))]),
+            None => match search.strong_branch(&node.decisions, &amounts, &broken, value, incumbent.0, candidates)? {
                 Some(chosen) => chosen,
                 None => (violation, [Some((value, None)), Some((value, None))]),
-            };
+            },
+        };
         for (child, outcome) in search.branch(violation, &amounts).into_iter().zip(children) {
             let Some((child_value, child_amounts)) = outcome else { continue };
             let child_bound = bound.min(child_value.div_euclid(search.granule) * search.granule);
@@ -690,10 +722,15 @@ impl<'a> Search<'a> {
                 net.cost[m] = -scale * edge.value;
             }
         }
-        // A second call goes on from the multipliers (and the warm basis) of the first.
+        // A second call goes on from the multipliers (and the warm basis) of the first, and keeps them unless it
+        // finds a better bound (a call that aims at a new incumbent can end with weaker ones).
+        let mut best: Option<(i128, Vec<i64>)> = None;
         let (mut l, start) = match self.lagrange.take() {
             Some(l) => {
                 let start = l.multipliers.iter().map(|&x| x as f64).collect();
+                if l.proves {
+                    best = l.root_bound.map(|b| (b, l.multipliers.clone()));
+                }
                 (l, start)
             }
             None => {
@@ -714,6 +751,7 @@ impl<'a> Search<'a> {
                     proves: false,
                     guide: Vec::new(),
                     offers: Vec::new(),
+                    root_bound: None,
                 };
                 (l, vec![0f64; offers.len()])
             }
@@ -727,7 +765,6 @@ impl<'a> Search<'a> {
                 (2 * scale * max_value) as f64 * most.unwrap_or(0) as f64
             })
             .collect();
-        let mut best: Option<(i128, Vec<i64>)> = None;
         let (mut theta, mut stall) = (1.0f64, 0);
         for _ in 0..rounds {
             if Instant::now() >= self.deadline {
@@ -778,6 +815,7 @@ impl<'a> Search<'a> {
         }
         let Some((b, whole)) = best else { return Ok(()) };
         l.multipliers.clone_from(&whole);
+        l.root_bound = Some(b);
         l.proves = b < plain;
         // Without a better bound the last multipliers still lean on offers that spread too thinly: plunging
         // along their flows is a different, often better, heuristic than the plain dive.
@@ -897,13 +935,12 @@ impl<'a> Search<'a> {
         Ok(NodeOutcome::Solved { amounts, value })
     }
 
-    /// The Lagrangian bound of a node (see [`Lagrange`]), `None` before the multipliers are tuned; `Some(None)`
-    /// when the node is infeasible.
-    fn lagrange_bound(&self, decisions: &[Decision]) -> Result<Option<Option<i128>>> {
-        let Some(l) = self.lagrange.as_ref().filter(|l| l.proves) else { return Ok(None) };
-        let Some(fixing) = self.fixing(decisions) else { return Ok(Some(None)) };
-        let Some(amounts) = self.solve_fixed(&l.costed, &fixing)? else { return Ok(Some(None)) };
-        Ok(Some(Some(l.bound(self.graph, &amounts))))
+    /// The Lagrangian bound of a node (see [`Lagrange`]) and the charged flow that gives it.
+    fn lagrange_bound(&self, decisions: &[Decision]) -> Result<LagrangeBound> {
+        let Some(l) = self.lagrange.as_ref().filter(|l| l.proves) else { return Ok(LagrangeBound::Untuned) };
+        let Some(fixing) = self.fixing(decisions) else { return Ok(LagrangeBound::Infeasible) };
+        let Some(amounts) = self.solve_fixed(&l.costed, &fixing)? else { return Ok(LagrangeBound::Infeasible) };
+        Ok(LagrangeBound::Bound(l.bound(self.graph, &amounts), amounts))
     }
 
     /// Solves the search network under `costed`'s costs with a node's decisions; `None` if infeasible.
