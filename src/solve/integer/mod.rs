@@ -187,6 +187,10 @@ struct Costed {
     /// The penalty: more than the cost of any simple path.
     big_m: i64,
     simplex: std::cell::RefCell<WarmSimplex>,
+    /// The Lagrangian charge per dollar of each edge, in scaled units, already in `base_cost` (empty: none). An
+    /// edge a node switches on is an award whatever it carries, so there it is lifted, and the bound charges its
+    /// offer's whole Λ instead ([`Lagrange::bound`]).
+    charge: Vec<i64>,
     /// Arcs whose cost the current node changed, to restore before the next node.
     touched: std::cell::RefCell<Vec<usize>>,
     /// Re-solves so far (for the trace).
@@ -210,8 +214,8 @@ struct Lagrange {
     scale: i64,
     /// Σ_o Λ_o · k_o, in scaled units.
     credit: i128,
-    /// The charge per dollar of each edge, in scaled units.
-    charge: Vec<i64>,
+    /// Λ of each offer as the charges now stand (0 for offers without max_awards), in scaled units.
+    lambda_of_offer: Vec<i64>,
     /// Λ of each max_awards offer (in offer order, those with edges), in scaled units.
     multipliers: Vec<i64>,
     /// Whether the charges give a better bound than the plain flow (else they only guide the plunge).
@@ -371,19 +375,24 @@ fn run(
                 search.lagrange.as_ref().map_or(0, |l| l.costed.solves.get()),
                 started.elapsed()
             );
-        } else if nodes > 1
-            && nodes % REPAIR_EVERY == 0
-            && let Some(found) = search.repair(amounts.clone())?.map(|found| search.improve(found))
-            && found.0 > incumbent.0
-        {
-            trace!("node repair at node {nodes}: {}", found.0);
-            incumbent = found;
         }
         let (bound, charged) = match search.lagrange_bound(&node.decisions)? {
             LagrangeBound::Untuned => (value, None),
             LagrangeBound::Infeasible => continue,
             LagrangeBound::Bound(b, charged) => (value.min(b), (b < value).then_some(charged)),
         };
+        if nodes > 1 && nodes % REPAIR_EVERY == 0 {
+            // The charged flow too, where it binds: it concentrates each max_awards offer on needs it can fill.
+            let flows = std::iter::once(&amounts).chain(charged.as_ref());
+            for flow in flows {
+                if let Some(found) = search.repair(flow.clone())?.map(|found| search.improve(found))
+                    && found.0 > incumbent.0
+                {
+                    trace!("node repair at node {nodes}: {}", found.0);
+                    incumbent = found;
+                }
+            }
+        }
         let bound = bound.div_euclid(search.granule) * search.granule;
         if bound <= incumbent.0 {
             continue;
@@ -464,13 +473,14 @@ impl Lagrange {
         let mut simplex = self.costed.simplex.borrow_mut();
         self.credit = 0;
         for (&o, &lam) in offers.iter().zip(whole) {
+            self.lambda_of_offer[o] = lam;
             self.credit += i128::from(lam) * i128::from(search.batch.offers[o].max_awards.unwrap_or(0));
             for &e in &search.layout.edges_of_offer[o] {
                 let edge = &search.graph.edges[e as usize];
                 // Beyond twice the value the edge is shut anyway (its cost is positive); the cap keeps costs within
                 // what the simplex was prepared for.
                 let charge = (lam / edge.upper.max(1)).min(2 * self.scale * edge.value);
-                self.charge[e as usize] = charge;
+                self.costed.charge[e as usize] = charge;
                 let cost = -self.scale * edge.value + charge;
                 for arc in std::iter::once(e as usize).chain(search.layout.edge_must[e as usize]) {
                     self.costed.base_cost[arc] = cost;
@@ -480,17 +490,23 @@ impl Lagrange {
         }
     }
 
-    /// The bound from a flow that is optimal under the charged costs.
-    fn bound(&self, graph: &Graph, amounts: &[i64]) -> i128 {
+    /// The bound from a flow that is optimal under the charged costs with a node's `fixing`. An edge switched on
+    /// counts as a whole award: with `ON_o` the offer's edges switched on, Σ x / u ≤ k becomes Σ x / u over its
+    /// other edges ≤ k − |ON_o|, so each such edge costs Λ_o once instead of Λ_o / u_e per dollar (never less,
+    /// as it carries at most u_e).
+    fn bound(&self, graph: &Graph, amounts: &[i64], fixing: &Fixing) -> i128 {
         let scale = i128::from(self.scale);
-        let charged: i128 = graph
-            .edges
-            .iter()
-            .zip(amounts)
-            .zip(&self.charge)
-            .map(|((e, &x), &c)| i128::from(x) * (scale * i128::from(e.value) - i128::from(c)))
-            .sum();
-        (charged + self.credit).div_euclid(scale)
+        let mut total = self.credit;
+        for (e, (edge, &x)) in graph.edges.iter().zip(amounts).enumerate() {
+            let mut gain = scale * i128::from(edge.value);
+            if fixing.edge[e] == Fix::On {
+                total -= i128::from(self.lambda_of_offer[edge.offer as usize]);
+            } else {
+                gain -= i128::from(self.costed.charge[e]);
+            }
+            total += i128::from(x) * gain;
+        }
+        total.div_euclid(scale)
     }
 }
 
@@ -538,6 +554,7 @@ impl<'a> Search<'a> {
     ) -> Search<'a> {
         let plain = Costed {
             base_cost: layout.net.cost.clone(),
+            charge: Vec::new(),
             big_m: layout.big_m,
             simplex: std::cell::RefCell::new(simplex),
             touched: std::cell::RefCell::new(Vec::new()),
@@ -738,6 +755,7 @@ impl<'a> Search<'a> {
                 let l = Lagrange {
                     costed: Costed {
                         base_cost: net.cost,
+                        charge: vec![0; self.graph.edges.len()],
                         big_m,
                         simplex: std::cell::RefCell::new(simplex),
                         touched: std::cell::RefCell::new(Vec::new()),
@@ -746,7 +764,7 @@ impl<'a> Search<'a> {
                     },
                     scale,
                     credit: 0,
-                    charge: vec![0; self.graph.edges.len()],
+                    lambda_of_offer: vec![0; self.batch.offers.len()],
                     multipliers: vec![0; offers.len()],
                     proves: false,
                     guide: Vec::new(),
@@ -773,7 +791,7 @@ impl<'a> Search<'a> {
             let whole: Vec<i64> = lambda.iter().map(|&x| x.floor() as i64).collect();
             l.set_multipliers(self, &offers, &whole);
             let Some(amounts) = self.solve_fixed(&l.costed, &fixing)? else { return Ok(()) };
-            let b = l.bound(self.graph, &amounts);
+            let b = l.bound(self.graph, &amounts, &fixing);
             if best.as_ref().is_none_or(|(v, _)| b < *v) {
                 best = Some((b, whole));
                 stall = 0;
@@ -940,7 +958,7 @@ impl<'a> Search<'a> {
         let Some(l) = self.lagrange.as_ref().filter(|l| l.proves) else { return Ok(LagrangeBound::Untuned) };
         let Some(fixing) = self.fixing(decisions) else { return Ok(LagrangeBound::Infeasible) };
         let Some(amounts) = self.solve_fixed(&l.costed, &fixing)? else { return Ok(LagrangeBound::Infeasible) };
-        Ok(LagrangeBound::Bound(l.bound(self.graph, &amounts), amounts))
+        Ok(LagrangeBound::Bound(l.bound(self.graph, &amounts, &fixing), amounts))
     }
 
     /// Solves the search network under `costed`'s costs with a node's decisions; `None` if infeasible.
@@ -983,7 +1001,11 @@ impl<'a> Search<'a> {
                     let Some(m) = self.layout.edge_must[e] else {
                         return Err(Error::internal("an edge without integer rules was fixed on"));
                     };
-                    penalise(&mut simplex, m, costed.base_cost[m] - big_m);
+                    let charge = costed.charge.get(e).copied().unwrap_or(0);
+                    if charge != 0 {
+                        penalise(&mut simplex, e, costed.base_cost[e] - charge);
+                    }
+                    penalise(&mut simplex, m, costed.base_cost[m] - charge - big_m);
                     forced.push(m);
                 }
             }
@@ -1179,7 +1201,7 @@ impl<'a> Search<'a> {
             let Some(fixing) = self.fixing(decisions) else { return Ok(NodeOutcome::Infeasible) };
             Ok(match self.solve_fixed(&l.costed, &fixing)? {
                 None => NodeOutcome::Infeasible,
-                Some(amounts) => NodeOutcome::Solved { value: l.bound(self.graph, &amounts), amounts },
+                Some(amounts) => NodeOutcome::Solved { value: l.bound(self.graph, &amounts, &fixing), amounts },
             })
         };
         let mut decisions = decisions.to_vec();
