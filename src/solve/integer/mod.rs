@@ -18,8 +18,9 @@
 //!   edges at most the sum of that set's `k` largest limits; nested sets of that kind are extra arcs of the
 //!   network;
 //! - a Lagrangian bound ([`Lagrange`]) for the same rule, Σ x / u ≤ k per offer, tuned at the root and then
-//!   solved at every node beside the plain one (the lower of the two counts); on generated batches it is what
-//!   closes the last gap between the flow bound and the optimum (300 × 30 seed 2 is proved at the root);
+//!   solved at every node beside the plain one (the lower of the two counts, and where it is the Lagrangian one
+//!   the search branches on the charged flow's broken rules, which are what hold it up); on generated batches it
+//!   is what closes the last gap between the flow bound and the optimum (300 × 30 seed 2 is proved at the root);
 //! - rounding down to the batch's [`granule`] (the optimum is a multiple of the gcd of all amounts).
 //!
 //! Costs are the values scaled by the node count plus a tie-break of one against "must" arcs, so that among
