@@ -38,9 +38,10 @@
 //! [`Search::root_heuristics`] at the root, bulk rounding (every broken rule settled at once, re-solve, repeat,
 //! then a repair that takes away what still breaks a rule, spends the money freed with the greedy rule and
 //! re-solves within the structure found; the only heuristic that finishes on 100 000 needs) and a dive (broken
-//! rules a few at a time); in the tree, a repair of every eighth node's flow ([`REPAIR_EVERY`]); then [`Search::lagrangian_heuristics`], plunges along the
-//! Lagrangian flows (one rule at a time, taking the side that loses least), at the root of large searches and
-//! only from node 64 on small ones (see [`lagrangian_heuristics_at`]).
+//! rules a few at a time); then [`Search::lagrangian_heuristics`], plunges along the Lagrangian flows (one rule
+//! at a time, taking the side that loses least), at the root of large searches and only from node 64 on small
+//! ones (see [`lagrangian_heuristics_at`]); and in the tree, a repair of every eighth node's flow
+//! ([`REPAIR_EVERY`]).
 //! The search stops when no open node can beat the incumbent (gap 0), or at the node or time limit, and then
 //! reports the best open bound. With `POA_MATCH_TRACE` set, it prints its progress to stderr.
 //!
