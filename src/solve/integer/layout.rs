@@ -158,8 +158,7 @@ impl Layout {
             }
         }
         let max_cost = scale * max_value + tie;
-        let big_m = i64::try_from((net.node_count() as i128 + 1) * (i128::from(max_cost) + 1))
-            .map_err(|_| Error::usage("the batch is too large for an exact search"))?;
+        let big_m = big_m(net.node_count(), max_cost)?;
         let best_value = |n: usize| graph.edges[edge_of_need[n].clone()].iter().map(|e| e.value).max().unwrap_or(0);
         let mut by_value: Vec<usize> = (0..batch.needs.len()).collect();
         by_value.sort_by_key(|&n| (std::cmp::Reverse(best_value(n)), n));
@@ -186,6 +185,11 @@ impl Layout {
         layout.set_capacities(batch, graph)?;
         layout.star_candidates = star_candidates(&layout.net);
         Ok(layout)
+    }
+
+    /// What each need gets in `amounts`, summed over its edges.
+    pub(super) fn need_totals(&self, amounts: &[i64]) -> Vec<i64> {
+        self.edge_of_need.iter().map(|r| amounts[r.clone()].iter().sum()).collect()
     }
 
     /// A simplex on the network, ready for decisions' penalties (costs up to `big_m` beyond the plain ones).
@@ -252,6 +256,14 @@ impl Layout {
         self.net.supply[sink_node(batch)] = -total;
         Ok(())
     }
+}
+
+/// A penalty above the cost of any simple path in a network of `node_count` nodes whose costs are at most
+/// `max_cost` in magnitude (a simple path has fewer than `node_count` arcs): a flow that pays it once costs more
+/// than any flow that does not (the big-M argument of the search's decisions).
+pub(super) fn big_m(node_count: usize, max_cost: i64) -> Result<i64> {
+    i64::try_from((node_count as i128 + 1) * (i128::from(max_cost) + 1))
+        .map_err(|_| Error::usage("the batch is too large for an exact search"))
 }
 
 /// For each position `i` of `order` (and one past its end), the sum of the `k` largest limits among

@@ -732,8 +732,7 @@ impl<'a> Search<'a> {
             scale /= 2;
         }
         let max_cost = 2 * scale * max_value;
-        let big_m = i64::try_from((self.layout.net.node_count() as i128 + 1) * (i128::from(max_cost) + 1))
-            .map_err(|_| Error::usage("the batch is too large for an exact search"))?;
+        let big_m = layout::big_m(self.layout.net.node_count(), max_cost)?;
         let mut net = self.layout.net.clone();
         for (e, edge) in self.graph.edges.iter().enumerate() {
             net.cost[e] = -scale * edge.value;
@@ -1038,7 +1037,7 @@ impl<'a> Search<'a> {
     }
 
     fn need_totals(&self, amounts: &[i64]) -> Vec<i64> {
-        self.layout.edge_of_need.iter().map(|r| amounts[r.clone()].iter().sum()).collect()
+        self.layout.need_totals(amounts)
     }
 
     /// Every broken rule, need rules first, in index order.

@@ -28,7 +28,7 @@ use super::Layout;
 /// vanish); edges of offers without integer rules stay free wherever their need may take money. Never worth less
 /// than `amounts`, which is one such allocation.
 pub(super) fn best_within(batch: &Batch, graph: &Graph, layout: &Layout, amounts: &[i64]) -> Result<Vec<i64>> {
-    let totals: Vec<i64> = layout.edge_of_need.iter().map(|r| amounts[r.clone()].iter().sum()).collect();
+    let totals = layout.need_totals(amounts);
 
     // Which edges may carry money, and what each must carry (its lower bound).
     let mut lower = vec![0i64; graph.edges.len()];
@@ -63,8 +63,7 @@ pub(super) fn best_within(batch: &Batch, graph: &Graph, layout: &Layout, amounts
     let mut net = Network::with_nodes(sink + 1);
     let mut arc_of_edge = vec![usize::MAX; graph.edges.len()];
     let max_value = graph.edges.iter().map(|e| e.value).max().unwrap_or(0);
-    let penalty = i64::try_from((net.node_count() as i128 + 1) * (i128::from(max_value) + 1))
-        .map_err(|_| Error::usage("the batch is too large for an exact search"))?;
+    let penalty = super::layout::big_m(net.node_count(), max_value)?;
     let mut sent = vec![0i64; batch.offers.len()];
     for (e, edge) in graph.edges.iter().enumerate() {
         if open[e] {
