@@ -12,8 +12,17 @@ two CSV files. Prints the solver's best allocation value, its proven bound and i
 default) is a constraint solver; SCIP and HiGHS, through `pywraplp`, are LP-based branch and bound like the
 engine's. A dev-time tool only
 (`pip install ortools`), not used by the crate or its tests.
+
+For SCIP and HiGHS, two environment variables help compare the search's pieces (BENCHMARKS.md, eighth session):
+    POA_PEER_PARAMS  solver-specific parameters, `;`-separated, e.g. for SCIP with presolve, cuts and propagation
+                     off: "presolving/maxrounds = 0; separating/maxrounds = 0; separating/maxroundsroot = 0;
+                     propagating/maxrounds = 0; propagating/maxroundsroot = 0"
+                     (add "branching/mostinf/priority = 1000000" for most-infeasible branching)
+    POA_PEER_LP=1    solve the linear relaxation only (every variable continuous): the root LP
+The number of branch-and-bound nodes is printed too.
 """
 import csv
+import os
 import sys
 import time
 
@@ -141,10 +150,10 @@ class LinearMip:
             raise SystemExit(f"OR-Tools has no solver {name}")
 
     def new_int_var(self, lo, hi, name):
-        return self.s.IntVar(lo, hi, name)
+        return self.s.NumVar(lo, hi, name) if os.environ.get("POA_PEER_LP") else self.s.IntVar(lo, hi, name)
 
     def new_bool_var(self, name):
-        return self.s.BoolVar(name)
+        return self.s.NumVar(0, 1, name) if os.environ.get("POA_PEER_LP") else self.s.BoolVar(name)
 
     def add(self, constraint):
         self.s.Add(constraint)
@@ -158,7 +167,11 @@ class LinearMip:
         # pywraplp stops at a relative gap of 1e-4 by default; the engine's "optimal" means gap 0.
         params = pywraplp.MPSolverParameters()
         params.SetDoubleParam(pywraplp.MPSolverParameters.RELATIVE_MIP_GAP, 0.0)
+        extra = os.environ.get("POA_PEER_PARAMS")
+        if extra and not self.s.SetSolverSpecificParametersAsString("\n".join(p.strip() for p in extra.split(";"))):
+            raise SystemExit(f"the solver refused POA_PEER_PARAMS: {extra}")
         status = self.s.Solve(params)
+        print(f"nodes {self.s.nodes()}")
         names = {
             pywraplp.Solver.OPTIMAL: "OPTIMAL",
             pywraplp.Solver.FEASIBLE: "FEASIBLE",
