@@ -488,9 +488,10 @@ fn run(
         // children's bounds are theirs too.
         let (violation, children) = match (fractional.as_ref().or(charged.as_ref()), charged_violation) {
             (Some(flow), Some(first)) => {
+                // Without the exact relaxation the children would keep the charged bound: no strong branching.
                 let exact = exact_relaxation(graph.edges.len(), draw);
                 let limit = if exact { EXACT_CANDIDATES } else { 0 };
-                let candidates = search.most_fractional_first(&node.decisions, flow);
+                let candidates = if exact { search.most_fractional_first(&node.decisions, flow) } else { Vec::new() };
                 match search.strong_branch(
                     &node.decisions,
                     flow,
@@ -590,11 +591,6 @@ impl Lagrange {
     /// other edges ≤ k − |ON_o|, so each such edge costs Λ_o once instead of Λ_o / u_e per dollar (never less,
     /// as it carries at most u_e).
     fn bound(&self, graph: &Graph, amounts: &[i64], fixing: &Fixing) -> i128 {
-        self.scaled_bound(graph, amounts, fixing).div_euclid(i128::from(self.scale))
-    }
-
-    /// [`Lagrange::bound`] in scaled units, before rounding down.
-    fn scaled_bound(&self, graph: &Graph, amounts: &[i64], fixing: &Fixing) -> i128 {
         let scale = i128::from(self.scale);
         let mut total = self.credit;
         for (e, (edge, &x)) in graph.edges.iter().zip(amounts).enumerate() {
@@ -606,7 +602,7 @@ impl Lagrange {
             }
             total += i128::from(x) * gain;
         }
-        total
+        total.div_euclid(scale)
     }
 }
 
