@@ -427,13 +427,13 @@ fn run(
         // tuned, the linear relaxation with the max_awards rows (solved exactly, see `node_lp`), else the
         // Lagrangian bound at the multipliers as they stand. `charged` is the flow at the multipliers that give
         // the bound (where that bound is the lower one), `fractional` what to branch on: the relaxation's
-        // optimum rounded to dollars, when it breaks a rule.
+        // optimum rounded to dollars with the rules it breaks, when it breaks one.
         let (bound, charged, fractional) = if exact_relaxation(graph.edges.len(), draw) && search.lagrange.is_some() {
             match search.node_lp(&node.decisions, incumbent.0, LP_ROUNDS)? {
                 None => continue,
                 Some(lp) if lp.bound < value => {
-                    let breaks = !search.violations(&node.decisions, &lp.fractional).is_empty();
-                    (lp.bound, Some(lp.charged), breaks.then_some(lp.fractional))
+                    let broken = search.violations(&node.decisions, &lp.fractional);
+                    (lp.bound, Some(lp.charged), (!broken.is_empty()).then_some((lp.fractional, broken)))
                 }
                 Some(lp) => (lp.bound.min(value), None, None),
             }
@@ -464,34 +464,32 @@ fn run(
         // up: branching on them leaves the charged flow, and the bound, as they are. The charged flow's broken
         // rules (or the fractional optimum's) are branched on instead; a charged flow that breaks none is an
         // allocation.
-        let charged_violation = match &charged {
-            Some(flow) => {
-                let charged_broken = search.violations(&node.decisions, flow);
-                let first = search.first_violation(&charged_broken, flow);
-                if first.is_none() {
-                    let found = search.improve((objective_of(graph, flow), flow.clone()));
-                    if found.0 > incumbent.0 {
-                        trace!("charged flow at node {nodes}: {}", found.0);
-                        incumbent = found;
-                    }
-                }
-                match &fractional {
-                    Some(x) => search.first_violation(&search.violations(&node.decisions, x), x),
-                    None => first,
-                }
+        let charged_broken = charged.as_ref().map(|flow| search.violations(&node.decisions, flow));
+        if let (Some(flow), Some(broken)) = (&charged, &charged_broken)
+            && broken.is_empty()
+        {
+            let found = search.improve((objective_of(graph, flow), flow.clone()));
+            if found.0 > incumbent.0 {
+                trace!("charged flow at node {nodes}: {}", found.0);
+                incumbent = found;
             }
-            None => None,
+        }
+        let branch_on: Option<(&[i64], &[Violation])> = match (&fractional, &charged, &charged_broken) {
+            (Some((x, x_broken)), _, _) => Some((x, x_broken)),
+            (None, Some(flow), Some(broken)) => Some((flow, broken)),
+            _ => None,
         };
         // Strong branching on small searches: try the first few broken rules (or recall what they lost before),
         // keep the one whose children lose most, and give each child it solved its own optimum as bound (children
         // that cannot beat the incumbent are dropped). Where the linear relaxation is solved exactly, the
         // children's bounds are theirs too.
-        let (violation, children) = match (fractional.as_ref().or(charged.as_ref()), charged_violation) {
-            (Some(flow), Some(first)) => {
+        let first_charged = branch_on.as_ref().and_then(|(flow, broken)| search.first_violation(broken, flow));
+        let (violation, children) = match (branch_on, first_charged) {
+            (Some((flow, broken)), Some(first)) => {
                 // Without the exact relaxation the children would keep the charged bound: no strong branching.
                 let exact = exact_relaxation(graph.edges.len(), draw);
                 let limit = if exact { EXACT_CANDIDATES } else { 0 };
-                let candidates = if exact { search.most_fractional_first(&node.decisions, flow) } else { Vec::new() };
+                let candidates = if exact { search.most_fractional_first(broken, flow) } else { Vec::new() };
                 match search.strong_branch(
                     &node.decisions,
                     flow,
@@ -870,14 +868,7 @@ impl<'a> Search<'a> {
             }
         };
         let mut lambda: Vec<f64> = start;
-        // A multiplier at which every edge of the offer is charged twice its value: more changes nothing.
-        let lambda_cap: Vec<f64> = offers
-            .iter()
-            .map(|&o| {
-                let most = self.layout.edges_of_offer[o].iter().map(|&e| self.graph.edges[e as usize].upper).max();
-                (2 * scale * max_value) as f64 * most.unwrap_or(0) as f64
-            })
-            .collect();
+        let lambda_cap = self.multiplier_caps(scale, &offers);
         let (mut theta, mut stall) = (1.0f64, 0);
         for _ in 0..rounds {
             if Instant::now() >= self.deadline {
@@ -940,6 +931,19 @@ impl<'a> Search<'a> {
         Ok(())
     }
 
+    /// Per offer of `offers`, the multiplier (in units of `scale`) at which every one of its edges is charged at
+    /// least twice the largest value: beyond it a multiplier changes nothing (see `set_multipliers`).
+    fn multiplier_caps(&self, scale: i64, offers: &[usize]) -> Vec<f64> {
+        let max_value = self.graph.edges.iter().map(|e| e.value).max().unwrap_or(0);
+        offers
+            .iter()
+            .map(|&o| {
+                let most = self.layout.edges_of_offer[o].iter().map(|&e| self.graph.edges[e as usize].upper).max();
+                (2 * scale * max_value) as f64 * most.unwrap_or(0) as f64
+            })
+            .collect()
+    }
+
     /// The node's linear relaxation with the max_awards rows, solved by column generation: a flow priced at the
     /// Lagrangian multipliers, the multipliers re-optimised over the flows found so far by the [`Master`] (its
     /// duals), and again, until the master's optimum meets the best Lagrangian bound (within a granule), the
@@ -994,15 +998,7 @@ impl<'a> Search<'a> {
                 })
                 .collect()
         };
-        // Beyond a charge of twice the value on every edge, a multiplier changes nothing (see `set_multipliers`).
-        let max_value = self.graph.edges.iter().map(|e| e.value).max().unwrap_or(0);
-        let cap: Vec<f64> = offers
-            .iter()
-            .map(|&o| {
-                let most = self.layout.edges_of_offer[o].iter().map(|&e| self.graph.edges[e as usize].upper).max();
-                (2 * l.scale * max_value) as f64 * most.unwrap_or(0) as f64
-            })
-            .collect();
+        let cap = self.multiplier_caps(l.scale, offers);
         let mut whole: Vec<i64> = offers.iter().map(|&o| l.lambda_of_offer[o]).collect();
         // The best bound, its multipliers and its flow.
         let mut best: Option<(i128, Vec<i64>, Vec<i64>)> = None;
@@ -1409,27 +1405,22 @@ impl<'a> Search<'a> {
         candidates
     }
 
-    /// The broken rules of a fractional flow in the order exact strong branching tries them: the max_awards rules
+    /// The rules `broken` by a fractional flow in the order exact strong branching tries them: the max_awards rules
     /// first (their side rows are what the relaxation adds; branching on an all-or-nothing need first mostly
     /// lets another need of equal value take its place, and the bound stays: 150 × 15 seed 4 was proved in 200
     /// nodes this way, and not in 20 000 by fractionality alone), each group the most fractional first.
-    fn most_fractional_first(&self, decisions: &[Decision], flow: &[i64]) -> Vec<Violation> {
+    fn most_fractional_first(&self, broken: &[Violation], flow: &[i64]) -> Vec<Violation> {
         let totals = self.need_totals(flow);
-        let mut candidates = self.violations(decisions, flow);
+        let mut candidates = broken.to_vec();
         candidates.sort_by_key(|&v| {
             (!matches!(v, Violation::MaxAwards(_)), std::cmp::Reverse(self.violation_fraction(v, flow, &totals)))
         });
         candidates
     }
 
-    /// How far an edge's flow is from both of its integer ends, as x / u of the edge's limit u: the closer to one
-    /// half, the more either side of a branch on it changes the flow (most-infeasible branching). In millionths of
-    /// min(x / u, 1 − x / u).
-    fn edge_fraction(&self, e: u32, amounts: &[i64]) -> i64 {
-        let upper = self.graph.edges[e as usize].upper.max(1);
-        fraction(amounts[e as usize], upper)
-    }
-
+    /// How far the flow is from settling broken rule `v` either way (see [`fraction`]): a need's total against
+    /// its must, an edge's amount against the offer's floor, against its need's total (co-finance), or against
+    /// the edge's limit (max_awards: Σ x / u is what the relaxation counts).
     fn violation_fraction(&self, v: Violation, amounts: &[i64], totals: &[i64]) -> i64 {
         match v {
             Violation::Need(n) => fraction(totals[n as usize], self.must_get(n as usize)),
@@ -1442,7 +1433,7 @@ impl<'a> Search<'a> {
             Violation::Cofinance(e) => {
                 fraction(amounts[e as usize], totals[self.graph.edges[e as usize].need as usize])
             }
-            Violation::MaxAwards(e) => self.edge_fraction(e, amounts),
+            Violation::MaxAwards(e) => fraction(amounts[e as usize], self.graph.edges[e as usize].upper.max(1)),
         }
     }
 
@@ -1888,8 +1879,8 @@ const SWAP_PASSES: usize = 4;
 /// How many broken rules [`Search::round_in_bulk`] leaves to [`Search::strip`].
 const BULK_TAIL: usize = 32;
 
-/// Turns every "on" decision into its "off" side: a need switched off, an edge closed.
-/// min(a / b, 1 − a / b) in millionths (0 when b is not positive).
+/// min(a / b, 1 − a / b) in millionths (0 when b is not positive): how far a flow of `a` is from both ends of
+/// a rule that asks 0 or at least `b` (most-infeasible branching tries the largest first).
 fn fraction(a: i64, b: i64) -> i64 {
     if b <= 0 {
         return 0;
@@ -1898,6 +1889,7 @@ fn fraction(a: i64, b: i64) -> i64 {
     (a.min(b - a) * 1_000_000 / b) as i64
 }
 
+/// Turns every "on" decision into its "off" side: a need switched off, an edge closed.
 fn turn_off(decisions: &mut [Decision]) {
     for d in decisions {
         *d = match *d {
