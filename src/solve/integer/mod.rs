@@ -46,7 +46,8 @@
 //! rules a few at a time); then [`Search::lagrangian_heuristics`], plunges along the Lagrangian flows (one rule
 //! at a time, taking the side that loses least), at the root of large searches and only from node 64 on small
 //! ones (see [`lagrangian_heuristics_at`]); and in the tree, a repair of every eighth node's flow
-//! ([`REPAIR_EVERY`]).
+//! ([`REPAIR_EVERY`]) and, where the relaxation is solved exactly, a dive on it every [`LP_DIVE_EVERY`] nodes
+//! ([`Search::lp_dive`]: 300 × 30 seed 5, whose bound was the optimum, found it only that way).
 //! The search stops when no open node can beat the incumbent (gap 0), or at the node or time limit, and then
 //! reports the best open bound. With `POA_MATCH_TRACE` set, it prints its progress to stderr.
 //!
@@ -177,6 +178,13 @@ const LP_ROUNDS: usize = 40;
 /// best on the generated suite among 4 or 8 candidates and 1, 2 or 4 tries.
 const EXACT_CANDIDATES: usize = 4;
 const EXACT_RELIABLE: u32 = 2;
+
+/// How near to settled (in millionths, see [`fraction`]) a broken rule of the fractional optimum must be for
+/// [`Search::lp_dive`] to settle it in the same step as the nearest one.
+const LP_DIVE_NEAR: i64 = 10_000;
+
+/// Every this many nodes an exact search dives on its relaxation ([`Search::lp_dive`]).
+const LP_DIVE_EVERY: u64 = 64;
 
 /// How strong branching bounds a child.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -444,6 +452,15 @@ fn run(
                 LagrangeBound::Bound(b, charged) => (value.min(b), (b < value).then_some(charged), None),
             }
         };
+        if exact_relaxation(graph.edges.len(), draw) && search.lagrange.is_some() && nodes % LP_DIVE_EVERY == 0 {
+            let found = search.lp_dive(&node.decisions, incumbent.0)?.map(|found| search.improve(found));
+            trace!("lp dive at node {nodes}: {:?}", found.as_ref().map(|f| f.0));
+            if let Some(found) = found
+                && found.0 > incumbent.0
+            {
+                incumbent = found;
+            }
+        }
         if nodes > 1 && nodes % REPAIR_EVERY == 0 {
             // The charged flow too, where it binds: it concentrates each max_awards offer on needs it can fill.
             let flows = std::iter::once(&amounts).chain(charged.as_ref());
@@ -1859,6 +1876,56 @@ impl<'a> Search<'a> {
         }
         Ok(Some((value, amounts)))
     }
+
+    /// Diving on the exact relaxation ([`Search::node_lp`]), as LP-based solvers dive in the tree: from a node,
+    /// settles the broken rule of the relaxation's fractional optimum that is nearest to settled, on its nearer
+    /// side (and with it every rule within [`LP_DIVE_NEAR`] of settled), solves the relaxation again, and repeats
+    /// until a flow breaks no rule. A side that leaves no feasible flow is turned round once; a relaxation that
+    /// cannot beat `incumbent` ends the dive. The flows it ends on are repaired ([`Search::repair`]) into an
+    /// allocation.
+    fn lp_dive(&mut self, decisions: &[Decision], incumbent: i128) -> Result<Option<(i128, Vec<i64>)>> {
+        let mut decisions = decisions.to_vec();
+        let mut last: Option<Vec<i64>> = None;
+        for _ in 0..self.graph.edges.len() + self.batch.needs.len() {
+            if Instant::now() >= self.deadline {
+                return Ok(None);
+            }
+            let Some(lp) = self.node_lp(&decisions, incumbent, LP_ROUNDS)? else { break };
+            if lp.bound.div_euclid(self.granule) * self.granule <= incumbent {
+                break;
+            }
+            for flow in [&lp.charged, &lp.fractional] {
+                if self.violations(&decisions, flow).is_empty() {
+                    return self.repair(flow.clone());
+                }
+            }
+            let broken = self.violations(&decisions, &lp.fractional);
+            let totals = self.need_totals(&lp.fractional);
+            let mut ranked: Vec<(i64, Violation)> =
+                broken.iter().map(|&v| (self.violation_fraction(v, &lp.fractional, &totals), v)).collect();
+            ranked.sort_by_key(|&(f, v)| (f, !matches!(v, Violation::MaxAwards(_))));
+            let nearest = ranked[0].0;
+            let settle: Vec<Violation> =
+                ranked.iter().filter(|(f, _)| *f <= nearest.max(LP_DIVE_NEAR)).map(|&(_, v)| v).collect();
+            let sides: Vec<[Decision; 2]> = settle.iter().map(|&v| self.plunge_order(v, &lp.fractional)).collect();
+            last = Some(lp.fractional);
+            let mut trial = decisions.clone();
+            trial.extend(sides.iter().map(|s| s[0]));
+            if self.fixing(&trial).is_some() && matches!(self.solve_node(&trial)?, NodeOutcome::Solved { .. }) {
+                decisions = trial;
+                continue;
+            }
+            // Only the nearest rule, the other way round.
+            decisions.push(sides[0][1]);
+            if !matches!(self.solve_node(&decisions)?, NodeOutcome::Solved { .. }) {
+                break;
+            }
+        }
+        match last {
+            Some(flow) => self.repair(flow),
+            None => Ok(None),
+        }
+    }
 }
 
 /// At which node a Monte Carlo draw's search runs its Lagrangian heuristics (tuning and plunges), whatever its
@@ -1928,6 +1995,37 @@ mod tests {
         assert!(found <= value, "no allocation beats the root's bound");
         let greedy = greedy::allocate(&batch, &graph);
         assert!(found > objective_of(&graph, &greedy), "the dive beats the greedy allocation");
+    }
+
+    /// The dive on the exact relaxation ends on an allocation that keeps every rule (the invariant checks of
+    /// `check.rs` pass), is worth no more than the root's relaxation, and is at least as good as the greedy
+    /// allocation on generated batches where the max_awards rows bind.
+    #[test]
+    fn the_lp_dive_finishes_feasible() {
+        let reference = Reference::embedded();
+        let mut dived = 0;
+        for seed in 1..=4 {
+            let batch = generate(&GenerateConfig { needs: 150, offers: 15, seed, partial_only: false }, reference);
+            let graph = crate::graph::build(&batch, reference, &Weights::default());
+            let mut search =
+                Search::new(&batch, &graph, Instant::now() + std::time::Duration::from_secs(3_600)).unwrap();
+            let root = search.root_decisions();
+            let NodeOutcome::Solved { value, .. } = search.solve_node(&root).unwrap() else { panic!("feasible root") };
+            let greedy = objective_of(&graph, &greedy::allocate(&batch, &graph));
+            search.tune_lagrange(&root, value, greedy, 150).unwrap();
+            if search.lagrange.is_none() {
+                continue;
+            }
+            let bound = search.node_lp(&root, i128::MIN, LP_ROUNDS).unwrap().expect("the root has a relaxation").bound;
+            let (found, amounts) = search.lp_dive(&root, i128::MIN).unwrap().expect("the dive finishes");
+            let solution =
+                Solution { objective: found, bound, relaxation: value, status: Status::Heuristic, nodes: 0, amounts };
+            super::super::check::verify(&batch, &graph, &solution).unwrap();
+            assert!(found <= bound, "seed {seed}: the dive's {found} beats the relaxation's {bound}");
+            assert!(found >= greedy, "seed {seed}: the dive's {found} is below greedy's {greedy}");
+            dived += 1;
+        }
+        assert!(dived >= 2, "too few batches with max_awards rows: {dived}");
     }
 
     /// The exact relaxation of a node never falls below an allocation that keeps the node's decisions: on
