@@ -161,23 +161,41 @@ fn lagrangian_heuristics_at(edges: usize) -> u64 {
 }
 
 /// Whether a search solves each node's linear relaxation with the max_awards rows exactly
-/// ([`Search::node_lp`]) and strong-branches on it: small searches (the strong-branching range), outside Monte
-/// Carlo draws. A node then costs some tens of re-solves instead of two, which pays where the max_awards rows
-/// hold the bound: 150 × 15 seeds 3 and 8 were proved in 0.5 s each, where 20 000 nodes left 0.077 % and 0.31 %.
-/// Draws keep the lighter Lagrangian bound: the sample's are mostly proved before the multipliers are tuned.
+/// ([`Search::node_lp`]) and strong-branches on it: searches of at most [`EXACT_RELAXATION_EDGES`] eligible
+/// pairs, outside Monte Carlo draws. A node then costs some tens of re-solves instead of two, which pays where
+/// the max_awards rows hold the bound: 150 × 15 seeds 3 and 8 were proved in 0.5 s each, where 20 000 nodes
+/// left 0.077 % and 0.31 %. Draws keep the lighter Lagrangian bound: the sample's are mostly proved before the
+/// multipliers are tuned.
 fn exact_relaxation(edges: usize, draw: bool) -> bool {
-    !draw && strong_branching_candidates(edges) > 0
+    !draw && edges <= EXACT_RELAXATION_EDGES
 }
+
+/// The largest search that solves its nodes' relaxations exactly. Twice the strong-branching range of the plain
+/// search: 500 × 50 seed 3 (6 989 pairs) went from 0.026 % to 0.0056 % in 10 s with it.
+const EXACT_RELAXATION_EDGES: usize = 10_000;
 
 /// At most this many flows priced per node by the column generation of [`Search::node_lp`]. On the generated
 /// batches it converges in 5 to 20; a round cut short still gives a valid (weaker) bound.
 const LP_ROUNDS: usize = 40;
 
-/// How many broken rules of the fractional optimum strong branching tries on exact relaxations (each costs two
-/// column generations), and how often a rule is tried before its past losses are trusted instead. 4 and 2 did
-/// best on the generated suite among 4 or 8 candidates and 1, 2 or 4 tries.
-const EXACT_CANDIDATES: usize = 4;
+/// Strong branching on exact relaxations (as SCIP's reliability branching does it): every broken rule of the
+/// fractional optimum whose losses are known (tried [`EXACT_RELIABLE`] times) is scored from them at no cost;
+/// of the others, up to [`EXACT_CANDIDATES`] are tried by solving both children (two column generations each),
+/// in the order of [`Search::most_fractional_first`], until [`EXACT_LOOKAHEAD`] tries in a row bring no better
+/// score. On 24 generated batches (150 × 15 and 300 × 30, seeds 1–12) 4, 8 and 16 tries proved the same 20
+/// within 10 s each, 8 with the smallest open gaps; what decides there is mostly when the heuristics find the
+/// optimum.
+const EXACT_CANDIDATES: usize = 8;
 const EXACT_RELIABLE: u32 = 2;
+const EXACT_LOOKAHEAD: usize = 4;
+
+/// The Lagrangian charge of an edge is at most this many times its value per dollar (see
+/// [`Lagrange::set_multipliers`]): beyond that the edge is shut anyway unless a decision forces money through
+/// it. With 2, such forced edges were charged less than the multipliers said, the column generation's master
+/// and the exact bound disagreed, and it stopped up to 2.4 M short of the linear relaxation (84 nodes of 150 ×
+/// 15 seed 11 in 10 s); with 16 none did. The cost is a coarser scale on huge searches (see
+/// [`Search::tune_lagrange`]).
+const CHARGE_CAP: i64 = 16;
 
 /// How near to settled (in millionths, see [`fraction`]) a broken rule of the fractional optimum must be for
 /// [`Search::lp_dive`] to settle it in the same step as the nearest one.
@@ -579,7 +597,7 @@ fn run(
 
 impl Lagrange {
     /// Charges every edge of the max_awards offers `offers` Λ_o / u_e per dollar (rounded down, and never more
-    /// than twice its value), with `whole[i]` the multiplier Λ of `offers[i]` in scaled units.
+    /// than [`CHARGE_CAP`] times its value), with `whole[i]` the multiplier Λ of `offers[i]` in scaled units.
     fn set_multipliers(&mut self, search: &Search<'_>, offers: &[usize], whole: &[i64]) {
         let mut simplex = self.costed.simplex.borrow_mut();
         self.credit = 0;
@@ -588,9 +606,9 @@ impl Lagrange {
             self.credit += i128::from(lam) * i128::from(search.batch.offers[o].max_awards.unwrap_or(0));
             for &e in &search.layout.edges_of_offer[o] {
                 let edge = &search.graph.edges[e as usize];
-                // Beyond twice the value the edge is shut anyway (its cost is positive); the cap keeps costs within
-                // what the simplex was prepared for.
-                let charge = (lam / edge.upper.max(1)).min(2 * self.scale * edge.value);
+                // Beyond its value the edge is shut anyway (its cost is positive) unless a decision forces money
+                // through it; the cap keeps costs within what the simplex was prepared for.
+                let charge = (lam / edge.upper.max(1)).min(CHARGE_CAP * self.scale * edge.value);
                 self.costed.charge[e as usize] = charge;
                 let cost = -self.scale * edge.value + charge;
                 for arc in std::iter::once(e as usize).chain(search.layout.edge_must[e as usize]) {
@@ -837,10 +855,12 @@ impl<'a> Search<'a> {
         let max_value = self.graph.edges.iter().map(|e| e.value).max().unwrap_or(0);
         let nodes = self.layout.net.node_count() as i128 + 1;
         let mut scale: i64 = 1 << 24;
-        while scale > 1 && nodes * nodes * (2 * i128::from(scale) * i128::from(max_value) + 2) >= 1 << 52 {
+        while scale > 1
+            && nodes * nodes * (i128::from(CHARGE_CAP) * i128::from(scale) * i128::from(max_value) + 2) >= 1 << 52
+        {
             scale /= 2;
         }
-        let max_cost = 2 * scale * max_value;
+        let max_cost = CHARGE_CAP * scale * max_value;
         let big_m = layout::big_m(self.layout.net.node_count(), max_cost)?;
         let mut net = self.layout.net.clone();
         for (e, edge) in self.graph.edges.iter().enumerate() {
@@ -949,14 +969,15 @@ impl<'a> Search<'a> {
     }
 
     /// Per offer of `offers`, the multiplier (in units of `scale`) at which every one of its edges is charged at
-    /// least twice the largest value: beyond it a multiplier changes nothing (see `set_multipliers`).
+    /// least [`CHARGE_CAP`] times the largest value: beyond it a multiplier changes nothing (see
+    /// `set_multipliers`).
     fn multiplier_caps(&self, scale: i64, offers: &[usize]) -> Vec<f64> {
         let max_value = self.graph.edges.iter().map(|e| e.value).max().unwrap_or(0);
         offers
             .iter()
             .map(|&o| {
                 let most = self.layout.edges_of_offer[o].iter().map(|&e| self.graph.edges[e as usize].upper).max();
-                (2 * scale * max_value) as f64 * most.unwrap_or(0) as f64
+                (CHARGE_CAP * scale * max_value) as f64 * most.unwrap_or(0) as f64
             })
             .collect()
     }
@@ -1346,9 +1367,25 @@ impl<'a> Search<'a> {
         // Everything a child can lose: down to the incumbent (beyond, it drops out).
         let most = (top - incumbent).max(0) + 1;
         let mut best: Option<(i128, Violation, [Option<(i128, Option<Vec<i64>>)>; 2])> = None;
-        for &v in candidates.iter().take(limit) {
+        // Plain: the first `limit` candidates, each estimated or solved. Exact: every candidate whose losses are
+        // known is estimated (that costs nothing), and up to `limit` others are solved, until
+        // EXACT_LOOKAHEAD solved ones in a row bring no better score.
+        let pool = match how {
+            ChildBound::Plain => &candidates[..limit.min(candidates.len())],
+            ChildBound::Exact => candidates,
+        };
+        let (mut solved, mut since_better) = (0, 0);
+        for &v in pool {
             let seen = self.losses.borrow().get(&v).copied();
-            let (children, lost) = match seen.filter(|&(_, count)| count >= reliable) {
+            let known = seen.filter(|&(_, count)| count >= reliable);
+            if how == ChildBound::Exact && known.is_none() {
+                if solved >= limit || since_better >= EXACT_LOOKAHEAD {
+                    continue;
+                }
+                solved += 1;
+                since_better += 1;
+            }
+            let (children, lost) = match known {
                 Some((sum, count)) => {
                     // Estimated: the children keep the parent's bound until they are solved. (Exact losses are
                     // capped at what this node could lose, as when they are measured.)
@@ -1382,6 +1419,7 @@ impl<'a> Search<'a> {
             let score = (lost[0] + 1).saturating_mul(lost[1] + 1);
             if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
                 best = Some((score, v, children));
+                since_better = 0;
             }
             if one_sided {
                 break;
@@ -1901,13 +1939,17 @@ impl<'a> Search<'a> {
             }
             let broken = self.violations(&decisions, &lp.fractional);
             let totals = self.need_totals(&lp.fractional);
-            let mut ranked: Vec<(i64, Violation)> =
-                broken.iter().map(|&v| (self.violation_fraction(v, &lp.fractional, &totals), v)).collect();
-            ranked.sort_by_key(|&(f, v)| (f, !matches!(v, Violation::MaxAwards(_))));
+            // Each rule, how far the flow is from settling it, and its sides (the nearer first).
+            let mut ranked: Vec<(i64, Violation, [Decision; 2])> = broken
+                .iter()
+                .map(|&v| {
+                    (self.violation_fraction(v, &lp.fractional, &totals), v, self.plunge_order(v, &lp.fractional))
+                })
+                .collect();
+            ranked.sort_by_key(|&(f, v, _)| (f, !matches!(v, Violation::MaxAwards(_))));
             let nearest = ranked[0].0;
-            let settle: Vec<Violation> =
-                ranked.iter().filter(|(f, _)| *f <= nearest.max(LP_DIVE_NEAR)).map(|&(_, v)| v).collect();
-            let sides: Vec<[Decision; 2]> = settle.iter().map(|&v| self.plunge_order(v, &lp.fractional)).collect();
+            let sides: Vec<[Decision; 2]> =
+                ranked.iter().filter(|(f, _, _)| *f <= nearest.max(LP_DIVE_NEAR)).map(|&(_, _, s)| s).collect();
             last = Some(lp.fractional);
             let mut trial = decisions.clone();
             trial.extend(sides.iter().map(|s| s[0]));
