@@ -1932,10 +1932,11 @@ impl<'a> Search<'a> {
             if lp.bound.div_euclid(self.granule) * self.granule <= incumbent {
                 break;
             }
-            for flow in [&lp.charged, &lp.fractional] {
-                if self.violations(&decisions, flow).is_empty() {
-                    return self.repair(flow.clone());
-                }
+            if self.violations(&decisions, &lp.charged).is_empty() {
+                return self.repair(lp.charged);
+            }
+            if self.violations(&decisions, &lp.fractional).is_empty() {
+                return self.repair(self.fits_or(lp.fractional, lp.charged));
             }
             let broken = self.violations(&decisions, &lp.fractional);
             let totals = self.need_totals(&lp.fractional);
@@ -1950,7 +1951,7 @@ impl<'a> Search<'a> {
             let nearest = ranked[0].0;
             let sides: Vec<[Decision; 2]> =
                 ranked.iter().filter(|(f, _, _)| *f <= nearest.max(LP_DIVE_NEAR)).map(|&(_, _, s)| s).collect();
-            last = Some(lp.fractional);
+            last = Some(self.fits_or(lp.fractional, lp.charged));
             let mut trial = decisions.clone();
             trial.extend(sides.iter().map(|s| s[0]));
             if self.fixing(&trial).is_some() && matches!(self.solve_node(&trial)?, NodeOutcome::Solved { .. }) {
@@ -1967,6 +1968,21 @@ impl<'a> Search<'a> {
             Some(flow) => self.repair(flow),
             None => Ok(None),
         }
+    }
+
+    /// `rounded` (a convex combination of flows rounded to dollars) when it keeps every limit (edges, needs'
+    /// amounts, envelopes), else `exact`, a flow: rounding can put a dollar more on a need or an offer than it
+    /// holds, and the repair only takes money away where an integer rule is broken.
+    fn fits_or(&self, rounded: Vec<i64>, exact: Vec<i64>) -> Vec<i64> {
+        let edges_fit = rounded.iter().zip(&self.graph.edges).all(|(&x, e)| (0..=e.upper).contains(&x));
+        let needs_fit =
+            || self.need_totals(&rounded).iter().zip(&self.batch.needs).all(|(&t, need)| t <= need.amount.get());
+        let offers_fit = || {
+            self.layout.edges_of_offer.iter().zip(&self.batch.offers).all(|(edges, offer)| {
+                edges.iter().map(|&e| i128::from(rounded[e as usize])).sum::<i128>() <= i128::from(offer.envelope.get())
+            })
+        };
+        if edges_fit && needs_fit() && offers_fit() { rounded } else { exact }
     }
 }
 
@@ -2063,6 +2079,12 @@ mod tests {
             let solution =
                 Solution { objective: found, bound, relaxation: value, status: Status::Heuristic, nodes: 0, amounts };
             super::super::check::verify(&batch, &graph, &solution).unwrap();
+            // A rounded flow one dollar over an edge's limit is not repaired: the exact flow is.
+            let mut over = solution.amounts.clone();
+            let e = (0..graph.edges.len()).find(|&e| over[e] == graph.edges[e].upper).unwrap_or(0);
+            over[e] = graph.edges[e].upper + 1;
+            assert_eq!(search.fits_or(over, solution.amounts.clone()), solution.amounts);
+            assert_eq!(search.fits_or(solution.amounts.clone(), Vec::new()), solution.amounts);
             assert!(found <= bound, "seed {seed}: the dive's {found} beats the relaxation's {bound}");
             assert!(found >= greedy, "seed {seed}: the dive's {found} is below greedy's {greedy}");
             dived += 1;
