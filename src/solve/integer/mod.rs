@@ -1954,7 +1954,7 @@ impl<'a> Search<'a> {
             last = Some(self.fits_or(lp.fractional, lp.charged));
             let mut trial = decisions.clone();
             trial.extend(sides.iter().map(|s| s[0]));
-            if self.fixing(&trial).is_some() && matches!(self.solve_node(&trial)?, NodeOutcome::Solved { .. }) {
+            if matches!(self.solve_node(&trial)?, NodeOutcome::Solved { .. }) {
                 decisions = trial;
                 continue;
             }
