@@ -170,12 +170,12 @@ pub fn solve(batch: &Batch, graph: &Graph, method: Method, limits: Limits) -> Re
             // The time limit covers the relaxation's own solve too (1.5 s on 100 000 × 10 000).
             let started = std::time::Instant::now();
             let relaxed = relaxation::solve(batch, graph)?;
-            let parts = components::split(batch, graph);
-            if parts.len() > 1 {
-                solve_parts(graph, &parts, &relaxed, limits, started)?
-            } else {
-                let limits = Limits { time_limit: limits.time_limit.saturating_sub(started.elapsed()), ..limits };
-                integer::solve(batch, graph, relaxed.objective, limits)?
+            match components::split(batch, graph) {
+                Some(parts) => solve_parts(graph, &parts, &relaxed, limits, started)?,
+                None => {
+                    let limits = Limits { time_limit: limits.time_limit.saturating_sub(started.elapsed()), ..limits };
+                    integer::solve(batch, graph, relaxed.objective, limits)?
+                }
             }
         }
     };
@@ -185,8 +185,9 @@ pub fn solve(batch: &Batch, graph: &Graph, method: Method, limits: Limits) -> Re
 
 /// The optimal allocation of a batch whose graph falls apart into independent `parts` (see
 /// [`components`]): each part solved on its own, smallest first, with its share of the time left and the node
-/// limit (which therefore holds per part), and the results added up. `relaxed` is the whole batch's flow relaxation; restricted to a part it is that part's
-/// relaxation (the parts share no constraint), so it is not solved again.
+/// limit (which therefore holds per part), and the results added up. `relaxed` is the whole batch's flow
+/// relaxation; restricted to a part it is that part's relaxation (the parts share no constraint), so it is not
+/// solved again, and a part without integer rules takes it as its allocation.
 fn solve_parts(
     graph: &Graph,
     parts: &[components::Part],
@@ -219,11 +220,19 @@ fn solve_parts(
         let share = part.graph.edges.len() as f64 / edges_left.max(1) as f64;
         edges_left -= part.graph.edges.len();
         let part_limits = Limits { time_limit: left.mul_f64(share), node_limit: limits.node_limit };
+        let restricted: Vec<i64> = part.edges.iter().map(|&e| relaxed.amounts[e]).collect();
+        let part_relaxation = objective_of(&part.graph, &restricted);
         let solution = if has_integer_rules(&part.batch) {
-            let restricted: Vec<i64> = part.edges.iter().map(|&e| relaxed.amounts[e]).collect();
-            integer::solve(&part.batch, &part.graph, objective_of(&part.graph, &restricted), part_limits)?
+            integer::solve(&part.batch, &part.graph, part_relaxation, part_limits)?
         } else {
-            relaxation::solve(&part.batch, &part.graph)?
+            Solution {
+                amounts: restricted,
+                objective: part_relaxation,
+                bound: part_relaxation,
+                relaxation: part_relaxation,
+                status: Status::Optimal,
+                nodes: 0,
+            }
         };
         for (&e, &x) in part.edges.iter().zip(&solution.amounts) {
             whole.amounts[e] = x;

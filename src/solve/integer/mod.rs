@@ -21,8 +21,8 @@
 //!   solved at every node beside the plain one (the lower of the two counts, and where it is the Lagrangian one
 //!   the search branches on the charged flow's broken rules, which are what hold it up); on generated batches it
 //!   is what closes the last gap between the flow bound and the optimum (300 × 30 seed 2 is proved at the root);
-//! - on small searches, once the multipliers are tuned, the node's linear relaxation with the max_awards rows
-//!   solved exactly ([`Search::node_lp`]): column generation over flows, the multipliers re-optimised at every
+//! - on searches up to [`EXACT_RELAXATION_EDGES`] pairs, once the multipliers are tuned, the node's linear
+//!   relaxation with the max_awards rows solved exactly ([`Search::node_lp`]): column generation over flows, the multipliers re-optimised at every
 //!   node by a small master problem (`master.rs`), so that the bound moves with every branch as in an LP-based
 //!   search; the search branches on that relaxation's fractional optimum and strong-branches on its children's
 //!   relaxations ([`exact_relaxation`]);
@@ -388,6 +388,7 @@ fn run(
     let mut root = None;
     let mut root_value = None;
     let lagrangian_after = if draw { DRAW_LAGRANGIAN_AT } else { lagrangian_heuristics_at(graph.edges.len()) };
+    let exact = exact_relaxation(graph.edges.len(), draw);
 
     while let Some(node) = open.pop() {
         if node.bound <= incumbent.0 {
@@ -454,7 +455,7 @@ fn run(
         // Lagrangian bound at the multipliers as they stand. `charged` is the flow at the multipliers that give
         // the bound (where that bound is the lower one), `fractional` what to branch on: the relaxation's
         // optimum rounded to dollars with the rules it breaks, when it breaks one.
-        let (bound, charged, fractional) = if exact_relaxation(graph.edges.len(), draw) && search.lagrange.is_some() {
+        let (bound, charged, fractional) = if exact && search.lagrange.is_some() {
             match search.node_lp(&node.decisions, incumbent.0, LP_ROUNDS)? {
                 None => continue,
                 Some(lp) if lp.bound < value => {
@@ -470,7 +471,7 @@ fn run(
                 LagrangeBound::Bound(b, charged) => (value.min(b), (b < value).then_some(charged), None),
             }
         };
-        if exact_relaxation(graph.edges.len(), draw) && search.lagrange.is_some() && nodes % LP_DIVE_EVERY == 0 {
+        if exact && search.lagrange.is_some() && nodes % LP_DIVE_EVERY == 0 {
             let found = search.lp_dive(&node.decisions, incumbent.0)?.map(|found| search.improve(found));
             trace!("lp dive at node {nodes}: {:?}", found.as_ref().map(|f| f.0));
             if let Some(found) = found
@@ -522,7 +523,6 @@ fn run(
         let (violation, children) = match (branch_on, first_charged) {
             (Some((flow, broken)), Some(first)) => {
                 // Without the exact relaxation the children would keep the charged bound: no strong branching.
-                let exact = exact_relaxation(graph.edges.len(), draw);
                 let limit = if exact { EXACT_CANDIDATES } else { 0 };
                 let candidates = if exact { search.most_fractional_first(broken, flow) } else { Vec::new() };
                 match search.strong_branch(
