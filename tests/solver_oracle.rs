@@ -895,3 +895,22 @@ fn award_swaps_by_hand() {
     check_allocation(&batch, &graph, &after).unwrap();
     assert_eq!((after[edge("A", "O")], after[edge("A", "P")], after[edge("B", "O")]), (0, 0, 90));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config { cases: 128, ..proptest::test_runner::Config::default() })]
+
+    /// On random small batches (proptest picks the generator's seed and whether integer rules apply), the optimal
+    /// and greedy allocations both keep every constraint of SPEC §5 by the test's own checker, and
+    /// greedy ≤ optimal ≤ bound ≤ relaxation.
+    #[test]
+    fn every_allocation_keeps_every_constraint(seed in proptest::prelude::any::<u64>(), integer_rules: bool) {
+        let batch = random_batch(&mut ChaCha8Rng::seed_from_u64(seed), &Shape::tiny(integer_rules));
+        let graph = graph::build(&batch, reference(), &Weights::default());
+        let optimal = solve::solve(&batch, &graph, Method::Optimal, Limits::default()).unwrap();
+        let greedy = solve::solve(&batch, &graph, Method::Greedy, Limits::default()).unwrap();
+        proptest::prop_assert_eq!(check_allocation(&batch, &graph, &optimal.amounts), Ok(()));
+        proptest::prop_assert_eq!(check_allocation(&batch, &graph, &greedy.amounts), Ok(()));
+        proptest::prop_assert!(greedy.objective <= optimal.objective);
+        proptest::prop_assert!(optimal.objective <= optimal.bound && optimal.bound <= optimal.relaxation);
+    }
+}
