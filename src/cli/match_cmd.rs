@@ -80,8 +80,8 @@ pub struct SolveArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_seconds)]
     pub time_limit: f64,
     /// With integer rules, stop the exact search after this many nodes (deterministic; per independent part of
-    /// the batch).
-    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    /// the batch). The default is high enough that the time limit is what stops a search in practice.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub node_limit: u64,
 }
 

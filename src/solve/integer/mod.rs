@@ -44,8 +44,8 @@
 //! then a repair that takes away what still breaks a rule, spends the money freed with the greedy rule and
 //! re-solves within the structure found; the only heuristic that finishes on 100 000 needs) and a dive (broken
 //! rules a few at a time); then [`Search::lagrangian_heuristics`], plunges along the Lagrangian flows (one rule
-//! at a time, taking the side that loses least), at the root of large searches and only from node 64 on small
-//! ones (see [`lagrangian_heuristics_at`]); and in the tree, a repair of every eighth node's flow
+//! at a time, taking the side that loses least), at the root (a Monte Carlo draw's search waits until node
+//! [`DRAW_LAGRANGIAN_AT`]); and in the tree, a repair of every eighth node's flow
 //! ([`REPAIR_EVERY`]) and, where the relaxation is solved exactly, a dive on it every [`LP_DIVE_EVERY`] nodes
 //! ([`Search::lp_dive`]: 300 × 30 seed 5, whose bound was the optimum, found it only that way).
 //! The search stops when no open node can beat the incumbent (gap 0), or at the node or time limit, and then
@@ -147,17 +147,6 @@ enum NodeOutcome {
 /// the same bound.
 fn strong_branching_candidates(edges: usize) -> usize {
     if edges <= 5_000 { 8 } else { 0 }
-}
-
-/// At which node the search tunes the Lagrangian bound and plunges along its flows (see
-/// [`Search::lagrangian_heuristics`]). On large searches that is the root: a node costs milliseconds there, and the
-/// plunges are what brings 2 000 × 200 from 1.7 % to 0.7 %. On small ones (the strong-branching range) it waits
-/// until node 64, when the search has shown it is not easy: most of the sample's Monte Carlo draws are proved
-/// optimal in fewer nodes than the plunges alone would re-solve (1 300 → 1 800 draws/s on two threads). The cost
-/// is a later Lagrangian bound on the small batches that need it: 300 × 30 seed 2 is proved in 58 ms instead of
-/// 29 ms.
-fn lagrangian_heuristics_at(edges: usize) -> u64 {
-    if strong_branching_candidates(edges) > 0 { 64 } else { 1 }
 }
 
 /// Whether a search solves each node's linear relaxation with the max_awards rows exactly
@@ -387,7 +376,11 @@ fn run(
     let mut stopped = None;
     let mut root = None;
     let mut root_value = None;
-    let lagrangian_after = if draw { DRAW_LAGRANGIAN_AT } else { lagrangian_heuristics_at(graph.edges.len()) };
+    // A match tunes the Lagrangian bound at the root: on large searches the plunges along it are what brings
+    // 2 000 × 200 from 1.7 % to 0.7 %, and on small ones the exact relaxation and its strong branching need it
+    // (until then the search branches on the plain flow, whose ties hide what the max_awards rows hold up: 300 ×
+    // 30 seed 4 was proved in 1.9 s this way, and not in 20 000 nodes from node 64).
+    let lagrangian_after = if draw { DRAW_LAGRANGIAN_AT } else { 1 };
     let exact = exact_relaxation(graph.edges.len(), draw);
 
     while let Some(node) = open.pop() {
@@ -524,7 +517,11 @@ fn run(
             (Some((flow, broken)), Some(first)) => {
                 // Without the exact relaxation the children would keep the charged bound: no strong branching.
                 let limit = if exact { EXACT_CANDIDATES } else { 0 };
-                let candidates = if exact { search.most_fractional_first(broken, flow) } else { Vec::new() };
+                let candidates = if exact {
+                    search.most_fractional_first(&search.with_every_award(&node.decisions, broken, flow), flow)
+                } else {
+                    Vec::new()
+                };
                 match search.strong_branch(
                     &node.decisions,
                     flow,
@@ -738,7 +735,7 @@ impl<'a> Search<'a> {
     /// The heuristics that need the Lagrangian multipliers, from the root's decisions (`value` is the root's
     /// bound): tunes them (which the bound needs anyway), then bulk rounding along the charged flows and, when
     /// more than a thousandth is still open, plunges along them with the guiding charges and stronger ones. Run
-    /// at the node [`lagrangian_heuristics_at`] says.
+    /// at the root of a match and at node [`DRAW_LAGRANGIAN_AT`] of a draw.
     fn lagrangian_heuristics(
         &mut self,
         root: &[Decision],
@@ -1457,6 +1454,32 @@ impl<'a> Search<'a> {
             Violation::Need(n) => (0, std::cmp::Reverse(totals[*n as usize]), *n),
             _ => (1, std::cmp::Reverse(0), 0),
         });
+        candidates
+    }
+
+    /// `broken` with, for every offer over its max_awards, each of its other funded awards that `decisions` do not
+    /// fix on as a rule to branch on too (on, or off). In the linear relaxation every such award is fractional
+    /// (it counts x / u of an award), and [`Search::violations`] names only the offer's smallest one, which is
+    /// seldom the one whose two branches both move the bound: SCIP's strong branching, which tries every
+    /// fractional award, lowered 300 × 30 seed 4's bound within four nodes where ours stayed for 20 000.
+    fn with_every_award(&self, decisions: &[Decision], broken: &[Violation], flow: &[i64]) -> Vec<Violation> {
+        let mut candidates = broken.to_vec();
+        for &v in broken {
+            let Violation::MaxAwards(e) = v else { continue };
+            let o = self.graph.edges[e as usize].offer as usize;
+            candidates.extend(
+                self.layout.edges_of_offer[o]
+                    .iter()
+                    .copied()
+                    .filter(|&f| {
+                        f != e
+                            && flow[f as usize] > 0
+                            && !decisions.contains(&Decision::EdgeOn(f))
+                            && !decisions.contains(&Decision::Exclusive(f))
+                    })
+                    .map(Violation::MaxAwards),
+            );
+        }
         candidates
     }
 
