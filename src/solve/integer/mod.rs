@@ -48,8 +48,10 @@
 //! [`DRAW_LAGRANGIAN_AT`]); and in the tree, a repair of every eighth node's flow
 //! ([`REPAIR_EVERY`]) and, where the relaxation is solved exactly, a dive on it every [`LP_DIVE_EVERY`] nodes
 //! ([`Search::lp_dive`]: 300 × 30 seed 5, whose bound was the optimum, found it only that way).
-//! The search stops when no open node can beat the incumbent (gap 0), or at the node or time limit, and then
-//! reports the best open bound. With `POA_MATCH_TRACE` set, it prints its progress to stderr.
+//! The search stops when no open node can beat the incumbent (gap 0), or at the node limit, or at
+//! [`NEIGHBOURHOOD_SHARE`] short of the time limit; then it reports the best open bound, and a match spends the
+//! time left on neighbourhoods around the incumbent (`neighbourhood.rs`: only the structure around one offer
+//! left free, a small search on the rest), which is proved optimal after all if they reach that bound. With `POA_MATCH_TRACE` set, it prints its progress to stderr.
 //!
 //! The search network itself (its arcs, costs and capacities) is [`Layout`], in `layout.rs`. A Monte Carlo draw
 //! ([`solve_draw`]) takes its scenario's layout with the draw's capacities ([`DrawShare`]) and a lighter root: the
@@ -57,6 +59,7 @@
 
 mod layout;
 mod master;
+mod neighbourhood;
 mod within;
 
 use std::collections::BinaryHeap;
@@ -73,6 +76,7 @@ use super::relaxation::flow_error;
 use super::swap::swap_awards_in;
 use super::{Limits, Solution, Status, greedy, objective_of};
 use master::Master;
+use neighbourhood::NEIGHBOURHOOD_SHARE;
 
 /// One branching decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -382,6 +386,9 @@ fn run(
     // 30 seed 4 was proved in 1.9 s this way, and not in 20 000 nodes from node 64).
     let lagrangian_after = if draw { DRAW_LAGRANGIAN_AT } else { 1 };
     let exact = exact_relaxation(graph.edges.len(), draw);
+    // A match keeps the last share of its time for neighbourhoods around the incumbent (`neighbourhood.rs`); a
+    // draw has no time limit.
+    let tree_limit = if draw { limits.time_limit } else { limits.time_limit.mul_f64(1.0 - NEIGHBOURHOOD_SHARE) };
 
     while let Some(node) = open.pop() {
         if node.bound <= incumbent.0 {
@@ -395,7 +402,7 @@ fn run(
             break;
         }
         // A node whose re-solve cannot finish in time is not started (on 100 000 needs one takes seconds).
-        if started.elapsed() + search.plain.slowest.get() >= limits.time_limit {
+        if started.elapsed() + search.plain.slowest.get() >= tree_limit {
             stopped = Some((Status::TimeLimit, node.bound));
             open.push(node);
             break;
@@ -573,8 +580,19 @@ fn run(
         search.lagrange.as_ref().map_or(0, |l| l.costed.solves.get()),
         started.elapsed()
     );
+    if let Some((Status::TimeLimit, top)) = stopped
+        && !draw
+    {
+        let top = top.div_euclid(search.granule) * search.granule;
+        search.final_neighbourhoods(&search.root_decisions(), top, &mut incumbent)?;
+        trace!("final neighbourhoods done: incumbent {} at {:?}", incumbent.0, started.elapsed());
+    }
     let (status, bound) = match stopped {
         None => (Status::Optimal, incumbent.0),
+        // The neighbourhoods reached the best open bound: proved after all.
+        Some((_, top)) if top.div_euclid(search.granule) * search.granule <= incumbent.0 => {
+            (Status::Optimal, incumbent.0)
+        }
         Some((status, top)) => (status, top.max(incumbent.0)),
     };
     // The greedy allocation (an incumbent is only ever replaced by a better one) is left as it is, so that the
