@@ -51,7 +51,8 @@
 //! The search stops when no open node can beat the incumbent (gap 0), or at the node limit, or at
 //! [`NEIGHBOURHOOD_SHARE`] short of the time limit; then it reports the best open bound, and a match spends the
 //! time left on neighbourhoods around the incumbent (`neighbourhood.rs`: only the structure around one offer
-//! left free, a small search on the rest), which is proved optimal after all if they reach that bound. With `POA_MATCH_TRACE` set, it prints its progress to stderr.
+//! left free, a small search on the rest), which is proved optimal after all if they reach that bound. With
+//! `POA_MATCH_TRACE` set, it prints its progress to stderr.
 //!
 //! The search network itself (its arcs, costs and capacities) is [`Layout`], in `layout.rs`. A Monte Carlo draw
 //! ([`solve_draw`]) takes its scenario's layout with the draw's capacities ([`DrawShare`]) and a lighter root: the
