@@ -138,10 +138,11 @@ impl Search<'_> {
     /// ([`Search::around_offer`] for each offer that leaves money unspent, most first), each explored by
     /// [`Search::small_search`]. A better allocation starts a new round around it, with the first budget again; a
     /// round that finds nothing is searched again twice as far, unless every search of it was complete: then the
-    /// next round takes every offer, those that spend all their money too (on 300 × 30 seed 7 the offers with money
-    /// left are two whose eligible needs are all funded, and the run ended at 48 s with 0.11 %; with every offer
-    /// it uses the time and ends at 0.02–0.06 %), and after such a round the search is over. Stops at the deadline (leaving time for
-    /// the polish) or when the incumbent reaches `top`, the best open bound; `base` are the root's decisions.
+    /// next round takes every offer, those that spend all their money too, and after such a round the search is
+    /// over. (On 300 × 30 seed 7, where even the optimum leaves money in two offers, the neighbourhoods of the
+    /// offers with money left found nothing and the run ended at 48 s with 0.11 %; with every offer it uses the
+    /// time and ends at 0.02–0.06 %.) Stops at the deadline (leaving time for the polish) or when the incumbent
+    /// reaches `top`, the best open bound; `base` are the root's decisions.
     pub(super) fn final_neighbourhoods(
         &self,
         base: &[Decision],
