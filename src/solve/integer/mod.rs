@@ -22,10 +22,10 @@
 //!   the search branches on the charged flow's broken rules, which are what hold it up); on generated batches it
 //!   is what closes the last gap between the flow bound and the optimum (300 × 30 seed 2 is proved at the root);
 //! - on searches up to [`EXACT_RELAXATION_EDGES`] pairs, once the multipliers are tuned, the node's linear
-//!   relaxation with the max_awards rows solved exactly ([`Search::node_lp`]): column generation over flows, the multipliers re-optimised at every
-//!   node by a small master problem (`master.rs`), so that the bound moves with every branch as in an LP-based
-//!   search; the search branches on that relaxation's fractional optimum and strong-branches on its children's
-//!   relaxations ([`exact_relaxation`]);
+//!   relaxation with the max_awards rows solved exactly ([`Search::node_lp`]): column generation over flows, the
+//!   multipliers re-optimised at every node by a small master problem (`master.rs`), so that the bound moves with
+//!   every branch as in an LP-based search; the search branches on that relaxation's fractional optimum and
+//!   strong-branches on its children's relaxations ([`exact_relaxation`]);
 //! - rounding down to the batch's [`granule`] (the optimum is a multiple of the gcd of all amounts).
 //!
 //! Costs are the values scaled by the node count plus a tie-break of one against "must" arcs, so that among
@@ -493,7 +493,7 @@ fn run(
                 }
             }
         }
-        let bound = bound.div_euclid(search.granule) * search.granule;
+        let bound = search.rounded(bound);
         if bound <= incumbent.0 {
             continue;
         }
@@ -562,7 +562,7 @@ fn run(
         };
         for (child, outcome) in search.branch(violation, &amounts).into_iter().zip(children) {
             let Some((child_value, child_amounts)) = outcome else { continue };
-            let child_bound = bound.min(child_value.div_euclid(search.granule) * search.granule);
+            let child_bound = bound.min(search.rounded(child_value));
             if child_bound <= incumbent.0 {
                 continue;
             }
@@ -584,17 +584,13 @@ fn run(
     if let Some((Status::TimeLimit, top)) = stopped
         && !draw
     {
-        let top = top.div_euclid(search.granule) * search.granule;
-        search.final_neighbourhoods(&search.root_decisions(), top, &mut incumbent)?;
+        search.final_neighbourhoods(&search.root_decisions(), search.rounded(top), &mut incumbent)?;
         trace!("final neighbourhoods done: incumbent {} at {:?}", incumbent.0, started.elapsed());
     }
     let (status, bound) = match stopped {
-        None => (Status::Optimal, incumbent.0),
-        // The neighbourhoods reached the best open bound: proved after all.
-        Some((_, top)) if top.div_euclid(search.granule) * search.granule <= incumbent.0 => {
-            (Status::Optimal, incumbent.0)
-        }
-        Some((status, top)) => (status, top.max(incumbent.0)),
+        // Stopped with the best open bound reached (by the neighbourhoods): proved after all.
+        Some((status, top)) if search.rounded(top) > incumbent.0 => (status, top),
+        _ => (Status::Optimal, incumbent.0),
     };
     // The greedy allocation (an incumbent is only ever replaced by a better one) is left as it is, so that the
     // result does not depend on whether the root was solved before it won; any other is polished.
@@ -730,7 +726,7 @@ impl<'a> Search<'a> {
         draw: bool,
         incumbent: &mut (i128, Vec<i64>),
     ) -> Result<bool> {
-        let reached = value.div_euclid(self.granule) * self.granule;
+        let reached = self.rounded(value);
         if draw {
             return Ok(self.keep_better(self.repair(amounts.to_vec())?, "root repair", incumbent, reached));
         }
@@ -761,7 +757,7 @@ impl<'a> Search<'a> {
         value: i128,
         incumbent: &mut (i128, Vec<i64>),
     ) -> Result<()> {
-        let reached = value.div_euclid(self.granule) * self.granule;
+        let reached = self.rounded(value);
         self.tune_lagrange(root, value, incumbent.0, 150)?;
         let before = incumbent.0;
         if self.lagrange.is_some() {
@@ -816,8 +812,9 @@ impl<'a> Search<'a> {
         incumbent.0 >= reached
     }
 
-    /// A feasible allocation made better without a re-solve: award swaps ([`swap_awards_in`](super::swap::swap_awards_in)), then the money they
-    /// freed spent with the greedy rule. Returns the allocation unchanged when that gains nothing.
+    /// A feasible allocation made better without a re-solve: award swaps
+    /// ([`swap_awards_in`](super::swap::swap_awards_in)), then the money they freed spent with the greedy rule.
+    /// Returns the allocation unchanged when that gains nothing.
     fn improve(&self, (value, amounts): (i128, Vec<i64>)) -> (i128, Vec<i64>) {
         let swapped = swap_awards_in(self.batch, self.graph, amounts.clone(), SWAP_PASSES, &self.layout.swaps);
         let filled = self.fill(swapped);
@@ -1069,7 +1066,7 @@ impl<'a> Search<'a> {
                 best = Some((b, whole.clone(), amounts.clone()));
             }
             let best_bound = best.as_ref().map_or(b, |(v, _, _)| *v);
-            if best_bound.div_euclid(self.granule) * self.granule <= incumbent {
+            if self.rounded(best_bound) <= incumbent {
                 break;
             }
             let value = objective_of(self.graph, &amounts) as f64;
@@ -1137,6 +1134,11 @@ impl<'a> Search<'a> {
             })
             .map(|n| Decision::NeedOff(n as u32))
             .collect()
+    }
+
+    /// `value` rounded down to the granule: no allocation is worth anything between (see [`granule`]).
+    fn rounded(&self, value: i128) -> i128 {
+        value.div_euclid(self.granule) * self.granule
     }
 
     fn must_get(&self, n: usize) -> i64 {
@@ -1461,7 +1463,7 @@ impl<'a> Search<'a> {
                 None => return Ok(None),
             },
         };
-        Ok((bound.div_euclid(self.granule) * self.granule > incumbent).then_some((bound, flow)))
+        Ok((self.rounded(bound) > incumbent).then_some((bound, flow)))
     }
 
     /// The broken rules in the order plain strong branching tries them: need rules by funded total (largest
@@ -1971,16 +1973,16 @@ impl<'a> Search<'a> {
                 return Ok(None);
             }
             let Some(lp) = self.node_lp(&decisions, incumbent, LP_ROUNDS)? else { break };
-            if lp.bound.div_euclid(self.granule) * self.granule <= incumbent {
+            if self.rounded(lp.bound) <= incumbent {
                 break;
             }
             if self.violations(&decisions, &lp.charged).is_empty() {
                 return self.repair(lp.charged);
             }
-            if self.violations(&decisions, &lp.fractional).is_empty() {
+            let broken = self.violations(&decisions, &lp.fractional);
+            if broken.is_empty() {
                 return self.repair(self.fits_or(lp.fractional, lp.charged));
             }
-            let broken = self.violations(&decisions, &lp.fractional);
             let totals = self.need_totals(&lp.fractional);
             // Each rule, how far the flow is from settling it, and its sides (the nearer first).
             let mut ranked: Vec<(i64, Violation, [Decision; 2])> = broken
@@ -2038,7 +2040,7 @@ pub const DRAW_LAGRANGIAN_AT: u64 = 64;
 /// since the solve within the awards has its own small network. It replaced a dive every 64 nodes: on the
 /// generated 150 × 15 batches it finds the optimum SCIP proves where the dives did not (seeds 1 and 8), and the
 /// sample's draws need 36 092 → 22 318 nodes (one in 8 tried: 4 needed fewer nodes but more time).
-const REPAIR_EVERY: u64 = 8;
+pub(super) const REPAIR_EVERY: u64 = 8;
 
 /// How many passes of award swaps [`Search::improve`] makes at most.
 const SWAP_PASSES: usize = 4;

@@ -11,7 +11,7 @@
 use std::collections::BinaryHeap;
 use std::time::Instant;
 
-use super::{Decision, Node, NodeOutcome, Search};
+use super::{Decision, Node, NodeOutcome, REPAIR_EVERY, Search};
 use crate::error::Result;
 
 /// The share of a match's time limit kept for the neighbourhoods: the tree stops at the rest. With a fifth of
@@ -22,9 +22,6 @@ pub(super) const NEIGHBOURHOOD_SHARE: f64 = 0.2;
 
 /// The nodes of each neighbourhood's search in the first round; every round that finds nothing doubles it.
 pub(super) const NEIGHBOURHOOD_NODES: u64 = 500;
-
-/// How often the small search repairs its node's flow into an allocation (as the main search does).
-const REPAIR_EVERY: u64 = 8;
 
 impl Search<'_> {
     /// The incumbent's structure (every need rule and every award rule settled as `incumbent` settles it) except
@@ -100,7 +97,7 @@ impl Search<'_> {
             }
             nodes += 1;
             let NodeOutcome::Solved { amounts, value } = self.solve_node(&node.decisions)? else { continue };
-            let bound = node.bound.min(value.div_euclid(self.granule) * self.granule);
+            let bound = node.bound.min(self.rounded(value));
             if bound <= best_value {
                 continue;
             }
@@ -111,6 +108,7 @@ impl Search<'_> {
                 best = Some(found);
                 continue;
             };
+            // Repaired as often as the main search repairs its nodes.
             if nodes % REPAIR_EVERY == 1
                 && let Some(found) = self.repair(amounts.clone())?.map(|found| self.improve(found))
                 && found.0 > best_value
