@@ -48,11 +48,12 @@
 //! [`DRAW_LAGRANGIAN_AT`]); and in the tree, a repair of every eighth node's flow
 //! ([`REPAIR_EVERY`]) and, where the relaxation is solved exactly, a dive on it every [`LP_DIVE_EVERY`] nodes
 //! ([`Search::lp_dive`]: 300 × 30 seed 5, whose bound was the optimum, found it only that way).
-//! The search stops when no open node can beat the incumbent (gap 0), or at the node limit, or at
-//! [`NEIGHBOURHOOD_SHARE`] short of the time limit; then it reports the best open bound, and a match spends the
-//! time left on neighbourhoods around the incumbent (`neighbourhood.rs`: only the structure around one offer
-//! left free, a small search on the rest), which is proved optimal after all if they reach that bound. With
-//! `POA_MATCH_TRACE` set, it prints its progress to stderr.
+//! A match whose best open bound stalls for [`STALL_NODES`] nodes also searches neighbourhoods around the
+//! incumbent (`neighbourhood.rs`: only the structure around one offer left free, a small search on the rest), for
+//! at most as many re-solves as the tree has spent. The search stops when no open node can beat the incumbent
+//! (gap 0), or at the node limit, or at [`NEIGHBOURHOOD_SHARE`] short of the time limit; then it reports the best
+//! open bound, and a match spends the time left on neighbourhoods, which is proved optimal after all if they
+//! reach that bound. With `POA_MATCH_TRACE` set, it prints its progress to stderr.
 //!
 //! The search network itself (its arcs, costs and capacities) is [`Layout`], in `layout.rs`. A Monte Carlo draw
 //! ([`solve_draw`]) takes its scenario's layout with the draw's capacities ([`DrawShare`]) and a lighter root: the
@@ -77,7 +78,7 @@ use super::relaxation::flow_error;
 use super::swap::swap_awards_in;
 use super::{Limits, Solution, Status, greedy, objective_of};
 use master::Master;
-use neighbourhood::NEIGHBOURHOOD_SHARE;
+use neighbourhood::{NEIGHBOURHOOD_SHARE, Neighbourhoods};
 
 /// One branching decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -194,6 +195,11 @@ const CHARGE_CAP: i64 = 16;
 /// How near to settled (in millionths, see [`fraction`]) a broken rule of the fractional optimum must be for
 /// [`Search::lp_dive`] to settle it in the same step as the nearest one.
 const LP_DIVE_NEAR: i64 = 10_000;
+
+/// After this many nodes without a lower best open bound a match searches neighbourhoods of its incumbent
+/// (`neighbourhood.rs`), for as many re-solves as the tree has spent so far at most; a count of nodes and
+/// re-solves, not of time, so that a search that ends proved gives the same allocation on any machine.
+const STALL_NODES: u64 = 1_000;
 
 /// Every this many nodes an exact search dives on its relaxation ([`Search::lp_dive`]).
 const LP_DIVE_EVERY: u64 = 64;
@@ -390,6 +396,11 @@ fn run(
     // A match keeps the last share of its time for neighbourhoods around the incumbent (`neighbourhood.rs`); a
     // draw has no time limit.
     let tree_limit = if draw { limits.time_limit } else { limits.time_limit.mul_f64(1.0 - NEIGHBOURHOOD_SHARE) };
+    // A match whose best open bound stalls also searches neighbourhoods during the tree, for at most as many
+    // re-solves as the tree has spent (see `STALL_NODES`).
+    let base = search.root_decisions();
+    let mut neighbourhoods = Neighbourhoods::new();
+    let mut stalled = (i128::MAX, 0u64);
 
     while let Some(node) = open.pop() {
         if node.bound <= incumbent.0 {
@@ -407,6 +418,23 @@ fn run(
             stopped = Some((Status::TimeLimit, node.bound));
             open.push(node);
             break;
+        }
+        if !draw && nodes > 0 {
+            let top = search.rounded(node.bound);
+            if top < stalled.0 {
+                stalled = (top, nodes);
+            } else if nodes - stalled.1 >= STALL_NODES {
+                let tree_solves = search.solves() - neighbourhoods.solves;
+                if neighbourhoods.solves < tree_solves {
+                    neighbourhoods.explore(&search, &base, top, &mut incumbent, Some(tree_solves))?;
+                    trace!("neighbourhoods at node {nodes}: incumbent {} at {:?}", incumbent.0, started.elapsed());
+                }
+                stalled.1 = nodes;
+                if top <= incumbent.0 {
+                    open.clear();
+                    break;
+                }
+            }
         }
         nodes += 1;
         let (value, amounts) = match node.solved {
@@ -584,7 +612,7 @@ fn run(
     if let Some((Status::TimeLimit, top)) = stopped
         && !draw
     {
-        search.final_neighbourhoods(&search.root_decisions(), search.rounded(top), &mut incumbent)?;
+        neighbourhoods.explore(&search, &base, search.rounded(top), &mut incumbent, None)?;
         trace!("final neighbourhoods done: incumbent {} at {:?}", incumbent.0, started.elapsed());
     }
     let (status, bound) = match stopped {
@@ -1134,6 +1162,11 @@ impl<'a> Search<'a> {
             })
             .map(|n| Decision::NeedOff(n as u32))
             .collect()
+    }
+
+    /// Re-solves so far, of both simplexes: the search's work in a measure that does not depend on the machine.
+    fn solves(&self) -> u64 {
+        self.plain.solves.get() + self.lagrange.as_ref().map_or(0, |l| l.costed.solves.get())
     }
 
     /// `value` rounded down to the granule: no allocation is worth anything between (see [`granule`]).

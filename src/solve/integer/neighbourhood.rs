@@ -7,6 +7,11 @@
 //! it could fund are left free, and a small branch and bound explores what is left. On 300 × 30 seed 3 the
 //! incumbent left 11 000 dollars of a floored, non-co-financing offer unspent, and only another set of its awards
 //! spends them; SCIP found that optimum with its crossover heuristic, a search of the same kind.
+//!
+//! The neighbourhoods run in phases ([`Neighbourhoods`]): during the tree, whenever its best open bound has not
+//! moved for `STALL_NODES` nodes, for at most as many re-solves as the tree has spent; and in the last share of
+//! the time limit. On 2 000 × 200 the bound is the plain flow's from the root on, and 240 000 nodes of tree in
+//! 480 s never improved the root's incumbent; the neighbourhoods reach the bound, and so prove it, in 20 s.
 
 use std::collections::BinaryHeap;
 use std::time::Instant;
@@ -131,55 +136,100 @@ impl Search<'_> {
     fn time_for_a_solve(&self) -> bool {
         Instant::now() + 2 * self.plain.slowest.get() < self.deadline
     }
+}
 
-    /// The last share of a time-limited search: rounds of neighbourhoods around the incumbent
-    /// ([`Search::around_offer`] for each offer that leaves money unspent, most first), each explored by
-    /// [`Search::small_search`]. A better allocation starts a new round around it, with the first budget again; a
-    /// round that finds nothing is searched again twice as far, unless every search of it was complete: then the
-    /// next round takes every offer, those that spend all their money too, and after such a round the search is
-    /// over. (On 300 × 30 seed 7, where even the optimum leaves money in two offers, the neighbourhoods of the
-    /// offers with money left found nothing and the run ended at 48 s with 0.11 %; with every offer it uses the
-    /// time and ends at 0.02–0.06 %.) Stops at the deadline (leaving time for the polish) or when the incumbent
-    /// reaches `top`, the best open bound; `base` are the root's decisions.
-    pub(super) fn final_neighbourhoods(
-        &self,
+/// The neighbourhood search of one match, across its phases: a phase that runs out of its share of the work
+/// leaves the round where it is, and the next phase goes on from there.
+pub(super) struct Neighbourhoods {
+    /// The incumbent value the rounds are searching around; a better incumbent (from the tree or from a
+    /// neighbourhood) starts over with the first budget.
+    around: i128,
+    /// The nodes of each small search in this round.
+    budget: u64,
+    /// Whether this round takes every offer, those that spend all their money too.
+    every: bool,
+    /// The offers of this round still to search (the next one last), once the round has started.
+    queue: Option<Vec<usize>>,
+    /// Whether a search of this round was cut short by its budget.
+    cut_short: bool,
+    /// Every neighbourhood of the incumbent has been searched to the end: nothing more to find around it.
+    exhausted: bool,
+    /// The re-solves spent so far, to keep the neighbourhoods' share of a search's work.
+    pub(super) solves: u64,
+}
+
+impl Neighbourhoods {
+    pub(super) fn new() -> Neighbourhoods {
+        Neighbourhoods {
+            around: i128::MIN,
+            budget: NEIGHBOURHOOD_NODES,
+            every: false,
+            queue: None,
+            cut_short: false,
+            exhausted: false,
+            solves: 0,
+        }
+    }
+
+    /// Searches neighbourhoods around the incumbent ([`Search::around_offer`] for each offer that leaves money
+    /// unspent, most first), each explored by [`Search::small_search`]. A better allocation starts a new round
+    /// around it, with the first budget again; a round that finds nothing is searched again twice as far, unless
+    /// every search of it was complete: then the next round takes every offer, those that spend all their money
+    /// too, and after such a round the incumbent's neighbourhoods are exhausted. (On 300 × 30 seed 7, where even
+    /// the optimum leaves money in two offers, the neighbourhoods of the offers with money left found nothing and
+    /// the run ended at 48 s with 0.11 %; with every offer it used the time and ended at 0.02–0.06 %.)
+    ///
+    /// Stops when the incumbent reaches `top` (the best open bound: proved optimal), at the deadline (leaving
+    /// time for the polish), when the neighbourhoods are exhausted, or, with `until_solves`, once they have spent
+    /// that many re-solves in all (checked between small searches). `base` are the root's decisions.
+    pub(super) fn explore(
+        &mut self,
+        search: &Search<'_>,
         base: &[Decision],
         top: i128,
         incumbent: &mut (i128, Vec<i64>),
+        until_solves: Option<u64>,
     ) -> Result<()> {
-        let mut budget = NEIGHBOURHOOD_NODES;
-        let mut every = false;
-        'rounds: loop {
-            let offers = self.offers_with_slack(&incumbent.1, every);
-            if offers.is_empty() {
+        loop {
+            if incumbent.0 != self.around {
+                *self = Neighbourhoods { around: incumbent.0, solves: self.solves, ..Neighbourhoods::new() };
+            }
+            if self.exhausted
+                || incumbent.0 >= top
+                || !search.time_for_a_solve()
+                || until_solves.is_some_and(|until| self.solves >= until)
+            {
                 return Ok(());
             }
-            let mut cut_short = false;
-            for o in offers {
-                if !self.time_for_a_solve() || incumbent.0 >= top {
-                    return Ok(());
+            let queue = self.queue.get_or_insert_with(|| {
+                let mut offers = search.offers_with_slack(&incumbent.1, self.every);
+                offers.reverse();
+                offers
+            });
+            let Some(o) = queue.pop() else {
+                // The round is over.
+                self.queue = None;
+                if self.cut_short {
+                    self.budget = self.budget.saturating_mul(2);
+                    self.cut_short = false;
+                } else if self.every {
+                    self.exhausted = true;
+                } else {
+                    self.every = true;
                 }
-                let Some(root) = self.around_offer(base, o, &incumbent.1) else { continue };
-                let (found, cut) = self.small_search(root, incumbent.0, budget)?;
-                cut_short |= cut;
-                if let Some(found) = found
-                    && found.0 > incumbent.0
-                {
-                    trace!("neighbourhood of offer {o} ({budget} nodes): {}", found.0);
-                    *incumbent = found;
-                    budget = NEIGHBOURHOOD_NODES;
-                    every = false;
-                    continue 'rounds;
-                }
-            }
-            if !cut_short {
-                if every {
-                    return Ok(());
-                }
-                every = true;
                 continue;
+            };
+            let Some(root) = search.around_offer(base, o, &incumbent.1) else { continue };
+            let before = search.solves();
+            let (found, cut) = search.small_search(root, incumbent.0, self.budget)?;
+            self.solves += search.solves() - before;
+            self.cut_short |= cut;
+            if let Some(found) = found
+                && found.0 > incumbent.0
+            {
+                trace!("neighbourhood of offer {o} ({} nodes): {}", self.budget, found.0);
+                *incumbent = found;
             }
-            budget = budget.saturating_mul(2);
         }
     }
 }
@@ -189,6 +239,7 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::super::{Search, Solution, Status, greedy};
+    use super::Neighbourhoods;
     use crate::catalog::Reference;
     use crate::generate::{GenerateConfig, generate};
     use crate::objective::Weights;
@@ -216,7 +267,7 @@ mod tests {
                 searched += 1;
             }
             let mut incumbent = (start_value, start.clone());
-            search.final_neighbourhoods(&root, i128::MAX, &mut incumbent).unwrap();
+            Neighbourhoods::new().explore(&search, &root, i128::MAX, &mut incumbent, None).unwrap();
             assert!(incumbent.0 >= start_value);
             let solution = Solution {
                 objective: incumbent.0,
