@@ -8,9 +8,9 @@
 //! incumbent left 11 000 dollars of a floored, non-co-financing offer unspent, and only another set of its awards
 //! spends them; SCIP found that optimum with its crossover heuristic, a search of the same kind.
 //!
-//! The neighbourhoods run in phases ([`Neighbourhoods`]): during the tree, whenever its best open bound has not
-//! moved for `STALL_NODES` nodes, for at most as many re-solves as the tree has spent; and in the last share of
-//! the time limit. On 2 000 × 200 the bound is the plain flow's from the root on, and 240 000 nodes of tree in
+//! The neighbourhoods run in phases ([`Neighbourhoods`]): during the tree of a large search, whenever its best
+//! open bound has not moved for `STALL_NODES` nodes, for at most as many re-solves as the tree has spent; and in
+//! the last share of the time limit. On 2 000 × 200 the bound is the plain flow's from the root on, and 240 000 nodes of tree in
 //! 480 s never improved the root's incumbent; the neighbourhoods reach the bound, and so prove it, in 20 s.
 
 use std::collections::BinaryHeap;
