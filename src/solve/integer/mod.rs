@@ -424,12 +424,12 @@ fn run(
             open.push(node);
             break;
         }
-        if !draw && !exact && nodes > 0 {
+        if !draw && nodes > 0 {
             let top = search.rounded(node.bound);
             if top < stalled.0 {
                 trace!("best open bound {top} at node {nodes}, {:?}", started.elapsed());
                 stalled = (top, nodes);
-            } else if nodes - stalled.1 >= STALL_NODES {
+            } else if !exact && nodes - stalled.1 >= STALL_NODES {
                 let tree_solves = search.solves() - neighbourhoods.solves;
                 if neighbourhoods.solves < tree_solves {
                     neighbourhoods.explore(&search, &base, top, &mut incumbent, Some(tree_solves))?;
