@@ -271,10 +271,25 @@ struct Costed {
     charge: Vec<i64>,
     /// Arcs whose cost the current node changed, to restore before the next node.
     touched: std::cell::RefCell<Vec<usize>>,
+    /// Which arcs the node being set up penalises (see [`Search::solve_soft`]).
+    marks: std::cell::RefCell<Marks>,
     /// Re-solves so far (for the trace).
     solves: std::cell::Cell<u64>,
     /// The longest re-solve so far, to judge whether another fits before the deadline.
     slowest: std::cell::Cell<std::time::Duration>,
+}
+
+/// A stamp per arc: the arcs marked since `stamp` was last increased are those whose stamp equals it, so
+/// marking anew costs no pass over every arc.
+struct Marks {
+    stamp: u64,
+    of_arc: Vec<u64>,
+}
+
+impl Marks {
+    fn new(arcs: usize) -> Marks {
+        Marks { stamp: 0, of_arc: vec![0; arcs] }
+    }
 }
 
 /// A second bound for max_awards offers, by Lagrangian relaxation.
@@ -733,6 +748,7 @@ impl<'a> Search<'a> {
             big_m: layout.big_m,
             simplex: std::cell::RefCell::new(simplex),
             touched: std::cell::RefCell::new(Vec::new()),
+            marks: std::cell::RefCell::new(Marks::new(layout.net.arc_count())),
             solves: std::cell::Cell::new(0),
             slowest: std::cell::Cell::new(std::time::Duration::ZERO),
         };
@@ -929,6 +945,7 @@ impl<'a> Search<'a> {
             }
             None => {
                 let simplex = WarmSimplex::new(&net, big_m + max_cost).map_err(flow_error)?;
+                let arcs = net.arc_count();
                 let l = Lagrange {
                     costed: Costed {
                         base_cost: net.cost,
@@ -936,6 +953,7 @@ impl<'a> Search<'a> {
                         big_m,
                         simplex: std::cell::RefCell::new(simplex),
                         touched: std::cell::RefCell::new(Vec::new()),
+                        marks: std::cell::RefCell::new(Marks::new(arcs)),
                         solves: std::cell::Cell::new(0),
                         slowest: std::cell::Cell::new(std::time::Duration::ZERO),
                     },
@@ -1283,13 +1301,18 @@ impl<'a> Search<'a> {
         costed.solves.set(costed.solves.get() + 1);
         let mut simplex = costed.simplex.borrow_mut();
         let mut touched = costed.touched.borrow_mut();
-        // Back to the costs without decisions, then this node's penalties.
-        for &arc in touched.iter() {
-            simplex.set_cost(arc, costed.base_cost[arc]);
-        }
-        touched.clear();
+        let mut marks = costed.marks.borrow_mut();
+        // This node's penalties, then the arcs the last node penalised and this one does not back to their costs
+        // without decisions. Consecutive nodes share most of their decisions (a neighbourhood fixes thousands),
+        // and a cost changed on a tree arc shifts the potentials of a subtree: setting each such cost back and
+        // then again was 14 % of a 2 000 × 200 search's profile (4 % now, and 3 % less time in all; the results
+        // are the same). `set_cost` skips a cost that does not change.
+        marks.stamp += 1;
+        let stamp = marks.stamp;
+        let previous = std::mem::take(&mut *touched);
         let mut penalise = |simplex: &mut WarmSimplex, arc: usize, cost: i64| {
             simplex.set_cost(arc, cost);
+            marks.of_arc[arc] = stamp;
             touched.push(arc);
         };
         let mut forced: Vec<usize> = Vec::new();
@@ -1325,6 +1348,11 @@ impl<'a> Search<'a> {
                 };
                 penalise(&mut simplex, m, big_m);
                 forbidden.push(m);
+            }
+        }
+        for arc in previous {
+            if marks.of_arc[arc] != stamp {
+                simplex.set_cost(arc, costed.base_cost[arc]);
             }
         }
         let started = Instant::now();
