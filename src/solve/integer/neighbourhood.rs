@@ -281,4 +281,46 @@ mod tests {
         }
         assert!(searched >= 3, "too few offers with money left: {searched}");
     }
+
+    /// Phases in shares of work: a phase stops once the neighbourhoods have spent the re-solves it allows (checked
+    /// between small searches), the next goes on from there, and phases of any sizes end where one phase with no
+    /// limit ends, since the rounds only depend on the incumbent and the counts.
+    #[test]
+    fn phases_keep_their_share_and_resume_where_they_stopped() {
+        let reference = Reference::embedded();
+        let batch = generate(&GenerateConfig { needs: 150, offers: 15, seed: 2, partial_only: false }, reference);
+        let graph = crate::graph::build(&batch, reference, &Weights::default());
+        // A search each, so that both start from the same simplex basis.
+        let new_search = || Search::new(&batch, &graph, Instant::now() + Duration::from_secs(3_600)).unwrap();
+        let search = new_search();
+        let root = search.root_decisions();
+        let start = greedy::allocate(&batch, &graph);
+        let start = (objective_of(&graph, &start), start);
+
+        let mut whole = start.clone();
+        let mut unlimited = Neighbourhoods::new();
+        unlimited.explore(&search, &root, i128::MAX, &mut whole, None).unwrap();
+        assert!(whole.0 > start.0, "the test wants a batch where the neighbourhoods improve the greedy allocation");
+        let search = new_search();
+        assert!(unlimited.exhausted, "without a limit the rounds run until nothing is left to search");
+        assert!(unlimited.solves > 0);
+
+        let mut phased = start.clone();
+        let mut neighbourhoods = Neighbourhoods::new();
+        neighbourhoods.explore(&search, &root, i128::MAX, &mut phased, Some(0)).unwrap();
+        assert_eq!((neighbourhoods.solves, &phased), (0, &start), "a phase with no share does nothing");
+        let mut phases = 0;
+        while !neighbourhoods.exhausted {
+            assert!(phases < 10_000, "the phases do not end");
+            let allowed = neighbourhoods.solves + 25;
+            let before = neighbourhoods.solves;
+            neighbourhoods.explore(&search, &root, i128::MAX, &mut phased, Some(allowed)).unwrap();
+            assert!(neighbourhoods.solves > before, "phase {phases} made no progress");
+            assert!(neighbourhoods.exhausted || neighbourhoods.solves >= allowed);
+            phases += 1;
+        }
+        assert!(phases > 1, "the share was never reached: {} re-solves in all", neighbourhoods.solves);
+        assert_eq!(phased, whole, "phases end where one unlimited search ends");
+        assert_eq!(neighbourhoods.solves, unlimited.solves);
+    }
 }
