@@ -421,6 +421,8 @@ fn run(
     let base = search.root_decisions();
     let mut neighbourhoods = Neighbourhoods::new();
     let mut stalled = (i128::MAX, 0u64);
+    // The root's flow guides which neighbourhoods to search first.
+    let mut root_flow: Option<Vec<i64>> = None;
 
     while let Some(node) = open.pop() {
         if node.bound <= incumbent.0 {
@@ -447,7 +449,14 @@ fn run(
             } else if !exact && nodes - stalled.1 >= STALL_NODES {
                 let tree_solves = search.solves() - neighbourhoods.solves;
                 if neighbourhoods.solves < tree_solves {
-                    neighbourhoods.explore(&search, &base, top, &mut incumbent, Some(tree_solves))?;
+                    neighbourhoods.explore(
+                        &search,
+                        &base,
+                        top,
+                        &mut incumbent,
+                        Some(tree_solves),
+                        root_flow.as_deref(),
+                    )?;
                     trace!("neighbourhoods at node {nodes}: incumbent {} at {:?}", incumbent.0, started.elapsed());
                 }
                 stalled.1 = nodes;
@@ -467,6 +476,7 @@ fn run(
         };
         if nodes == 1 {
             root_value = Some(value);
+            root_flow = Some(amounts.clone());
         }
         if value <= incumbent.0 {
             continue;
@@ -633,7 +643,7 @@ fn run(
     if let Some((Status::TimeLimit, top)) = stopped
         && !draw
     {
-        neighbourhoods.explore(&search, &base, search.rounded(top), &mut incumbent, None)?;
+        neighbourhoods.explore(&search, &base, search.rounded(top), &mut incumbent, None, root_flow.as_deref())?;
         trace!("final neighbourhoods done: incumbent {} at {:?}", incumbent.0, started.elapsed());
     }
     let (status, bound) = match stopped {

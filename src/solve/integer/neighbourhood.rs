@@ -63,18 +63,29 @@ impl Search<'_> {
         Some(decisions)
     }
 
-    /// Offers by what the incumbent leaves of their envelope unspent, most first; those that spend it all are
-    /// left out, unless `every` (then they come last, in offer order).
-    pub(super) fn offers_with_slack(&self, incumbent: &[i64], every: bool) -> Vec<usize> {
-        let mut slack: Vec<(i64, usize)> = (0..self.batch.offers.len())
+    /// The offers whose neighbourhoods to search, in order. With a `guide` (the root's relaxed flow), by what the
+    /// guide earns on their edges beyond the incumbent, most first: where the relaxation spends an offer's money
+    /// better, its neighbourhood has the most to find. Then (and without a guide, only) by what the incumbent
+    /// leaves of their envelope unspent, most first. Offers that neither gain nor leave money are left out,
+    /// unless `every` (then they come last, in offer order).
+    pub(super) fn offers_with_slack(&self, incumbent: &[i64], guide: Option<&[i64]>, every: bool) -> Vec<usize> {
+        let mut order: Vec<(i128, i64, usize)> = (0..self.batch.offers.len())
             .filter_map(|o| {
-                let spent: i64 = self.layout.edges_of_offer[o].iter().map(|&e| incumbent[e as usize]).sum();
+                let edges = &self.layout.edges_of_offer[o];
+                let spent: i64 = edges.iter().map(|&e| incumbent[e as usize]).sum();
                 let left = self.batch.offers[o].envelope.get() - spent;
-                ((left > 0 || every) && !self.layout.edges_of_offer[o].is_empty()).then_some((left, o))
+                let gain: i128 = guide.map_or(0, |guide| {
+                    let value = |e: usize| i128::from(self.graph.edges[e].value);
+                    edges
+                        .iter()
+                        .map(|&e| i128::from(guide[e as usize] - incumbent[e as usize]) * value(e as usize))
+                        .sum()
+                });
+                ((left > 0 || gain > 0 || every) && !edges.is_empty()).then_some((gain, left, o))
             })
             .collect();
-        slack.sort_by_key(|&(left, o)| (std::cmp::Reverse(left), o));
-        slack.into_iter().map(|(_, o)| o).collect()
+        order.sort_by_key(|&(gain, left, o)| (std::cmp::Reverse(gain), std::cmp::Reverse(left), o));
+        order.into_iter().map(|(_, _, o)| o).collect()
     }
 
     /// A small best-first branch and bound below `root` (at most `budget` nodes, plain flow bounds, the first
@@ -189,6 +200,7 @@ impl Neighbourhoods {
         top: i128,
         incumbent: &mut (i128, Vec<i64>),
         until_solves: Option<u64>,
+        guide: Option<&[i64]>,
     ) -> Result<()> {
         loop {
             if incumbent.0 != self.around {
@@ -202,7 +214,7 @@ impl Neighbourhoods {
                 return Ok(());
             }
             let queue = self.queue.get_or_insert_with(|| {
-                let mut offers = search.offers_with_slack(&incumbent.1, self.every);
+                let mut offers = search.offers_with_slack(&incumbent.1, guide, self.every);
                 offers.reverse();
                 offers
             });
@@ -258,7 +270,7 @@ mod tests {
             let root = search.root_decisions();
             let start = greedy::allocate(&batch, &graph);
             let start_value = objective_of(&graph, &start);
-            for o in search.offers_with_slack(&start, false) {
+            for o in search.offers_with_slack(&start, None, false) {
                 let decisions =
                     search.around_offer(&root, o, &start).expect("the greedy allocation agrees with itself");
                 let (found, _) = search.small_search(decisions, start_value - 1, 50).unwrap();
@@ -267,7 +279,7 @@ mod tests {
                 searched += 1;
             }
             let mut incumbent = (start_value, start.clone());
-            Neighbourhoods::new().explore(&search, &root, i128::MAX, &mut incumbent, None).unwrap();
+            Neighbourhoods::new().explore(&search, &root, i128::MAX, &mut incumbent, None, None).unwrap();
             assert!(incumbent.0 >= start_value);
             let solution = Solution {
                 objective: incumbent.0,
@@ -299,7 +311,7 @@ mod tests {
 
         let mut whole = start.clone();
         let mut unlimited = Neighbourhoods::new();
-        unlimited.explore(&search, &root, i128::MAX, &mut whole, None).unwrap();
+        unlimited.explore(&search, &root, i128::MAX, &mut whole, None, None).unwrap();
         assert!(whole.0 > start.0, "the test wants a batch where the neighbourhoods improve the greedy allocation");
         let search = new_search();
         assert!(unlimited.exhausted, "without a limit the rounds run until nothing is left to search");
@@ -307,14 +319,14 @@ mod tests {
 
         let mut phased = start.clone();
         let mut neighbourhoods = Neighbourhoods::new();
-        neighbourhoods.explore(&search, &root, i128::MAX, &mut phased, Some(0)).unwrap();
+        neighbourhoods.explore(&search, &root, i128::MAX, &mut phased, Some(0), None).unwrap();
         assert_eq!((neighbourhoods.solves, &phased), (0, &start), "a phase with no share does nothing");
         let mut phases = 0;
         while !neighbourhoods.exhausted {
             assert!(phases < 10_000, "the phases do not end");
             let allowed = neighbourhoods.solves + 25;
             let before = neighbourhoods.solves;
-            neighbourhoods.explore(&search, &root, i128::MAX, &mut phased, Some(allowed)).unwrap();
+            neighbourhoods.explore(&search, &root, i128::MAX, &mut phased, Some(allowed), None).unwrap();
             assert!(neighbourhoods.solves > before, "phase {phases} made no progress");
             assert!(neighbourhoods.exhausted || neighbourhoods.solves >= allowed);
             phases += 1;
