@@ -21,8 +21,8 @@ use crate::error::Result;
 
 /// The share of a match's time limit kept for the neighbourhoods: the tree stops at the rest. With a fifth of
 /// the default 60 s, 300 × 30 seed 3 is proved (the tree stops at 48 s with the bound at the optimum, and the
-/// second neighbourhood finds it) and 2 000 × 200 ends at 0.012 % instead of 0.035 %; no batch of the generated
-/// suite that the tree proves takes longer than 23 s.
+/// second neighbourhood finds it) and 2 000 × 200 ended at 0.012 % instead of 0.035 % (before the phases during
+/// the tree); no batch of the generated suite that the tree proves takes longer than 23 s.
 pub(super) const NEIGHBOURHOOD_SHARE: f64 = 0.2;
 
 /// The nodes of each neighbourhood's search in the first round; every round that finds nothing doubles it.
