@@ -201,7 +201,7 @@ const LP_DIVE_NEAR: i64 = 10_000;
 /// re-solves, not of time, so that a search that ends proved gives the same allocation on any machine. Only
 /// searches without the exact relaxation (over [`EXACT_RELAXATION_EDGES`] pairs) do this: there the bound is the
 /// plain or Lagrangian flow's and seldom moves, and the tree's nodes seldom find allocations (2 000 × 200 seeds
-/// 1 and 3 are proved in 20–25 s, not in 60 s without). Where the relaxation is exact the tree moves the bound
+/// 1 and 3 are proved within 60 s, and were not without). Where the relaxation is exact the tree moves the bound
 /// and its dives find allocations; taking half its work there cost 500 × 50 seed 3 three times the time and
 /// left 300 × 30 seed 3 unproved at 60 s.
 const STALL_NODES: u64 = 1_000;

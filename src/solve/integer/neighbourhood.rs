@@ -10,8 +10,9 @@
 //!
 //! The neighbourhoods run in phases ([`Neighbourhoods`]): during the tree of a large search, whenever its best
 //! open bound has not moved for `STALL_NODES` nodes, for at most as many re-solves as the tree has spent; and in
-//! the last share of the time limit. On 2 000 × 200 the bound is the plain flow's from the root on, and 240 000 nodes of tree in
-//! 480 s never improved the root's incumbent; the neighbourhoods reach the bound, and so prove it, in 20 s.
+//! the last share of the time limit. On 2 000 × 200 the bound is the plain flow's from the root on, and 240 000
+//! nodes of tree in 480 s never improved the root's incumbent; the neighbourhoods reached the bound, and so proved
+//! it, in 20 s.
 
 use std::collections::BinaryHeap;
 use std::time::Instant;
@@ -68,7 +69,7 @@ impl Search<'_> {
     /// better, its neighbourhood has the most to find. Then (and without a guide, only) by what the incumbent
     /// leaves of their envelope unspent, most first. Offers that neither gain nor leave money are left out,
     /// unless `every` (then they come last, in offer order).
-    pub(super) fn offers_with_slack(&self, incumbent: &[i64], guide: Option<&[i64]>, every: bool) -> Vec<usize> {
+    pub(super) fn offers_to_search(&self, incumbent: &[i64], guide: Option<&[i64]>, every: bool) -> Vec<usize> {
         let mut order: Vec<(i128, i64, usize)> = (0..self.batch.offers.len())
             .filter_map(|o| {
                 let edges = &self.layout.edges_of_offer[o];
@@ -182,8 +183,9 @@ impl Neighbourhoods {
         }
     }
 
-    /// Searches neighbourhoods around the incumbent ([`Search::around_offer`] for each offer that leaves money
-    /// unspent, most first), each explored by [`Search::small_search`]. A better allocation starts a new round
+    /// Searches neighbourhoods around the incumbent ([`Search::around_offer`] for each offer of
+    /// [`Search::offers_to_search`], with the root's relaxed flow as `guide`), each explored by
+    /// [`Search::small_search`]. A better allocation starts a new round
     /// around it, with the first budget again; a round that finds nothing is searched again twice as far, unless
     /// every search of it was complete: then the next round takes every offer, those that spend all their money
     /// too, and after such a round the incumbent's neighbourhoods are exhausted. (On 300 × 30 seed 7, where even
@@ -214,7 +216,7 @@ impl Neighbourhoods {
                 return Ok(());
             }
             let queue = self.queue.get_or_insert_with(|| {
-                let mut offers = search.offers_with_slack(&incumbent.1, guide, self.every);
+                let mut offers = search.offers_to_search(&incumbent.1, guide, self.every);
                 offers.reverse();
                 offers
             });
@@ -270,7 +272,7 @@ mod tests {
             let root = search.root_decisions();
             let start = greedy::allocate(&batch, &graph);
             let start_value = objective_of(&graph, &start);
-            for o in search.offers_with_slack(&start, None, false) {
+            for o in search.offers_to_search(&start, None, false) {
                 let decisions =
                     search.around_offer(&root, o, &start).expect("the greedy allocation agrees with itself");
                 let (found, _) = search.small_search(decisions, start_value - 1, 50).unwrap();
