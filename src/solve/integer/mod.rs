@@ -269,26 +269,25 @@ struct Costed {
     /// edge a node switches on is an award whatever it carries, so there it is lifted, and the bound charges its
     /// offer's whole Λ instead ([`Lagrange::bound`]).
     charge: Vec<i64>,
-    /// Arcs whose cost the current node changed, to restore before the next node.
-    touched: std::cell::RefCell<Vec<usize>>,
-    /// Which arcs the node being set up penalises (see [`Search::solve_soft`]).
-    marks: std::cell::RefCell<Marks>,
+    /// The arcs whose cost the current node changed, to restore before the next node.
+    penalised: std::cell::RefCell<Penalised>,
     /// Re-solves so far (for the trace).
     solves: std::cell::Cell<u64>,
     /// The longest re-solve so far, to judge whether another fits before the deadline.
     slowest: std::cell::Cell<std::time::Duration>,
 }
 
-/// A stamp per arc: the arcs marked since `stamp` was last increased are those whose stamp equals it, so
-/// marking anew costs no pass over every arc.
-struct Marks {
+/// The arcs a node's decisions penalise, listed, and stamped: those penalised by the node being set up are the
+/// ones whose stamp equals `stamp`, so telling them from the last node's costs no pass over every arc.
+struct Penalised {
+    arcs: Vec<usize>,
     stamp: u64,
     of_arc: Vec<u64>,
 }
 
-impl Marks {
-    fn new(arcs: usize) -> Marks {
-        Marks { stamp: 0, of_arc: vec![0; arcs] }
+impl Penalised {
+    fn new(arcs: usize) -> Penalised {
+        Penalised { arcs: Vec::new(), stamp: 0, of_arc: vec![0; arcs] }
     }
 }
 
@@ -416,13 +415,11 @@ fn run(
     // A match keeps the last share of its time for neighbourhoods around the incumbent (`neighbourhood.rs`); a
     // draw has no time limit.
     let tree_limit = if draw { limits.time_limit } else { limits.time_limit.mul_f64(1.0 - NEIGHBOURHOOD_SHARE) };
-    // A match whose best open bound stalls also searches neighbourhoods during the tree, for at most as many
-    // re-solves as the tree has spent (see `STALL_NODES`).
-    let base = search.root_decisions();
-    let mut neighbourhoods = Neighbourhoods::new();
+    // A match also searches neighbourhoods during the tree where its best open bound stalls, for at most as many
+    // re-solves as the tree has spent (see `STALL_NODES`), and in the time left after it; a draw never does.
+    let mut neighbourhoods = (!draw).then(|| Neighbourhoods::new(search.root_decisions()));
+    // The best open bound, and the node count when it last moved or the neighbourhoods last ran.
     let mut stalled = (i128::MAX, 0u64);
-    // The root's flow guides which neighbourhoods to search first.
-    let mut root_flow: Option<Vec<i64>> = None;
 
     while let Some(node) = open.pop() {
         if node.bound <= incumbent.0 {
@@ -441,7 +438,9 @@ fn run(
             open.push(node);
             break;
         }
-        if !draw && nodes > 0 {
+        if let Some(neighbourhoods) = neighbourhoods.as_mut()
+            && nodes > 0
+        {
             let top = search.rounded(node.bound);
             if top < stalled.0 {
                 trace!("best open bound {top} at node {nodes}, {:?}", started.elapsed());
@@ -449,14 +448,7 @@ fn run(
             } else if !exact && nodes - stalled.1 >= STALL_NODES {
                 let tree_solves = search.solves() - neighbourhoods.solves;
                 if neighbourhoods.solves < tree_solves {
-                    neighbourhoods.explore(
-                        &search,
-                        &base,
-                        top,
-                        &mut incumbent,
-                        Some(tree_solves),
-                        root_flow.as_deref(),
-                    )?;
+                    neighbourhoods.explore(&search, top, &mut incumbent, Some(tree_solves))?;
                     trace!("neighbourhoods at node {nodes}: incumbent {} at {:?}", incumbent.0, started.elapsed());
                 }
                 stalled.1 = nodes;
@@ -476,7 +468,9 @@ fn run(
         };
         if nodes == 1 {
             root_value = Some(value);
-            root_flow = Some(amounts.clone());
+            if let Some(neighbourhoods) = neighbourhoods.as_mut() {
+                neighbourhoods.guide = Some(amounts.clone());
+            }
         }
         if value <= incumbent.0 {
             continue;
@@ -641,9 +635,9 @@ fn run(
         started.elapsed()
     );
     if let Some((Status::TimeLimit, top)) = stopped
-        && !draw
+        && let Some(neighbourhoods) = neighbourhoods.as_mut()
     {
-        neighbourhoods.explore(&search, &base, search.rounded(top), &mut incumbent, None, root_flow.as_deref())?;
+        neighbourhoods.explore(&search, search.rounded(top), &mut incumbent, None)?;
         trace!("final neighbourhoods done: incumbent {} at {:?}", incumbent.0, started.elapsed());
     }
     let (status, bound) = match stopped {
@@ -757,8 +751,7 @@ impl<'a> Search<'a> {
             charge: Vec::new(),
             big_m: layout.big_m,
             simplex: std::cell::RefCell::new(simplex),
-            touched: std::cell::RefCell::new(Vec::new()),
-            marks: std::cell::RefCell::new(Marks::new(layout.net.arc_count())),
+            penalised: std::cell::RefCell::new(Penalised::new(layout.net.arc_count())),
             solves: std::cell::Cell::new(0),
             slowest: std::cell::Cell::new(std::time::Duration::ZERO),
         };
@@ -962,8 +955,7 @@ impl<'a> Search<'a> {
                         charge: vec![0; self.graph.edges.len()],
                         big_m,
                         simplex: std::cell::RefCell::new(simplex),
-                        touched: std::cell::RefCell::new(Vec::new()),
-                        marks: std::cell::RefCell::new(Marks::new(arcs)),
+                        penalised: std::cell::RefCell::new(Penalised::new(arcs)),
                         solves: std::cell::Cell::new(0),
                         slowest: std::cell::Cell::new(std::time::Duration::ZERO),
                     },
@@ -1310,19 +1302,19 @@ impl<'a> Search<'a> {
         let big_m = costed.big_m;
         costed.solves.set(costed.solves.get() + 1);
         let mut simplex = costed.simplex.borrow_mut();
-        let mut touched = costed.touched.borrow_mut();
-        let mut marks = costed.marks.borrow_mut();
+        let mut penalised = costed.penalised.borrow_mut();
+        let Penalised { arcs: touched, stamp, of_arc } = &mut *penalised;
         // This node's penalties, then the arcs the last node penalised and this one does not back to their costs
         // without decisions. Consecutive nodes share most of their decisions (a neighbourhood fixes thousands),
         // and a cost changed on a tree arc shifts the potentials of a subtree: setting each such cost back and
         // then again was 14 % of a 2 000 × 200 search's profile (4 % now, and 3 % less time in all; the results
         // are the same). `set_cost` skips a cost that does not change.
-        marks.stamp += 1;
-        let stamp = marks.stamp;
-        let previous = std::mem::take(&mut *touched);
+        *stamp += 1;
+        let stamp = *stamp;
+        let previous = std::mem::take(touched);
         let mut penalise = |simplex: &mut WarmSimplex, arc: usize, cost: i64| {
             simplex.set_cost(arc, cost);
-            marks.of_arc[arc] = stamp;
+            of_arc[arc] = stamp;
             touched.push(arc);
         };
         let mut forced: Vec<usize> = Vec::new();
@@ -1361,7 +1353,7 @@ impl<'a> Search<'a> {
             }
         }
         for arc in previous {
-            if marks.of_arc[arc] != stamp {
+            if of_arc[arc] != stamp {
                 simplex.set_cost(arc, costed.base_cost[arc]);
             }
         }

@@ -153,8 +153,19 @@ impl Search<'_> {
 /// The neighbourhood search of one match, across its phases: a phase that runs out of its share of the work
 /// leaves the round where it is, and the next phase goes on from there.
 pub(super) struct Neighbourhoods {
-    /// The incumbent value the rounds are searching around; a better incumbent (from the tree or from a
-    /// neighbourhood) starts over with the first budget.
+    /// The root's decisions, which every neighbourhood keeps.
+    base: Vec<Decision>,
+    /// The root's relaxed flow, once solved: it orders the offers ([`Search::offers_to_search`]).
+    pub(super) guide: Option<Vec<i64>>,
+    /// Where the rounds around the current incumbent stand.
+    rounds: Rounds,
+    /// The re-solves spent so far, to keep the neighbourhoods' share of a search's work.
+    pub(super) solves: u64,
+}
+
+/// The rounds around one incumbent; a better incumbent (from the tree or from a neighbourhood) starts them over.
+struct Rounds {
+    /// The incumbent value they search around.
     around: i128,
     /// The nodes of each small search in this round.
     budget: u64,
@@ -166,85 +177,93 @@ pub(super) struct Neighbourhoods {
     cut_short: bool,
     /// Every neighbourhood of the incumbent has been searched to the end: nothing more to find around it.
     exhausted: bool,
-    /// The re-solves spent so far, to keep the neighbourhoods' share of a search's work.
-    pub(super) solves: u64,
 }
 
-impl Neighbourhoods {
-    pub(super) fn new() -> Neighbourhoods {
-        Neighbourhoods {
-            around: i128::MIN,
+impl Rounds {
+    fn around(value: i128) -> Rounds {
+        Rounds {
+            around: value,
             budget: NEIGHBOURHOOD_NODES,
             every: false,
             queue: None,
             cut_short: false,
             exhausted: false,
-            solves: 0,
         }
+    }
+}
+
+impl Neighbourhoods {
+    /// Neighbourhoods that keep the root's decisions `base`, with no guide yet.
+    pub(super) fn new(base: Vec<Decision>) -> Neighbourhoods {
+        Neighbourhoods { base, guide: None, rounds: Rounds::around(i128::MIN), solves: 0 }
     }
 
     /// Searches neighbourhoods around the incumbent ([`Search::around_offer`] for each offer of
-    /// [`Search::offers_to_search`], with the root's relaxed flow as `guide`), each explored by
-    /// [`Search::small_search`]. A better allocation starts a new round
-    /// around it, with the first budget again; a round that finds nothing is searched again twice as far, unless
-    /// every search of it was complete: then the next round takes every offer, those that spend all their money
-    /// too, and after such a round the incumbent's neighbourhoods are exhausted. (On 300 × 30 seed 7, where even
-    /// the optimum leaves money in two offers, the neighbourhoods of the offers with money left found nothing and
-    /// the run ended at 48 s with 0.11 %; with every offer it used the time and ended at 0.02–0.06 %.)
+    /// [`Search::offers_to_search`]), each explored by [`Search::small_search`]. A better allocation starts a new
+    /// round around it, with the first budget again; a round that finds nothing is searched again twice as far,
+    /// unless every search of it was complete: then the next round takes every offer, those that spend all their
+    /// money too, and after such a round the incumbent's neighbourhoods are exhausted. (On 300 × 30 seed 7, where
+    /// even the optimum leaves money in two offers, the neighbourhoods of the offers with money left found
+    /// nothing and the run ended at 48 s with 0.11 %; with every offer it used the time and ended at 0.02–0.06 %.)
     ///
     /// Stops when the incumbent reaches `top` (the best open bound: proved optimal), at the deadline (leaving
     /// time for the polish), when the neighbourhoods are exhausted, or, with `until_solves`, once they have spent
-    /// that many re-solves in all (checked between small searches). `base` are the root's decisions.
+    /// that many re-solves in all (checked between small searches).
     pub(super) fn explore(
         &mut self,
         search: &Search<'_>,
-        base: &[Decision],
         top: i128,
         incumbent: &mut (i128, Vec<i64>),
         until_solves: Option<u64>,
-        guide: Option<&[i64]>,
     ) -> Result<()> {
         loop {
-            if incumbent.0 != self.around {
-                *self = Neighbourhoods { around: incumbent.0, solves: self.solves, ..Neighbourhoods::new() };
+            if incumbent.0 != self.rounds.around {
+                self.rounds = Rounds::around(incumbent.0);
             }
-            if self.exhausted
+            let rounds = &mut self.rounds;
+            if rounds.exhausted
                 || incumbent.0 >= top
                 || !search.time_for_a_solve()
                 || until_solves.is_some_and(|until| self.solves >= until)
             {
                 return Ok(());
             }
-            let queue = self.queue.get_or_insert_with(|| {
-                let mut offers = search.offers_to_search(&incumbent.1, guide, self.every);
+            let queue = rounds.queue.get_or_insert_with(|| {
+                let mut offers = search.offers_to_search(&incumbent.1, self.guide.as_deref(), rounds.every);
                 offers.reverse();
                 offers
             });
             let Some(o) = queue.pop() else {
                 // The round is over.
-                self.queue = None;
-                if self.cut_short {
-                    self.budget = self.budget.saturating_mul(2);
-                    self.cut_short = false;
-                } else if self.every {
-                    self.exhausted = true;
+                rounds.queue = None;
+                if rounds.cut_short {
+                    rounds.budget = rounds.budget.saturating_mul(2);
+                    rounds.cut_short = false;
+                } else if rounds.every {
+                    rounds.exhausted = true;
                 } else {
-                    self.every = true;
+                    rounds.every = true;
                 }
                 continue;
             };
-            let Some(root) = search.around_offer(base, o, &incumbent.1) else { continue };
+            let Some(root) = search.around_offer(&self.base, o, &incumbent.1) else { continue };
             let before = search.solves();
-            let (found, cut) = search.small_search(root, incumbent.0, self.budget)?;
+            let (found, cut) = search.small_search(root, incumbent.0, rounds.budget)?;
             self.solves += search.solves() - before;
-            self.cut_short |= cut;
+            rounds.cut_short |= cut;
             if let Some(found) = found
                 && found.0 > incumbent.0
             {
-                trace!("neighbourhood of offer {o} ({} nodes): {}", self.budget, found.0);
+                trace!("neighbourhood of offer {o} ({} nodes): {}", rounds.budget, found.0);
                 *incumbent = found;
             }
         }
+    }
+
+    /// Whether every neighbourhood of the incumbent has been searched to the end.
+    #[cfg(test)]
+    fn exhausted(&self) -> bool {
+        self.rounds.exhausted
     }
 }
 
@@ -281,7 +300,7 @@ mod tests {
                 searched += 1;
             }
             let mut incumbent = (start_value, start.clone());
-            Neighbourhoods::new().explore(&search, &root, i128::MAX, &mut incumbent, None, None).unwrap();
+            Neighbourhoods::new(root).explore(&search, i128::MAX, &mut incumbent, None).unwrap();
             assert!(incumbent.0 >= start_value);
             let solution = Solution {
                 objective: incumbent.0,
@@ -312,25 +331,25 @@ mod tests {
         let start = (objective_of(&graph, &start), start);
 
         let mut whole = start.clone();
-        let mut unlimited = Neighbourhoods::new();
-        unlimited.explore(&search, &root, i128::MAX, &mut whole, None, None).unwrap();
+        let mut unlimited = Neighbourhoods::new(root.clone());
+        unlimited.explore(&search, i128::MAX, &mut whole, None).unwrap();
         assert!(whole.0 > start.0, "the test wants a batch where the neighbourhoods improve the greedy allocation");
         let search = new_search();
-        assert!(unlimited.exhausted, "without a limit the rounds run until nothing is left to search");
+        assert!(unlimited.exhausted(), "without a limit the rounds run until nothing is left to search");
         assert!(unlimited.solves > 0);
 
         let mut phased = start.clone();
-        let mut neighbourhoods = Neighbourhoods::new();
-        neighbourhoods.explore(&search, &root, i128::MAX, &mut phased, Some(0), None).unwrap();
+        let mut neighbourhoods = Neighbourhoods::new(root);
+        neighbourhoods.explore(&search, i128::MAX, &mut phased, Some(0)).unwrap();
         assert_eq!((neighbourhoods.solves, &phased), (0, &start), "a phase with no share does nothing");
         let mut phases = 0;
-        while !neighbourhoods.exhausted {
+        while !neighbourhoods.exhausted() {
             assert!(phases < 10_000, "the phases do not end");
             let allowed = neighbourhoods.solves + 25;
             let before = neighbourhoods.solves;
-            neighbourhoods.explore(&search, &root, i128::MAX, &mut phased, Some(allowed), None).unwrap();
+            neighbourhoods.explore(&search, i128::MAX, &mut phased, Some(allowed)).unwrap();
             assert!(neighbourhoods.solves > before, "phase {phases} made no progress");
-            assert!(neighbourhoods.exhausted || neighbourhoods.solves >= allowed);
+            assert!(neighbourhoods.exhausted() || neighbourhoods.solves >= allowed);
             phases += 1;
         }
         assert!(phases > 1, "the share was never reached: {} re-solves in all", neighbourhoods.solves);
