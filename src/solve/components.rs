@@ -89,19 +89,14 @@ pub fn split(batch: &Batch, graph: &Graph) -> Option<Vec<Part>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Reference;
-    use crate::generate::{GenerateConfig, generate};
-    use crate::objective::Weights;
 
     /// The parts cover every edge exactly once, each edge keeps its need, offer, value and limit, the parts'
     /// graphs are sorted and indexed like any graph, and no need or offer is in two parts.
     #[test]
     fn the_parts_partition_the_graph() {
-        let reference = Reference::embedded();
         let mut split_batches = 0;
         for seed in 1..=12 {
-            let batch = generate(&GenerateConfig { needs: 300, offers: 30, seed, partial_only: false }, reference);
-            let graph = crate::graph::build(&batch, reference, &Weights::default());
+            let (batch, graph) = crate::solve::generated(300, 30, seed);
             let Some(parts) = split(&batch, &graph) else { continue };
             split_batches += 1;
             let mut seen = vec![0u32; graph.edges.len()];
@@ -138,11 +133,9 @@ mod tests {
     #[test]
     fn the_parts_add_up_to_the_whole_optimum() {
         use crate::solve::{Limits, Method, Status, integer, relaxation, solve};
-        let reference = Reference::embedded();
         let mut compared = 0;
         for seed in 1..=40 {
-            let batch = generate(&GenerateConfig { needs: 60, offers: 8, seed, partial_only: false }, reference);
-            let graph = crate::graph::build(&batch, reference, &Weights::default());
+            let (batch, graph) = crate::solve::generated(60, 8, seed);
             let Some(parts) = split(&batch, &graph) else { continue };
             if !parts.iter().any(|p| crate::solve::has_integer_rules(&p.batch)) {
                 continue;

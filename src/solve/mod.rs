@@ -256,3 +256,14 @@ fn solve_parts(
 pub fn objective_of(graph: &Graph, amounts: &[i64]) -> i128 {
     graph.edges.iter().zip(amounts).map(|(e, &x)| i128::from(x) * i128::from(e.value)).sum()
 }
+
+/// A generated batch (`poa-match generate --needs N --offers M --seed S`) and its graph under the default weights:
+/// the setup of the solver's tests.
+#[cfg(test)]
+pub(crate) fn generated(needs: usize, offers: usize, seed: u64) -> (Batch, Graph) {
+    let reference = crate::catalog::Reference::embedded();
+    let config = crate::generate::GenerateConfig { needs, offers, seed, partial_only: false };
+    let batch = crate::generate::generate(&config, reference);
+    let graph = crate::graph::build(&batch, reference, &crate::objective::Weights::default());
+    (batch, graph)
+}

@@ -353,15 +353,10 @@ fn award_chains(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Reference;
-    use crate::generate::{GenerateConfig, generate};
     use crate::model::Usd;
-    use crate::objective::Weights;
 
     fn batch_and_graph() -> (Batch, Graph) {
-        let reference = Reference::embedded();
-        let batch = generate(&GenerateConfig { needs: 150, offers: 15, seed: 3, partial_only: false }, reference);
-        let graph = crate::graph::build(&batch, reference, &Weights::default());
+        let (batch, graph) = crate::solve::generated(150, 15, 3);
         (batch, graph)
     }
 

@@ -2141,18 +2141,13 @@ fn turn_off(decisions: &mut [Decision]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Reference;
-    use crate::generate::{GenerateConfig, generate};
-    use crate::objective::Weights;
 
     /// The root dive of a large search (beyond strong branching) finishes with an allocation that keeps every
     /// integer rule. Before its cautious steps turned off the earlier "on" decisions they contradict, it gave up
     /// on this batch, as on 2 000 × 200.
     #[test]
     fn the_dive_of_a_large_search_finishes_feasible() {
-        let reference = Reference::embedded();
-        let batch = generate(&GenerateConfig { needs: 500, offers: 50, seed: 1, partial_only: false }, reference);
-        let graph = crate::graph::build(&batch, reference, &Weights::default());
+        let (batch, graph) = crate::solve::generated(500, 50, 1);
         assert_eq!(strong_branching_candidates(graph.edges.len()), 0, "a large search: {} edges", graph.edges.len());
         let search = Search::new(&batch, &graph, Instant::now() + std::time::Duration::from_secs(3_600)).unwrap();
         let root = search.root_decisions();
@@ -2173,11 +2168,9 @@ mod tests {
     /// allocation on generated batches where the max_awards rows bind.
     #[test]
     fn the_lp_dive_finishes_feasible() {
-        let reference = Reference::embedded();
         let mut dived = 0;
         for seed in 1..=4 {
-            let batch = generate(&GenerateConfig { needs: 150, offers: 15, seed, partial_only: false }, reference);
-            let graph = crate::graph::build(&batch, reference, &Weights::default());
+            let (batch, graph) = crate::solve::generated(150, 15, seed);
             let mut search =
                 Search::new(&batch, &graph, Instant::now() + std::time::Duration::from_secs(3_600)).unwrap();
             let root = search.root_decisions();
@@ -2213,11 +2206,9 @@ mod tests {
     /// master cannot make it fail: the master only proposes multipliers, and every bound is computed from a flow.)
     #[test]
     fn the_exact_relaxation_never_cuts_off_the_optimum() {
-        let reference = Reference::embedded();
         let mut checked = 0;
         for seed in 1..=6 {
-            let batch = generate(&GenerateConfig { needs: 60, offers: 8, seed, partial_only: false }, reference);
-            let graph = crate::graph::build(&batch, reference, &Weights::default());
+            let (batch, graph) = crate::solve::generated(60, 8, seed);
             let relaxation = super::super::relaxation::solve(&batch, &graph).unwrap().objective;
             let optimal = solve(&batch, &graph, relaxation, Limits::default()).unwrap();
             if optimal.status != Status::Optimal {

@@ -273,20 +273,15 @@ mod tests {
 
     use super::super::{Search, Solution, Status, greedy};
     use super::Neighbourhoods;
-    use crate::catalog::Reference;
-    use crate::generate::{GenerateConfig, generate};
-    use crate::objective::Weights;
     use crate::solve::{check, objective_of};
 
     /// Every neighbourhood contains the allocation it is built around (so its search can only improve on it), and
     /// what the neighbourhoods return keeps every rule and is worth at least the allocation they started from.
     #[test]
     fn neighbourhoods_contain_the_incumbent_and_only_improve_it() {
-        let reference = Reference::embedded();
         let mut searched = 0;
         for seed in 1..=3 {
-            let batch = generate(&GenerateConfig { needs: 150, offers: 15, seed, partial_only: false }, reference);
-            let graph = crate::graph::build(&batch, reference, &Weights::default());
+            let (batch, graph) = crate::solve::generated(150, 15, seed);
             let search = Search::new(&batch, &graph, Instant::now() + Duration::from_secs(3_600)).unwrap();
             let root = search.root_decisions();
             let start = greedy::allocate(&batch, &graph);
@@ -320,9 +315,7 @@ mod tests {
     /// limit ends, since the rounds only depend on the incumbent and the counts.
     #[test]
     fn phases_keep_their_share_and_resume_where_they_stopped() {
-        let reference = Reference::embedded();
-        let batch = generate(&GenerateConfig { needs: 150, offers: 15, seed: 2, partial_only: false }, reference);
-        let graph = crate::graph::build(&batch, reference, &Weights::default());
+        let (batch, graph) = crate::solve::generated(150, 15, 2);
         // A search each, so that both start from the same simplex basis.
         let new_search = || Search::new(&batch, &graph, Instant::now() + Duration::from_secs(3_600)).unwrap();
         let search = new_search();

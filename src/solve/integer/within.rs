@@ -125,9 +125,6 @@ pub(super) fn best_within(batch: &Batch, graph: &Graph, layout: &Layout, amounts
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Reference;
-    use crate::generate::{GenerateConfig, generate};
-    use crate::objective::Weights;
     use crate::solve::{Solution, Status, check, greedy, objective_of, relaxation};
 
     /// From the greedy allocation of generated batches: the best allocation within its awards keeps every rule,
@@ -136,11 +133,9 @@ mod tests {
     /// within the flow relaxation.
     #[test]
     fn keeps_every_rule_and_the_awards_and_never_loses_value() {
-        let reference = Reference::embedded();
         let mut gained = 0;
         for seed in 1..=6 {
-            let batch = generate(&GenerateConfig { needs: 150, offers: 15, seed, partial_only: false }, reference);
-            let graph = crate::graph::build(&batch, reference, &Weights::default());
+            let (batch, graph) = crate::solve::generated(150, 15, seed);
             let layout = Layout::new(&batch, &graph).unwrap();
             let start = greedy::allocate(&batch, &graph);
             let best = best_within(&batch, &graph, &layout, &start).unwrap();
