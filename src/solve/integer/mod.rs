@@ -62,6 +62,7 @@
 mod layout;
 mod master;
 mod neighbourhood;
+mod window;
 mod within;
 
 use std::collections::BinaryHeap;
@@ -197,14 +198,20 @@ const CHARGE_CAP: i64 = 16;
 const LP_DIVE_NEAR: i64 = 10_000;
 
 /// After this many nodes without a lower best open bound a match searches neighbourhoods of its incumbent
-/// (`neighbourhood.rs`), for as many re-solves as the tree has spent so far at most; a count of nodes and
-/// re-solves, not of time, so that a search that ends proved gives the same allocation on any machine. Only
-/// searches without the exact relaxation (over [`EXACT_RELAXATION_EDGES`] pairs) do this: there the bound is the
-/// plain or Lagrangian flow's and seldom moves, and the tree's nodes seldom find allocations (2 000 × 200 seeds
-/// 1 and 3 are proved within 60 s, and were not without). Where the relaxation is exact the tree moves the bound
-/// and its dives find allocations; taking half its work there cost 500 × 50 seed 3 three times the time and
-/// left 300 × 30 seed 3 unproved at 60 s.
-const STALL_NODES: u64 = 1_000;
+/// (`neighbourhood.rs`), for at most [`NEIGHBOURHOOD_WORK`] times the re-solves the tree has spent so far; a count
+/// of nodes and re-solves, not of time, so that a search that ends proved gives the same allocation on any
+/// machine. Only searches without the exact relaxation (over [`EXACT_RELAXATION_EDGES`] pairs) do this: there
+/// the bound is the plain or Lagrangian flow's and seldom moves (on none of twelve generated 1 000 × 100 batches
+/// and six 2 000 × 200 did it ever leave the root's), and the tree's nodes seldom find allocations. Where the
+/// relaxation is exact the tree moves the bound and its dives find allocations; taking half its work there cost
+/// 500 × 50 seed 3 three times the time and left 300 × 30 seed 3 unproved at 60 s. A thousand nodes, the first
+/// figure, took 2 000 × 200 until 45 s: a tenth of it and four times the work proved 1 000 × 100 seeds 4, 8 and
+/// 9 and 2 000 × 200 seed 3 sooner, and left less open on four of the six open ones.
+const STALL_NODES: u64 = 100;
+
+/// The neighbourhoods' share of a large search's work: this many re-solves for each of the tree's (see
+/// [`STALL_NODES`]).
+const NEIGHBOURHOOD_WORK: u64 = 4;
 
 /// Every this many nodes an exact search dives on its relaxation ([`Search::lp_dive`]).
 const LP_DIVE_EVERY: u64 = 64;
@@ -325,7 +332,19 @@ struct Lagrange {
 pub fn solve(batch: &Batch, graph: &Graph, relaxation: i128, limits: Limits) -> Result<Solution> {
     let started = Instant::now();
     let search = Search::new(batch, graph, started + limits.time_limit)?;
-    Ok(run(search, Some(relaxation), limits, started, false)?.0)
+    Ok(run(search, Some(relaxation), limits, started, Kind::Match, None)?.solution)
+}
+
+/// What a search is for; see [`run`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A match: the whole solver.
+    Match,
+    /// A Monte Carlo draw: a lighter root, no exact relaxation, no neighbourhoods.
+    Draw,
+    /// A window of a match's incumbent (`window.rs`): the whole solver but no neighbourhoods of its own (the
+    /// match's are searching it), all its time for the tree, and no node started after this many re-solves.
+    Window(u64),
 }
 
 /// What the searches of one scenario's Monte Carlo draws share: the search network of the scenario's own batch
@@ -363,22 +382,32 @@ pub fn solve_draw(batch: &Batch, graph: &Graph, limits: Limits, share: &mut Draw
     };
     let simplex = layout.simplex()?;
     let search = Search::with_simplex(batch, graph, started + limits.time_limit, layout, simplex);
-    let (solution, layout) = run(search, None, limits, started, true)?;
+    let Finished { solution, layout, .. } = run(search, None, limits, started, Kind::Draw, None)?;
     if keep {
         share.layout = Some(layout);
     }
     Ok(solution)
 }
 
-/// The branch and bound of [`solve`] on a prepared search; returns the solution and the search's layout for reuse.
-/// Without `relaxation` (a draw), the search's root bound stands in for it in the result.
+/// What [`run`] returns: the solution, the search's layout for reuse, and the re-solves the search took.
+struct Finished {
+    solution: Solution,
+    layout: Layout,
+    solves: u64,
+}
+
+/// The branch and bound of [`solve`] on a prepared search.
+/// Without `relaxation` (a draw), the search's root bound stands in for it in the result. The search starts from
+/// the greedy allocation, or from `start` where that is better.
 fn run(
     mut search: Search<'_>,
     relaxation: Option<i128>,
     limits: Limits,
     started: Instant,
-    draw: bool,
-) -> Result<(Solution, Layout)> {
+    kind: Kind,
+    start: Option<(i128, Vec<i64>)>,
+) -> Result<Finished> {
+    let draw = kind == Kind::Draw;
     let (batch, graph) = (search.batch, search.graph);
     trace!(
         "search network: {} nodes, {} arcs, ready at {:?}",
@@ -392,6 +421,11 @@ fn run(
         greedy::fill_in(batch, graph, vec![0; graph.edges.len()], &layout.priority, &layout.edge_order);
     let greedy_value = objective_of(graph, &greedy_amounts);
     let mut incumbent = (greedy_value, greedy_amounts);
+    if let Some(start) = start
+        && start.0 > incumbent.0
+    {
+        incumbent = start;
+    }
     let mut nodes = 0u64;
 
     let mut open = BinaryHeap::new();
@@ -414,10 +448,13 @@ fn run(
     let exact = exact_relaxation(graph.edges.len(), draw);
     // A match keeps the last share of its time for neighbourhoods around the incumbent (`neighbourhood.rs`); a
     // draw has no time limit.
-    let tree_limit = if draw { limits.time_limit } else { limits.time_limit.mul_f64(1.0 - NEIGHBOURHOOD_SHARE) };
+    let tree_limit = match kind {
+        Kind::Match => limits.time_limit.mul_f64(1.0 - NEIGHBOURHOOD_SHARE),
+        Kind::Draw | Kind::Window(_) => limits.time_limit,
+    };
     // A match also searches neighbourhoods during the tree where its best open bound stalls, for at most as many
     // re-solves as the tree has spent (see `STALL_NODES`), and in the time left after it; a draw never does.
-    let mut neighbourhoods = (!draw).then(|| Neighbourhoods::new(search.root_decisions()));
+    let mut neighbourhoods = (kind == Kind::Match).then(|| Neighbourhoods::new(search.root_decisions()));
     // The best open bound, and the node count when it last moved or the neighbourhoods last ran.
     let mut stalled = (i128::MAX, 0u64);
 
@@ -427,7 +464,7 @@ fn run(
             open.clear();
             break;
         }
-        if nodes >= limits.node_limit {
+        if nodes >= limits.node_limit || matches!(kind, Kind::Window(most) if search.solves() >= most) {
             stopped = Some((Status::NodeLimit, node.bound));
             open.push(node);
             break;
@@ -446,9 +483,9 @@ fn run(
                 trace!("best open bound {top} at node {nodes}, {:?}", started.elapsed());
                 stalled = (top, nodes);
             } else if !exact && nodes - stalled.1 >= STALL_NODES {
-                let tree_solves = search.solves() - neighbourhoods.solves;
-                if neighbourhoods.solves < tree_solves {
-                    neighbourhoods.explore(&search, top, &mut incumbent, Some(tree_solves))?;
+                let allowed = (search.solves() - neighbourhoods.solves).saturating_mul(NEIGHBOURHOOD_WORK);
+                if neighbourhoods.solves < allowed {
+                    neighbourhoods.explore(&search, top, &mut incumbent, Some(allowed))?;
                     trace!("neighbourhoods at node {nodes}: incumbent {} at {:?}", incumbent.0, started.elapsed());
                 }
                 stalled.1 = nodes;
@@ -656,8 +693,10 @@ fn run(
         None => super::relaxation::solve(batch, graph)?.objective,
     };
     let (objective, amounts) = incumbent;
+    let solves = search.solves();
     let Search { layout, .. } = search;
-    Ok((Solution { amounts, objective, bound: bound.min(relaxation), relaxation, status, nodes }, layout))
+    let solution = Solution { amounts, objective, bound: bound.min(relaxation), relaxation, status, nodes };
+    Ok(Finished { solution, layout, solves })
 }
 
 impl Lagrange {

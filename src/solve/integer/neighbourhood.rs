@@ -8,15 +8,28 @@
 //! incumbent left 11 000 dollars of a floored, non-co-financing offer unspent, and only another set of its awards
 //! spends them; SCIP found that optimum with its crossover heuristic, a search of the same kind.
 //!
+//! Three kinds of neighbourhood ([`Around`]), searched in rounds:
+//! - around the relaxation (`Guide`): every rule that the root's relaxed flow and the incumbent settle alike is
+//!   settled so, the rest left free ("relaxation induced neighbourhood search"); first in a round, unless it
+//!   found nothing lately ([`Backoff`]). On 2 000 × 200 seed 6 it took the incumbent from 4 127 to 4 135 million
+//!   in one search, where the offers' neighbourhoods climbed by tens of thousands;
+//! - around one offer (`Offer`), as above; where that leaves at most `WINDOW_EDGES` pairs free, as a window
+//!   (`window.rs`): the amounts outside fixed too, a batch of its own, searched by the whole solver. Most windows
+//!   of a stuck incumbent are proved to hold nothing better at their root, in a millisecond or two, where a search
+//!   in place took most of a second;
+//! - around an offer and its rival (`Pair`, [`Search::rival`]), last in a round: what one offer's neighbourhood
+//!   cannot do is trade awards with the offer that funds the same needs.
+//!
 //! The neighbourhoods run in phases ([`Neighbourhoods`]): during the tree of a large search, whenever its best
-//! open bound has not moved for `STALL_NODES` nodes, for at most as many re-solves as the tree has spent; and in
-//! the last share of the time limit. On 2 000 × 200 the bound is the plain flow's from the root on, and 240 000
-//! nodes of tree in 480 s never improved the root's incumbent; the neighbourhoods reached the bound, and so proved
-//! it, in 20 s.
+//! open bound has not moved for `STALL_NODES` nodes, for at most `NEIGHBOURHOOD_WORK` times the re-solves the
+//! tree has spent; and in the last share of the time limit. On 2 000 × 200 the bound is the plain flow's from the
+//! root on, and 240 000 nodes of tree in 480 s never improved the root's incumbent; the neighbourhoods reached the
+//! bound, and so proved it, in 20 s.
 
 use std::collections::BinaryHeap;
 use std::time::Instant;
 
+use super::window::WINDOW_EDGES;
 use super::{Decision, Node, NodeOutcome, REPAIR_EVERY, Search};
 use crate::error::Result;
 
@@ -31,12 +44,21 @@ pub(super) const NEIGHBOURHOOD_NODES: u64 = 500;
 
 impl Search<'_> {
     /// The incumbent's structure (every need rule and every award rule settled as `incumbent` settles it) except
-    /// around offer `o`: its awards and the rules of every need it could fund are left free.
-    pub(super) fn around_offer(&self, base: &[Decision], o: usize, incumbent: &[i64]) -> Option<Vec<Decision>> {
+    /// around the offers `around`: their awards and the rules of every need they could fund are left free.
+    pub(super) fn around_offers(
+        &self,
+        base: &[Decision],
+        around: &[usize],
+        incumbent: &[i64],
+    ) -> Option<Vec<Decision>> {
         let totals = self.need_totals(incumbent);
         let mut free_need = vec![false; self.batch.needs.len()];
-        for &e in &self.layout.edges_of_offer[o] {
-            free_need[self.graph.edges[e as usize].need as usize] = true;
+        let mut free_offer = vec![false; self.batch.offers.len()];
+        for &o in around {
+            free_offer[o] = true;
+            for &e in &self.layout.edges_of_offer[o] {
+                free_need[self.graph.edges[e as usize].need as usize] = true;
+            }
         }
         let mut decisions = base.to_vec();
         for n in 0..self.batch.needs.len() {
@@ -50,7 +72,7 @@ impl Search<'_> {
             }
         }
         for (e, edge) in self.graph.edges.iter().enumerate() {
-            if self.layout.edge_must[e].is_none() || edge.offer as usize == o || free_need[edge.need as usize] {
+            if self.layout.edge_must[e].is_none() || free_offer[edge.offer as usize] || free_need[edge.need as usize] {
                 continue;
             }
             let offer = &self.batch.offers[edge.offer as usize];
@@ -62,6 +84,60 @@ impl Search<'_> {
         }
         self.fixing(&decisions)?;
         Some(decisions)
+    }
+
+    /// The incumbent's structure where the `guide` (a relaxed flow) agrees with it, and nothing else: every need
+    /// rule and every award rule that both settle the same way is settled so, the rest is left free ("relaxation
+    /// induced neighbourhood search"). Where the two agree, the optimum is likely to agree too.
+    pub(super) fn where_guide_agrees(
+        &self,
+        base: &[Decision],
+        incumbent: &[i64],
+        guide: &[i64],
+    ) -> Option<Vec<Decision>> {
+        let totals = self.need_totals(incumbent);
+        let guide_totals = self.need_totals(guide);
+        let mut decisions = base.to_vec();
+        for n in 0..self.batch.needs.len() {
+            if self.layout.need_must[n].is_none() {
+                continue;
+            }
+            match (totals[n] == 0, guide_totals[n] == 0) {
+                (true, true) => decisions.push(Decision::NeedOff(n as u32)),
+                (false, false) => decisions.push(Decision::NeedOn(n as u32)),
+                _ => {}
+            }
+        }
+        for (e, edge) in self.graph.edges.iter().enumerate() {
+            if self.layout.edge_must[e].is_none() {
+                continue;
+            }
+            let offer = &self.batch.offers[edge.offer as usize];
+            match (incumbent[e] == 0, guide[e] == 0, offer.allow_cofinance) {
+                (true, true, _) => decisions.push(Decision::EdgeOff(e as u32)),
+                (false, false, true) => decisions.push(Decision::EdgeOn(e as u32)),
+                (false, false, false) => decisions.push(Decision::Exclusive(e as u32)),
+                _ => {}
+            }
+        }
+        self.fixing(&decisions)?;
+        Some(decisions)
+    }
+
+    /// The offer that competes most with `o` in `incumbent`: the one, other than `o`, that puts the most money
+    /// into needs `o` could fund (none if no other offer funds them).
+    pub(super) fn rival(&self, o: usize, incumbent: &[i64]) -> Option<usize> {
+        let mut money = vec![0i64; self.batch.offers.len()];
+        for &e in &self.layout.edges_of_offer[o] {
+            let need = self.graph.edges[e as usize].need as usize;
+            let edges = self.graph.need_start[need]..self.graph.need_start[need + 1];
+            for (edge, &x) in self.graph.edges[edges.clone()].iter().zip(&incumbent[edges]) {
+                money[edge.offer as usize] += x;
+            }
+        }
+        money[o] = 0;
+        let (best, &most) = money.iter().enumerate().max_by_key(|&(p, &m)| (m, std::cmp::Reverse(p)))?;
+        (most > 0).then_some(best)
     }
 
     /// The offers whose neighbourhoods to search, in order. With a `guide` (the root's relaxed flow), by what the
@@ -159,6 +235,10 @@ pub(super) struct Neighbourhoods {
     pub(super) guide: Option<Vec<i64>>,
     /// Where the rounds around the current incumbent stand.
     rounds: Rounds,
+    /// How the guide's neighbourhood has fared: after `failures` searches in a row that found nothing, it sits
+    /// out `skip` more rounds (2^failures − 1 in all), since each of its searches costs as much as a whole
+    /// budget of large re-solves.
+    guided: Backoff,
     /// The re-solves spent so far, to keep the neighbourhoods' share of a search's work.
     pub(super) solves: u64,
 }
@@ -171,12 +251,47 @@ struct Rounds {
     budget: u64,
     /// Whether this round takes every offer, those that spend all their money too.
     every: bool,
-    /// The offers of this round still to search (the next one last), once the round has started.
-    queue: Option<Vec<usize>>,
+    /// The neighbourhoods of this round still to search (the next one last), once the round has started.
+    queue: Option<Vec<Around>>,
     /// Whether a search of this round was cut short by its budget.
     cut_short: bool,
     /// Every neighbourhood of the incumbent has been searched to the end: nothing more to find around it.
     exhausted: bool,
+}
+
+/// Failures in a row, and the rounds still to sit out.
+#[derive(Default)]
+struct Backoff {
+    failures: u32,
+    skip: u32,
+}
+
+impl Backoff {
+    /// Whether to search in this round (each call is one round).
+    fn take_part(&mut self) -> bool {
+        let now = self.skip == 0;
+        self.skip = self.skip.saturating_sub(1);
+        now
+    }
+
+    fn record(&mut self, found: bool) {
+        self.failures = if found { 0 } else { (self.failures + 1).min(GUIDE_BACKOFF_MAX) };
+        self.skip = (1 << self.failures) - 1;
+    }
+}
+
+/// At most 2^6 − 1 rounds without the guide's neighbourhood.
+const GUIDE_BACKOFF_MAX: u32 = 6;
+
+/// What a neighbourhood leaves free.
+#[derive(Debug, Clone, Copy)]
+enum Around {
+    /// Whatever the guide and the incumbent settle differently ([`Search::where_guide_agrees`]).
+    Guide,
+    /// The awards of one offer and the needs it could fund ([`Search::around_offers`]).
+    Offer(usize),
+    /// The same for an offer and its rival ([`Search::rival`]).
+    Pair(usize, usize),
 }
 
 impl Rounds {
@@ -195,11 +310,12 @@ impl Rounds {
 impl Neighbourhoods {
     /// Neighbourhoods that keep the root's decisions `base`, with no guide yet.
     pub(super) fn new(base: Vec<Decision>) -> Neighbourhoods {
-        Neighbourhoods { base, guide: None, rounds: Rounds::around(i128::MIN), solves: 0 }
+        Neighbourhoods { base, guide: None, rounds: Rounds::around(i128::MIN), guided: Backoff::default(), solves: 0 }
     }
 
-    /// Searches neighbourhoods around the incumbent ([`Search::around_offer`] for each offer of
-    /// [`Search::offers_to_search`]), each explored by [`Search::small_search`]. A better allocation starts a new
+    /// Searches neighbourhoods around the incumbent (the guide's, then [`Search::around_offers`] for each offer of
+    /// [`Search::offers_to_search`], as a window where it is small enough, then for each with its rival), each
+    /// explored by [`Search::small_search`] or [`Search::search_window`]. A better allocation starts a new
     /// round around it, with the first budget again; a round that finds nothing is searched again twice as far,
     /// unless every search of it was complete: then the next round takes every offer, those that spend all their
     /// money too, and after such a round the incumbent's neighbourhoods are exhausted. (On 300 × 30 seed 7, where
@@ -228,12 +344,21 @@ impl Neighbourhoods {
             {
                 return Ok(());
             }
+            let guide = self.guide.as_deref();
+            let guided = &mut self.guided;
             let queue = rounds.queue.get_or_insert_with(|| {
-                let mut offers = search.offers_to_search(&incumbent.1, self.guide.as_deref(), rounds.every);
-                offers.reverse();
-                offers
+                let offers = search.offers_to_search(&incumbent.1, guide, rounds.every);
+                let mut queue: Vec<Around> = guide
+                    .filter(|_| guided.take_part())
+                    .map(|_| Around::Guide)
+                    .into_iter()
+                    .chain(offers.iter().map(|&o| Around::Offer(o)))
+                    .chain(offers.iter().filter_map(|&o| search.rival(o, &incumbent.1).map(|p| Around::Pair(o, p))))
+                    .collect();
+                queue.reverse();
+                queue
             });
-            let Some(o) = queue.pop() else {
+            let Some(around) = queue.pop() else {
                 // The round is over.
                 rounds.queue = None;
                 if rounds.cut_short {
@@ -246,15 +371,38 @@ impl Neighbourhoods {
                 }
                 continue;
             };
-            let Some(root) = search.around_offer(&self.base, o, &incumbent.1) else { continue };
-            let before = search.solves();
-            let (found, cut) = search.small_search(root, incumbent.0, rounds.budget)?;
-            self.solves += search.solves() - before;
+            let window = match around {
+                Around::Offer(o) => search.window(&[o], &incumbent.1).filter(|w| w.graph.edges.len() <= WINDOW_EDGES),
+                _ => None,
+            };
+            let (found, cut, work) = match window {
+                Some(window) => {
+                    let result = search.search_window(&window, incumbent, rounds.budget)?;
+                    (result.found, result.cut_short, result.work)
+                }
+                None => {
+                    let root = match (around, guide) {
+                        (Around::Guide, Some(guide)) => search.where_guide_agrees(&self.base, &incumbent.1, guide),
+                        (Around::Guide, None) => None,
+                        (Around::Offer(o), _) => search.around_offers(&self.base, &[o], &incumbent.1),
+                        (Around::Pair(o, p), _) => search.around_offers(&self.base, &[o, p], &incumbent.1),
+                    };
+                    let Some(root) = root else { continue };
+                    let before = search.solves();
+                    let (found, cut) = search.small_search(root, incumbent.0, rounds.budget)?;
+                    (found, cut, search.solves() - before)
+                }
+            };
+            self.solves += work;
             rounds.cut_short |= cut;
+            let better = found.as_ref().is_some_and(|found| found.0 > incumbent.0);
+            if let Around::Guide = around {
+                self.guided.record(better);
+            }
             if let Some(found) = found
-                && found.0 > incumbent.0
+                && better
             {
-                trace!("neighbourhood of offer {o} ({} nodes): {}", rounds.budget, found.0);
+                trace!("neighbourhood {around:?} ({} nodes): {}", rounds.budget, found.0);
                 *incumbent = found;
             }
         }
@@ -272,7 +420,7 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::super::{Search, Solution, Status, greedy};
-    use super::Neighbourhoods;
+    use super::{Backoff, GUIDE_BACKOFF_MAX, Neighbourhoods};
     use crate::solve::{check, objective_of};
 
     /// Every neighbourhood contains the allocation it is built around (so its search can only improve on it), and
@@ -288,7 +436,7 @@ mod tests {
             let start_value = objective_of(&graph, &start);
             for o in search.offers_to_search(&start, None, false) {
                 let decisions =
-                    search.around_offer(&root, o, &start).expect("the greedy allocation agrees with itself");
+                    search.around_offers(&root, &[o], &start).expect("the greedy allocation agrees with itself");
                 let (found, _) = search.small_search(decisions, start_value - 1, 50).unwrap();
                 let (value, _) = found.unwrap_or_else(|| panic!("seed {seed}, offer {o}: the incumbent is not inside"));
                 assert!(value >= start_value, "seed {seed}, offer {o}: {value} < {start_value}");
@@ -348,5 +496,21 @@ mod tests {
         assert!(phases > 1, "the share was never reached: {} re-solves in all", neighbourhoods.solves);
         assert_eq!(phased, whole, "phases end where one unlimited search ends");
         assert_eq!(neighbourhoods.solves, unlimited.solves);
+    }
+
+    /// The guide's neighbourhood sits out 1, 3, 7, ... rounds after 1, 2, 3, ... failures in a row, never more
+    /// than 2^GUIDE_BACKOFF_MAX − 1, and takes part in the next round again once it has found something.
+    #[test]
+    fn the_guide_backs_off_after_failures_and_returns_after_a_find() {
+        let rounds_until_next = |backoff: &mut Backoff| (0..).find(|_| backoff.take_part()).unwrap();
+        let mut backoff = Backoff::default();
+        assert_eq!(rounds_until_next(&mut backoff), 0, "it starts in the first round");
+        for failures in 1..=GUIDE_BACKOFF_MAX + 2 {
+            backoff.record(false);
+            let expected = (1u32 << failures.min(GUIDE_BACKOFF_MAX)) - 1;
+            assert_eq!(rounds_until_next(&mut backoff), expected, "after {failures} failures");
+        }
+        backoff.record(true);
+        assert_eq!(rounds_until_next(&mut backoff), 0, "a find brings it back at once");
     }
 }

@@ -1,0 +1,175 @@
+//! Windows: neighbourhoods of the incumbent small enough to be batches of their own.
+//!
+//! The neighbourhoods of `neighbourhood.rs` fix the incumbent's structure outside a few offers, but every amount
+//! stays free, so each node of their small search re-solves the whole network: on 2 000 × 200 a small search of
+//! 500 nodes took most of a second, and one round over the offers longer than the time limit allows. A window
+//! fixes the amounts outside too. What is left is a batch: the needs the chosen offers could fund, every offer
+//! that could fund them with what the incumbent leaves of its envelope and of its max_awards outside, and their
+//! edges. Its allocations, with the incumbent's outside, keep every rule of the whole batch (a need's rules and
+//! its co-funders are all inside or all outside; an offer's envelope and awards are split between the two), and
+//! the incumbent's own allocation inside is one of them, so a window's optimum is never worse. A window of a few
+//! thousand edges is searched by the whole solver, from the incumbent's allocation inside: its exact relaxation
+//! and strong branching, at a node limit, often to a proof that nothing better exists there.
+
+use std::time::Instant;
+
+use crate::error::Result;
+use crate::graph::{Edge, Graph};
+use crate::model::{Batch, Usd};
+use crate::solve::components::Part;
+use crate::solve::{Limits, Status, objective_of};
+
+use super::{Kind, Search};
+
+/// The largest window, in edges, that is solved as a batch: up to this size the search solves each node's
+/// relaxation exactly ([`super::EXACT_RELAXATION_EDGES`]), and larger ones are searched in place.
+pub(super) const WINDOW_EDGES: usize = super::EXACT_RELAXATION_EDGES;
+
+/// What a window's search gave: a better allocation of the whole batch if it found one, whether it stopped
+/// before proving its optimum, and its work in re-solves of the whole network.
+pub(super) struct WindowResult {
+    pub(super) found: Option<(i128, Vec<i64>)>,
+    pub(super) cut_short: bool,
+    pub(super) work: u64,
+}
+
+impl Search<'_> {
+    /// The window of `incumbent` around `offers`: every need they could fund, with every edge of those needs
+    /// whose offer has money and awards left after the incumbent's allocation outside. `None` when it has no edge.
+    pub(super) fn window(&self, offers: &[usize], incumbent: &[i64]) -> Option<Part> {
+        let (batch, graph) = (self.batch, self.graph);
+        let mut inside = vec![false; batch.needs.len()];
+        for &o in offers {
+            for &e in &self.layout.edges_of_offer[o] {
+                inside[graph.edges[e as usize].need as usize] = true;
+            }
+        }
+        // What each offer spends, and how many needs it funds, outside the window.
+        let mut spent = vec![0i64; batch.offers.len()];
+        let mut awards = vec![0u32; batch.offers.len()];
+        for (edge, &x) in graph.edges.iter().zip(incumbent) {
+            if x > 0 && !inside[edge.need as usize] {
+                spent[edge.offer as usize] += x;
+                awards[edge.offer as usize] += 1;
+            }
+        }
+        let left = |o: usize| batch.offers[o].envelope.get() - spent[o];
+        let awards_left = |o: usize| batch.offers[o].max_awards.map(|k| k.saturating_sub(awards[o]));
+        let usable = |o: usize| left(o) > 0 && awards_left(o) != Some(0);
+
+        // Needs and offers keep the whole batch's order, so the window's edges stay sorted by (need, offer).
+        let mut index = vec![u32::MAX; batch.needs.len() + batch.offers.len()];
+        let needs: Vec<usize> = (0..batch.needs.len()).filter(|&n| inside[n]).collect();
+        for (i, &n) in needs.iter().enumerate() {
+            index[n] = i as u32;
+        }
+        let mut used = vec![false; batch.offers.len()];
+        for &n in &needs {
+            for edge in graph.edges_of(n) {
+                used[edge.offer as usize] |= usable(edge.offer as usize);
+            }
+        }
+        let offers: Vec<usize> = (0..batch.offers.len()).filter(|&o| used[o]).collect();
+        for (i, &o) in offers.iter().enumerate() {
+            index[batch.needs.len() + o] = i as u32;
+        }
+
+        let mut part = Part {
+            batch: Batch {
+                needs: needs.iter().map(|&n| batch.needs[n].clone()).collect(),
+                offers: offers
+                    .iter()
+                    .map(|&o| {
+                        let mut offer = batch.offers[o].clone();
+                        offer.envelope = Usd(left(o));
+                        offer.max_awards = awards_left(o);
+                        offer
+                    })
+                    .collect(),
+            },
+            graph: Graph { edges: Vec::new(), need_start: vec![0; needs.len() + 1] },
+            edges: Vec::new(),
+        };
+        for (i, &n) in needs.iter().enumerate() {
+            let start = graph.need_start[n];
+            for (e, edge) in graph.edges_of(n).iter().enumerate() {
+                if !used[edge.offer as usize] {
+                    continue;
+                }
+                let offer = index[batch.needs.len() + edge.offer as usize];
+                let upper = edge.upper.min(left(edge.offer as usize));
+                part.graph.edges.push(Edge { need: i as u32, offer, upper, ..*edge });
+                part.edges.push(start + e);
+            }
+            part.graph.need_start[i + 1] = part.graph.edges.len();
+        }
+        (!part.graph.edges.is_empty()).then_some(part)
+    }
+
+    /// Searches the window `part` of `incumbent` for an allocation of the whole batch worth more than the
+    /// incumbent, starting from the incumbent's allocation inside. It may spend about as much work as `budget`
+    /// re-solves of the whole network (no node is started beyond that), and never goes past the deadline.
+    pub(super) fn search_window(&self, part: &Part, incumbent: &(i128, Vec<i64>), budget: u64) -> Result<WindowResult> {
+        let started = Instant::now();
+        let deadline = self.deadline.checked_sub(2 * self.plain.slowest.get()).unwrap_or(started);
+        let limits = Limits { time_limit: deadline.saturating_duration_since(started), node_limit: u64::MAX };
+        let window_solves = budget.saturating_mul(self.graph.edges.len() as u64) / part.graph.edges.len() as u64;
+        let inside: Vec<i64> = part.edges.iter().map(|&e| incumbent.1[e]).collect();
+        let start = (objective_of(&part.graph, &inside), inside);
+        let search = Search::new(&part.batch, &part.graph, deadline)?;
+        let finished = super::run(search, None, limits, started, Kind::Window(window_solves), Some(start))?;
+        // The window's re-solves, each about as much cheaper than the whole network's as it has fewer edges.
+        let work = (finished.solves * part.graph.edges.len() as u64).div_ceil(self.graph.edges.len().max(1) as u64);
+        let solution = finished.solution;
+        let mut amounts = incumbent.1.clone();
+        for (&e, &x) in part.edges.iter().zip(&solution.amounts) {
+            amounts[e] = x;
+        }
+        let value = objective_of(self.graph, &amounts);
+        let found = (value > incumbent.0).then(|| self.improve((value, amounts)));
+        Ok(WindowResult { found, cut_short: solution.status != Status::Optimal, work: work.max(1) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::super::{Search, greedy};
+    use crate::solve::{Solution, Status, check, objective_of};
+
+    fn certified(amounts: Vec<i64>, objective: i128) -> Solution {
+        Solution { amounts, objective, bound: i128::MAX, relaxation: i128::MAX, status: Status::Heuristic, nodes: 0 }
+    }
+
+    /// The incumbent's allocation inside a window keeps every rule of the window's batch (so the window's search
+    /// starts from it and can only improve on it), and what a window's search returns keeps every rule of the
+    /// whole batch and is worth more than the incumbent.
+    #[test]
+    fn windows_hold_the_incumbent_and_their_results_keep_every_rule() {
+        let mut improved = 0;
+        for seed in 1..=3 {
+            let (batch, graph) = crate::solve::generated(150, 15, seed);
+            let search = Search::new(&batch, &graph, Instant::now() + Duration::from_secs(3_600)).unwrap();
+            let start = greedy::allocate(&batch, &graph);
+            let incumbent = (objective_of(&graph, &start), start);
+            for o in 0..batch.offers.len() {
+                let Some(part) = search.window(&[o], &incumbent.1) else { continue };
+                let inside: Vec<i64> = part.edges.iter().map(|&e| incumbent.1[e]).collect();
+                let value = objective_of(&part.graph, &inside);
+                check::verify(&part.batch, &part.graph, &certified(inside, value))
+                    .unwrap_or_else(|e| panic!("seed {seed}, offer {o}: the incumbent breaks its window: {e}"));
+                let result = search.search_window(&part, &incumbent, 200).unwrap();
+                assert!(result.work > 0);
+                if let Some((value, amounts)) = result.found {
+                    assert!(value > incumbent.0, "seed {seed}, offer {o}: {value} is no better");
+                    assert_eq!(value, objective_of(&graph, &amounts));
+                    check::verify(&batch, &graph, &certified(amounts, value))
+                        .unwrap_or_else(|e| panic!("seed {seed}, offer {o}: a window's result breaks a rule: {e}"));
+                    improved += 1;
+                }
+            }
+        }
+        assert!(improved > 0, "no window improved the greedy allocation: the test checks nothing");
+    }
+}
