@@ -22,7 +22,8 @@ use crate::solve::{Limits, Status, objective_of};
 use super::{Kind, Search};
 
 /// The largest window, in edges, that is solved as a batch: up to this size the search solves each node's
-/// relaxation exactly ([`super::EXACT_RELAXATION_EDGES`]), and larger ones are searched in place.
+/// relaxation exactly ([`super::EXACT_RELAXATION_EDGES`]), and larger ones are searched in place. Searches of
+/// this size or less search no windows at all.
 pub(super) const WINDOW_EDGES: usize = super::EXACT_RELAXATION_EDGES;
 
 /// What a window's search gave: a better allocation of the whole batch if it found one, whether it stopped
