@@ -98,11 +98,11 @@ impl Search<'_> {
     ) -> Option<Vec<Decision>> {
         let totals = self.need_totals(incumbent);
         let mut decisions = base.to_vec();
-        for n in 0..self.batch.needs.len() {
+        for (n, &total) in totals.iter().enumerate() {
             if self.layout.need_must[n].is_none() || !settle_need(n) {
                 continue;
             }
-            decisions.push(if totals[n] == 0 { Decision::NeedOff(n as u32) } else { Decision::NeedOn(n as u32) });
+            decisions.push(if total == 0 { Decision::NeedOff(n as u32) } else { Decision::NeedOn(n as u32) });
         }
         for (e, edge) in self.graph.edges.iter().enumerate() {
             if self.layout.edge_must[e].is_none() || !settle_edge(e) {
