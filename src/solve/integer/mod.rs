@@ -452,8 +452,9 @@ fn run(
         Kind::Match => limits.time_limit.mul_f64(1.0 - NEIGHBOURHOOD_SHARE),
         Kind::Draw | Kind::Window(_) => limits.time_limit,
     };
-    // A match also searches neighbourhoods during the tree where its best open bound stalls, for at most as many
-    // re-solves as the tree has spent (see `STALL_NODES`), and in the time left after it; a draw never does.
+    // A match also searches neighbourhoods during the tree where its best open bound stalls, for at most
+    // `NEIGHBOURHOOD_WORK` times the re-solves the tree has spent (see `STALL_NODES`), and in the time left after
+    // it; a draw or a window never does.
     let mut neighbourhoods = (kind == Kind::Match).then(|| Neighbourhoods::new(search.root_decisions()));
     // The best open bound, and the node count when it last moved or the neighbourhoods last ran.
     let mut stalled = (i128::MAX, 0u64);

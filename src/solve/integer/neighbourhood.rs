@@ -17,7 +17,7 @@
 //!   (`window.rs`): the amounts outside fixed too, a batch of its own, searched by the whole solver. Most windows
 //!   of a stuck incumbent are proved to hold nothing better at their root, in a millisecond or two, where a search
 //!   in place took most of a second;
-//! - around an offer and its rival (`Pair`, [`Search::rival`]), last in a round: what one offer's neighbourhood
+//! - around an offer and its rival (`WithRival`, [`Search::rival`]), last in a round: what one offer's neighbourhood
 //!   cannot do is trade awards with the offer that funds the same needs.
 //!
 //! The neighbourhoods run in phases ([`Neighbourhoods`]): during the tree of a large search, whenever its best
@@ -125,7 +125,7 @@ impl Search<'_> {
         let mut money = vec![0i64; self.batch.offers.len()];
         for &e in &self.layout.edges_of_offer[o] {
             let need = self.graph.edges[e as usize].need as usize;
-            let edges = self.graph.need_start[need]..self.graph.need_start[need + 1];
+            let edges = self.layout.edge_of_need[need].clone();
             for (edge, &x) in self.graph.edges[edges.clone()].iter().zip(&incumbent[edges]) {
                 money[edge.offer as usize] += x;
             }
@@ -285,8 +285,9 @@ enum Around {
     Guide,
     /// The awards of one offer and the needs it could fund ([`Search::around_offers`]).
     Offer(usize),
-    /// The same for an offer and its rival ([`Search::rival`]).
-    Pair(usize, usize),
+    /// The same for an offer and its rival ([`Search::rival`], found when the neighbourhood's turn comes: most
+    /// rounds end, with a better incumbent, before they reach these).
+    WithRival(usize),
 }
 
 impl Rounds {
@@ -348,7 +349,7 @@ impl Neighbourhoods {
                     .map(|_| Around::Guide)
                     .into_iter()
                     .chain(offers.iter().map(|&o| Around::Offer(o)))
-                    .chain(offers.iter().filter_map(|&o| search.rival(o, &incumbent.1).map(|p| Around::Pair(o, p))))
+                    .chain(offers.iter().map(|&o| Around::WithRival(o)))
                     .collect();
                 queue.reverse();
                 queue
@@ -369,9 +370,7 @@ impl Neighbourhoods {
             // Searches with the exact relaxation keep their neighbourhoods in place: 300 × 30 seed 3, proved by
             // its last neighbourhoods at 48 s, was not with windows.
             let window = match around {
-                Around::Offer(o) if search.graph.edges.len() > WINDOW_EDGES => {
-                    search.window(&[o], &incumbent.1).filter(|w| w.graph.edges.len() <= WINDOW_EDGES)
-                }
+                Around::Offer(o) if search.graph.edges.len() > WINDOW_EDGES => search.window(&[o], &incumbent.1),
                 _ => None,
             };
             let (found, cut, work) = match window {
@@ -380,11 +379,14 @@ impl Neighbourhoods {
                     (result.found, result.cut_short, result.work)
                 }
                 None => {
-                    let root = match (around, guide) {
-                        (Around::Guide, Some(guide)) => search.where_guide_agrees(&self.base, &incumbent.1, guide),
-                        (Around::Guide, None) => None,
-                        (Around::Offer(o), _) => search.around_offers(&self.base, &[o], &incumbent.1),
-                        (Around::Pair(o, p), _) => search.around_offers(&self.base, &[o, p], &incumbent.1),
+                    let root = match around {
+                        Around::Guide => {
+                            guide.and_then(|guide| search.where_guide_agrees(&self.base, &incumbent.1, guide))
+                        }
+                        Around::Offer(o) => search.around_offers(&self.base, &[o], &incumbent.1),
+                        Around::WithRival(o) => search
+                            .rival(o, &incumbent.1)
+                            .and_then(|p| search.around_offers(&self.base, &[o, p], &incumbent.1)),
                     };
                     let Some(root) = root else { continue };
                     let before = search.solves();

@@ -36,7 +36,8 @@ pub(super) struct WindowResult {
 
 impl Search<'_> {
     /// The window of `incumbent` around `offers`: every need they could fund, with every edge of those needs
-    /// whose offer has money and awards left after the incumbent's allocation outside. `None` when it has no edge.
+    /// whose offer has money and awards left after the incumbent's allocation outside. `None` when it has no edge
+    /// or more than [`WINDOW_EDGES`] (counted before anything is copied).
     pub(super) fn window(&self, offers: &[usize], incumbent: &[i64]) -> Option<Part> {
         let (batch, graph) = (self.batch, self.graph);
         let mut inside = vec![false; batch.needs.len()];
@@ -69,6 +70,11 @@ impl Search<'_> {
             for edge in graph.edges_of(n) {
                 used[edge.offer as usize] |= usable(edge.offer as usize);
             }
+        }
+        let edge_count: usize =
+            needs.iter().map(|&n| graph.edges_of(n).iter().filter(|e| used[e.offer as usize]).count()).sum();
+        if edge_count == 0 || edge_count > WINDOW_EDGES {
+            return None;
         }
         let offers: Vec<usize> = (0..batch.offers.len()).filter(|&o| used[o]).collect();
         for (i, &o) in offers.iter().enumerate() {
@@ -104,7 +110,7 @@ impl Search<'_> {
             }
             part.graph.need_start[i + 1] = part.graph.edges.len();
         }
-        (!part.graph.edges.is_empty()).then_some(part)
+        Some(part)
     }
 
     /// Searches the window `part` of `incumbent` for an allocation of the whole batch worth more than the
