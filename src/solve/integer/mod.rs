@@ -162,8 +162,8 @@ fn strong_branching_candidates(edges: usize) -> usize {
 /// the max_awards rows hold the bound: 150 × 15 seeds 3 and 8 were proved in 0.5 s each, where 20 000 nodes
 /// left 0.077 % and 0.31 %. Draws keep the lighter Lagrangian bound: the sample's are mostly proved before the
 /// multipliers are tuned.
-fn exact_relaxation(edges: usize, draw: bool) -> bool {
-    !draw && edges <= EXACT_RELAXATION_EDGES
+fn exact_relaxation(edges: usize, draw: bool, up_to: usize) -> bool {
+    !draw && edges <= up_to
 }
 
 /// The largest search that solves its nodes' relaxations exactly. Twice the strong-branching range of the plain
@@ -213,6 +213,11 @@ const STALL_NODES: u64 = 100;
 /// [`STALL_NODES`]).
 const NEIGHBOURHOOD_WORK: u64 = 4;
 
+/// The neighbourhoods also run whenever the tree has spent this many re-solves since they last ran, whether its
+/// bound moves or not: wide strong branching moves the bound often, by little, at some thousand re-solves a node
+/// near the root, and a stall counted in nodes alone left them a third of the time.
+const PHASE_EVERY_SOLVES: u64 = 2_000;
+
 /// Every this many nodes an exact search dives on its relaxation ([`Search::lp_dive`]).
 const LP_DIVE_EVERY: u64 = 64;
 
@@ -223,6 +228,8 @@ enum ChildBound {
     Plain,
     /// The lower of that and its exact linear relaxation.
     Exact,
+    /// The lower of its plain flow's value and its Lagrangian bound at the multipliers as they stand.
+    Lagrangian,
 }
 
 /// A node's linear relaxation with the max_awards rows, as [`Search::node_lp`] finds it.
@@ -264,6 +271,9 @@ struct Search<'a> {
     losses: std::cell::RefCell<std::collections::HashMap<Violation, ([i128; 2], u32)>>,
     /// The same network with the award penalties of [`Lagrange`], once they are tuned at the root.
     lagrange: Option<Lagrange>,
+    /// The largest search (in edges) that solves its nodes' relaxations exactly: [`EXACT_RELAXATION_EDGES`]
+    /// (tests lower it to search small batches the way large ones are searched).
+    exact_up_to: usize,
 }
 
 /// A warm simplex on the search network, with the costs it has without any decision.
@@ -445,7 +455,10 @@ fn run(
     // (until then the search branches on the plain flow, whose ties hide what the max_awards rows hold up: 300 ×
     // 30 seed 4 was proved in 1.9 s this way, and not in 20 000 nodes from node 64).
     let lagrangian_after = if draw { DRAW_LAGRANGIAN_AT } else { 1 };
-    let exact = exact_relaxation(graph.edges.len(), draw);
+    let exact = exact_relaxation(graph.edges.len(), draw, search.exact_up_to);
+    // A match too large for the exact relaxation strong-branches on every broken rule of its plain and charged
+    // flows, with the children's Lagrangian bounds ("wide" strong branching, see `Search::strong_branch`).
+    let wide = !exact && kind == Kind::Match;
     // A match keeps the last share of its time for neighbourhoods around the incumbent (`neighbourhood.rs`); a
     // draw has no time limit.
     let tree_limit = match kind {
@@ -458,6 +471,8 @@ fn run(
     let mut neighbourhoods = (kind == Kind::Match).then(|| Neighbourhoods::new(search.root_decisions()));
     // The best open bound, and the node count when it last moved or the neighbourhoods last ran.
     let mut stalled = (i128::MAX, 0u64);
+    // The tree's re-solves when the neighbourhoods last ran.
+    let mut phase_at = 0u64;
 
     while let Some(node) = open.pop() {
         if node.bound <= incumbent.0 {
@@ -480,10 +495,15 @@ fn run(
             && nodes > 0
         {
             let top = search.rounded(node.bound);
-            if top < stalled.0 {
+            let tree_solves = search.solves() - neighbourhoods.solves;
+            let moved = top < stalled.0;
+            if moved {
                 trace!("best open bound {top} at node {nodes}, {:?}", started.elapsed());
                 stalled = (top, nodes);
-            } else if !exact && nodes - stalled.1 >= STALL_NODES {
+            }
+            if !exact && ((!moved && nodes - stalled.1 >= STALL_NODES) || tree_solves - phase_at >= PHASE_EVERY_SOLVES)
+            {
+                phase_at = tree_solves;
                 let allowed = (search.solves() - neighbourhoods.solves).saturating_mul(NEIGHBOURHOOD_WORK);
                 if neighbourhoods.solves < allowed {
                     neighbourhoods.explore(&search, top, &mut incumbent, Some(allowed))?;
@@ -534,6 +554,7 @@ fn run(
             && let Some((decisions, root_value)) = root.take()
         {
             search.lagrangian_heuristics(&decisions, root_value, &mut incumbent)?;
+
             trace!(
                 "Lagrangian heuristics done at node {nodes}: incumbent {} after {} + {} re-solves, at {:?}",
                 incumbent.0,
@@ -612,42 +633,59 @@ fn run(
         // that cannot beat the incumbent are dropped). Where the linear relaxation is solved exactly, the
         // children's bounds are theirs too.
         let first_charged = branch_on.as_ref().and_then(|(flow, broken)| search.first_violation(broken, flow));
-        let (violation, children) = match (branch_on, first_charged) {
-            (Some((flow, broken)), Some(first)) => {
-                // Without the exact relaxation the children would keep the charged bound: no strong branching.
-                let limit = if exact { EXACT_CANDIDATES } else { 0 };
-                let candidates = if exact {
-                    search.most_fractional_first(&search.with_every_award(&node.decisions, broken, flow), flow)
-                } else {
-                    Vec::new()
-                };
-                match search.strong_branch(
-                    &node.decisions,
-                    flow,
-                    &candidates,
-                    bound,
-                    incumbent.0,
-                    limit,
-                    ChildBound::Exact,
-                )? {
-                    Some(chosen) => chosen,
-                    None => (first, [Some((value, None)), Some((value, None))]),
-                }
+        let (violation, children) = if wide {
+            let candidates = search.edge_rules_first(&broken, charged_broken.as_deref().unwrap_or(&[]), &amounts);
+            let fallback = first_charged.unwrap_or(violation);
+            match search.strong_branch(
+                &node.decisions,
+                &amounts,
+                &candidates,
+                bound,
+                incumbent.0,
+                usize::MAX,
+                ChildBound::Lagrangian,
+            )? {
+                Some(chosen) => chosen,
+                None => (fallback, [Some((value, None)), Some((value, None))]),
             }
-            _ => {
-                let candidates = search.by_funded_total(&broken, &amounts);
-                let limit = strong_branching_candidates(graph.edges.len());
-                match search.strong_branch(
-                    &node.decisions,
-                    &amounts,
-                    &candidates,
-                    value,
-                    incumbent.0,
-                    limit,
-                    ChildBound::Plain,
-                )? {
-                    Some(chosen) => chosen,
-                    None => (violation, [Some((value, None)), Some((value, None))]),
+        } else {
+            match (branch_on, first_charged) {
+                (Some((flow, broken)), Some(first)) => {
+                    // Without the exact relaxation the children would keep the charged bound: no strong branching.
+                    let limit = if exact { EXACT_CANDIDATES } else { 0 };
+                    let candidates = if exact {
+                        search.most_fractional_first(&search.with_every_award(&node.decisions, broken, flow), flow)
+                    } else {
+                        Vec::new()
+                    };
+                    match search.strong_branch(
+                        &node.decisions,
+                        flow,
+                        &candidates,
+                        bound,
+                        incumbent.0,
+                        limit,
+                        ChildBound::Exact,
+                    )? {
+                        Some(chosen) => chosen,
+                        None => (first, [Some((value, None)), Some((value, None))]),
+                    }
+                }
+                _ => {
+                    let candidates = search.by_funded_total(&broken, &amounts);
+                    let limit = strong_branching_candidates(graph.edges.len());
+                    match search.strong_branch(
+                        &node.decisions,
+                        &amounts,
+                        &candidates,
+                        value,
+                        incumbent.0,
+                        limit,
+                        ChildBound::Plain,
+                    )? {
+                        Some(chosen) => chosen,
+                        None => (violation, [Some((value, None)), Some((value, None))]),
+                    }
                 }
             }
         };
@@ -804,6 +842,7 @@ impl<'a> Search<'a> {
             plain,
             losses: std::cell::RefCell::new(std::collections::HashMap::new()),
             lagrange: None,
+            exact_up_to: EXACT_RELAXATION_EDGES,
         }
     }
 
@@ -1488,9 +1527,12 @@ impl<'a> Search<'a> {
         how: ChildBound,
     ) -> Result<Option<(Violation, [Option<(i128, Option<Vec<i64>>)>; 2])>> {
         let reliable = match how {
-            ChildBound::Plain => 1,
+            ChildBound::Plain | ChildBound::Lagrangian => 1,
             ChildBound::Exact => EXACT_RELIABLE,
         };
+        // Wide strong branching tries every rule it has not tried before: the rules that move the bound are a few
+        // among hundreds, in no order that finds them sooner.
+        let lookahead = if how == ChildBound::Lagrangian { usize::MAX } else { EXACT_LOOKAHEAD };
         // Everything a child can lose: down to the incumbent (beyond, it drops out).
         let most = (top - incumbent).max(0) + 1;
         let mut best: Option<(i128, Violation, [Option<(i128, Option<Vec<i64>>)>; 2])> = None;
@@ -1499,14 +1541,18 @@ impl<'a> Search<'a> {
         // EXACT_LOOKAHEAD solved ones in a row bring no better score.
         let pool = match how {
             ChildBound::Plain => &candidates[..limit.min(candidates.len())],
-            ChildBound::Exact => candidates,
+            ChildBound::Exact | ChildBound::Lagrangian => candidates,
         };
         let (mut solved, mut since_better) = (0, 0);
         for &v in pool {
+            // Wide strong branching at the root of 2 000 × 200 takes a second or two: never past the deadline.
+            if Instant::now() + 2 * self.plain.slowest.get() >= self.deadline {
+                break;
+            }
             let seen = self.losses.borrow().get(&v).copied();
             let known = seen.filter(|&(_, count)| count >= reliable);
-            if how == ChildBound::Exact && known.is_none() {
-                if solved >= limit || since_better >= EXACT_LOOKAHEAD {
+            if how != ChildBound::Plain && known.is_none() {
+                if solved >= limit || since_better >= lookahead {
                     continue;
                 }
                 solved += 1;
@@ -1518,7 +1564,7 @@ impl<'a> Search<'a> {
                     // capped at what this node could lose, as when they are measured.)
                     let mean = sum.map(|s| match how {
                         ChildBound::Plain => s / i128::from(count),
-                        ChildBound::Exact => (s / i128::from(count)).min(most),
+                        ChildBound::Exact | ChildBound::Lagrangian => (s / i128::from(count)).min(most),
                     });
                     ([Some((top, None)), Some((top, None))], mean)
                 }
@@ -1571,8 +1617,27 @@ impl<'a> Search<'a> {
                 Some(relaxed) => (value.min(relaxed.bound), None),
                 None => return Ok(None),
             },
+            // The plain flow is kept only where its value is the bound: a solved child's value is its flow's.
+            ChildBound::Lagrangian => match self.lagrange_bound(decisions)? {
+                LagrangeBound::Untuned => (value, Some(amounts)),
+                LagrangeBound::Infeasible => return Ok(None),
+                LagrangeBound::Bound(b, _) if b < value => (b, None),
+                LagrangeBound::Bound(..) => (value, Some(amounts)),
+            },
         };
         Ok((self.rounded(bound) > incumbent).then_some((bound, flow)))
+    }
+
+    /// The rules broken by either flow, each once, in the order wide strong branching tries them: edge rules
+    /// (co-finance, floors, max_awards) first, then need rules, each group the most fractional first.
+    fn edge_rules_first(&self, plain: &[Violation], charged: &[Violation], amounts: &[i64]) -> Vec<Violation> {
+        let mut seen = std::collections::HashSet::new();
+        let mut candidates: Vec<Violation> = plain.iter().chain(charged).copied().filter(|&v| seen.insert(v)).collect();
+        let totals = self.need_totals(amounts);
+        candidates.sort_by_key(|&v| {
+            (matches!(v, Violation::Need(_)), std::cmp::Reverse(self.violation_fraction(v, amounts, &totals)))
+        });
+        candidates
     }
 
     /// The broken rules in the order plain strong branching tries them: need rules by funded total (largest
@@ -2236,6 +2301,34 @@ mod tests {
             dived += 1;
         }
         assert!(dived >= 2, "too few batches with max_awards rows: {dived}");
+    }
+
+    /// Wide strong branching (every broken rule tried, children bounded by their Lagrangian bounds), as searches
+    /// beyond the exact relaxation's range do it, proves the same optimum as the exact search on small batches,
+    /// and what it returns keeps every rule. A child bound above the truth would only slow it down; one below
+    /// (a charge that is not a valid bound, a rule's children that miss some allocation) cuts off the optimum and
+    /// fails here.
+    #[test]
+    fn wide_strong_branching_proves_the_same_optimum() {
+        let mut compared = 0;
+        // Seed 11 is one whose children are bounded by their Lagrangian bounds below their plain flows.
+        for seed in (1..=8).chain([11]) {
+            let (batch, graph) = crate::solve::generated(100, 10, seed);
+            let relaxation = super::super::relaxation::solve(&batch, &graph).unwrap().objective;
+            let limits = Limits { time_limit: std::time::Duration::from_secs(30), node_limit: 50_000 };
+            let exact = solve(&batch, &graph, relaxation, limits).unwrap();
+            let started = Instant::now();
+            let mut search = Search::new(&batch, &graph, started + limits.time_limit).unwrap();
+            search.exact_up_to = 0;
+            let wide = run(search, Some(relaxation), limits, started, Kind::Match, None).unwrap().solution;
+            super::super::check::verify(&batch, &graph, &wide).unwrap();
+            assert!(wide.bound >= exact.objective, "seed {seed}: wide bound {} below {}", wide.bound, exact.objective);
+            if exact.status == Status::Optimal && wide.status == Status::Optimal {
+                assert_eq!(wide.objective, exact.objective, "seed {seed}");
+                compared += 1;
+            }
+        }
+        assert!(compared >= 6, "too few batches proved both ways: {compared}");
     }
 
     /// The exact relaxation of a node never falls below an allocation that keeps the node's decisions: on
