@@ -39,7 +39,11 @@
 //! to 775). A node whose flow breaks no integer rule is a feasible allocation; otherwise it branches on one
 //! broken rule. On small searches that rule is picked by strong branching: both children of a few candidates are
 //! solved (and kept, so a child is not solved twice), and a rule tried once is later scored by what its children
-//! lost then (pseudo-costs). Incumbents come from the greedy allocation and from the heuristics:
+//! lost then (pseudo-costs). Matches beyond the exact relaxation's range strong-branch "wide": every rule broken by
+//! the node's plain or charged flow that was not tried before, each child bounded by the lower of its plain and
+//! Lagrangian bounds. There the rules whose two children both lose are a few among hundreds (on 1 000 × 100 seed
+//! 10, one co-finance rule of 175 at the root: both children 5 M below the root's bound, the whole gap), and
+//! branching where most value is at stake never met them. Incumbents come from the greedy allocation and from the heuristics:
 //! [`Search::root_heuristics`] at the root, bulk rounding (every broken rule settled at once, re-solve, repeat,
 //! then a repair that takes away what still breaks a rule, spends the money freed with the greedy rule and
 //! re-solves within the structure found; the only heuristic that finishes on 100 000 needs) and a dive (broken
@@ -48,9 +52,10 @@
 //! [`DRAW_LAGRANGIAN_AT`]); and in the tree, a repair of every eighth node's flow
 //! ([`REPAIR_EVERY`]) and, where the relaxation is solved exactly, a dive on it every [`LP_DIVE_EVERY`] nodes
 //! ([`Search::lp_dive`]: 300 × 30 seed 5, whose bound was the optimum, found it only that way).
-//! A match whose best open bound stalls for [`STALL_NODES`] nodes also searches neighbourhoods around the
-//! incumbent (`neighbourhood.rs`: only the structure around one offer left free, a small search on the rest), for
-//! at most as many re-solves as the tree has spent. The search stops when no open node can beat the incumbent
+//! A large match whose best open bound stalls for [`STALL_NODES`] nodes, or whose tree has spent
+//! [`PHASE_EVERY_SOLVES`] re-solves since they last ran, also searches neighbourhoods around the incumbent
+//! (`neighbourhood.rs`: only the structure around one offer left free, a small search on the rest), for at most
+//! [`NEIGHBOURHOOD_WORK`] times the re-solves the tree has spent. The search stops when no open node can beat the incumbent
 //! (gap 0), or at the node limit, or at [`NEIGHBOURHOOD_SHARE`] short of the time limit; then it reports the best
 //! open bound, and a match spends the time left on neighbourhoods, which is proved optimal after all if they
 //! reach that bound. With `POA_MATCH_TRACE` set, it prints its progress to stderr.
@@ -201,8 +206,9 @@ const LP_DIVE_NEAR: i64 = 10_000;
 /// (`neighbourhood.rs`), for at most [`NEIGHBOURHOOD_WORK`] times the re-solves the tree has spent so far; a count
 /// of nodes and re-solves, not of time, so that a search that ends proved gives the same allocation on any
 /// machine. Only searches without the exact relaxation (over [`EXACT_RELAXATION_EDGES`] pairs) do this: there
-/// the bound is the plain or Lagrangian flow's and seldom moves (on none of twelve generated 1 000 × 100 batches
-/// and six 2 000 × 200 did it ever leave the root's), and the tree's nodes seldom find allocations. Where the
+/// the bound is the plain or Lagrangian flow's and seldom moves (before wide strong branching, on none of twelve
+/// generated 1 000 × 100 batches and six 2 000 × 200 did it ever leave the root's; with it, it mostly moves in the
+/// first few nodes), and the tree's nodes seldom find allocations. Where the
 /// relaxation is exact the tree moves the bound and its dives find allocations; taking half its work there cost
 /// 500 × 50 seed 3 three times the time and left 300 × 30 seed 3 unproved at 60 s. A thousand nodes, the first
 /// figure, took 2 000 × 200 until 45 s: a tenth of it and four times the work proved 1 000 × 100 seeds 4, 8 and
@@ -213,9 +219,10 @@ const STALL_NODES: u64 = 100;
 /// [`STALL_NODES`]).
 const NEIGHBOURHOOD_WORK: u64 = 4;
 
-/// The neighbourhoods also run whenever the tree has spent this many re-solves since they last ran, whether its
-/// bound moves or not: wide strong branching moves the bound often, by little, at some thousand re-solves a node
-/// near the root, and a stall counted in nodes alone left them a third of the time.
+/// The neighbourhoods also run whenever the tree has spent this many re-solves since they last ran (the root's
+/// excepted), whether its bound moves or not: wide strong branching moves the bound often, by little, at tens to
+/// hundreds of re-solves a node, and with a stall counted in nodes alone the neighbourhoods of 2 000 × 200 seed 6
+/// started at 35 s instead of 23 s.
 const PHASE_EVERY_SOLVES: u64 = 2_000;
 
 /// Every this many nodes an exact search dives on its relaxation ([`Search::lp_dive`]).
@@ -495,16 +502,20 @@ fn run(
             && nodes > 0
         {
             let top = search.rounded(node.bound);
-            let tree_solves = search.solves() - neighbourhoods.solves;
+            let tree_solves = search.solves() - neighbourhoods.in_place;
             let moved = top < stalled.0;
             if moved {
                 trace!("best open bound {top} at node {nodes}, {:?}", started.elapsed());
                 stalled = (top, nodes);
             }
+            if nodes == 1 {
+                // The root's heuristics and strong branching are not a stall.
+                phase_at = tree_solves;
+            }
             if !exact && ((!moved && nodes - stalled.1 >= STALL_NODES) || tree_solves - phase_at >= PHASE_EVERY_SOLVES)
             {
                 phase_at = tree_solves;
-                let allowed = (search.solves() - neighbourhoods.solves).saturating_mul(NEIGHBOURHOOD_WORK);
+                let allowed = tree_solves.saturating_mul(NEIGHBOURHOOD_WORK);
                 if neighbourhoods.solves < allowed {
                     neighbourhoods.explore(&search, top, &mut incumbent, Some(allowed))?;
                     trace!("neighbourhoods at node {nodes}: incumbent {} at {:?}", incumbent.0, started.elapsed());
@@ -636,7 +647,8 @@ fn run(
         let (violation, children) = if wide {
             let candidates = search.edge_rules_first(&broken, charged_broken.as_deref().unwrap_or(&[]), &amounts);
             let fallback = first_charged.unwrap_or(violation);
-            match search.strong_branch(
+            let (before, at) = (search.solves(), Instant::now());
+            let chosen = search.strong_branch(
                 &node.decisions,
                 &amounts,
                 &candidates,
@@ -644,7 +656,15 @@ fn run(
                 incumbent.0,
                 usize::MAX,
                 ChildBound::Lagrangian,
-            )? {
+            )?;
+            trace!(
+                "wide strong branching at node {nodes}: {} rules, {} re-solves, {:?}; {:?}",
+                candidates.len(),
+                search.solves() - before,
+                at.elapsed(),
+                chosen.as_ref().map(|(v, c)| (*v, c.clone().map(|c| c.map(|c| c.0))))
+            );
+            match chosen {
                 Some(chosen) => chosen,
                 None => (fallback, [Some((value, None)), Some((value, None))]),
             }

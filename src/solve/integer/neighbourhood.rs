@@ -21,8 +21,9 @@
 //!   cannot do is trade awards with the offer that funds the same needs.
 //!
 //! The neighbourhoods run in phases ([`Neighbourhoods`]): during the tree of a large search, whenever its best
-//! open bound has not moved for `STALL_NODES` nodes, for at most `NEIGHBOURHOOD_WORK` times the re-solves the
-//! tree has spent; and in the last share of the time limit. On 2 000 × 200 the bound is the plain flow's from the
+//! open bound has not moved for `STALL_NODES` nodes or its tree has spent `PHASE_EVERY_SOLVES` re-solves since
+//! the last phase, for at most `NEIGHBOURHOOD_WORK` times the re-solves the tree has spent (the windows' work
+//! counted as searches in place would have cost it); and in the last share of the time limit. On 2 000 × 200 the bound is the plain flow's from the
 //! root on, and 240 000 nodes of tree in 480 s never improved the root's incumbent; the neighbourhoods reached the
 //! bound, and so proved it, in 20 s.
 
@@ -234,8 +235,12 @@ pub(super) struct Neighbourhoods {
     /// out `skip` more rounds (2^failures − 1 in all), since each of its searches costs as much as a whole
     /// budget of large re-solves.
     guided: Backoff,
-    /// The re-solves spent so far, to keep the neighbourhoods' share of a search's work.
+    /// The re-solves spent so far, to keep the neighbourhoods' share of a search's work: those on the search's
+    /// own simplexes, and the windows' work (counted as a search in place would have cost).
     pub(super) solves: u64,
+    /// The re-solves of the search's own simplexes among them (windows run on simplexes of their own), so that
+    /// the tree's are the search's count less these.
+    pub(super) in_place: u64,
 }
 
 /// The rounds around one incumbent; a better incumbent (from the tree or from a neighbourhood) starts them over.
@@ -306,7 +311,14 @@ impl Rounds {
 impl Neighbourhoods {
     /// Neighbourhoods that keep the root's decisions `base`, with no guide yet.
     pub(super) fn new(base: Vec<Decision>) -> Neighbourhoods {
-        Neighbourhoods { base, guide: None, rounds: Rounds::around(i128::MIN), guided: Backoff::default(), solves: 0 }
+        Neighbourhoods {
+            base,
+            guide: None,
+            rounds: Rounds::around(i128::MIN),
+            guided: Backoff::default(),
+            solves: 0,
+            in_place: 0,
+        }
     }
 
     /// Searches neighbourhoods around the incumbent (the guide's, then [`Search::around_offers`] for each offer of
@@ -391,6 +403,7 @@ impl Neighbourhoods {
                     let Some(root) = root else { continue };
                     let before = search.solves();
                     let (found, cut) = search.small_search(root, incumbent.0, rounds.budget)?;
+                    self.in_place += search.solves() - before;
                     (found, cut, search.solves() - before)
                 }
             };
