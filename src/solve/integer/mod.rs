@@ -32,33 +32,32 @@
 //! equal-value flows the one with the fewest stray single dollars wins (they were rules to branch on at no
 //! change of bound: the sample went from 239 nodes to 17).
 //!
-//! Nodes are explored best bound first; among equal bounds the one whose flow breaks the fewest rules, then the
-//! newest, so the search is deterministic and, on a plateau of equal bounds, heads for the flows nearest to a
-//! feasible allocation (on the sample's Monte Carlo draws, where the bound is usually the optimum and the search
-//! has to find an allocation that reaches it, that cut the nodes by two fifths and the worst draw from 8 629 nodes
-//! to 775). A node whose flow breaks no integer rule is a feasible allocation; otherwise it branches on one
-//! broken rule. On small searches that rule is picked by strong branching: both children of a few candidates are
-//! solved (and kept, so a child is not solved twice), and a rule tried once is later scored by what its children
-//! lost then (pseudo-costs). Matches beyond the exact relaxation's range strong-branch "wide": every rule broken by
-//! the node's plain or charged flow that was not tried before, each child bounded by the lower of its plain and
-//! Lagrangian bounds. There the rules whose two children both lose are a few among hundreds (on 1 000 × 100 seed
-//! 10, one co-finance rule of 175 at the root: both children 5 M below the root's bound, the whole gap), and
-//! branching where most value is at stake never met them. Incumbents come from the greedy allocation and from the heuristics:
-//! [`Search::root_heuristics`] at the root, bulk rounding (every broken rule settled at once, re-solve, repeat,
-//! then a repair that takes away what still breaks a rule, spends the money freed with the greedy rule and
-//! re-solves within the structure found; the only heuristic that finishes on 100 000 needs) and a dive (broken
-//! rules a few at a time); then [`Search::lagrangian_heuristics`], plunges along the Lagrangian flows (one rule
-//! at a time, taking the side that loses least), at the root (a Monte Carlo draw's search waits until node
-//! [`DRAW_LAGRANGIAN_AT`]); and in the tree, a repair of every eighth node's flow
+//! Nodes are explored best bound first; among equal bounds the one whose flow breaks the fewest rules, then the newest,
+//! so the search is deterministic and, on a plateau of equal bounds, heads for the flows nearest to a feasible
+//! allocation (on the sample's Monte Carlo draws, where the bound is usually the optimum and the search has to find an
+//! allocation that reaches it, that cut the nodes by two fifths and the worst draw from 8 629 nodes to 775). A node
+//! whose flow breaks no integer rule is a feasible allocation; otherwise it branches on one broken rule. On small
+//! searches that rule is picked by strong branching: both children of a few candidates are solved (and kept, so a child
+//! is not solved twice), and a rule tried once is later scored by what its children lost then (pseudo-costs). Matches
+//! beyond the exact relaxation's range strong-branch "wide": every rule broken by the node's plain or charged flow that
+//! was not tried before, each child bounded by the lower of its plain and Lagrangian bounds. There the rules whose two
+//! children both lose are a few among hundreds (on 1 000 × 100 seed 10, one co-finance rule of 175 at the root: both
+//! children at least 5 M below the root's bound, the whole gap), and branching where most value is at stake never met
+//! them. Incumbents come from the greedy allocation and from the heuristics: [`Search::root_heuristics`] at the root,
+//! bulk rounding (every broken rule settled at once, re-solve, repeat, then a repair that takes away what still breaks
+//! a rule, spends the money freed with the greedy rule and re-solves within the structure found; the only heuristic
+//! that finishes on 100 000 needs) and a dive (broken rules a few at a time); then [`Search::lagrangian_heuristics`],
+//! plunges along the Lagrangian flows (one rule at a time, taking the side that loses least), at the root (a Monte
+//! Carlo draw's search waits until node [`DRAW_LAGRANGIAN_AT`]); and in the tree, a repair of every eighth node's flow
 //! ([`REPAIR_EVERY`]) and, where the relaxation is solved exactly, a dive on it every [`LP_DIVE_EVERY`] nodes
-//! ([`Search::lp_dive`]: 300 × 30 seed 5, whose bound was the optimum, found it only that way).
-//! A large match whose best open bound stalls for [`STALL_NODES`] nodes, or whose tree has spent
-//! [`PHASE_EVERY_SOLVES`] re-solves since they last ran, also searches neighbourhoods around the incumbent
-//! (`neighbourhood.rs`: only the structure around one offer left free, a small search on the rest), for at most
-//! [`NEIGHBOURHOOD_WORK`] times the re-solves the tree has spent. The search stops when no open node can beat the incumbent
-//! (gap 0), or at the node limit, or at [`NEIGHBOURHOOD_SHARE`] short of the time limit; then it reports the best
-//! open bound, and a match spends the time left on neighbourhoods, which is proved optimal after all if they
-//! reach that bound. With `POA_MATCH_TRACE` set, it prints its progress to stderr.
+//! ([`Search::lp_dive`]: 300 × 30 seed 5, whose bound was the optimum, found it only that way). A large match whose
+//! best open bound stalls for [`STALL_NODES`] nodes, or whose tree has spent [`PHASE_EVERY_SOLVES`] re-solves since
+//! they last ran, also searches neighbourhoods around the incumbent (`neighbourhood.rs`: only the structure around one
+//! offer left free, a small search on the rest), for at most [`NEIGHBOURHOOD_WORK`] times the re-solves the tree has
+//! spent. The search stops when no open node can beat the incumbent (gap 0), or at the node limit, or at
+//! [`NEIGHBOURHOOD_SHARE`] short of the time limit; then it reports the best open bound, and a match spends the time
+//! left on neighbourhoods, which is proved optimal after all if they reach that bound. With `POA_MATCH_TRACE` set, it
+//! prints its progress to stderr.
 //!
 //! The search network itself (its arcs, costs and capacities) is [`Layout`], in `layout.rs`. A Monte Carlo draw
 //! ([`solve_draw`]) takes its scenario's layout with the draw's capacities ([`DrawShare`]) and a lighter root: the
@@ -203,16 +202,15 @@ const CHARGE_CAP: i64 = 16;
 const LP_DIVE_NEAR: i64 = 10_000;
 
 /// After this many nodes without a lower best open bound a match searches neighbourhoods of its incumbent
-/// (`neighbourhood.rs`), for at most [`NEIGHBOURHOOD_WORK`] times the re-solves the tree has spent so far; a count
-/// of nodes and re-solves, not of time, so that a search that ends proved gives the same allocation on any
-/// machine. Only searches without the exact relaxation (over [`EXACT_RELAXATION_EDGES`] pairs) do this: there
-/// the bound is the plain or Lagrangian flow's and seldom moves (before wide strong branching, on none of twelve
-/// generated 1 000 × 100 batches and six 2 000 × 200 did it ever leave the root's; with it, it mostly moves in the
-/// first few nodes), and the tree's nodes seldom find allocations. Where the
-/// relaxation is exact the tree moves the bound and its dives find allocations; taking half its work there cost
-/// 500 × 50 seed 3 three times the time and left 300 × 30 seed 3 unproved at 60 s. A thousand nodes, the first
-/// figure, took 2 000 × 200 until 45 s: a tenth of it and four times the work proved 1 000 × 100 seeds 4, 8 and
-/// 9 and 2 000 × 200 seed 3 sooner, and left less open on four of the six open ones.
+/// (`neighbourhood.rs`), for at most [`NEIGHBOURHOOD_WORK`] times the re-solves the tree has spent so far; a count of
+/// nodes and re-solves, not of time, so that a search that ends proved gives the same allocation on any machine. Only
+/// searches without the exact relaxation (over [`EXACT_RELAXATION_EDGES`] pairs) do this: there the bound is the plain
+/// or Lagrangian flow's and seldom moves (before wide strong branching, on none of twelve generated 1 000 × 100 batches
+/// and six 2 000 × 200 did it ever leave the root's; with it, it mostly moves in the first few nodes), and the tree's
+/// nodes seldom find allocations. Where the relaxation is exact the tree moves the bound and its dives find
+/// allocations; taking half its work there cost 500 × 50 seed 3 three times the time and left 300 × 30 seed 3 unproved
+/// at 60 s. A thousand nodes, the first figure, took 2 000 × 200 until 45 s: a tenth of it and four times the work
+/// proved 1 000 × 100 seeds 4, 8 and 9 and 2 000 × 200 seed 3 sooner, and left less open on four of the six open ones.
 const STALL_NODES: u64 = 100;
 
 /// The neighbourhoods' share of a large search's work: this many re-solves for each of the tree's (see
@@ -221,8 +219,8 @@ const NEIGHBOURHOOD_WORK: u64 = 4;
 
 /// The neighbourhoods also run whenever the tree has spent this many re-solves since they last ran (the root's
 /// excepted), whether its bound moves or not: wide strong branching moves the bound often, by little, at tens to
-/// hundreds of re-solves a node, and with a stall counted in nodes alone the neighbourhoods of 2 000 × 200 seed 6
-/// started at 35 s instead of 23 s.
+/// hundreds of re-solves a node, and with a stall counted in nodes alone the first phase waited for 100 such
+/// nodes.
 const PHASE_EVERY_SOLVES: u64 = 2_000;
 
 /// Every this many nodes an exact search dives on its relaxation ([`Search::lp_dive`]).
@@ -565,7 +563,6 @@ fn run(
             && let Some((decisions, root_value)) = root.take()
         {
             search.lagrangian_heuristics(&decisions, root_value, &mut incumbent)?;
-
             trace!(
                 "Lagrangian heuristics done at node {nodes}: incumbent {} after {} + {} re-solves, at {:?}",
                 incumbent.0,

@@ -20,12 +20,12 @@
 //! - around an offer and its rival (`WithRival`, [`Search::rival`]), last in a round: what one offer's neighbourhood
 //!   cannot do is trade awards with the offer that funds the same needs.
 //!
-//! The neighbourhoods run in phases ([`Neighbourhoods`]): during the tree of a large search, whenever its best
-//! open bound has not moved for `STALL_NODES` nodes or its tree has spent `PHASE_EVERY_SOLVES` re-solves since
-//! the last phase, for at most `NEIGHBOURHOOD_WORK` times the re-solves the tree has spent (the windows' work
-//! counted as searches in place would have cost it); and in the last share of the time limit. On 2 000 × 200 the bound is the plain flow's from the
-//! root on, and 240 000 nodes of tree in 480 s never improved the root's incumbent; the neighbourhoods reached the
-//! bound, and so proved it, in 20 s.
+//! The neighbourhoods run in phases ([`Neighbourhoods`]): during the tree of a large search, whenever its best open
+//! bound has not moved for `STALL_NODES` nodes or its tree has spent `PHASE_EVERY_SOLVES` re-solves since the last
+//! phase, for at most `NEIGHBOURHOOD_WORK` times the re-solves the tree has spent (the windows' work counted as
+//! searches in place would have cost it); and in the last share of the time limit. On 2 000 × 200 the bound is the
+//! plain flow's from the root on, and 240 000 nodes of tree in 480 s never improved the root's incumbent; the
+//! neighbourhoods reached the bound, and so proved it, in 20 s.
 
 use std::collections::BinaryHeap;
 use std::time::Instant;
