@@ -641,57 +641,47 @@ fn run(
         // that cannot beat the incumbent are dropped). Where the linear relaxation is solved exactly, the
         // children's bounds are theirs too.
         let first_charged = branch_on.as_ref().and_then(|(flow, broken)| search.first_violation(broken, flow));
-        let (violation, children) = if wide {
-            let candidates = search.edge_rules_first(&broken, charged_broken.as_deref().unwrap_or(&[]), &amounts);
-            let fallback = first_charged.unwrap_or(violation);
-            let (before, at) = (search.solves(), Instant::now());
-            let chosen = search.strong_branch(
-                &node.decisions,
-                &amounts,
-                &candidates,
-                bound,
-                incumbent.0,
-                usize::MAX,
-                ChildBound::Lagrangian,
-            )?;
-            trace!(
-                "wide strong branching at node {nodes}: {} rules, {} re-solves, {:?}; {:?}",
-                candidates.len(),
-                search.solves() - before,
-                at.elapsed(),
-                chosen.as_ref().map(|(v, c)| (*v, c.clone().map(|c| c.map(|c| c.0))))
-            );
-            match chosen {
-                Some(chosen) => chosen,
-                None => (fallback, [Some((value, None)), Some((value, None))]),
+        // A rule branched on without strong branching: both children keep the node's value until solved.
+        let unsolved = |rule: Violation| (rule, [Some((value, None)), Some((value, None))]);
+        let (violation, children) = match (branch_on, first_charged) {
+            _ if wide => {
+                let candidates = search.edge_rules_first(&broken, charged_broken.as_deref().unwrap_or(&[]), &amounts);
+                let (before, at) = (search.solves(), Instant::now());
+                let chosen = search.strong_branch(
+                    &node.decisions,
+                    &amounts,
+                    &candidates,
+                    bound,
+                    incumbent.0,
+                    usize::MAX,
+                    ChildBound::Lagrangian,
+                )?;
+                trace!(
+                    "wide strong branching at node {nodes}: {} rules, {} re-solves, {:?}; {:?}",
+                    candidates.len(),
+                    search.solves() - before,
+                    at.elapsed(),
+                    chosen.as_ref().map(|(v, c)| (*v, c.clone().map(|c| c.map(|c| c.0))))
+                );
+                chosen.unwrap_or_else(|| unsolved(first_charged.unwrap_or(violation)))
             }
-        } else {
-            match (branch_on, first_charged) {
-                (Some((flow, broken)), Some(first)) => {
-                    // Without the exact relaxation the children would keep the charged bound: no strong branching.
-                    let limit = if exact { EXACT_CANDIDATES } else { 0 };
-                    let candidates = if exact {
-                        search.most_fractional_first(&search.with_every_award(&node.decisions, broken, flow), flow)
-                    } else {
-                        Vec::new()
-                    };
-                    match search.strong_branch(
-                        &node.decisions,
-                        flow,
-                        &candidates,
-                        bound,
-                        incumbent.0,
-                        limit,
-                        ChildBound::Exact,
-                    )? {
-                        Some(chosen) => chosen,
-                        None => (first, [Some((value, None)), Some((value, None))]),
-                    }
-                }
-                _ => {
-                    let candidates = search.by_funded_total(&broken, &amounts);
-                    let limit = strong_branching_candidates(graph.edges.len());
-                    match search.strong_branch(
+            (Some((flow, broken)), Some(first)) => {
+                // Without the exact relaxation the children would keep the charged bound: no strong branching.
+                let limit = if exact { EXACT_CANDIDATES } else { 0 };
+                let candidates = if exact {
+                    search.most_fractional_first(&search.with_every_award(&node.decisions, broken, flow), flow)
+                } else {
+                    Vec::new()
+                };
+                search
+                    .strong_branch(&node.decisions, flow, &candidates, bound, incumbent.0, limit, ChildBound::Exact)?
+                    .unwrap_or_else(|| unsolved(first))
+            }
+            _ => {
+                let candidates = search.by_funded_total(&broken, &amounts);
+                let limit = strong_branching_candidates(graph.edges.len());
+                search
+                    .strong_branch(
                         &node.decisions,
                         &amounts,
                         &candidates,
@@ -699,11 +689,8 @@ fn run(
                         incumbent.0,
                         limit,
                         ChildBound::Plain,
-                    )? {
-                        Some(chosen) => chosen,
-                        None => (violation, [Some((value, None)), Some((value, None))]),
-                    }
-                }
+                    )?
+                    .unwrap_or_else(|| unsolved(violation))
             }
         };
         for (child, outcome) in search.branch(violation, &amounts).into_iter().zip(children) {

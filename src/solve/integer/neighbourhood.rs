@@ -403,8 +403,9 @@ impl Neighbourhoods {
                     let Some(root) = root else { continue };
                     let before = search.solves();
                     let (found, cut) = search.small_search(root, incumbent.0, rounds.budget)?;
-                    self.in_place += search.solves() - before;
-                    (found, cut, search.solves() - before)
+                    let spent = search.solves() - before;
+                    self.in_place += spent;
+                    (found, cut, spent)
                 }
             };
             self.solves += work;
