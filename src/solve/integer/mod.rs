@@ -107,6 +107,34 @@ enum Fix {
 struct Fixing {
     need: Vec<Fix>,
     edge: Vec<Fix>,
+    /// The edges that are not free, each once, in the order they were fixed. A re-solve penalises these and the
+    /// needs switched on only: walking every edge and need for them was a fifth of a 1 000 × 100 search's profile.
+    fixed_edges: Vec<u32>,
+    /// The needs switched on, each once.
+    needs_on: Vec<u32>,
+}
+
+impl Fixing {
+    fn free(needs: usize, edges: usize) -> Fixing {
+        Fixing {
+            need: vec![Fix::Free; needs],
+            edge: vec![Fix::Free; edges],
+            fixed_edges: Vec::new(),
+            needs_on: Vec::new(),
+        }
+    }
+
+    /// Fixes edge `e` to `fix`; false if it is already fixed the other way.
+    fn set_edge(&mut self, e: usize, fix: Fix) -> bool {
+        match self.edge[e] {
+            Fix::Free => {
+                self.edge[e] = fix;
+                self.fixed_edges.push(e as u32);
+                true
+            }
+            held => held == fix,
+        }
+    }
 }
 
 /// An open search node: its parent's bound and the decisions that define it.
@@ -1289,64 +1317,64 @@ impl<'a> Search<'a> {
 
     /// Expands decisions into states and propagates their consequences; `None` if they contradict each other.
     fn fixing(&self, decisions: &[Decision]) -> Option<Fixing> {
-        let mut f =
-            Fixing { need: vec![Fix::Free; self.batch.needs.len()], edge: vec![Fix::Free; self.graph.edges.len()] };
-        let set_edge = |edge: &mut Vec<Fix>, e: usize, fix: Fix| -> bool {
-            if edge[e] != Fix::Free && edge[e] != fix {
-                return false;
-            }
-            edge[e] = fix;
-            true
-        };
+        let mut f = Fixing::free(self.batch.needs.len(), self.graph.edges.len());
         for &d in decisions {
             let ok = match d {
                 Decision::NeedOff(n) => {
                     f.need[n as usize] = Fix::Off;
-                    self.layout.edge_of_need[n as usize].clone().all(|e| set_edge(&mut f.edge, e, Fix::Off))
+                    self.layout.edge_of_need[n as usize].clone().all(|e| f.set_edge(e, Fix::Off))
                 }
                 Decision::NeedOn(n) => {
                     f.need[n as usize] = Fix::On;
                     true
                 }
-                Decision::EdgeOff(e) => set_edge(&mut f.edge, e as usize, Fix::Off),
-                Decision::EdgeOn(e) => set_edge(&mut f.edge, e as usize, Fix::On),
+                Decision::EdgeOff(e) => f.set_edge(e as usize, Fix::Off),
+                Decision::EdgeOn(e) => f.set_edge(e as usize, Fix::On),
                 Decision::Exclusive(e) => {
                     let n = self.graph.edges[e as usize].need as usize;
-                    set_edge(&mut f.edge, e as usize, Fix::On)
+                    f.set_edge(e as usize, Fix::On)
                         && self.layout.edge_of_need[n]
                             .clone()
                             .filter(|&k| k != e as usize)
-                            .all(|k| set_edge(&mut f.edge, k, Fix::Off))
+                            .all(|k| f.set_edge(k, Fix::Off))
                 }
             };
             if !ok {
                 return None;
             }
         }
+        // A need's last decision holds (one switched off and then on is on, with its edges off).
+        f.needs_on = decisions
+            .iter()
+            .filter_map(|d| match *d {
+                Decision::NeedOn(n) if f.need[n as usize] == Fix::On => Some(n),
+                _ => None,
+            })
+            .collect();
+        f.needs_on.sort_unstable();
+        f.needs_on.dedup();
         // An edge on for a non-co-financing offer excludes its need's other edges; an offer with max_awards edges
-        // on has no room for more.
-        for e in 0..self.graph.edges.len() {
-            if f.edge[e] == Fix::On && !self.batch.offers[self.graph.edges[e].offer as usize].allow_cofinance {
+        // on has no room for more. (Only edges fixed by the decisions are on: the propagation sets edges off.)
+        let on: Vec<usize> = f.fixed_edges.iter().map(|&e| e as usize).filter(|&e| f.edge[e] == Fix::On).collect();
+        let mut awards = vec![0usize; self.batch.offers.len()];
+        for &e in &on {
+            let offer = self.graph.edges[e].offer as usize;
+            awards[offer] += 1;
+            if !self.batch.offers[offer].allow_cofinance {
                 let n = self.graph.edges[e].need as usize;
-                for k in self.layout.edge_of_need[n].clone() {
-                    if k != e && !set_edge(&mut f.edge, k, Fix::Off) {
-                        return None;
-                    }
+                if !self.layout.edge_of_need[n].clone().filter(|&k| k != e).all(|k| f.set_edge(k, Fix::Off)) {
+                    return None;
                 }
             }
         }
-        for (o, offer) in self.batch.offers.iter().enumerate() {
-            if let Some(k) = offer.max_awards {
-                let on = self.layout.edges_of_offer[o].iter().filter(|&&e| f.edge[e as usize] == Fix::On).count();
-                if on > k as usize {
-                    return None;
-                }
-                if on == k as usize {
-                    for &e in &self.layout.edges_of_offer[o] {
-                        if f.edge[e as usize] == Fix::Free {
-                            f.edge[e as usize] = Fix::Off;
-                        }
-                    }
+        for (o, &count) in awards.iter().enumerate() {
+            let Some(k) = self.batch.offers[o].max_awards else { continue };
+            if count > k as usize {
+                return None;
+            }
+            if count == k as usize {
+                for &e in &self.layout.edges_of_offer[o] {
+                    f.set_edge(e as usize, Fix::Off);
                 }
             }
         }
@@ -1402,7 +1430,8 @@ impl<'a> Search<'a> {
         };
         let mut forced: Vec<usize> = Vec::new();
         let mut forbidden: Vec<usize> = Vec::new();
-        for e in 0..self.graph.edges.len() {
+        for &e in &fixing.fixed_edges {
+            let e = e as usize;
             match fixing.edge[e] {
                 Fix::Free => {}
                 Fix::Off => {
@@ -1426,14 +1455,12 @@ impl<'a> Search<'a> {
                 }
             }
         }
-        for (n, fix) in fixing.need.iter().enumerate() {
-            if *fix == Fix::On {
-                let Some(m) = self.layout.need_must[n] else {
-                    return Err(Error::internal("a need without integer rules was fixed on"));
-                };
-                penalise(&mut simplex, m, big_m);
-                forbidden.push(m);
-            }
+        for &n in &fixing.needs_on {
+            let Some(m) = self.layout.need_must[n as usize] else {
+                return Err(Error::internal("a need without integer rules was fixed on"));
+            };
+            penalise(&mut simplex, m, big_m);
+            forbidden.push(m);
         }
         for arc in previous {
             if of_arc[arc] != stamp {
