@@ -55,9 +55,9 @@
 //! they last ran, also searches neighbourhoods around the incumbent (`neighbourhood.rs`: only the structure around one
 //! offer left free, a small search on the rest), for at most [`NEIGHBOURHOOD_WORK`] times the re-solves the tree has
 //! spent. The search stops when no open node can beat the incumbent (gap 0), or at the node limit, or at
-//! [`NEIGHBOURHOOD_SHARE`] short of the time limit; then it reports the best open bound, and a match spends the time
-//! left on neighbourhoods, which is proved optimal after all if they reach that bound. With `POA_MATCH_TRACE` set, it
-//! prints its progress to stderr.
+//! [`NEIGHBOURHOOD_SHARE`] (or [`WIDE_NEIGHBOURHOOD_SHARE`]) short of the time limit; then it reports the best open
+//! bound, and a match spends the time left on neighbourhoods, which is proved optimal after all if they reach that
+//! bound. With `POA_MATCH_TRACE` set, it prints its progress to stderr.
 //!
 //! The search network itself (its arcs, costs and capacities) is [`Layout`], in `layout.rs`. A Monte Carlo draw
 //! ([`solve_draw`]) takes its scenario's layout with the draw's capacities ([`DrawShare`]) and a lighter root: the
@@ -83,7 +83,7 @@ use super::relaxation::flow_error;
 use super::swap::swap_awards_in;
 use super::{Limits, Solution, Status, greedy, objective_of};
 use master::Master;
-use neighbourhood::{NEIGHBOURHOOD_SHARE, Neighbourhoods};
+use neighbourhood::{NEIGHBOURHOOD_SHARE, Neighbourhoods, WIDE_NEIGHBOURHOOD_SHARE};
 
 /// One branching decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -495,7 +495,9 @@ fn run(
     // A match keeps the last share of its time for neighbourhoods around the incumbent (`neighbourhood.rs`); a
     // draw has no time limit.
     let tree_limit = match kind {
-        Kind::Match => limits.time_limit.mul_f64(1.0 - NEIGHBOURHOOD_SHARE),
+        Kind::Match => {
+            limits.time_limit.mul_f64(1.0 - if exact { NEIGHBOURHOOD_SHARE } else { WIDE_NEIGHBOURHOOD_SHARE })
+        }
         Kind::Draw | Kind::Window(_) => limits.time_limit,
     };
     // A match also searches neighbourhoods during the tree where its best open bound stalls, for at most
