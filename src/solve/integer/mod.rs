@@ -103,9 +103,8 @@ enum Fix {
     On,
 }
 
-/// The decisions of a node expanded into per-need and per-edge states.
+/// The decisions of a node expanded into per-edge states and the needs switched on.
 struct Fixing {
-    need: Vec<Fix>,
     edge: Vec<Fix>,
     /// The edges that are not free, each once, in the order they were fixed. A re-solve penalises these and the
     /// needs switched on only: walking every edge and need for them was 17 % of a 1 000 × 100 search's profile.
@@ -115,14 +114,9 @@ struct Fixing {
 }
 
 impl Fixing {
-    /// No decision: every need and edge free.
-    fn free(needs: usize, edges: usize) -> Fixing {
-        Fixing {
-            need: vec![Fix::Free; needs],
-            edge: vec![Fix::Free; edges],
-            fixed_edges: Vec::new(),
-            needs_on: Vec::new(),
-        }
+    /// No decision: every edge free, no need switched on.
+    fn free(edges: usize) -> Fixing {
+        Fixing { edge: vec![Fix::Free; edges], fixed_edges: Vec::new(), needs_on: Vec::new() }
     }
 
     /// Fixes edge `e` to `fix`; false if it is already fixed the other way.
@@ -1320,15 +1314,17 @@ impl<'a> Search<'a> {
 
     /// Expands decisions into states and propagates their consequences; `None` if they contradict each other.
     fn fixing(&self, decisions: &[Decision]) -> Option<Fixing> {
-        let mut f = Fixing::free(self.batch.needs.len(), self.graph.edges.len());
+        let mut f = Fixing::free(self.graph.edges.len());
+        // Each need's last decision, which holds (one switched off and then on is on, with its edges off).
+        let mut need = vec![Fix::Free; self.batch.needs.len()];
         for &d in decisions {
             let ok = match d {
                 Decision::NeedOff(n) => {
-                    f.need[n as usize] = Fix::Off;
+                    need[n as usize] = Fix::Off;
                     self.layout.edge_of_need[n as usize].clone().all(|e| f.set_edge(e, Fix::Off))
                 }
                 Decision::NeedOn(n) => {
-                    f.need[n as usize] = Fix::On;
+                    need[n as usize] = Fix::On;
                     true
                 }
                 Decision::EdgeOff(e) => f.set_edge(e as usize, Fix::Off),
@@ -1346,11 +1342,10 @@ impl<'a> Search<'a> {
                 return None;
             }
         }
-        // A need's last decision holds (one switched off and then on is on, with its edges off).
         f.needs_on = decisions
             .iter()
             .filter_map(|d| match *d {
-                Decision::NeedOn(n) if f.need[n as usize] == Fix::On => Some(n),
+                Decision::NeedOn(n) if need[n as usize] == Fix::On => Some(n),
                 _ => None,
             })
             .collect();

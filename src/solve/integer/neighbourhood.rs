@@ -23,9 +23,9 @@
 //! The neighbourhoods run in phases ([`Neighbourhoods`]): during the tree of a large search, whenever its best open
 //! bound has not moved for `STALL_NODES` nodes or its tree has spent `PHASE_EVERY_SOLVES` re-solves since the last
 //! phase, for at most `NEIGHBOURHOOD_WORK` times the re-solves the tree has spent (the windows' work counted as
-//! searches in place would have cost it) and until a round finds nothing; and in the last share of the time limit. On 2 000 × 200 the bound is the
-//! plain flow's from the root on, and 240 000 nodes of tree in 480 s never improved the root's incumbent; the
-//! neighbourhoods reached the bound, and so proved it, in 20 s.
+//! searches in place would have cost it) and until a round finds nothing; and in the last share of the time limit.
+//! On 2 000 × 200 the bound is the plain flow's from the root on, and 240 000 nodes of tree in 480 s never improved
+//! the root's incumbent; the neighbourhoods reached the bound, and so proved it, in 20 s.
 
 use std::collections::BinaryHeap;
 use std::time::Instant;
