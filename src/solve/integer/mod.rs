@@ -837,6 +837,30 @@ fn granule(batch: &Batch) -> i128 {
     i128::from(g.max(1))
 }
 
+/// What a search reads and never changes: the batch, its graph and the search network. It is plain data (a
+/// [`Search`] keeps its simplexes in cells), so windows are searched from it side by side on other threads.
+#[derive(Clone, Copy)]
+struct Shared<'s> {
+    batch: &'s Batch,
+    graph: &'s Graph,
+    layout: &'s Layout,
+}
+
+impl Shared<'_> {
+    /// See [`Search::improve`].
+    fn improve(&self, (value, amounts): (i128, Vec<i64>)) -> (i128, Vec<i64>) {
+        let swapped = swap_awards_in(self.batch, self.graph, amounts.clone(), SWAP_PASSES, &self.layout.swaps);
+        let filled = self.fill(swapped);
+        let filled_value = objective_of(self.graph, &filled);
+        if filled_value > value { (filled_value, filled) } else { (value, amounts) }
+    }
+
+    /// See [`Search::fill`].
+    fn fill(&self, amounts: Vec<i64>) -> Vec<i64> {
+        greedy::fill_in(self.batch, self.graph, amounts, &self.layout.by_value, &self.layout.edge_order)
+    }
+}
+
 impl<'a> Search<'a> {
     fn new(batch: &'a Batch, graph: &'a Graph, deadline: Instant) -> Result<Search<'a>> {
         let layout = Layout::new(batch, graph)?;
@@ -976,16 +1000,18 @@ impl<'a> Search<'a> {
     /// A feasible allocation made better without a re-solve: award swaps
     /// ([`swap_awards_in`](super::swap::swap_awards_in)), then the money they freed spent with the greedy rule.
     /// Returns the allocation unchanged when that gains nothing.
-    fn improve(&self, (value, amounts): (i128, Vec<i64>)) -> (i128, Vec<i64>) {
-        let swapped = swap_awards_in(self.batch, self.graph, amounts.clone(), SWAP_PASSES, &self.layout.swaps);
-        let filled = self.fill(swapped);
-        let filled_value = objective_of(self.graph, &filled);
-        if filled_value > value { (filled_value, filled) } else { (value, amounts) }
+    fn improve(&self, found: (i128, Vec<i64>)) -> (i128, Vec<i64>) {
+        self.shared().improve(found)
     }
 
     /// The greedy rule on top of `amounts`, most valuable needs first ([`greedy::fill`]).
     fn fill(&self, amounts: Vec<i64>) -> Vec<i64> {
-        greedy::fill_in(self.batch, self.graph, amounts, &self.layout.by_value, &self.layout.edge_order)
+        self.shared().fill(amounts)
+    }
+
+    /// What this search reads and never changes.
+    fn shared(&self) -> Shared<'_> {
+        Shared { batch: self.batch, graph: self.graph, layout: &self.layout }
     }
 
     /// Polishes the search's result: swaps awards ([`Search::improve`]), then solves again with every award it

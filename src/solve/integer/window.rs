@@ -19,7 +19,9 @@ use crate::model::{Batch, Usd};
 use crate::solve::components::Part;
 use crate::solve::{Limits, Status, objective_of};
 
-use super::{Kind, Search};
+use rayon::prelude::*;
+
+use super::{Kind, Search, Shared};
 
 /// The largest window, in edges, that is solved as a batch: up to this size the search solves each node's
 /// relaxation exactly ([`super::EXACT_RELAXATION_EDGES`]), and larger ones are searched in place. Searches of
@@ -28,6 +30,7 @@ pub(super) const WINDOW_EDGES: usize = super::EXACT_RELAXATION_EDGES;
 
 /// What a window's search gave: a better allocation of the whole batch if it found one, whether it stopped
 /// before proving its optimum, and its work in re-solves of the whole network.
+#[derive(Debug, PartialEq, Eq)]
 pub(super) struct WindowResult {
     pub(super) found: Option<(i128, Vec<i64>)>,
     pub(super) cut_short: bool,
@@ -112,29 +115,59 @@ impl Search<'_> {
         }
         Some(part)
     }
+}
 
+/// What searching a window needs of the whole search: its plain data, and its deadline less the time the final
+/// polish keeps. Unlike the [`Search`], it can be shared between threads.
+#[derive(Clone, Copy)]
+pub(super) struct WindowScope<'s> {
+    whole: Shared<'s>,
+    deadline: Instant,
+}
+
+impl Search<'_> {
+    /// The scope in which this search's windows are searched.
+    pub(super) fn window_scope(&self) -> WindowScope<'_> {
+        let deadline = self.deadline.checked_sub(2 * self.plain.slowest.get()).unwrap_or_else(Instant::now);
+        WindowScope { whole: self.shared(), deadline }
+    }
+}
+
+impl WindowScope<'_> {
     /// Searches the window `part` of `incumbent` for an allocation of the whole batch worth more than the
     /// incumbent, starting from the incumbent's allocation inside. It may spend about as much work as `budget`
     /// re-solves of the whole network (no node is started beyond that), and never goes past the deadline.
-    pub(super) fn search_window(&self, part: &Part, incumbent: &(i128, Vec<i64>), budget: u64) -> Result<WindowResult> {
+    pub(super) fn search(&self, part: &Part, incumbent: &(i128, Vec<i64>), budget: u64) -> Result<WindowResult> {
+        let whole = self.whole.graph;
         let started = Instant::now();
-        let deadline = self.deadline.checked_sub(2 * self.plain.slowest.get()).unwrap_or(started);
-        let limits = Limits { time_limit: deadline.saturating_duration_since(started), node_limit: u64::MAX };
-        let window_solves = budget.saturating_mul(self.graph.edges.len() as u64) / part.graph.edges.len() as u64;
+        let limits = Limits { time_limit: self.deadline.saturating_duration_since(started), node_limit: u64::MAX };
+        let window_solves = budget.saturating_mul(whole.edges.len() as u64) / part.graph.edges.len() as u64;
         let inside: Vec<i64> = part.edges.iter().map(|&e| incumbent.1[e]).collect();
         let start = (objective_of(&part.graph, &inside), inside);
-        let search = Search::new(&part.batch, &part.graph, deadline)?;
+        let search = Search::new(&part.batch, &part.graph, self.deadline)?;
         let finished = super::run(search, None, limits, started, Kind::Window(window_solves), Some(start))?;
         // The window's re-solves, each about as much cheaper than the whole network's as it has fewer edges.
-        let work = (finished.solves * part.graph.edges.len() as u64).div_ceil(self.graph.edges.len().max(1) as u64);
+        let work = (finished.solves * part.graph.edges.len() as u64).div_ceil(whole.edges.len().max(1) as u64);
         let solution = finished.solution;
         let mut amounts = incumbent.1.clone();
         for (&e, &x) in part.edges.iter().zip(&solution.amounts) {
             amounts[e] = x;
         }
-        let value = objective_of(self.graph, &amounts);
-        let found = (value > incumbent.0).then(|| self.improve((value, amounts)));
+        let value = objective_of(whole, &amounts);
+        let found = (value > incumbent.0).then(|| self.whole.improve((value, amounts)));
         Ok(WindowResult { found, cut_short: solution.status != Status::Optimal, work: work.max(1) })
+    }
+
+    /// Searches each of `parts` as [`WindowScope::search`] does, side by side on the rayon pool, and returns
+    /// their results in the order of `parts`. Each window's search is on its own simplexes and reads only what it
+    /// is given, so the results do not depend on the number of threads.
+    pub(super) fn search_all(
+        &self,
+        parts: &[Part],
+        incumbent: &(i128, Vec<i64>),
+        budget: u64,
+    ) -> Vec<Result<WindowResult>> {
+        parts.par_iter().map(|part| self.search(part, incumbent, budget)).collect()
     }
 }
 
@@ -166,7 +199,7 @@ mod tests {
                 let value = objective_of(&part.graph, &inside);
                 check::verify(&part.batch, &part.graph, &certified(inside, value))
                     .unwrap_or_else(|e| panic!("seed {seed}, offer {o}: the incumbent breaks its window: {e}"));
-                let result = search.search_window(&part, &incumbent, 200).unwrap();
+                let result = search.window_scope().search(&part, &incumbent, 200).unwrap();
                 assert!(result.work > 0);
                 if let Some((value, amounts)) = result.found {
                     assert!(value > incumbent.0, "seed {seed}, offer {o}: {value} is no better");
@@ -178,5 +211,29 @@ mod tests {
             }
         }
         assert!(improved > 0, "no window improved the greedy allocation: the test checks nothing");
+    }
+
+    /// Windows searched side by side give what each gives searched alone, in the order given, whatever the number
+    /// of threads: each works on simplexes of its own.
+    #[test]
+    fn windows_side_by_side_give_what_each_gives_alone() {
+        let (batch, graph) = crate::solve::generated(150, 15, 2);
+        let search = Search::new(&batch, &graph, Instant::now() + Duration::from_secs(3_600)).unwrap();
+        let start = greedy::allocate(&batch, &graph);
+        let incumbent = (objective_of(&graph, &start), start);
+        let parts: Vec<_> = (0..batch.offers.len()).filter_map(|o| search.window(&[o], &incumbent.1)).collect();
+        assert!(parts.len() >= 4, "too few windows: {}", parts.len());
+        let scope = search.window_scope();
+        let alone: Vec<_> = parts.iter().map(|part| scope.search(part, &incumbent, 100).unwrap()).collect();
+        assert!(alone.iter().any(|r| r.found.is_some()), "no window finds anything: the test checks little");
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let together: Vec<_> = pool
+                .install(|| scope.search_all(&parts, &incumbent, 100))
+                .into_iter()
+                .map(|result| result.unwrap())
+                .collect();
+            assert_eq!(together, alone, "{threads} threads");
+        }
     }
 }
