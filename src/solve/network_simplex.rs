@@ -95,6 +95,7 @@ impl TreeNode {
     }
 }
 
+#[derive(Clone)]
 struct Simplex {
     node_count: usize,
     from: Vec<u32>,
@@ -268,6 +269,7 @@ pub fn hub_start_with(net: &Network, candidates: &[u32]) -> Option<StarStart> {
 /// A network simplex that keeps its basis between solves, so a series of problems that differ only in arc costs
 /// (branch and bound expresses every decision as a cost) re-optimises from the last optimal tree: a cost change
 /// leaves the flow feasible, so only the pivots that the change calls for are made.
+#[derive(Clone)]
 pub struct WarmSimplex {
     inner: Simplex,
 }

@@ -26,6 +26,12 @@
 //! searches in place would have cost it) and until a round finds nothing; and in the last share of the time limit.
 //! On 2 000 × 200 the bound is the plain flow's from the root on, and 240 000 nodes of tree in 480 s never improved
 //! the root's incumbent; the neighbourhoods reached the bound, and so proved it, in 20 s.
+//!
+//! Neighbourhoods are searched two at a time, around the same incumbent: windows side by side on the rayon pool
+//! (`WindowScope::search_all`), and in place one on the search and the next on its helper, a copy of the search
+//! with simplexes of its own ([`Neighbourhoods::helper_for`]). Their results are taken in queue order, each where
+//! it beats the incumbent as it then stands. Two at a time whatever the number of threads, so the rounds are the
+//! same on one thread and on two.
 
 use std::collections::BinaryHeap;
 use std::time::Instant;
@@ -229,7 +235,7 @@ impl Search<'_> {
 
 /// The neighbourhood search of one match, across its phases: a phase that runs out of its share of the work
 /// leaves the round where it is, and the next phase goes on from there.
-pub(super) struct Neighbourhoods {
+pub(super) struct Neighbourhoods<'a> {
     /// The root's decisions, which every neighbourhood keeps.
     base: Vec<Decision>,
     /// The root's relaxed flow, once solved: it orders the offers ([`Search::offers_to_search`]).
@@ -243,9 +249,14 @@ pub(super) struct Neighbourhoods {
     /// The re-solves spent so far, to keep the neighbourhoods' share of a search's work: those on the search's
     /// own simplexes, and the windows' work (counted as a search in place would have cost).
     pub(super) solves: u64,
-    /// The re-solves of the search's own simplexes among them (windows run on simplexes of their own), so that
-    /// the tree's are the search's count less these.
+    /// The re-solves of the search's own simplexes among them (windows and the helper run on simplexes of their
+    /// own), so that the tree's are the search's count less these.
     pub(super) in_place: u64,
+    /// A copy of the search, on simplexes of its own, that searches every other neighbourhood in place beside the
+    /// search's own, and half the candidates of wide strong branching (see [`Neighbourhoods::helper_for`]).
+    helper: Option<Search<'a>>,
+    /// The re-solves of the tree's strong branching on the helper: tree work, not the neighbourhoods'.
+    pub(super) tree_on_helper: u64,
 }
 
 /// The rounds around one incumbent; a better incumbent (from the tree or from a neighbourhood) starts them over.
@@ -295,6 +306,22 @@ const GUIDE_BACKOFF_MAX: u32 = 6;
 /// 1 000 × 100 seed 6, 11 of 238.
 const WINDOWS_AT_ONCE: usize = 2;
 
+/// The largest search (in edges) with a helper for its neighbourhoods in place: the helper doubles the memory of
+/// the search network, and beyond this size one small search in place costs seconds anyway.
+const HELPER_EDGES: usize = 100_000;
+
+/// See [`Neighbourhoods::helper_for`] (a function of the field, so that `explore` can call it while it holds
+/// the rounds).
+fn helper_of<'h, 'a>(helper: &'h mut Option<Search<'a>>, search: &Search<'a>) -> Option<&'h mut Search<'a>> {
+    if search.graph.edges.len() > HELPER_EDGES {
+        return None;
+    }
+    if helper.as_ref().is_none_or(|helper| !helper.bounds_alike(search)) {
+        *helper = Some(search.clone());
+    }
+    helper.as_mut()
+}
+
 /// Makes `found` the incumbent if it is better; whether it was.
 fn take_if_better(
     around: Around,
@@ -337,9 +364,9 @@ impl Rounds {
     }
 }
 
-impl Neighbourhoods {
+impl<'a> Neighbourhoods<'a> {
     /// Neighbourhoods that keep the root's decisions `base`, with no guide yet.
-    pub(super) fn new(base: Vec<Decision>) -> Neighbourhoods {
+    pub(super) fn new(base: Vec<Decision>) -> Neighbourhoods<'a> {
         Neighbourhoods {
             base,
             guide: None,
@@ -347,7 +374,16 @@ impl Neighbourhoods {
             guided: Backoff::default(),
             solves: 0,
             in_place: 0,
+            helper: None,
+            tree_on_helper: 0,
         }
+    }
+
+    /// The helper of `search`: a copy of it made when first needed (and again if the search's Lagrangian
+    /// charges have changed since), which then keeps its own simplexes. Its work depends only on what it is given
+    /// to do, never on the number of threads. `None` beyond [`HELPER_EDGES`].
+    pub(super) fn helper_for(&mut self, search: &Search<'a>) -> Option<&mut Search<'a>> {
+        helper_of(&mut self.helper, search)
     }
 
     /// Searches neighbourhoods around the incumbent (the guide's, then [`Search::around_offers`] for each offer of
@@ -365,7 +401,7 @@ impl Neighbourhoods {
     /// round that found nothing.
     pub(super) fn explore(
         &mut self,
-        search: &Search<'_>,
+        search: &mut Search<'a>,
         top: i128,
         incumbent: &mut (i128, Vec<i64>),
         until_solves: Option<u64>,
@@ -447,23 +483,51 @@ impl Neighbourhoods {
                 }
                 continue;
             }
-            let root = match around {
+            let root_of = |around: Around| match around {
                 Around::Guide => guide.and_then(|guide| search.where_guide_agrees(&self.base, &incumbent.1, guide)),
                 Around::Offer(o) => search.around_offers(&self.base, &[o], &incumbent.1),
                 Around::WithRival(o) => {
                     search.rival(o, &incumbent.1).and_then(|p| search.around_offers(&self.base, &[o, p], &incumbent.1))
                 }
             };
-            let Some(root) = root else { continue };
+            let Some(root) = root_of(around) else { continue };
+            // The next neighbourhood in place, if any, is searched at the same time on the helper, around the
+            // same incumbent.
+            let mut second = None;
+            let helper = helper_of(&mut self.helper, search);
+            if helper.is_some()
+                && let Some(&next) = queue.last()
+                && window_of(next).is_none()
+            {
+                queue.pop();
+                second = root_of(next).map(|root| (next, root));
+            }
+            let (cutoff, budget) = (incumbent.0, rounds.budget);
             let before = search.solves();
-            let (found, cut) = search.small_search(root, incumbent.0, rounds.budget)?;
+            let (first, second) = match (second, helper) {
+                (Some((next, next_root)), Some(helper)) => {
+                    let helper_before = helper.solves();
+                    // (Each side takes its search by `&mut`: a search is not shared between threads.)
+                    let (main, lane) = (&mut *search, &mut *helper);
+                    let (first, second) = rayon::join(
+                        move || main.small_search(root, cutoff, budget),
+                        move || lane.small_search(next_root, cutoff, budget),
+                    );
+                    self.solves += helper.solves() - helper_before;
+                    (first, Some((next, second)))
+                }
+                _ => (search.small_search(root, cutoff, budget), None),
+            };
             let spent = search.solves() - before;
             self.in_place += spent;
             self.solves += spent;
-            rounds.cut_short |= cut;
-            let better = take_if_better(around, rounds.budget, found, incumbent);
-            if let Around::Guide = around {
-                self.guided.record(better);
+            for (around, result) in std::iter::once((around, first)).chain(second) {
+                let (found, cut) = result?;
+                rounds.cut_short |= cut;
+                let better = take_if_better(around, budget, found, incumbent);
+                if let Around::Guide = around {
+                    self.guided.record(better);
+                }
             }
         }
     }
@@ -492,7 +556,7 @@ mod tests {
         let mut searched = 0;
         for seed in 1..=3 {
             let (batch, graph) = crate::solve::generated(150, 15, seed);
-            let search = Search::new(&batch, &graph, Instant::now() + Duration::from_secs(3_600)).unwrap();
+            let mut search = Search::new(&batch, &graph, Instant::now() + Duration::from_secs(3_600)).unwrap();
             let root = search.root_decisions();
             let start = greedy::allocate(&batch, &graph);
             let start_value = objective_of(&graph, &start);
@@ -505,7 +569,7 @@ mod tests {
                 searched += 1;
             }
             let mut incumbent = (start_value, start.clone());
-            Neighbourhoods::new(root).explore(&search, i128::MAX, &mut incumbent, Some(2_000)).unwrap();
+            Neighbourhoods::new(root).explore(&mut search, i128::MAX, &mut incumbent, Some(2_000)).unwrap();
             assert!(incumbent.0 >= start_value);
             let solution = Solution {
                 objective: incumbent.0,
@@ -529,29 +593,29 @@ mod tests {
         let (batch, graph) = crate::solve::generated(150, 15, 2);
         // A search each, so that both start from the same simplex basis.
         let new_search = || Search::new(&batch, &graph, Instant::now() + Duration::from_secs(3_600)).unwrap();
-        let search = new_search();
+        let mut search = new_search();
         let root = search.root_decisions();
         let start = greedy::allocate(&batch, &graph);
         let start = (objective_of(&graph, &start), start);
 
         let mut whole = start.clone();
         let mut unlimited = Neighbourhoods::new(root.clone());
-        unlimited.explore(&search, i128::MAX, &mut whole, None).unwrap();
+        unlimited.explore(&mut search, i128::MAX, &mut whole, None).unwrap();
         assert!(whole.0 > start.0, "the test wants a batch where the neighbourhoods improve the greedy allocation");
-        let search = new_search();
+        let mut search = new_search();
         assert!(unlimited.exhausted(), "without a limit the rounds run until nothing is left to search");
         assert!(unlimited.solves > 0);
 
         let mut phased = start.clone();
         let mut neighbourhoods = Neighbourhoods::new(root);
-        neighbourhoods.explore(&search, i128::MAX, &mut phased, Some(0)).unwrap();
+        neighbourhoods.explore(&mut search, i128::MAX, &mut phased, Some(0)).unwrap();
         assert_eq!((neighbourhoods.solves, &phased), (0, &start), "a phase with no share does nothing");
         let mut phases = 0;
         while !neighbourhoods.exhausted() {
             assert!(phases < 10_000, "the phases do not end");
             let allowed = neighbourhoods.solves + 25;
             let before = neighbourhoods.solves;
-            neighbourhoods.explore(&search, i128::MAX, &mut phased, Some(allowed)).unwrap();
+            neighbourhoods.explore(&mut search, i128::MAX, &mut phased, Some(allowed)).unwrap();
             // (A phase may only find that the rounds are over.)
             assert!(neighbourhoods.solves > before || neighbourhoods.exhausted(), "phase {phases} made no progress");
             let round_over = neighbourhoods.rounds.queue.is_none();
@@ -561,6 +625,28 @@ mod tests {
         assert!(phases > 1, "the share was never reached: {} re-solves in all", neighbourhoods.solves);
         assert_eq!(phased, whole, "phases end where one unlimited search ends");
         assert_eq!(neighbourhoods.solves, unlimited.solves);
+    }
+
+    /// Neighbourhoods in place are searched two at a time, on the search and on its helper, and each side keeps
+    /// its own simplex: on one thread and on two they end with the same allocation after the same work.
+    #[test]
+    fn neighbourhoods_side_by_side_end_alike_on_one_and_two_threads() {
+        let (batch, graph) = crate::solve::generated(150, 15, 2);
+        let explore_on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| {
+                let mut search = Search::new(&batch, &graph, Instant::now() + Duration::from_secs(3_600)).unwrap();
+                let start = greedy::allocate(&batch, &graph);
+                let mut incumbent = (objective_of(&graph, &start), start);
+                let mut neighbourhoods = Neighbourhoods::new(search.root_decisions());
+                neighbourhoods.explore(&mut search, i128::MAX, &mut incumbent, None).unwrap();
+                assert!(neighbourhoods.helper.is_some(), "no two neighbourhoods were searched side by side");
+                (incumbent, neighbourhoods.solves, neighbourhoods.in_place)
+            })
+        };
+        let one = explore_on(1);
+        assert!(one.2 < one.1, "the helper did no work");
+        assert_eq!(explore_on(2), one);
     }
 
     /// The guide's neighbourhood sits out 1, 3, 7, ... rounds after 1, 2, 3, ... failures in a row, never more
