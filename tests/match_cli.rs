@@ -230,6 +230,25 @@ fn outputs_are_byte_identical_across_threads_and_runs() {
     }
 }
 
+/// `--threads` sets the worker threads (and wins over `RAYON_NUM_THREADS`): the outputs are the same bytes on one
+/// and on two; zero threads is a usage error.
+#[test]
+fn the_threads_option_changes_no_output() {
+    let dir = TestDir::new();
+    dir.run_env(&["match", "--out", "one", "--threads", "1"], &[("RAYON_NUM_THREADS", "2")]).assert_success();
+    dir.run_env(&["match", "--out", "two", "--threads", "2"], &[("RAYON_NUM_THREADS", "1")]).assert_success();
+    let (one, two) =
+        (outputs_without_timings(&dir.path().join("one")), outputs_without_timings(&dir.path().join("two")));
+    assert_eq!(one.len(), 6);
+    for ((name, a), (_, b)) in one.iter().zip(&two) {
+        assert!(a == b, "{} differs between --threads 1 and 2", name.display());
+    }
+    let zero = dir.run(&["match", "--out", "zero", "--threads", "0"]);
+    assert_eq!(zero.code(), Some(2), "clap's usage error");
+    assert!(zero.stderr().contains("--threads"), "{}", zero.stderr());
+    assert!(!dir.path().join("zero").exists());
+}
+
 /// A larger generated batch with integer rules, where the search has more room to depend on threads.
 #[test]
 fn generated_batch_is_deterministic_across_threads() {

@@ -27,6 +27,10 @@ pub struct ExplainArgs {
 }
 
 pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
+    super::worker_pool(args.solve.threads)?.install(|| explain_on_pool(args))
+}
+
+fn explain_on_pool(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let (method, weights, limits) = args.solve.resolve()?;
     let reference = args.input.reference.load()?;
     let loaded = super::load_batch(&args.input, &reference)?;

@@ -84,6 +84,10 @@ pub struct SolveArgs {
     /// the batch). The default is high enough that the time limit is what stops a search in practice.
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub node_limit: u64,
+    /// Worker threads (default: one per core). The exact search of a batch over 10 000 eligible pairs uses two.
+    /// The result does not depend on it, except how far a search gets before its time limit.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
@@ -123,6 +127,10 @@ pub struct MatchArgs {
 }
 
 pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
+    super::worker_pool(args.solve.threads)?.install(|| match_on_pool(args))
+}
+
+fn match_on_pool(args: MatchArgs) -> anyhow::Result<ExitCode> {
     let (method, weights, limits) = args.solve.resolve()?;
     let reference = args.input.reference.load()?;
     let loaded = super::load_batch(&args.input, &reference)?;

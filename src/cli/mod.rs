@@ -177,7 +177,17 @@ fn open_input(
     }
 }
 
-/// Reads the batch the flags name (the bundled sample for a missing flag); errors of both files come together.
+/// A pool of `threads` worker threads for the command's work; without a count, rayon's default: the
+/// `RAYON_NUM_THREADS` environment variable, else one per core.
+pub fn worker_pool(threads: Option<u32>) -> anyhow::Result<rayon::ThreadPool> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        builder = builder.num_threads(n as usize);
+    }
+    let pool = builder.build().map_err(|e| poa_match::Error::usage(format!("cannot start the worker threads: {e}")))?;
+    Ok(pool)
+}
+
 pub fn load_batch(args: &InputArgs, reference: &Reference) -> anyhow::Result<LoadedBatch> {
     use poa_match::io::hashing::HashingReader;
     use poa_match::io::table::ErrorSink;

@@ -124,14 +124,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
     };
     let mut timings = Timings { read_s: started.elapsed().as_secs_f64(), ..Timings::default() };
 
-    let threads = match args.threads {
-        Some(n) => n as usize,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| poa_match::Error::usage(format!("cannot start {threads} worker threads: {e}")))?;
+    let pool = super::worker_pool(args.threads)?;
     let shard = args.shard.unwrap_or(ShardSpec::WHOLE);
     let dir = args.scenarios.parent().map(PathBuf::from).unwrap_or_default();
 
