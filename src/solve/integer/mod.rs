@@ -60,8 +60,9 @@
 //! bound. With `POA_MATCH_TRACE` set, it prints its progress to stderr.
 //!
 //! A large match uses the second core as well: wide strong branching solves every other untried rule on a
-//! helper, a copy of the search with simplexes of its own (`Neighbourhoods::helper_for`), and the neighbourhoods
-//! search windows two at a time and every other neighbourhood in place on that helper. Which side solves what is
+//! helper, a copy of the search with simplexes of its own (`Neighbourhoods::helper_for`), the neighbourhoods
+//! search windows two at a time and every other neighbourhood in place on that helper, and the root's Lagrangian
+//! plunges run two at a time (up to `HELPER_EDGES` pairs; the copies cost memory). Which side solves what is
 //! fixed by the order of the rules and neighbourhoods, never by the number of threads, so a search stopped by its
 //! node limit ends alike on one thread and on two (1 000 × 100 seed 6 at `--node-limit 40`: the same
 //! `matches.csv`, in 29.6 s instead of 39.5 s).
@@ -90,7 +91,7 @@ use super::relaxation::flow_error;
 use super::swap::swap_awards_in;
 use super::{Limits, Solution, Status, greedy, objective_of};
 use master::Master;
-use neighbourhood::{NEIGHBOURHOOD_SHARE, Neighbourhoods, WIDE_NEIGHBOURHOOD_SHARE};
+use neighbourhood::{HELPER_EDGES, NEIGHBOURHOOD_SHARE, Neighbourhoods, WIDE_NEIGHBOURHOOD_SHARE};
 
 /// One branching decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -602,7 +603,7 @@ fn run(
         if nodes >= lagrangian_after
             && let Some((decisions, root_value)) = root.take()
         {
-            search.lagrangian_heuristics(&decisions, root_value, &mut incumbent)?;
+            search.lagrangian_heuristics(&decisions, root_value, &mut incumbent, kind == Kind::Match)?;
             trace!(
                 "Lagrangian heuristics done at node {nodes}: incumbent {} after {} + {} re-solves, at {:?}",
                 incumbent.0,
@@ -969,13 +970,14 @@ impl<'a> Search<'a> {
 
     /// The heuristics that need the Lagrangian multipliers, from the root's decisions (`value` is the root's
     /// bound): tunes them (which the bound needs anyway), then bulk rounding along the charged flows and, when
-    /// more than a thousandth is still open, plunges along them with the guiding charges and stronger ones. Run
-    /// at the root of a match and at node [`DRAW_LAGRANGIAN_AT`] of a draw.
+    /// more than a thousandth is still open, plunges along them with the guiding charges and stronger ones (two
+    /// at a time with `side_by_side`). Run at the root of a match and at node [`DRAW_LAGRANGIAN_AT`] of a draw.
     fn lagrangian_heuristics(
         &mut self,
         root: &[Decision],
         value: i128,
         incumbent: &mut (i128, Vec<i64>),
+        side_by_side: bool,
     ) -> Result<()> {
         let reached = self.rounded(value);
         self.tune_lagrange(root, value, incumbent.0, 150)?;
@@ -997,10 +999,43 @@ impl<'a> Search<'a> {
             }
         }
         if (value - incumbent.0) * 1000 > value {
-            for factor in [1.0, 2.0, 4.0, 8.0] {
-                self.recharge(Some(factor));
-                let found = self.plunge(root, true)?;
-                if self.keep_better(found, "plunge", incumbent, reached) {
+            // With `side_by_side` (a match; draws keep the cores for other draws) and up to `HELPER_EDGES`, two
+            // plunges at a time, the second on a copy of the search: each takes thousands of re-solves (2 000 × 200
+            // spent 13 s of its minute on four of them, one after another, 2.0–6.2 s each).
+            let mut lane = (side_by_side && self.graph.edges.len() <= HELPER_EDGES).then(|| self.clone());
+            let pairs: &[&[f64]] =
+                if lane.is_some() { &[&[1.0, 2.0], &[4.0, 8.0]] } else { &[&[1.0], &[2.0], &[4.0], &[8.0]] };
+            for factors in pairs {
+                let found = match (factors, lane.as_mut()) {
+                    (&[first, second], Some(lane)) => {
+                        let (first, second) = (*first, *second);
+                        let me = &mut *self;
+                        let (found, beside) = rayon::join(
+                            move || {
+                                me.recharge(Some(first));
+                                me.plunge(root, true)
+                            },
+                            move || {
+                                lane.recharge(Some(second));
+                                lane.plunge(root, true)
+                            },
+                        );
+                        vec![found?, beside?]
+                    }
+                    _ => {
+                        let mut found = Vec::new();
+                        for &factor in *factors {
+                            self.recharge(Some(factor));
+                            found.push(self.plunge(root, true)?);
+                        }
+                        found
+                    }
+                };
+                let mut reached_it = false;
+                for found in found {
+                    reached_it |= self.keep_better(found, "plunge", incumbent, reached);
+                }
+                if reached_it {
                     break;
                 }
             }

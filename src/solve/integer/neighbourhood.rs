@@ -306,9 +306,10 @@ const GUIDE_BACKOFF_MAX: u32 = 6;
 /// 1 000 × 100 seed 6, 11 of 238.
 const WINDOWS_AT_ONCE: usize = 2;
 
-/// The largest search (in edges) with a helper for its neighbourhoods in place: the helper doubles the memory of
-/// the search network, and beyond this size one small search in place costs seconds anyway.
-const HELPER_EDGES: usize = 100_000;
+/// The largest search (in edges) with a helper (a copy of the search) for its neighbourhoods in place, its wide
+/// strong branching and its root's plunges: a copy doubles the memory of the search network, too much to pay on
+/// 100 000 × 10 000 (1.8 million pairs, 1 GB in all); up to 2 000 × 200 (under 40 000 pairs) it is a few MB.
+pub(super) const HELPER_EDGES: usize = 100_000;
 
 /// See [`Neighbourhoods::helper_for`] (a function of the field, so that `explore` can call it while it holds
 /// the rounds).
