@@ -84,8 +84,9 @@ pub struct SolveArgs {
     /// the batch). The default is high enough that the time limit is what stops a search in practice.
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub node_limit: u64,
-    /// Worker threads (default: one per core). The exact search of a batch over 10 000 eligible pairs uses two.
-    /// The result does not depend on it, except how far a search gets before its time limit.
+    /// Worker threads (default: `RAYON_NUM_THREADS`, else one per core). The exact search of a batch over 10 000
+    /// eligible pairs uses two. The result does not depend on it, except how far a search gets before its time
+    /// limit.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
 }

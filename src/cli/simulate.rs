@@ -37,7 +37,7 @@ pub struct SimulateArgs {
     /// that results are reproducible).
     #[arg(long, value_name = "N", default_value_t = 20_000)]
     node_limit: u64,
-    /// Worker threads (default: one per core). Results do not depend on it.
+    /// Worker threads (default: `RAYON_NUM_THREADS`, else one per core). Results do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     threads: Option<u32>,
     /// Run only shard I of N (a contiguous slice of each scenario's draws) and write shard-I-of-N.json for
