@@ -62,10 +62,10 @@
 //! A large match uses the second core as well: wide strong branching solves every other untried rule on a
 //! helper, a copy of the search with simplexes of its own (`Neighbourhoods::helper_for`), the neighbourhoods
 //! search windows two at a time and every other neighbourhood in place on that helper, and the root's Lagrangian
-//! plunges run two at a time (up to `HELPER_EDGES` pairs; the copies cost memory). Which side solves what is
-//! fixed by the order of the rules and neighbourhoods, never by the number of threads, so a search stopped by its
-//! node limit ends alike on one thread and on two (1 000 × 100 seed 6 at `--node-limit 40`: the same
-//! `matches.csv`, in 29.6 s instead of 39.5 s).
+//! plunges run two at a time (on searches up to `HELPER_EDGES` eligible pairs: each copy costs memory). Which side
+//! solves what is fixed by the order of the rules and neighbourhoods, never by the number of threads, so a search
+//! stopped by its node limit ends alike on one thread and on two (1 000 × 100 seed 6 at `--node-limit 40`: the
+//! same `matches.csv`, in 26.6 s instead of 38.9 s).
 //!
 //! The search network itself (its arcs, costs and capacities) is [`Layout`], in `layout.rs`. A Monte Carlo draw
 //! ([`solve_draw`]) takes its scenario's layout with the draw's capacities ([`DrawShare`]) and a lighter root: the
@@ -1650,8 +1650,8 @@ impl<'a> Search<'a> {
     /// there is no candidate.
     ///
     /// With a `helper` (a copy of this search on simplexes of its own, see `Neighbourhoods::helper_for`), wide
-    /// strong branching solves the untried rules two at a time, the second on the helper: the same children as one
-    /// at a time, on any number of threads, since each side's simplex only ever sees its own share of the rules.
+    /// strong branching solves the untried rules two at a time, the second on the helper. What it finds does not
+    /// depend on the number of threads: each side's simplex only ever sees its own share of the rules.
     #[allow(clippy::type_complexity, clippy::too_many_arguments)]
     fn strong_branch(
         &mut self,
