@@ -65,7 +65,7 @@
 //! plunges run two at a time (on searches up to `HELPER_EDGES` eligible pairs: each copy costs memory). Which side
 //! solves what is fixed by the order of the rules and neighbourhoods, never by the number of threads, so a search
 //! stopped by its node limit ends alike on one thread and on two (1 000 × 100 seed 6 at `--node-limit 40`: the
-//! same `matches.csv`, in 26.6 s instead of 38.9 s).
+//! same `matches.csv`, in 27.6 s instead of 38.3 s).
 //!
 //! The search network itself (its arcs, costs and capacities) is [`Layout`], in `layout.rs`. A Monte Carlo draw
 //! ([`solve_draw`]) takes its scenario's layout with the draw's capacities ([`DrawShare`]) and a lighter root: the
@@ -603,7 +603,7 @@ fn run(
         if nodes >= lagrangian_after
             && let Some((decisions, root_value)) = root.take()
         {
-            search.lagrangian_heuristics(&decisions, root_value, &mut incumbent, kind == Kind::Match)?;
+            search.lagrangian_heuristics(&decisions, root_value, &mut incumbent, wide)?;
             trace!(
                 "Lagrangian heuristics done at node {nodes}: incumbent {} after {} + {} re-solves, at {:?}",
                 incumbent.0,
@@ -999,9 +999,10 @@ impl<'a> Search<'a> {
             }
         }
         if (value - incumbent.0) * 1000 > value {
-            // With `side_by_side` (a match; draws keep the cores for other draws) and up to `HELPER_EDGES`, two
-            // plunges at a time, the second on a copy of the search: each takes thousands of re-solves (2 000 × 200
-            // spent 13 s of its minute on four of them, one after another, 2.0–6.2 s each).
+            // With `side_by_side` (a match beyond the exact relaxation's range: draws keep the cores for other
+            // draws, and on 300 × 30 seed 5 paired plunges led to a proof at 48 s instead of 8 s) and up to
+            // `HELPER_EDGES`, two plunges at a time, the second on a copy of the search: each takes thousands of
+            // re-solves (2 000 × 200 spent 13 s of its minute on four of them, one after another, 2.0–6.2 s each).
             let mut lane = (side_by_side && self.graph.edges.len() <= HELPER_EDGES).then(|| self.clone());
             let pairs: &[&[f64]] =
                 if lane.is_some() { &[&[1.0, 2.0], &[4.0, 8.0]] } else { &[&[1.0], &[2.0], &[4.0], &[8.0]] };
