@@ -257,11 +257,11 @@ const PHASE_EVERY_SOLVES: u64 = 2_000;
 /// Every this many nodes an exact search dives on its relaxation ([`Search::lp_dive`]).
 const LP_DIVE_EVERY: u64 = 64;
 
-/// How strong branching bounds a child.
 /// A strong-branching rule's two children (each its bound and, where solved, its flow; `None` when it cannot beat
 /// the incumbent) and what each loses from the node's bound.
 type Trial = ([Option<(i128, Option<Vec<i64>>)>; 2], [i128; 2]);
 
+/// How strong branching bounds a child.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ChildBound {
     /// Its plain flow's value.
@@ -1004,12 +1004,10 @@ impl<'a> Search<'a> {
             // `HELPER_EDGES`, two plunges at a time, the second on a copy of the search: each takes thousands of
             // re-solves (2 000 × 200 spent 13 s of its minute on four of them, one after another, 2.0–6.2 s each).
             let mut lane = (side_by_side && self.graph.edges.len() <= HELPER_EDGES).then(|| self.clone());
-            let pairs: &[&[f64]] =
-                if lane.is_some() { &[&[1.0, 2.0], &[4.0, 8.0]] } else { &[&[1.0], &[2.0], &[4.0], &[8.0]] };
-            for factors in pairs {
+            let at_once = if lane.is_some() { 2 } else { 1 };
+            for factors in [1.0, 2.0, 4.0, 8.0].chunks(at_once) {
                 let found = match (factors, lane.as_mut()) {
                     (&[first, second], Some(lane)) => {
-                        let (first, second) = (*first, *second);
                         let me = &mut *self;
                         let (found, beside) = rayon::join(
                             move || {
@@ -1025,7 +1023,7 @@ impl<'a> Search<'a> {
                     }
                     _ => {
                         let mut found = Vec::new();
-                        for &factor in *factors {
+                        for &factor in factors {
                             self.recharge(Some(factor));
                             found.push(self.plunge(root, true)?);
                         }
@@ -1683,12 +1681,18 @@ impl<'a> Search<'a> {
             ChildBound::Exact | ChildBound::Lagrangian => candidates,
         };
         let (mut solved, mut since_better) = (0, 0);
-        let known_at_start = |v: &Violation| self.losses.borrow().get(v).is_some_and(|&(_, count)| count >= reliable);
-        // Which rules are solved rather than estimated (each rule comes once, so this holds until its turn).
-        let untried: Vec<bool> = pool.iter().map(|v| !known_at_start(v)).collect();
         if how != ChildBound::Lagrangian {
             helper = None;
         }
+        // With a helper: which rules are solved rather than estimated (each rule comes once, so this holds until
+        // its turn). Without one, nothing is looked ahead (draws strong-branch at every node).
+        let untried: Vec<bool> = match helper {
+            Some(_) => {
+                let losses = self.losses.borrow();
+                pool.iter().map(|v| losses.get(v).is_none_or(|&(_, count)| count < reliable)).collect()
+            }
+            None => Vec::new(),
+        };
         // The children of the next untried rule, solved on the helper beside the current one.
         let mut ahead: Option<(usize, Result<Trial>)> = None;
         for (i, &v) in pool.iter().enumerate() {
@@ -1717,6 +1721,7 @@ impl<'a> Search<'a> {
                 }
                 None => {
                     let next = untried.iter().skip(i + 1).position(|&u| u).map(|k| i + 1 + k);
+                    // (`next` is `None` without a helper: `untried` is empty.)
                     let (children, lost) = match (ahead.take(), next, helper.as_deref_mut()) {
                         (Some((j, trial)), _, _) if j == i => trial?,
                         (_, Some(j), Some(lane)) => {
