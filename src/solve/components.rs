@@ -10,7 +10,7 @@
 use petgraph::unionfind::UnionFind;
 
 use crate::graph::{Edge, Graph};
-use crate::model::Batch;
+use crate::model::{Batch, Offer};
 
 /// One part of a batch: a batch and graph of its own, and where its edges sit in the whole graph.
 #[derive(Debug, Clone)]
@@ -37,53 +37,69 @@ pub fn split(batch: &Batch, graph: &Graph) -> Option<Vec<Part>> {
     // Parts numbered in the order their first edge (hence their first need) appears.
     let mut part_of_root: Vec<Option<usize>> = vec![None; root.len()];
     let mut count = 0;
-    let part_of_edge: Vec<usize> = graph
-        .edges
-        .iter()
-        .map(|e| {
-            *part_of_root[root[e.need as usize]].get_or_insert_with(|| {
-                count += 1;
-                count - 1
-            })
-        })
-        .collect();
+    for e in &graph.edges {
+        part_of_root[root[e.need as usize]].get_or_insert_with(|| {
+            count += 1;
+            count - 1
+        });
+    }
     if count < 2 {
         return None;
     }
-    // Each part's needs and offers in batch order, and each member's index in its part.
-    let mut index_in_part = vec![u32::MAX; root.len()];
+    // Each part's needs and offers in batch order.
     let mut members: Vec<(Vec<usize>, Vec<usize>)> = vec![(Vec::new(), Vec::new()); count];
-    for (member, slot) in index_in_part.iter_mut().enumerate() {
-        let Some(p) = part_of_root[root[member]] else { continue };
-        let list = if member < needs { &mut members[p].0 } else { &mut members[p].1 };
-        *slot = list.len() as u32;
-        list.push(member);
+    for (member, &r) in root.iter().enumerate() {
+        let Some(p) = part_of_root[r] else { continue };
+        if member < needs { members[p].0.push(member) } else { members[p].1.push(member - needs) }
     }
-    let mut parts: Vec<Part> = members
-        .into_iter()
-        .map(|(part_needs, part_offers)| Part {
-            batch: Batch {
-                needs: part_needs.iter().map(|&n| batch.needs[n].clone()).collect(),
-                offers: part_offers.iter().map(|&o| batch.offers[o - needs].clone()).collect(),
-            },
-            graph: Graph { edges: Vec::new(), need_start: vec![0; part_needs.len() + 1] },
-            edges: Vec::new(),
+    // A part holds every offer of its needs' edges, so no edge is left out.
+    let parts = members
+        .iter()
+        .map(|(part_needs, part_offers)| {
+            Part::select(batch, graph, part_needs, part_offers, |o| batch.offers[o].clone(), |edge| edge.upper)
         })
         .collect();
-    // Edges are sorted by (need, offer) and the new indices keep both orders, so the parts' edges stay sorted.
-    for (index, (e, &p)) in graph.edges.iter().zip(&part_of_edge).enumerate() {
-        let part = &mut parts[p];
-        let need = index_in_part[e.need as usize];
-        part.graph.edges.push(Edge { need, offer: index_in_part[needs + e.offer as usize], ..*e });
-        part.graph.need_start[need as usize + 1] += 1;
-        part.edges.push(index);
-    }
-    for part in &mut parts {
-        for n in 1..part.graph.need_start.len() {
-            part.graph.need_start[n] += part.graph.need_start[n - 1];
-        }
-    }
     Some(parts)
+}
+
+impl Part {
+    /// The part of `batch` made of `needs` and `offers` (each in batch order) and every edge between them, each
+    /// offer as `offer_of` gives it (by its index in `batch`) and each edge's limit as `upper_of` gives it. The
+    /// edges keep the whole graph's (need, offer) order, since both lists keep the batch's.
+    pub fn select(
+        batch: &Batch,
+        graph: &Graph,
+        needs: &[usize],
+        offers: &[usize],
+        offer_of: impl Fn(usize) -> Offer,
+        upper_of: impl Fn(&Edge) -> i64,
+    ) -> Part {
+        let mut offer_index = vec![u32::MAX; batch.offers.len()];
+        for (i, &o) in offers.iter().enumerate() {
+            offer_index[o] = i as u32;
+        }
+        let mut part = Part {
+            batch: Batch {
+                needs: needs.iter().map(|&n| batch.needs[n].clone()).collect(),
+                offers: offers.iter().map(|&o| offer_of(o)).collect(),
+            },
+            graph: Graph { edges: Vec::new(), need_start: vec![0; needs.len() + 1] },
+            edges: Vec::new(),
+        };
+        for (i, &n) in needs.iter().enumerate() {
+            let start = graph.need_start[n];
+            for (e, edge) in graph.edges_of(n).iter().enumerate() {
+                let offer = offer_index[edge.offer as usize];
+                if offer == u32::MAX {
+                    continue;
+                }
+                part.graph.edges.push(Edge { need: i as u32, offer, upper: upper_of(edge), ..*edge });
+                part.edges.push(start + e);
+            }
+            part.graph.need_start[i + 1] = part.graph.edges.len();
+        }
+        part
+    }
 }
 
 #[cfg(test)]

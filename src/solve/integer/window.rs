@@ -14,8 +14,7 @@
 use std::time::Instant;
 
 use crate::error::Result;
-use crate::graph::{Edge, Graph};
-use crate::model::{Batch, Usd};
+use crate::model::Usd;
 use crate::solve::components::Part;
 use crate::solve::{Limits, Status, objective_of};
 
@@ -63,11 +62,7 @@ impl Search<'_> {
         let usable = |o: usize| left(o) > 0 && awards_left(o) != Some(0);
 
         // Needs and offers keep the whole batch's order, so the window's edges stay sorted by (need, offer).
-        let mut index = vec![u32::MAX; batch.needs.len() + batch.offers.len()];
         let needs: Vec<usize> = (0..batch.needs.len()).filter(|&n| inside[n]).collect();
-        for (i, &n) in needs.iter().enumerate() {
-            index[n] = i as u32;
-        }
         let mut used = vec![false; batch.offers.len()];
         for &n in &needs {
             for edge in graph.edges_of(n) {
@@ -80,40 +75,13 @@ impl Search<'_> {
             return None;
         }
         let offers: Vec<usize> = (0..batch.offers.len()).filter(|&o| used[o]).collect();
-        for (i, &o) in offers.iter().enumerate() {
-            index[batch.needs.len() + o] = i as u32;
-        }
-
-        let mut part = Part {
-            batch: Batch {
-                needs: needs.iter().map(|&n| batch.needs[n].clone()).collect(),
-                offers: offers
-                    .iter()
-                    .map(|&o| {
-                        let mut offer = batch.offers[o].clone();
-                        offer.envelope = Usd(left(o));
-                        offer.max_awards = awards_left(o);
-                        offer
-                    })
-                    .collect(),
-            },
-            graph: Graph { edges: Vec::new(), need_start: vec![0; needs.len() + 1] },
-            edges: Vec::new(),
+        let offer_of = |o: usize| {
+            let mut offer = batch.offers[o].clone();
+            offer.envelope = Usd(left(o));
+            offer.max_awards = awards_left(o);
+            offer
         };
-        for (i, &n) in needs.iter().enumerate() {
-            let start = graph.need_start[n];
-            for (e, edge) in graph.edges_of(n).iter().enumerate() {
-                if !used[edge.offer as usize] {
-                    continue;
-                }
-                let offer = index[batch.needs.len() + edge.offer as usize];
-                let upper = edge.upper.min(left(edge.offer as usize));
-                part.graph.edges.push(Edge { need: i as u32, offer, upper, ..*edge });
-                part.edges.push(start + e);
-            }
-            part.graph.need_start[i + 1] = part.graph.edges.len();
-        }
-        Some(part)
+        Some(Part::select(batch, graph, &needs, &offers, offer_of, |edge| edge.upper.min(left(edge.offer as usize))))
     }
 }
 
