@@ -52,7 +52,8 @@ fn explain_on_pool(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         export_network: None,
     };
     let inputs = RunInputs { needs: loaded.needs_info.clone(), offers: loaded.offers_info.clone() };
-    let outcome = run::solve_batch(batch, &reference, &config, inputs, loaded.read_s)?;
+    let outcome =
+        super::status::while_searching(|| run::solve_batch(batch, &reference, &config, inputs, loaded.read_s))?;
     let need = &batch.needs[n];
     let status = &outcome.report.needs[n];
     let verdicts = graph::explain_need(batch, &reference, n);

@@ -5,6 +5,7 @@ mod explain;
 mod generate;
 mod match_cmd;
 mod simulate;
+mod status;
 mod validate;
 
 use std::path::PathBuf;

@@ -26,6 +26,7 @@ pub mod greedy;
 pub mod integer;
 pub mod network;
 pub mod network_simplex;
+pub mod progress;
 pub mod relaxation;
 pub mod swap;
 
@@ -214,8 +215,22 @@ fn solve_parts(
         nodes: 0,
     };
     let mut edges_left: usize = parts.iter().map(|p| p.graph.edges.len()).sum();
+    // What each part's relaxation is worth: its bound in the progress display until it is searched.
+    let part_relaxation: Vec<i128> = parts
+        .iter()
+        .map(|part| {
+            part.edges
+                .iter()
+                .zip(&part.graph.edges)
+                .map(|(&e, edge)| relaxed.amounts[e] as i128 * edge.value as i128)
+                .sum()
+        })
+        .collect();
+    let mut relaxation_to_come: i128 = part_relaxation.iter().sum();
     for p in order {
         let part = &parts[p];
+        relaxation_to_come -= part_relaxation[p];
+        progress::set_base(whole.objective, whole.bound + relaxation_to_come, whole.nodes);
         // Each part gets its share of the time left, by edges (what a part leaves unused goes to the larger ones
         // after it), and the whole node limit: a small part must not starve the large one (100 000 × 10 000 has
         // a part of 23 447 edges beside one of 1.8 M).
@@ -224,15 +239,14 @@ fn solve_parts(
         edges_left -= part.graph.edges.len();
         let part_limits = Limits { time_limit: left.mul_f64(share), node_limit: limits.node_limit };
         let restricted: Vec<i64> = part.edges.iter().map(|&e| relaxed.amounts[e]).collect();
-        let part_relaxation = objective_of(&part.graph, &restricted);
         let solution = if has_integer_rules(&part.batch) {
-            integer::solve(&part.batch, &part.graph, part_relaxation, part_limits)?
+            integer::solve(&part.batch, &part.graph, part_relaxation[p], part_limits)?
         } else {
             Solution {
                 amounts: restricted,
-                objective: part_relaxation,
-                bound: part_relaxation,
-                relaxation: part_relaxation,
+                objective: part_relaxation[p],
+                bound: part_relaxation[p],
+                relaxation: part_relaxation[p],
                 status: Status::Optimal,
                 nodes: 0,
             }
@@ -249,6 +263,11 @@ fn solve_parts(
             _ => Status::Optimal,
         };
     }
+    // The display ends at the sums, parts without integer rules (which do not search) included.
+    progress::set_base(whole.objective, whole.bound, whole.nodes);
+    progress::incumbent(0);
+    progress::bound(0, 0);
+    progress::set_base(0, 0, 0);
     Ok(whole)
 }
 

@@ -519,6 +519,14 @@ fn run(
     let mut stalled = (i128::MAX, 0u64);
     // The tree's re-solves when the neighbourhoods last ran.
     let mut phase_at = 0u64;
+    // Only the match's own search reports its progress: windows and draws are searches within it.
+    let watched = kind == Kind::Match && super::progress::is_watched();
+    let report = |incumbent: i128, bound: i128, nodes: u64| {
+        if watched {
+            super::progress::incumbent(incumbent);
+            super::progress::bound(bound.min(relaxation.unwrap_or(i128::MAX)), nodes);
+        }
+    };
 
     while let Some(node) = open.pop() {
         if node.bound <= incumbent.0 {
@@ -526,6 +534,7 @@ fn run(
             open.clear();
             break;
         }
+        report(incumbent.0, node.bound, nodes);
         if nodes >= limits.node_limit || matches!(kind, Kind::Window(most) if search.solves() >= most) {
             stopped = Some((Status::NodeLimit, node.bound));
             open.push(node);
@@ -593,6 +602,9 @@ fn run(
             let reached =
                 search.root_heuristics(&node.decisions, value, &amounts, broken.len(), draw, &mut incumbent)?;
             root = (!reached).then(|| (node.decisions.clone(), value));
+            if watched {
+                super::progress::incumbent(incumbent.0);
+            }
             trace!(
                 "root heuristics done: incumbent {} after {} re-solves, at {:?}",
                 incumbent.0,
@@ -604,6 +616,9 @@ fn run(
             && let Some((decisions, root_value)) = root.take()
         {
             search.lagrangian_heuristics(&decisions, root_value, &mut incumbent, wide)?;
+            if watched {
+                super::progress::incumbent(incumbent.0);
+            }
             trace!(
                 "Lagrangian heuristics done at node {nodes}: incumbent {} after {} + {} re-solves, at {:?}",
                 incumbent.0,
@@ -800,6 +815,7 @@ fn run(
     let solves = search.solves();
     let Search { layout, .. } = search;
     let solution = Solution { amounts, objective, bound: bound.min(relaxation), relaxation, status, nodes };
+    report(solution.objective, solution.bound, nodes);
     Ok(Finished { solution, layout, solves })
 }
 

@@ -333,6 +333,7 @@ fn take_if_better(
     match found {
         Some(found) if found.0 > incumbent.0 => {
             trace!("neighbourhood {around:?} ({budget} nodes): {}", found.0);
+            crate::solve::progress::incumbent(found.0);
             *incumbent = found;
             true
         }
