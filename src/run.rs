@@ -94,7 +94,7 @@ pub struct RunInfo {
     pub inputs: RunInputs,
     /// `optimal` or `greedy`.
     pub method: &'static str,
-    /// `optimal`, `node_limit`, `time_limit` or `heuristic`.
+    /// `optimal`, `node_limit`, `time_limit`, `gap_limit` or `heuristic`.
     pub status: &'static str,
     /// Σ dollars × value of the allocation.
     pub objective: i128,

@@ -249,6 +249,38 @@ fn the_threads_option_changes_no_output() {
     assert!(!dir.path().join("zero").exists());
 }
 
+/// `--gap-limit` as a fraction or a percentage: a generated batch stops with status `gap_limit` and a gap within
+/// it, the same limit written both ways gives the same bytes, and a gap outside [0, 1) is a usage error.
+#[test]
+fn the_gap_limit_stops_the_search_within_it() {
+    let dir = TestDir::new();
+    let generate = ["generate", "--needs", "150", "--offers", "15", "--seed", "1", "--out", "batch"];
+    dir.run(&generate).assert_success();
+    let run = |out: &str, gap: &str| {
+        let args = ["match", "--needs", "batch/needs.csv", "--offers", "batch/offers.csv", "--out", out];
+        // `--gap-limit=…`: a value such as -0.1 would otherwise read as a flag.
+        let gap = format!("--gap-limit={gap}");
+        dir.run(&[&args[..], &[gap.as_str()]].concat())
+    };
+    run("fraction", "0.002").assert_success();
+    run("percent", "0.2%").assert_success();
+    let json = run_json(&dir, "fraction");
+    assert_eq!(json["status"], "gap_limit", "{json}");
+    let (objective, bound) = (json["objective"].as_i64().unwrap(), json["bound"].as_i64().unwrap());
+    assert!(objective < bound && (bound - objective) as f64 <= 0.002 * bound as f64, "{objective} / {bound}");
+    assert_eq!(
+        outputs_without_timings(&dir.path().join("fraction")),
+        outputs_without_timings(&dir.path().join("percent"))
+    );
+    check_tables_agree(&dir, "fraction", &json);
+    for bad in ["1", "100%", "-0.1", "abc", "NaN"] {
+        let out = run("bad", bad);
+        assert_eq!(out.code(), Some(2), "--gap-limit {bad}: clap's usage error");
+        assert!(out.stderr().contains("--gap-limit"), "{}", out.stderr());
+        assert!(!dir.path().join("bad").exists());
+    }
+}
+
 /// A larger generated batch with integer rules, where the search has more room to depend on threads.
 #[test]
 fn generated_batch_is_deterministic_across_threads() {

@@ -10,7 +10,7 @@ use poa_match::io::outputs::{OutputOptions, TableFormat};
 use poa_match::model::group_thousands;
 use poa_match::objective::Weights;
 use poa_match::run::{self, MatchConfig, RunInputs};
-use poa_match::solve::{Limits, Method};
+use poa_match::solve::{GapLimit, Limits, Method};
 
 use super::{InputArgs, Lang};
 
@@ -84,6 +84,11 @@ pub struct SolveArgs {
     /// the batch). The default is high enough that the time limit is what stops a search in practice.
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub node_limit: u64,
+    /// With integer rules, stop the exact search once its allocation is proven within this relative gap of the
+    /// optimum, as a fraction (0.0001) or a percentage (0.01%); status `gap_limit` in run.json. The default, 0,
+    /// asks for a proof of optimality.
+    #[arg(long, value_name = "GAP", default_value = "0", value_parser = parse_gap)]
+    pub gap_limit: GapLimit,
     /// Worker threads (default: `RAYON_NUM_THREADS`, else one per core). The exact search of a batch over 10 000
     /// eligible pairs uses two. The result does not depend on it, except how far a search gets before its time
     /// limit.
@@ -98,6 +103,19 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
+/// A gap as a fraction or, with a trailing `%`, a percentage, at least 0 and below 100 %.
+fn parse_gap(text: &str) -> Result<GapLimit, String> {
+    let (number, scale) = match text.trim().strip_suffix('%') {
+        Some(percent) => (percent.trim(), 100.0),
+        None => (text.trim(), 1.0),
+    };
+    number
+        .parse::<f64>()
+        .ok()
+        .and_then(|value| GapLimit::from_fraction(value / scale))
+        .ok_or_else(|| format!("expected a gap from 0 to below 1 (or 0% to below 100%), found {text:?}"))
+}
+
 impl SolveArgs {
     /// Loads the weights and builds the limits.
     pub fn resolve(&self) -> anyhow::Result<(Method, Weights, Limits)> {
@@ -105,7 +123,11 @@ impl SolveArgs {
             Some(p) => Weights::load(p)?,
             None => Weights::default(),
         };
-        let limits = Limits { time_limit: Duration::from_secs_f64(self.time_limit), node_limit: self.node_limit };
+        let limits = Limits {
+            time_limit: Duration::from_secs_f64(self.time_limit),
+            node_limit: self.node_limit,
+            gap_limit: self.gap_limit,
+        };
         Ok((self.method.into(), weights, limits))
     }
 }

@@ -1200,6 +1200,8 @@ fn status_name(status: &str, l: &Labels) -> &'static str {
         ("node_limit", true) => "达到节点上限",
         ("time_limit", false) => "stopped at the time limit",
         ("time_limit", true) => "达到时间上限",
+        ("gap_limit", false) => "within the gap limit",
+        ("gap_limit", true) => "达到间隙上限",
         ("heuristic", false) => "heuristic",
         ("heuristic", true) => "启发式",
         ("funded", false) => "funded",

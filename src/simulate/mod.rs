@@ -67,7 +67,7 @@ impl StudyOptions {
     /// The solver limits of one draw.
     pub fn limits(&self) -> Limits {
         // A year: in effect no time limit, which would make results depend on the machine.
-        Limits { time_limit: Duration::from_secs(365 * 86_400), node_limit: self.node_limit }
+        Limits { time_limit: Duration::from_secs(365 * 86_400), node_limit: self.node_limit, ..Limits::default() }
     }
 
     /// The table options.

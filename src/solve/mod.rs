@@ -71,11 +71,51 @@ pub struct Limits {
     pub time_limit: Duration,
     /// Stop after this many branch-and-bound nodes (deterministic; [`solve`] applies it to each independent part).
     pub node_limit: u64,
+    /// Stop once the allocation is proven within this gap of the optimum (deterministic; zero, the default, asks
+    /// for a proof of optimality).
+    pub gap_limit: GapLimit,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { time_limit: Duration::from_secs(60), node_limit: 1_000_000 }
+        Limits { time_limit: Duration::from_secs(60), node_limit: 1_000_000, gap_limit: GapLimit::ZERO }
+    }
+}
+
+/// A relative gap at which a search may stop: `(bound − objective) / bound` at most this many billionths (the
+/// precision of run.json's `gap`). Kept in whole billionths so that whether a search stops is exact arithmetic,
+/// the same on every machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct GapLimit(u32);
+
+impl GapLimit {
+    /// No gap: only a proof of optimality stops the search.
+    pub const ZERO: GapLimit = GapLimit(0);
+    const SCALE: u32 = 1_000_000_000;
+
+    /// The limit closest to `fraction` from below (never looser than asked); `None` unless 0 ≤ `fraction` < 1.
+    pub fn from_fraction(fraction: f64) -> Option<GapLimit> {
+        (0.0..1.0).contains(&fraction).then(|| GapLimit((fraction * f64::from(GapLimit::SCALE)).floor() as u32))
+    }
+
+    /// The limit as a fraction.
+    pub fn fraction(self) -> f64 {
+        f64::from(self.0) / f64::from(GapLimit::SCALE)
+    }
+
+    /// Whether an allocation worth `objective` is proven within the limit of the optimum by `bound`.
+    pub fn reached(self, bound: i128, objective: i128) -> bool {
+        objective >= self.target(bound)
+    }
+
+    /// The least objective that `bound` proves within the limit: (bound − objective) / bound ≤ limit / SCALE in
+    /// whole numbers. A bound at or below zero proves nothing relative, so only the bound itself reaches it.
+    pub fn target(self, bound: i128) -> i128 {
+        if bound <= 0 {
+            return bound;
+        }
+        // bound · limit fits: bounds are sums of i64 products, far below i128::MAX / 10⁹.
+        bound - bound.saturating_mul(i128::from(self.0)) / i128::from(GapLimit::SCALE)
     }
 }
 
@@ -88,6 +128,8 @@ pub enum Status {
     NodeLimit,
     /// Stopped by the time limit with a feasible allocation and a gap.
     TimeLimit,
+    /// Stopped with the allocation proven within the gap limit of the optimum.
+    GapLimit,
     /// A heuristic method: no optimality claim.
     Heuristic,
 }
@@ -99,6 +141,7 @@ impl Status {
             Status::Optimal => "optimal",
             Status::NodeLimit => "node_limit",
             Status::TimeLimit => "time_limit",
+            Status::GapLimit => "gap_limit",
             Status::Heuristic => "heuristic",
         }
     }
@@ -237,7 +280,7 @@ fn solve_parts(
         let left = limits.time_limit.saturating_sub(started.elapsed());
         let share = part.graph.edges.len() as f64 / edges_left.max(1) as f64;
         edges_left -= part.graph.edges.len();
-        let part_limits = Limits { time_limit: left.mul_f64(share), node_limit: limits.node_limit };
+        let part_limits = Limits { time_limit: left.mul_f64(share), ..limits };
         let restricted: Vec<i64> = part.edges.iter().map(|&e| relaxed.amounts[e]).collect();
         let solution = if has_integer_rules(&part.batch) {
             integer::solve(&part.batch, &part.graph, part_relaxation[p], part_limits)?
@@ -260,6 +303,8 @@ fn solve_parts(
         whole.status = match (whole.status, solution.status) {
             (Status::TimeLimit, _) | (_, Status::TimeLimit) => Status::TimeLimit,
             (Status::NodeLimit, _) | (_, Status::NodeLimit) => Status::NodeLimit,
+            // Each part within the limit puts the sum within it too: Σ (b − o) ≤ g · Σ b.
+            (Status::GapLimit, _) | (_, Status::GapLimit) => Status::GapLimit,
             _ => Status::Optimal,
         };
     }
@@ -285,4 +330,50 @@ pub(crate) fn generated(needs: usize, offers: usize, seed: u64) -> (Batch, Graph
     let batch = crate::generate::generate(&config, reference);
     let graph = crate::graph::build(&batch, reference, &crate::objective::Weights::default());
     (batch, graph)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gap_limit_is_exact_arithmetic_and_never_looser_than_asked() {
+        let one_percent = GapLimit::from_fraction(0.01).unwrap();
+        assert!(one_percent.reached(100, 99));
+        assert!(!one_percent.reached(100, 98));
+        assert!(one_percent.reached(1_000_000_000_000_000_000_000, 990_000_000_000_000_000_000));
+        assert!(!one_percent.reached(1_000_000_000_000_000_000_000, 989_999_999_999_999_999_999));
+        assert!(GapLimit::ZERO.reached(100, 100) && !GapLimit::ZERO.reached(100, 99));
+        // A bound that proves nothing relative: only an allocation that meets it stops the search.
+        assert!(!one_percent.reached(0, -5) && one_percent.reached(-5, -5));
+        assert!(GapLimit::from_fraction(0.0000000019).unwrap().fraction() <= 0.0000000019);
+        for bad in [-0.1, 1.0, 7.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(GapLimit::from_fraction(bad), None, "{bad}");
+        }
+    }
+
+    /// With a gap limit the search takes the same path and stops where its allocation is proven within the limit:
+    /// no more nodes than the exact search, a gap within the limit, and bounds that agree with the exact search's.
+    #[test]
+    fn a_search_stops_within_its_gap_limit() {
+        let gap_limit = GapLimit::from_fraction(0.002).unwrap();
+        let mut stopped_early = 0;
+        for seed in 1..=4 {
+            let (batch, graph) = generated(150, 15, seed);
+            let exact_limits = Limits { node_limit: 3_000, ..Limits::default() };
+            let exact = solve(&batch, &graph, Method::Optimal, exact_limits).unwrap();
+            let within = solve(&batch, &graph, Method::Optimal, Limits { gap_limit, ..exact_limits }).unwrap();
+            assert!(within.nodes <= exact.nodes, "seed {seed}: {} nodes, exact {}", within.nodes, exact.nodes);
+            assert!(within.objective <= exact.bound && exact.objective <= within.bound, "seed {seed}");
+            match within.status {
+                Status::GapLimit => {
+                    assert!(gap_limit.reached(within.bound, within.objective), "seed {seed}: gap {}", within.gap());
+                    assert!(within.gap() <= 0.002 && within.bound > within.objective, "seed {seed}");
+                    stopped_early += 1;
+                }
+                status => assert_eq!((status, within.objective), (exact.status, exact.objective), "seed {seed}"),
+            }
+        }
+        assert!(stopped_early > 0, "no search stopped at the gap limit: the test checks nothing");
+    }
 }

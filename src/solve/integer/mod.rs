@@ -521,6 +521,8 @@ fn run(
     let mut phase_at = 0u64;
     // Only the match's own search reports its progress: windows and draws are searches within it.
     let watched = kind == Kind::Match && super::progress::is_watched();
+    // What the neighbourhoods aim for below a bound: the bound itself, or what the gap limit accepts (a match only).
+    let target = |bound: i128| if kind == Kind::Match { limits.gap_limit.target(bound) } else { bound };
     let report = |incumbent: i128, bound: i128, nodes: u64| {
         if watched {
             super::progress::incumbent(incumbent);
@@ -535,6 +537,11 @@ fn run(
             break;
         }
         report(incumbent.0, node.bound, nodes);
+        if incumbent.0 >= target(node.bound) {
+            stopped = Some((Status::GapLimit, node.bound));
+            open.push(node);
+            break;
+        }
         if nodes >= limits.node_limit || matches!(kind, Kind::Window(most) if search.solves() >= most) {
             stopped = Some((Status::NodeLimit, node.bound));
             open.push(node);
@@ -565,7 +572,7 @@ fn run(
                 phase_at = tree_solves;
                 let allowed = tree_solves.saturating_mul(NEIGHBOURHOOD_WORK);
                 if neighbourhoods.solves < allowed {
-                    neighbourhoods.explore(&mut search, top, &mut incumbent, Some(allowed))?;
+                    neighbourhoods.explore(&mut search, target(top), &mut incumbent, Some(allowed))?;
                     trace!("neighbourhoods at node {nodes}: incumbent {} at {:?}", incumbent.0, started.elapsed());
                 }
                 stalled.1 = nodes;
@@ -605,6 +612,13 @@ fn run(
             if watched {
                 super::progress::incumbent(incumbent.0);
             }
+            // The root's heuristics may already be within the gap limit; the Lagrangian plunges and the tree
+            // would only narrow it.
+            let root_bound = node.bound.min(search.rounded(value));
+            if incumbent.0 < root_bound && incumbent.0 >= target(root_bound) {
+                stopped = Some((Status::GapLimit, root_bound));
+                break;
+            }
             trace!(
                 "root heuristics done: incumbent {} after {} re-solves, at {:?}",
                 incumbent.0,
@@ -618,6 +632,11 @@ fn run(
             search.lagrangian_heuristics(&decisions, root_value, &mut incumbent, wide)?;
             if watched {
                 super::progress::incumbent(incumbent.0);
+            }
+            let node_bound = node.bound.min(search.rounded(value));
+            if incumbent.0 < node_bound && incumbent.0 >= target(node_bound) {
+                stopped = Some((Status::GapLimit, node_bound));
+                break;
             }
             trace!(
                 "Lagrangian heuristics done at node {nodes}: incumbent {} after {} + {} re-solves, at {:?}",
@@ -793,11 +812,13 @@ fn run(
         && let Some(neighbourhoods) = neighbourhoods.as_mut()
     {
         let top = search.rounded(top);
-        neighbourhoods.explore(&mut search, top, &mut incumbent, None)?;
+        neighbourhoods.explore(&mut search, target(top), &mut incumbent, None)?;
         trace!("final neighbourhoods done: incumbent {} at {:?}", incumbent.0, started.elapsed());
     }
     let (status, bound) = match stopped {
-        // Stopped with the best open bound reached (by the neighbourhoods): proved after all.
+        // Stopped with the best open bound reached (by the neighbourhoods): proved after all; or within the gap
+        // limit (the final neighbourhoods may have got there).
+        Some((_, top)) if search.rounded(top) > incumbent.0 && incumbent.0 >= target(top) => (Status::GapLimit, top),
         Some((status, top)) if search.rounded(top) > incumbent.0 => (status, top),
         _ => (Status::Optimal, incumbent.0),
     };
@@ -2509,7 +2530,8 @@ mod tests {
         for seed in [2, 11] {
             let (batch, graph) = crate::solve::generated(100, 10, seed);
             let relaxation = super::super::relaxation::solve(&batch, &graph).unwrap().objective;
-            let limits = Limits { time_limit: std::time::Duration::from_secs(600), node_limit: 60 };
+            let limits =
+                Limits { time_limit: std::time::Duration::from_secs(600), node_limit: 60, ..Limits::default() };
             let wide_on = |threads: usize| {
                 let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
                 pool.install(|| {
@@ -2538,7 +2560,8 @@ mod tests {
         for seed in (1..=8).chain([11]) {
             let (batch, graph) = crate::solve::generated(100, 10, seed);
             let relaxation = super::super::relaxation::solve(&batch, &graph).unwrap().objective;
-            let limits = Limits { time_limit: std::time::Duration::from_secs(30), node_limit: 50_000 };
+            let limits =
+                Limits { time_limit: std::time::Duration::from_secs(30), node_limit: 50_000, ..Limits::default() };
             let exact = solve(&batch, &graph, relaxation, limits).unwrap();
             let started = Instant::now();
             let mut search = Search::new(&batch, &graph, started + limits.time_limit).unwrap();
