@@ -529,6 +529,15 @@ fn run(
             super::progress::bound(bound.min(relaxation.unwrap_or(i128::MAX)), nodes);
         }
     };
+    // After a heuristic at a node of bound `node_bound` whose flow is worth `value`: reports the incumbent, and
+    // gives the node's bound if the incumbent is within the gap limit of it (short of it: else the tree ends).
+    let heuristics_done = |search: &Search<'_>, incumbent: i128, node_bound: i128, value: i128| {
+        if watched {
+            super::progress::incumbent(incumbent);
+        }
+        let bound = node_bound.min(search.rounded(value));
+        (incumbent < bound && incumbent >= target(bound)).then_some(bound)
+    };
 
     while let Some(node) = open.pop() {
         if node.bound <= incumbent.0 {
@@ -609,35 +618,23 @@ fn run(
             let reached =
                 search.root_heuristics(&node.decisions, value, &amounts, broken.len(), draw, &mut incumbent)?;
             root = (!reached).then(|| (node.decisions.clone(), value));
-            if watched {
-                super::progress::incumbent(incumbent.0);
-            }
-            // The root's heuristics may already be within the gap limit; the Lagrangian plunges and the tree
-            // would only narrow it.
-            let root_bound = node.bound.min(search.rounded(value));
-            if incumbent.0 < root_bound && incumbent.0 >= target(root_bound) {
-                stopped = Some((Status::GapLimit, root_bound));
-                break;
-            }
             trace!(
                 "root heuristics done: incumbent {} after {} re-solves, at {:?}",
                 incumbent.0,
                 search.plain.solves.get(),
                 started.elapsed()
             );
+            // The root's heuristics may already be within the gap limit; the Lagrangian plunges and the tree
+            // would only narrow it.
+            if let Some(bound) = heuristics_done(&search, incumbent.0, node.bound, value) {
+                stopped = Some((Status::GapLimit, bound));
+                break;
+            }
         }
         if nodes >= lagrangian_after
             && let Some((decisions, root_value)) = root.take()
         {
             search.lagrangian_heuristics(&decisions, root_value, &mut incumbent, wide)?;
-            if watched {
-                super::progress::incumbent(incumbent.0);
-            }
-            let node_bound = node.bound.min(search.rounded(value));
-            if incumbent.0 < node_bound && incumbent.0 >= target(node_bound) {
-                stopped = Some((Status::GapLimit, node_bound));
-                break;
-            }
             trace!(
                 "Lagrangian heuristics done at node {nodes}: incumbent {} after {} + {} re-solves, at {:?}",
                 incumbent.0,
@@ -645,6 +642,10 @@ fn run(
                 search.lagrange.as_ref().map_or(0, |l| l.costed.solves.get()),
                 started.elapsed()
             );
+            if let Some(bound) = heuristics_done(&search, incumbent.0, node.bound, value) {
+                stopped = Some((Status::GapLimit, bound));
+                break;
+            }
         }
         // The node's bound: its plain flow's value, and below it, on small searches once the multipliers are
         // tuned, the linear relaxation with the max_awards rows (solved exactly, see `node_lp`), else the
