@@ -397,10 +397,10 @@ impl<'a> Neighbourhoods<'a> {
     /// even the optimum leaves money in two offers, the neighbourhoods of the offers with money left found
     /// nothing and the run ended at 48 s with 0.11 %; with every offer it used the time and ended at 0.02–0.06 %.)
     ///
-    /// Stops when the incumbent reaches `top` (the best open bound: proved optimal), at the deadline (leaving
-    /// time for the polish), when the neighbourhoods are exhausted, or, with `until_solves` (a phase during the
-    /// tree), once they have spent that many re-solves in all (checked between small searches) or at the end of a
-    /// round that found nothing.
+    /// Stops when the incumbent reaches `top` (the best open bound: proved optimal; or, with a gap limit, the
+    /// least objective it accepts below that bound), at the deadline (leaving time for the polish), when the
+    /// neighbourhoods are exhausted, or, with `until_solves` (a phase during the tree), once they have spent that
+    /// many re-solves in all (checked between small searches) or at the end of a round that found nothing.
     pub(super) fn explore(
         &mut self,
         search: &mut Search<'a>,
