@@ -189,6 +189,7 @@ pub fn worker_pool(threads: Option<u32>) -> anyhow::Result<rayon::ThreadPool> {
     Ok(pool)
 }
 
+/// Reads the batch the flags name (the bundled sample for a missing flag); errors of both files come together.
 pub fn load_batch(args: &InputArgs, reference: &Reference) -> anyhow::Result<LoadedBatch> {
     use poa_match::io::hashing::HashingReader;
     use poa_match::io::table::ErrorSink;

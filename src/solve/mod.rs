@@ -258,17 +258,12 @@ fn solve_parts(
         nodes: 0,
     };
     let mut edges_left: usize = parts.iter().map(|p| p.graph.edges.len()).sum();
-    // What each part's relaxation is worth: its bound in the progress display until it is searched.
-    let part_relaxation: Vec<i128> = parts
-        .iter()
-        .map(|part| {
-            part.edges
-                .iter()
-                .zip(&part.graph.edges)
-                .map(|(&e, edge)| relaxed.amounts[e] as i128 * edge.value as i128)
-                .sum()
-        })
-        .collect();
+    // Each part's share of the relaxed flow and what it is worth: its bound in the progress display until the
+    // part is searched.
+    let mut restricted: Vec<Vec<i64>> =
+        parts.iter().map(|part| part.edges.iter().map(|&e| relaxed.amounts[e]).collect()).collect();
+    let part_relaxation: Vec<i128> =
+        parts.iter().zip(&restricted).map(|(part, amounts)| objective_of(&part.graph, amounts)).collect();
     let mut relaxation_to_come: i128 = part_relaxation.iter().sum();
     for p in order {
         let part = &parts[p];
@@ -281,12 +276,11 @@ fn solve_parts(
         let share = part.graph.edges.len() as f64 / edges_left.max(1) as f64;
         edges_left -= part.graph.edges.len();
         let part_limits = Limits { time_limit: left.mul_f64(share), ..limits };
-        let restricted: Vec<i64> = part.edges.iter().map(|&e| relaxed.amounts[e]).collect();
         let solution = if has_integer_rules(&part.batch) {
             integer::solve(&part.batch, &part.graph, part_relaxation[p], part_limits)?
         } else {
             Solution {
-                amounts: restricted,
+                amounts: std::mem::take(&mut restricted[p]),
                 objective: part_relaxation[p],
                 bound: part_relaxation[p],
                 relaxation: part_relaxation[p],
@@ -308,11 +302,7 @@ fn solve_parts(
             _ => Status::Optimal,
         };
     }
-    // The display ends at the sums, parts without integer rules (which do not search) included.
-    progress::set_base(whole.objective, whole.bound, whole.nodes);
-    progress::incumbent(0);
-    progress::bound(0, 0);
-    progress::set_base(0, 0, 0);
+    progress::parts_done(whole.objective, whole.bound, whole.nodes);
     Ok(whole)
 }
 

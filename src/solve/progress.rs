@@ -103,21 +103,33 @@ pub(crate) fn set_base(objective: i128, bound: i128, nodes: u64) {
     BASE.with(|b| b.set(Base { objective, bound, nodes }));
 }
 
+/// Every part is solved, with these sums (parts without integer rules, which do not search, included): reports
+/// them and sets the base back to zero for a next solve under the same watch.
+pub(crate) fn parts_done(objective: i128, bound: i128, nodes: u64) {
+    report(|snapshot, _| record(snapshot, Some(objective), Some((bound, nodes))));
+    set_base(0, 0, 0);
+}
+
 /// The part's search has an allocation worth `objective`.
 pub(crate) fn incumbent(objective: i128) {
-    report(|snapshot, base| {
-        let whole = base.objective + objective;
-        snapshot.objective = Some(snapshot.objective.map_or(whole, |known| known.max(whole)));
-    });
+    report(|snapshot, base| record(snapshot, Some(base.objective + objective), None));
 }
 
 /// The part's search has proven `bound` after `nodes` nodes.
 pub(crate) fn bound(bound: i128, nodes: u64) {
-    report(|snapshot, base| {
-        let whole = base.bound + bound;
-        snapshot.bound = Some(snapshot.bound.map_or(whole, |known| known.min(whole)));
-        snapshot.nodes = base.nodes + nodes;
-    });
+    report(|snapshot, base| record(snapshot, None, Some((base.bound + bound, base.nodes + nodes))));
+}
+
+/// Records the whole batch's figures: the objective only ever rises and the bound only ever falls (a part's
+/// search reports both as it goes, and the parts add up).
+fn record(snapshot: &mut Snapshot, objective: Option<i128>, bound: Option<(i128, u64)>) {
+    if let Some(objective) = objective {
+        snapshot.objective = Some(snapshot.objective.map_or(objective, |known| known.max(objective)));
+    }
+    if let Some((bound, nodes)) = bound {
+        snapshot.bound = Some(snapshot.bound.map_or(bound, |known| known.min(bound)));
+        snapshot.nodes = nodes;
+    }
 }
 
 #[cfg(test)]

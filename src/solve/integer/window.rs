@@ -16,7 +16,7 @@ use std::time::Instant;
 use crate::error::Result;
 use crate::model::Usd;
 use crate::solve::components::Part;
-use crate::solve::{GapLimit, Limits, Status, objective_of};
+use crate::solve::{Limits, Status, objective_of};
 
 use rayon::prelude::*;
 
@@ -108,11 +108,11 @@ impl WindowScope<'_> {
     pub(super) fn search(&self, part: &Part, incumbent: &(i128, Vec<i64>), budget: u64) -> Result<WindowResult> {
         let whole = self.whole.graph;
         let started = Instant::now();
-        // A window is searched to its optimum whatever the match's gap limit: it only ever finds allocations.
+        // (A window's search ignores the gap limit, as every search but the match's own does.)
         let limits = Limits {
             time_limit: self.deadline.saturating_duration_since(started),
             node_limit: u64::MAX,
-            gap_limit: GapLimit::ZERO,
+            ..Limits::default()
         };
         let window_solves = budget.saturating_mul(whole.edges.len() as u64) / part.graph.edges.len() as u64;
         let inside: Vec<i64> = part.edges.iter().map(|&e| incumbent.1[e]).collect();
