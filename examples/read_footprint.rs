@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use poa_match::catalog::Reference;
 use poa_match::io::ReadOptions;
-use poa_match::io::table::ErrorSink;
+use poa_match::records::ErrorSink;
 
 /// The system allocator, with a count of the bytes in use and their peak.
 struct Counting;

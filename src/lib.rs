@@ -31,6 +31,7 @@ pub mod graph;
 pub mod io;
 pub mod model;
 pub mod objective;
+pub mod records;
 pub mod report;
 pub mod run;
 pub mod scenario;

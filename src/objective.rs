@@ -9,7 +9,18 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{DataError, Error, Location, Result};
-use crate::graph::ScopeMatch;
+use crate::model::CommitmentIdx;
+
+/// How well an offer's scope covers a need: the basis of the fit score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ScopeMatch {
+    /// The offer lists no codes: a shared theme, or an offer open to any theme.
+    Theme,
+    /// Only a related code (catalogue `related_codes`) is shared.
+    Related(CommitmentIdx),
+    /// A commitment code is shared.
+    Shared(CommitmentIdx),
+}
 
 /// The weights of the objective.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -116,7 +127,7 @@ mod tests {
     #[test]
     fn priority_always_outweighs_fit() {
         let w = Weights::default();
-        let best_fit = w.fit(ScopeMatch::Shared(crate::catalog::CommitmentIdx(0)), true);
+        let best_fit = w.fit(ScopeMatch::Shared(crate::model::CommitmentIdx(0)), true);
         let worst_fit = w.fit(ScopeMatch::Theme, false);
         assert_eq!((best_fit, worst_fit), (6, 1));
         assert!(w.value(1, worst_fit) > w.value(2, best_fit));

@@ -19,10 +19,12 @@ use common::batch::{
     AREAS, Shape, check_allocation, check_graph_shape, edge_limit, needs_csv, offers_csv, random_batch, reference,
     value_of,
 };
-use poa_match::catalog::{AreaKind, CommitmentIdx, CountryIdx, Reference};
-use poa_match::graph::{self, Graph, ScopeMatch};
+use poa_match::catalog::{AreaKind, Reference};
+use poa_match::graph::{self, Graph};
 use poa_match::io::{ReadOptions, read_needs, read_offers};
 use poa_match::model::{Batch, FundingMode, Need, Offer, Requester, ThemeSet, Usd};
+use poa_match::model::{CommitmentIdx, CountryIdx};
+use poa_match::objective::ScopeMatch;
 use poa_match::objective::Weights;
 use poa_match::solve::integer::DrawShare;
 use poa_match::solve::{self, Limits, Method, Status};

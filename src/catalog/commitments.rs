@@ -1,13 +1,9 @@
 //! The commitment catalogue: one row per actionable sub-paragraph of the 2012 outcome document.
 
 use crate::error::Result;
-use crate::io::fields;
-use crate::io::table::{ColumnSpec, ErrorSink, TableSpec, read_table};
-use crate::model::{Theme, ThemeSet};
-
-/// Index of a commitment in the catalogue (catalogue order).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct CommitmentIdx(pub u16);
+use crate::model::{CommitmentIdx, Theme, ThemeSet};
+use crate::records::fields;
+use crate::records::{ColumnSpec, ErrorSink, TableSpec, read_table};
 
 /// Who may cite a commitment (SPEC §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

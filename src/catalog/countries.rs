@@ -1,13 +1,9 @@
 //! Countries (ISO 3166-1 with M49 areas and UN flags) and the M49 areas themselves.
 
 use crate::error::Result;
-use crate::io::fields;
-use crate::io::table::{ColumnSpec, ErrorSink, Row, TableSpec, read_table};
 use crate::model::RecipientFlag;
-
-/// Index of a country in the country table (sorted by alpha-3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct CountryIdx(pub u16);
+use crate::records::fields;
+use crate::records::{ColumnSpec, ErrorSink, Row, TableSpec, read_table};
 
 /// One country or territory.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,14 +7,15 @@
 mod commitments;
 mod countries;
 
-pub use commitments::{Commitment, CommitmentIdx, Level, MatchRole, code_matches_grammar};
-pub use countries::{Area, AreaKind, Country, CountryIdx};
+pub use commitments::{Commitment, Level, MatchRole, code_matches_grammar};
+pub use countries::{Area, AreaKind, Country};
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::error::Result;
-use crate::io::table::{DEFAULT_ERROR_LIMIT, ErrorSink};
+use crate::model::{CommitmentIdx, CountryIdx};
+use crate::records::{DEFAULT_ERROR_LIMIT, ErrorSink};
 
 /// The embedded commitment catalogue, as shipped in `data/commitments.csv`.
 pub const EMBEDDED_COMMITMENTS: &str = include_str!("../../data/commitments.csv");

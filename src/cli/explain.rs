@@ -4,8 +4,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Args;
-use poa_match::graph::{self, ScopeMatch};
+use poa_match::graph;
 use poa_match::io::outputs::OutputOptions;
+use poa_match::objective::ScopeMatch;
 use poa_match::run::{self, MatchConfig, RunInputs};
 
 use super::InputArgs;

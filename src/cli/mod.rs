@@ -192,7 +192,7 @@ pub fn worker_pool(threads: Option<u32>) -> anyhow::Result<rayon::ThreadPool> {
 /// Reads the batch the flags name (the bundled sample for a missing flag); errors of both files come together.
 pub fn load_batch(args: &InputArgs, reference: &Reference) -> anyhow::Result<LoadedBatch> {
     use poa_match::io::hashing::HashingReader;
-    use poa_match::io::table::ErrorSink;
+    use poa_match::records::ErrorSink;
     let started = std::time::Instant::now();
     let options = args.read_options();
     let mut sink = ErrorSink::new(options.error_limit);

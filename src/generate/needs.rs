@@ -11,8 +11,10 @@ use std::collections::BTreeMap;
 
 use super::draw::{GenRng, between, chance, exp, normal, poisson, round_to, uniform, unit, weighted};
 use super::{CYCLE_MONTHS, GenerateConfig, cycle_month};
-use crate::catalog::{CommitmentIdx, CountryIdx, Level, MatchRole, Reference};
-use crate::model::{Date, FundingMode, ImplementerType, Kind, KindSet, Need, NeedId, Requester, Theme};
+use crate::catalog::{Level, MatchRole, Reference};
+use crate::model::{
+    CommitmentIdx, CountryIdx, Date, FundingMode, ImplementerType, Kind, KindSet, Need, NeedId, Requester, Theme,
+};
 
 /// Requests by region (M49 region code, weight).
 pub(super) const REGION_WEIGHTS: [(u16, f64); 5] = [(2, 0.50), (19, 0.25), (142, 0.15), (9, 0.05), (150, 0.05)];

@@ -27,7 +27,8 @@ use super::draw::{
 };
 use super::profile::Profile;
 use super::{GenerateConfig, cycle_month};
-use crate::catalog::{AreaKind, CommitmentIdx, MatchRole, Reference};
+use crate::catalog::{AreaKind, MatchRole, Reference};
+use crate::model::CommitmentIdx;
 use crate::model::{
     Date, DonorType, ImplementerType, Kind, KindSet, Need, Offer, OfferId, RecipientFlag, Theme, ThemeSet, Usd,
 };
@@ -395,7 +396,7 @@ fn bilateral(profile: &Profile<'_>, reference: &Reference, rng: &mut GenRng) -> 
         let weights = country_weights(reference, profile, &o.regions_m49);
         let count = between(rng, 2, 5) as usize;
         let mut picked: Vec<_> =
-            weighted_distinct(rng, &weights, count).into_iter().map(|i| crate::catalog::CountryIdx(i as u16)).collect();
+            weighted_distinct(rng, &weights, count).into_iter().map(|i| crate::model::CountryIdx(i as u16)).collect();
         picked.sort();
         if !picked.is_empty() {
             o.countries_include = picked;
@@ -405,7 +406,7 @@ fn bilateral(profile: &Profile<'_>, reference: &Reference, rng: &mut GenRng) -> 
         let weights = country_weights(reference, profile, &o.regions_m49);
         let count = between(rng, 1, 2) as usize;
         let mut excluded: Vec<_> =
-            weighted_distinct(rng, &weights, count).into_iter().map(|i| crate::catalog::CountryIdx(i as u16)).collect();
+            weighted_distinct(rng, &weights, count).into_iter().map(|i| crate::model::CountryIdx(i as u16)).collect();
         excluded.sort();
         o.countries_exclude = excluded;
     }
@@ -616,7 +617,7 @@ fn country_weights(reference: &Reference, profile: &Profile<'_>, regions: &[u16]
         .enumerate()
         .map(|(i, c)| {
             if regions.iter().any(|&a| c.in_area(a)) {
-                profile.country_share(crate::catalog::CountryIdx(i as u16))
+                profile.country_share(crate::model::CountryIdx(i as u16))
             } else {
                 0.0
             }

@@ -11,8 +11,11 @@
 use std::collections::BTreeMap;
 
 use super::draw::{GenRng, chance, weighted};
-use crate::catalog::{AreaKind, CommitmentIdx, CountryIdx, Reference};
-use crate::model::{Date, FundingMode, ImplementerType, Kind, KindSet, Need, Offer, Requester, Theme, ThemeSet};
+use crate::catalog::{AreaKind, Reference};
+use crate::model::{
+    CommitmentIdx, CountryIdx, Date, FundingMode, ImplementerType, Kind, KindSet, Need, Offer, Requester, Theme,
+    ThemeSet,
+};
 
 /// Needs that cite the same commitments and ask for the same kinds.
 struct ScopeGroup {

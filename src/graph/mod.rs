@@ -11,12 +11,14 @@ mod index;
 pub mod rules;
 
 pub use index::OfferIndex;
-pub use rules::{NeedFacts, Reason, ScopeMatch};
+pub use rules::{NeedFacts, Reason};
+
+use crate::objective::ScopeMatch;
 
 use rayon::prelude::*;
 
-use crate::catalog::{CommitmentIdx, Reference};
-use crate::model::Batch;
+use crate::catalog::Reference;
+use crate::model::{Batch, CommitmentIdx};
 use crate::objective::Weights;
 
 /// One eligible (need, offer) pair.

@@ -3,8 +3,9 @@
 //! [`check`] runs them in the order of [`Reason`]'s declaration, so the reason reported for a missing edge is the
 //! first rule that fails. The scope rule also yields the base of the fit score (SPEC §5).
 
-use crate::catalog::{AreaKind, CommitmentIdx, Reference};
+use crate::catalog::{AreaKind, Reference};
 use crate::model::{FundingMode, Need, Offer, Requester, ThemeSet};
+use crate::objective::ScopeMatch;
 
 /// Why a need and an offer are not connected. The order is the order in which the rules are checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -82,17 +83,6 @@ impl Reason {
             Reason::BelowFloor => "the offer's smallest grant exceeds the whole need",
         }
     }
-}
-
-/// How well an offer's scope covers a need: the basis of the fit score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ScopeMatch {
-    /// The offer lists no codes: a shared theme, or an offer open to any theme.
-    Theme,
-    /// Only a related code (catalogue `related_codes`) is shared.
-    Related(CommitmentIdx),
-    /// A commitment code is shared.
-    Shared(CommitmentIdx),
 }
 
 /// Facts about a need that every rule reads, computed once per need.

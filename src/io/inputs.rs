@@ -9,14 +9,15 @@ use std::hash::{BuildHasher, RandomState};
 use std::io::Read;
 use std::path::Path;
 
-use crate::catalog::{CommitmentIdx, CountryIdx, MatchRole, Reference};
+use crate::catalog::{MatchRole, Reference};
 use crate::error::{Error, Location, Result};
-use crate::io::fields;
-use crate::io::table::{ColumnSpec, DEFAULT_ERROR_LIMIT, ErrorSink, Row, TableSpec, read_table};
 use crate::model::{
     Batch, Date, DonorType, FundingMode, ImplementerType, Kind, KindSet, Need, NeedId, Offer, OfferId, RecipientFlag,
     Requester, RequesterType, Theme, ThemeSet,
 };
+use crate::model::{CommitmentIdx, CountryIdx};
+use crate::records::fields;
+use crate::records::{ColumnSpec, DEFAULT_ERROR_LIMIT, ErrorSink, Row, TableSpec, read_table};
 
 /// Options for reading inputs.
 #[derive(Debug, Clone, Copy)]

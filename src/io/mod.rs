@@ -1,17 +1,13 @@
 //! Reading inputs and writing outputs.
 //!
-//! - [`table`]: the checked CSV reader every input goes through;
-//! - [`fields`]: parsers for single cells;
 //! - [`read_needs`] / [`read_offers`] / [`read_batch`]: needs.csv and offers.csv into the typed model;
 //! - [`write_inputs`]: needs and offers written back as needs.csv and offers.csv (used by `generate`);
 //! - [`atomic`]: outputs written to a temporary name and renamed, so a failed run leaves nothing half-written.
 
 pub mod atomic;
-pub mod fields;
 pub mod hashing;
 mod inputs;
 pub mod outputs;
-pub mod table;
 pub mod write_inputs;
 
 pub use inputs::{

@@ -9,8 +9,8 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use super::inputs::{NEED_COLUMNS, OFFER_COLUMNS};
-use crate::catalog::{CommitmentIdx, CountryIdx, Reference};
-use crate::model::{FundingMode, Need, Offer, Requester};
+use crate::catalog::Reference;
+use crate::model::{CommitmentIdx, CountryIdx, FundingMode, Need, Offer, Requester};
 
 /// A csv writer with a scratch buffer for formatted cells.
 struct Rows<W: Write> {

@@ -2,16 +2,16 @@
 //! these types from CSV and `graph`/`solve` read them.
 
 mod date;
+mod ids;
 mod money;
 mod vocab;
 
 pub use date::Date;
+pub use ids::{CommitmentIdx, CountryIdx};
 pub use money::{MAX_AMOUNT_USD, Usd, group_thousands};
 pub use vocab::{
     DonorType, FundingMode, ImplementerType, Kind, KindSet, RecipientFlag, RequesterType, Theme, ThemeSet,
 };
-
-use crate::catalog::{CommitmentIdx, CountryIdx};
 
 macro_rules! id_newtype {
     ($(#[$doc:meta])* $name:ident) => {

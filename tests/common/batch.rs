@@ -5,11 +5,12 @@
 
 use std::collections::HashSet;
 
-use poa_match::catalog::{CommitmentIdx, CountryIdx, Reference};
+use poa_match::catalog::Reference;
 use poa_match::graph::Graph;
 use poa_match::model::{
     Batch, Date, FundingMode, ImplementerType, Kind, Need, NeedId, Offer, OfferId, RecipientFlag, Requester, Theme, Usd,
 };
+use poa_match::model::{CommitmentIdx, CountryIdx};
 use rand::Rng;
 use rand::seq::SliceRandom;
 

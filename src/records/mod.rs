@@ -1,10 +1,13 @@
-//! Reading one CSV table with exact positions.
+//! Records: reading one CSV table with exact positions, and parsing its cells ([`fields`]). The reference tables
+//! and every input go through here, so this sits below both.
 //!
 //! Every input of the engine (needs, offers, the catalogue files) goes through [`read_table`]: it checks the header
 //! against a [`TableSpec`], accepts a UTF-8 byte-order mark and CRLF line ends, reports invalid UTF-8 and ragged
 //! rows with their line and column, and hands each row to the caller as a [`Row`] whose fields can be fetched by
 //! column name. Problems go to an [`ErrorSink`] so that one run reports every bad cell (up to a limit), not just
 //! the first.
+
+pub mod fields;
 
 use std::collections::HashMap;
 use std::io::Read;
