@@ -1,66 +1,116 @@
-//! SPEC §5: "the same files give byte-identical outputs on any number of threads". `match` runs on 1, 2 and 8
-//! threads and twice on the same count, on the bundled sample and on a generated batch of 300 needs and 30
-//! offers with integer rules (stopped by the deterministic node limit, with a time limit far out of reach). Every
-//! output file is compared byte for byte, and the DIMACS export too; run.json without its `timings`, the only
-//! field that may vary.
+//! The one suite for the promise of docs/spec.md §5 and §7: the same inputs and options give the same bytes, on
+//! any number of worker threads, across runs, and whatever folder the outputs go to. Every output file is
+//! compared byte for byte (run.json and simulate.json without their `timings`, the only field allowed to vary),
+//! and the DIMACS export too.
+//!
+//! Searches with integer rules are stopped by the node limit, which is deterministic, with the time limit far out
+//! of reach: a run stopped by the clock may legitimately differ.
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::{TestDir, outputs_without_timings};
+use common::batch::{Shape, needs_csv, offers_csv, random_batch};
+use common::{SMALL_STUDY, TestDir, assert_same_outputs};
+use rand::SeedableRng;
 use serde_json::Value;
 
-/// Runs `match` with `args` into `<tag>/` (plus a DIMACS export `<tag>/../<tag>.dimacs`) on 1, 2 and 8 threads
-/// and twice on 2, and asserts that everything written is the same.
-fn assert_same_on_every_thread_count(dir: &TestDir, args: &[&str]) {
-    let runs = [("t1", "1"), ("t2", "2"), ("t8", "8"), ("t2-again", "2")];
-    for (tag, threads) in runs {
+/// Thread counts that each case runs on; the last repeats a count to compare two runs on the same one.
+const THREADS: [(&str, &str); 4] = [("t1", "1"), ("t2", "2"), ("t8", "8"), ("t2-again", "2")];
+
+/// Runs `match` with `args` into `<tag>/` (plus a DIMACS export `<tag>.dimacs`) on every count of [`THREADS`]
+/// and asserts that everything written is the same. Returns run.json of the first run.
+fn match_is_the_same_on_every_thread_count(dir: &TestDir, args: &[&str]) -> Value {
+    for (tag, threads) in THREADS {
         let network = format!("{tag}.dimacs");
         let mut all = vec!["match", "--out", tag, "--export-network", &network];
         all.extend_from_slice(args);
         dir.run_env(&all, &[("RAYON_NUM_THREADS", threads)]).assert_success();
     }
-    let first = outputs_without_timings(&dir.path().join("t1"));
-    assert_eq!(first.len(), 6, "the four tables, report.html and run.json");
-    let first_network = std::fs::read(dir.path().join("t1.dimacs")).unwrap();
-    for (tag, _) in &runs[1..] {
-        let other = outputs_without_timings(&dir.path().join(tag));
-        let names = |v: &[(PathBuf, Vec<u8>)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
-        assert_eq!(names(&first), names(&other), "t1 and {tag} wrote different files");
-        for ((name, a), (_, b)) in first.iter().zip(&other) {
-            assert!(a == b, "{} differs between t1 and {tag}", name.display());
-        }
-        assert!(std::fs::read(dir.path().join(format!("{tag}.dimacs"))).unwrap() == first_network, "{tag}.dimacs");
+    assert_eq!(common::snapshot(&dir.path().join("t1")).len(), 6, "the four tables, report.html and run.json");
+    let first_network = dir.read("t1.dimacs");
+    for (tag, _) in &THREADS[1..] {
+        assert_same_outputs(&dir.path().join("t1"), &dir.path().join(tag));
+        assert!(dir.read(&format!("{tag}.dimacs")) == first_network, "{tag}.dimacs differs from t1.dimacs");
     }
+    serde_json::from_str(&dir.read("t1/run.json")).unwrap()
 }
 
 #[test]
-fn sample_outputs_are_identical_on_1_2_and_8_threads_and_across_runs() {
+fn match_on_the_sample() {
     let dir = TestDir::new();
-    assert_same_on_every_thread_count(&dir, &[]);
-    let run: Value = serde_json::from_str(&dir.read("t1/run.json")).unwrap();
+    let run = match_is_the_same_on_every_thread_count(&dir, &[]);
     assert_eq!(run["status"], "optimal");
 }
 
 #[test]
-fn generated_batch_with_integer_rules_is_identical_on_1_2_and_8_threads_and_across_runs() {
+fn match_on_a_generated_batch_with_integer_rules() {
     let dir = TestDir::new();
     dir.run(&["generate", "--needs", "300", "--offers", "30", "--seed", "7", "--out", "batch"]).assert_success();
-    let args = [
-        "--needs",
-        "batch/needs.csv",
-        "--offers",
-        "batch/offers.csv",
-        // Deterministic stop; the time limit (about 11 days) never comes first.
-        "--node-limit",
-        "8",
-        "--time-limit",
-        "1000000",
-    ];
-    assert_same_on_every_thread_count(&dir, &args);
-    let run: Value = serde_json::from_str(&dir.read("t1/run.json")).unwrap();
+    let args =
+        ["--needs", "batch/needs.csv", "--offers", "batch/offers.csv", "--node-limit", "8", "--time-limit", "1000000"];
+    let run = match_is_the_same_on_every_thread_count(&dir, &args);
     assert_eq!(run["integer_rules"], true, "the batch should carry integer rules");
     assert!(run["edges"].as_u64().unwrap() > 1_000, "edges: {}", run["edges"]);
-    assert_ne!(run["status"], "time_limit");
+    assert_eq!(run["status"], "node_limit", "the node limit, not the clock, should stop this search");
+}
+
+/// A random batch with every kind of integer rule and a deeper search, where the search has more room to depend
+/// on threads.
+#[test]
+fn match_on_a_random_batch_with_a_deeper_search() {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0xDE7);
+    let batch = random_batch(&mut rng, &Shape::large(120, 12, true));
+    let dir = TestDir::new();
+    dir.write("needs.csv", needs_csv(&batch));
+    dir.write("offers.csv", offers_csv(&batch));
+    let args = ["--needs", "needs.csv", "--offers", "offers.csv", "--node-limit", "150", "--time-limit", "1000000"];
+    let run = match_is_the_same_on_every_thread_count(&dir, &args);
+    assert_eq!(run["integer_rules"], true);
+}
+
+/// `--threads` sets the worker threads and wins over `RAYON_NUM_THREADS`; zero threads is a usage error.
+#[test]
+fn the_threads_option_changes_no_output() {
+    let dir = TestDir::new();
+    dir.run_env(&["match", "--out", "one", "--threads", "1"], &[("RAYON_NUM_THREADS", "2")]).assert_success();
+    dir.run_env(&["match", "--out", "two", "--threads", "2"], &[("RAYON_NUM_THREADS", "1")]).assert_success();
+    assert_same_outputs(&dir.path().join("one"), &dir.path().join("two"));
+    let zero = dir.run(&["match", "--out", "zero", "--threads", "0"]);
+    assert_eq!(zero.code(), Some(2), "clap's usage error");
+    assert!(zero.stderr().contains("--threads"), "{}", zero.stderr());
+    assert!(!dir.path().join("zero").exists());
+}
+
+/// The page does not depend on where it is written, nor on the table format beside it, in either language.
+#[test]
+fn the_page_is_the_same_in_any_folder_and_beside_any_format() {
+    let dir = TestDir::new();
+    for lang in ["en", "zh"] {
+        let mut pages = Vec::new();
+        for (out, threads) in [("a", "1"), ("b", "2"), ("nested/c", "2")] {
+            let out = format!("{lang}-{out}");
+            dir.run_env(&["match", "--lang", lang, "--out", &out], &[("RAYON_NUM_THREADS", threads)]).assert_success();
+            pages.push(std::fs::read(dir.path().join(&out).join("report.html")).unwrap());
+        }
+        assert!(pages.windows(2).all(|w| w[0] == w[1]), "{lang}: report.html differs between runs");
+    }
+    dir.run(&["match", "--format", "json", "--out", "json"]).assert_success();
+    assert_eq!(dir.read("json/report.html"), dir.read("en-a/report.html"));
+}
+
+/// Draw i of scenario s is seeded from (seed, s, i) alone and draws are reduced in index order, so a study is the
+/// same bytes on any number of threads.
+#[test]
+fn simulate_on_any_thread_count() {
+    let dir = TestDir::new();
+    dir.write("study.toml", SMALL_STUDY);
+    for (out, threads) in [("t1", "1"), ("t2", "2"), ("t8", "8"), ("t2-again", "2")] {
+        let args = ["simulate", "--scenarios", "study.toml", "--node-limit", "150", "--threads", threads, "--out", out];
+        dir.run(&args).assert_success();
+    }
+    for other in ["t2", "t8", "t2-again"] {
+        assert_same_outputs(&dir.path().join("t1"), &dir.path().join(other));
+    }
+    // The draws really differ from one another, or the comparison would prove little.
+    let rows = common::csv_rows(&dir.read("t1/scenarios.csv"));
+    assert!(rows.iter().all(|r| r["allocated_p5_usd"] != r["allocated_p95_usd"]), "{rows:?}");
 }

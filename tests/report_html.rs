@@ -327,20 +327,3 @@ fn page_loads_nothing_from_the_network() {
         assert!(csp.starts_with("default-src 'none';"), "{csp}");
     }
 }
-
-#[test]
-fn page_is_byte_identical_across_runs_threads_and_folders() {
-    let dir = TestDir::new();
-    for lang in ["en", "zh"] {
-        let mut pages = Vec::new();
-        for (out, threads) in [("a", "1"), ("b", "2"), ("nested/c", "2")] {
-            let out = format!("{lang}-{out}");
-            dir.run_env(&["match", "--lang", lang, "--out", &out], &[("RAYON_NUM_THREADS", threads)]).assert_success();
-            pages.push(std::fs::read(dir.path().join(&out).join("report.html")).unwrap());
-        }
-        assert!(pages.windows(2).all(|w| w[0] == w[1]), "{lang}: report.html differs between runs");
-    }
-    // The JSON table format writes the same page.
-    dir.run(&["match", "--format", "json", "--out", "json"]).assert_success();
-    assert_eq!(dir.read("json/report.html"), dir.read("en-a/report.html"));
-}

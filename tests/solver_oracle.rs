@@ -16,8 +16,8 @@
 mod common;
 
 use common::batch::{
-    AREAS, Shape, check_allocation, check_graph_shape, edge_limit, needs_csv, offers_csv, random_batch, reference,
-    value_of,
+    AREAS, Shape, amounts_of, check_allocation, check_graph_shape, edge_limit, needs_csv, offers_csv, random_batch,
+    read_batch_files, reference, value_of,
 };
 use poa_match::catalog::{AreaKind, Reference};
 use poa_match::graph::{self, Graph};
@@ -722,26 +722,15 @@ fn generated_batches_round_trip_through_csv() {
 /// benches/peers/ortools_mip.py, for 300 × 30 seed 5, in 34 s) and checked here by the test's own checker.
 /// Returns the batch, its graph, the allocation per edge and its value.
 fn known_optimum(name: &str) -> (Batch, Graph, Vec<i64>, i128) {
-    let r = reference();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/optima").join(name);
+    let (batch, graph) = read_batch_files(&dir.join("needs.csv"), &dir.join("offers.csv"));
     let read = |file: &str| std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{name}/{file}: {e}"));
-    let needs = read_needs("needs.csv", read("needs.csv").as_slice(), r, ReadOptions::default()).unwrap();
-    let offers = read_offers("offers.csv", read("offers.csv").as_slice(), r, ReadOptions::default()).unwrap();
-    let batch = Batch { needs, offers };
-    let graph = graph::build(&batch, r, &Weights::default());
-    let mut amounts = vec![0i64; graph.edges.len()];
     let text = String::from_utf8(read("optimum.csv")).unwrap();
-    for line in text.lines().skip(1) {
+    let rows = text.lines().skip(1).map(|line| {
         let f: Vec<&str> = line.split(',').collect();
-        let e = graph
-            .edges
-            .iter()
-            .position(|e| {
-                batch.needs[e.need as usize].id.as_str() == f[0] && batch.offers[e.offer as usize].id.as_str() == f[1]
-            })
-            .unwrap_or_else(|| panic!("{name}: ({}, {}) is not an eligible pair", f[0], f[1]));
-        amounts[e] = f[2].parse().unwrap();
-    }
+        (f[0], f[1], f[2].parse().unwrap())
+    });
+    let amounts = amounts_of(&batch, &graph, rows).unwrap_or_else(|e| panic!("{name}: {e}"));
     check_allocation(&batch, &graph, &amounts).unwrap_or_else(|e| panic!("{name}: the known optimum {e}"));
     let value = value_of(&graph, &amounts);
     (batch, graph, amounts, value)

@@ -7,10 +7,12 @@ use std::collections::HashSet;
 
 use poa_match::catalog::Reference;
 use poa_match::graph::Graph;
+use poa_match::io::{ReadOptions, read_needs, read_offers};
 use poa_match::model::{
-    Batch, Date, FundingMode, ImplementerType, Kind, Need, NeedId, Offer, OfferId, RecipientFlag, Requester, Theme, Usd,
+    Batch, CommitmentIdx, CountryIdx, Date, FundingMode, ImplementerType, Kind, Need, NeedId, Offer, OfferId,
+    RecipientFlag, Requester, Theme, Usd,
 };
-use poa_match::model::{CommitmentIdx, CountryIdx};
+use poa_match::objective::Weights;
 use rand::Rng;
 use rand::seq::SliceRandom;
 
@@ -380,6 +382,38 @@ pub fn offers_csv(batch: &Batch) -> String {
         .unwrap();
     }
     String::from_utf8(w.into_inner().unwrap()).unwrap()
+}
+
+/// A needs file and an offers file read through the library, and their graph under the default weights.
+pub fn read_batch_files(needs: &std::path::Path, offers: &std::path::Path) -> (Batch, Graph) {
+    let r = reference();
+    let read = |path: &std::path::Path| std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let needs = read_needs("needs.csv", read(needs).as_slice(), r, ReadOptions::default()).unwrap();
+    let offers = read_offers("offers.csv", read(offers).as_slice(), r, ReadOptions::default()).unwrap();
+    let batch = Batch { needs, offers };
+    let graph = poa_match::graph::build(&batch, r, &Weights::default());
+    (batch, graph)
+}
+
+/// The amount on each graph edge of an allocation given as `(need_id, offer_id, amount)` rows, as matches.csv and
+/// the fixtures' optimum.csv list it; a pair that is not an edge of the graph is an error.
+pub fn amounts_of<'a>(
+    batch: &Batch,
+    graph: &Graph,
+    rows: impl IntoIterator<Item = (&'a str, &'a str, i64)>,
+) -> Result<Vec<i64>, String> {
+    let mut amounts = vec![0i64; graph.edges.len()];
+    for (need, offer, amount) in rows {
+        let e = graph
+            .edges
+            .iter()
+            .position(|e| {
+                batch.needs[e.need as usize].id.as_str() == need && batch.offers[e.offer as usize].id.as_str() == offer
+            })
+            .ok_or_else(|| format!("({need}, {offer}) is not an eligible pair"))?;
+        amounts[e] += amount;
+    }
+    Ok(amounts)
 }
 
 /// The most an edge may carry by SPEC §5: the need's amount, the offer's cap and its envelope.

@@ -355,3 +355,34 @@ pub fn offer_record(values: &[(&str, &str)]) -> String {
     all.extend_from_slice(values);
     csv_row(OFFERS_HEADER, &all)
 }
+
+/// A small study on the bundled sample: random pledges, a demand change, a removed offer, few draws and a node
+/// limit so that it runs in seconds in a debug build.
+pub const SMALL_STUDY: &str = r#"
+draws = 12
+seed = 99
+[realisation]
+probability = 0.8
+share = [0.6, 1.0]
+[[scenario]]
+name = "baseline"
+[[scenario]]
+name = "<b>more</b> & less"
+draws = 7
+envelope_factor.donor = { USA = 1.5 }
+demand_factor.theme.marking = 1.3
+remove_offers = ["UNSCAR-2013"]
+[scenario.realisation.donor.DEU]
+probability = 0.3
+"#;
+
+/// Asserts that two output folders hold the same files with the same bytes (run.json and simulate.json without
+/// their timings).
+pub fn assert_same_outputs(a: &Path, b: &Path) {
+    let (x, y) = (outputs_without_timings(a), outputs_without_timings(b));
+    let names = |v: &[(PathBuf, Vec<u8>)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&x), names(&y));
+    for ((name, p), (_, q)) in x.iter().zip(&y) {
+        assert!(p == q, "{} differs between {} and {}", name.display(), a.display(), b.display());
+    }
+}
