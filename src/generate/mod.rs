@@ -22,8 +22,8 @@
 //! **Offers** (see `offers.rs`): pooled funds (UNSCAR-like), bilateral donors, regional trust funds, a joint
 //! programme and a meeting sponsorship fund, with floors, award limits and no-cofinancing rules on some; the
 //! total supply is 0.4–0.7 of the total demand. Scopes narrow as the number of offers grows so that a need has
-//! about 20 eligible offers on average at any size (measured: 18–19 from 2 000 × 200 to 100 000 × 10 000, about
-//! 1.8 million eligible pairs at the largest), while batches of up to 15 offers look like the bundled sample.
+//! about 20 eligible offers on average at any size (BENCHMARKS.md lists the measured pairs per size), while
+//! batches of up to 15 offers look like the bundled sample.
 //!
 //! **Determinism**: the same configuration gives the same batch on any machine: one ChaCha8 stream for the
 //! needs and one for the offers (so the needs do not depend on the number of offers), no hash-map iteration
@@ -84,8 +84,7 @@ fn stream(seed: u64, stream: u64) -> draw::GenRng {
 /// With replacement reference tables that have no `target` commitment or no country in an M49 region, no need
 /// can be drawn and the batch has no needs.
 ///
-/// Time and memory are linear in the number of needs and offers (about half a second for 100 000 × 10 000 in a
-/// release build).
+/// Time and memory are linear in the number of needs and offers.
 pub fn generate(config: &GenerateConfig, reference: &Reference) -> Batch {
     let needs = needs::generate(config, reference, &mut stream(config.seed, STREAM_NEEDS));
     let offers = offers::generate(config, reference, &needs, &mut stream(config.seed, STREAM_OFFERS));
