@@ -1,6 +1,7 @@
-//! The outputs of a study: scenarios.csv, by_commitment.csv, by_region.csv, need_odds.csv, simulate.json and
-//! report.html, all computed from the frame and the tallies (so a merged study writes what one run writes), all
-//! staged and renamed together.
+//! What a study reports: each scenario's summary, the four tables (scenarios.csv, by_commitment.csv,
+//! by_region.csv, need_odds.csv) and simulate.json's record, all computed from the frame and the tallies (so a
+//! merged study writes what one run writes); and the shard file. The page is rendered by
+//! [`crate::render::simulate_page`], and [`crate::run::study`] writes everything together.
 
 use std::path::Path;
 
@@ -8,8 +9,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::io::atomic;
-use crate::io::outputs::{self, Cell, Table, int, text};
-use crate::report::html;
+use crate::io::outputs::{Cell, Table, int, text};
 
 use super::stats::{Spread, mean};
 use super::{Frame, ScenarioFrame, Tally, Timings};
@@ -181,6 +181,38 @@ pub struct SimulateInfo<'a> {
     pub timings: TimingsInfo,
 }
 
+impl<'a> SimulateInfo<'a> {
+    /// The record of a study whose stages took `timings`.
+    pub fn new(frame: &'a Frame, summaries: &[ScenarioSummary], timings: Timings) -> SimulateInfo<'a> {
+        let draws_total: u64 = frame.scenarios.iter().map(|s| u64::from(s.draws)).sum();
+        SimulateInfo {
+            version: &frame.version,
+            inputs: &frame.inputs,
+            seed: frame.seed,
+            options: &frame.options,
+            scenarios: frame
+                .scenarios
+                .iter()
+                .zip(summaries)
+                .map(|(s, sum)| ScenarioInfo {
+                    name: &s.name,
+                    description: &s.description,
+                    draws: s.draws,
+                    offers: s.offers,
+                    edges: s.edges,
+                    added_offers: &s.added_offers,
+                    draws_not_proved: sum.not_proved,
+                })
+                .collect(),
+            draws_total,
+            timings: TimingsInfo {
+                stages: timings,
+                draws_per_second: if timings.draws_s > 0.0 { draws_total as f64 / timings.draws_s } else { 0.0 },
+            },
+        }
+    }
+}
+
 /// A scenario in simulate.json.
 #[derive(Debug, Serialize)]
 pub struct ScenarioInfo<'a> {
@@ -195,7 +227,7 @@ pub struct ScenarioInfo<'a> {
     /// Eligible pairs.
     pub edges: usize,
     /// The added offers file.
-    pub added_offers: &'a Option<crate::run::InputInfo>,
+    pub added_offers: &'a Option<crate::io::provenance::InputInfo>,
     /// Draws not proved optimal.
     pub draws_not_proved: u32,
 }
@@ -208,56 +240,6 @@ pub struct TimingsInfo {
     pub stages: Timings,
     /// Draws per second of `draws_s`.
     pub draws_per_second: f64,
-}
-
-/// Writes every output of a study into `dir`, staged and renamed together; returns the timings with the write
-/// time, and each scenario's summary (for a caller that prints them).
-pub fn write(
-    dir: &Path,
-    frame: &Frame,
-    tallies: &[Tally],
-    timings: Timings,
-) -> Result<(Timings, Vec<ScenarioSummary>)> {
-    let started = std::time::Instant::now();
-    let summaries: Vec<ScenarioSummary> = frame.scenarios.iter().zip(tallies).map(|(s, t)| summarise(s, t)).collect();
-    let mut staged = atomic::Staged::in_dir(dir)?;
-    let options = frame.options.output();
-    for table in tables(frame, &summaries, tallies) {
-        outputs::write_table(&mut staged, dir, &table, options)?;
-    }
-    let page = html::render_simulate_page(&html::SimulatePage { frame, summaries: &summaries, tallies });
-    staged.stage(&dir.join("report.html"), |out| out.write_all(page.as_bytes()))?;
-    let draws_total: u64 = frame.scenarios.iter().map(|s| u64::from(s.draws)).sum();
-    let mut timings = timings;
-    timings.write_s = started.elapsed().as_secs_f64();
-    let info = SimulateInfo {
-        version: &frame.version,
-        inputs: &frame.inputs,
-        seed: frame.seed,
-        options: &frame.options,
-        scenarios: frame
-            .scenarios
-            .iter()
-            .zip(&summaries)
-            .map(|(s, sum)| ScenarioInfo {
-                name: &s.name,
-                description: &s.description,
-                draws: s.draws,
-                offers: s.offers,
-                edges: s.edges,
-                added_offers: &s.added_offers,
-                draws_not_proved: sum.not_proved,
-            })
-            .collect(),
-        draws_total,
-        timings: TimingsInfo {
-            stages: timings,
-            draws_per_second: if timings.draws_s > 0.0 { draws_total as f64 / timings.draws_s } else { 0.0 },
-        },
-    };
-    outputs::write_json(&mut staged, &dir.join("simulate.json"), &info)?;
-    staged.commit()?;
-    Ok((timings, summaries))
 }
 
 /// Writes a shard file `shard-I-of-N.json` into `dir`.
