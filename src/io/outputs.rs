@@ -1,6 +1,6 @@
-//! Writers for the tables of SPEC §6 in CSV or JSON: a [`Table`] is a header and rows of typed [`Cell`]s, built by
-//! the layer that knows the rows (the match tables' columns are in `report::schema`, the study's in
-//! `simulate::outputs`). Each file is written whole or not at all (see [`super::atomic`]).
+//! Writers for the tables of docs/spec.md §6 in CSV or JSON: a [`Table`] is a header and rows of typed [`Cell`]s,
+//! built by the layer that knows the rows (the match tables' columns are in `report::schema`, the study's in
+//! `simulate::tables`). Each file is written whole or not at all (see [`super::atomic`]).
 //! Text cells that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, carriage return first) are
 //! prefixed with an apostrophe.
 

@@ -1,6 +1,6 @@
-//! report.html: one self-contained page for people (SPEC §6), for `match` ([`match_page`]) and for `simulate` /
-//! `merge` ([`simulate_page`]), each a pure function of report rows, the run record, the reference tables and the
-//! language. This layer reads [`crate::report`] (rows, run record, table columns, words) and [`crate::simulate`]
+//! report.html: one self-contained page for people (docs/spec.md §6), for `match` ([`match_page`]) and for
+//! `simulate` / `merge` ([`simulate_page`]), each a pure function of report rows, the run record, the reference
+//! tables and the language. This layer reads [`crate::report`] (rows, run record, table columns, words) and [`crate::simulate`]
 //! (a study's frame and tallies), and writes no file: [`crate::run`] stages the pages with the other outputs.
 //!
 //! - **Self-contained**: inline CSS and script ([`assets`], files compiled in), inline SVG charts ([`svg`]); no

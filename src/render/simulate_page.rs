@@ -6,10 +6,11 @@
 use crate::io::outputs::fixed4;
 use crate::lang::Lang;
 use crate::report::Word;
+use crate::report::schema::Column;
 use crate::report::words::{method_name, unknown_method_name};
 use crate::simulate::outputs::ScenarioSummary;
 use crate::simulate::stats::{Spread, mean};
-use crate::simulate::{Frame, Group, StudyOptions, Tally};
+use crate::simulate::{Frame, Group, StudyOptions, Tally, tables};
 
 use super::builder::Html;
 use super::page::{PageFrame, Section, render_page};
@@ -72,6 +73,14 @@ fn study_method_name(options: &StudyOptions, lang: Lang) -> &'static str {
     options.method().map_or(unknown_method_name(lang), |m| method_name(m, lang))
 }
 
+/// The headings of a table's columns that the page shows (those with a heading, in file order), each with
+/// whether it is numeric.
+fn headings<R>(columns: &[Column<R>], lang: Lang, numeric: &[bool]) -> Vec<(&'static str, bool)> {
+    let shown: Vec<&'static str> = columns.iter().filter_map(|c| c.heading).map(|w| w.text(lang)).collect();
+    debug_assert_eq!(shown.len(), numeric.len(), "one numeric flag per shown column");
+    shown.into_iter().zip(numeric.iter().copied()).collect()
+}
+
 /// A cell with the p5–p95 coverage band, the median tick and the median's percentage.
 fn spread_cell(h: &mut Html, spread: &Spread, total: i128, name: &str) {
     let [_, p5, p50, p95] = spread.ratio_to(total);
@@ -100,17 +109,7 @@ fn scenarios(page: &SimulatePage<'_>) -> Html {
         lang,
         false,
         &["w19", "w7", "w10", "w10", "w10", "w10", "w19", "w8", "w7"],
-        &[
-            (Word::Scenario.text(lang), false),
-            (Word::Draws.text(lang), true),
-            (Word::RequestedUsd.text(lang), true),
-            (Word::OfferedUsd.text(lang), true),
-            (Word::ExpectedUsd.text(lang), true),
-            (Word::AllocatedMean.text(lang), true),
-            (Word::CoverageSpread.text(lang), false),
-            (Word::FundedSpread.text(lang), true),
-            (Word::NotProved.text(lang), true),
-        ],
+        &headings(&tables::scenario_columns(), lang, &[false, true, true, true, true, true, false, true, true]),
     );
     for (s, sum) in page.frame.scenarios.iter().zip(page.summaries) {
         let attrs = spread_attrs(&sum.allocated);
@@ -155,14 +154,7 @@ fn groups(page: &SimulatePage<'_>, by_commitment: bool) -> Html {
         lang,
         true,
         &["w15", "w29", "w7", "w12", "w12", "w25"],
-        &[
-            (Word::Scenario.text(lang), false),
-            (if by_commitment { Word::Commitment.text(lang) } else { Word::Region.text(lang) }, false),
-            (Word::NeedsCount.text(lang), true),
-            (Word::RequestedUsd.text(lang), true),
-            (Word::AllocatedMean.text(lang), true),
-            (Word::CoverageSpread.text(lang), false),
-        ],
+        &headings(&tables::group_columns(by_commitment), lang, &[false, false, true, true, true, false]),
     );
     // Group by group, scenarios in file order within it, so that scenarios sit next to each other. Every scenario
     // has the same needs, hence the same groups.

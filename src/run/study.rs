@@ -8,7 +8,8 @@ use crate::error::Result;
 use crate::io::atomic;
 use crate::io::outputs;
 use crate::render::{SimulatePage, render_simulate_page};
-use crate::simulate::outputs::{ScenarioSummary, SimulateInfo, summarise, tables};
+use crate::simulate::outputs::{ScenarioSummary, SimulateInfo, summarise};
+use crate::simulate::tables::tables;
 use crate::simulate::{Frame, Tally, Timings};
 
 /// Writes every output of a study into `dir`; returns the timings with the write time, and each scenario's

@@ -14,6 +14,7 @@
 pub mod draw;
 pub mod outputs;
 pub mod stats;
+pub mod tables;
 
 use std::ops::Range;
 use std::path::Path;

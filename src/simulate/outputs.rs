@@ -9,9 +9,8 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::io::atomic;
-use crate::io::outputs::{Cell, Table, int, text};
 
-use super::stats::{Spread, mean};
+use super::stats::Spread;
 use super::{Frame, ScenarioFrame, Tally, Timings};
 
 /// A scenario's results summarised for the tables and the page.
@@ -43,124 +42,6 @@ pub fn summarise(frame: &ScenarioFrame, tally: &Tally) -> ScenarioSummary {
         worst_gap: tally.draws.iter().map(|d| d.gap).fold(0.0, f64::max),
     }
 }
-
-fn spread_cells(s: &Spread, total: i128) -> Vec<Cell> {
-    let [cm, c5, c50, c95] = s.ratio_to(total);
-    vec![
-        Cell::Mean(s.mean),
-        int(s.p5),
-        int(s.p50),
-        int(s.p95),
-        Cell::Ratio(cm),
-        Cell::Ratio(c5),
-        Cell::Ratio(c50),
-        Cell::Ratio(c95),
-    ]
-}
-
-const SPREAD_HEADER: [&str; 8] = [
-    "allocated_mean_usd",
-    "allocated_p5_usd",
-    "allocated_p50_usd",
-    "allocated_p95_usd",
-    "coverage_mean",
-    "coverage_p5",
-    "coverage_p50",
-    "coverage_p95",
-];
-
-/// The four tables of a study.
-pub fn tables(frame: &Frame, summaries: &[ScenarioSummary], tallies: &[Tally]) -> Vec<Table> {
-    let mut header = vec!["scenario", "draws", "offers", "edges", "requested_usd", "offered_usd", "expected_usd"];
-    header.extend(SPREAD_HEADER);
-    header.extend(["funded_mean", "funded_p5", "funded_p50", "funded_p95", "draws_not_proved", "worst_gap"]);
-    let scenarios = Table {
-        name: "scenarios",
-        header,
-        rows: frame
-            .scenarios
-            .iter()
-            .zip(summaries)
-            .map(|(s, sum)| {
-                let mut row = vec![
-                    text(&s.name),
-                    int(s.draws),
-                    int(s.offers as i64),
-                    int(s.edges as i64),
-                    int(s.requested_usd),
-                    int(s.offered_usd),
-                    int(s.expected_usd),
-                ];
-                row.extend(spread_cells(&sum.allocated, s.requested_usd));
-                row.extend([
-                    Cell::Mean(sum.funded.mean),
-                    int(sum.funded.p5),
-                    int(sum.funded.p50),
-                    int(sum.funded.p95),
-                    int(sum.not_proved),
-                    Cell::Ratio(sum.worst_gap),
-                ]);
-                row
-            })
-            .collect(),
-    };
-
-    let group_table = |name: &'static str, key: &'static str, label: &'static str, pick: GroupPick| {
-        let mut header = vec!["scenario", key, label, "needs", "requested_usd"];
-        header.extend(SPREAD_HEADER);
-        let mut rows = Vec::new();
-        for (s, sum) in frame.scenarios.iter().zip(summaries) {
-            let (groups, spreads) = pick(s, sum);
-            for (g, spread) in groups.iter().zip(spreads) {
-                let mut row =
-                    vec![text(&s.name), text(&g.key), text(&g.label), int(g.needs as i64), int(g.requested_usd)];
-                row.extend(spread_cells(spread, g.requested_usd));
-                rows.push(row);
-            }
-        }
-        Table { name, header, rows }
-    };
-    let by_commitment =
-        group_table("by_commitment", "commitment", "title", |s, sum| (&s.commitments, &sum.by_commitment));
-    let by_region = group_table("by_region", "region", "name", |s, sum| (&s.regions, &sum.by_region));
-
-    let mut rows = Vec::new();
-    for (s, tally) in frame.scenarios.iter().zip(tallies) {
-        let draws = u64::from(s.draws);
-        for (n, need) in s.needs.iter().enumerate() {
-            let allocated = mean(tally.need_allocated[n], draws);
-            rows.push(vec![
-                text(&s.name),
-                text(&need.need_id),
-                text(&need.requester),
-                int(need.priority),
-                int(need.requested_usd),
-                Cell::Ratio(mean(i128::from(tally.need_funded[n]), draws)),
-                Cell::Ratio(mean(i128::from(tally.need_reached[n]), draws)),
-                Cell::Mean(allocated),
-                Cell::Ratio(allocated / need.requested_usd as f64),
-            ]);
-        }
-    }
-    let need_odds = Table {
-        name: "need_odds",
-        header: vec![
-            "scenario",
-            "need_id",
-            "requester",
-            "priority",
-            "requested_usd",
-            "funded_share",
-            "reached_share",
-            "allocated_mean_usd",
-            "coverage_mean",
-        ],
-        rows,
-    };
-    vec![scenarios, by_commitment, by_region, need_odds]
-}
-
-type GroupPick = for<'a> fn(&'a ScenarioFrame, &'a ScenarioSummary) -> (&'a Vec<super::Group>, &'a Vec<Spread>);
 
 /// simulate.json: what was run, on what, and how long it took.
 #[derive(Debug, Serialize)]
