@@ -10,6 +10,10 @@
 //! - [`graph`]: the eligibility rules and the indexed bipartite graph of eligible (need, offer) pairs;
 //! - [`objective`]: the value of a dollar on each edge;
 //! - [`scenario`] and [`simulate`]: planners' funding scenarios, drawn many times and re-solved in parallel;
+//! - [`report`]: what a run tells people as typed rows, the run record, the columns of every table and the one
+//!   translation table ([`lang`] names the languages);
+//! - [`render`]: report.html for `match` and `simulate`, with its charts, styles and script;
+//! - [`run`]: the pipelines end to end, from a solve configuration and an output configuration to the files;
 //! - [`generate`]: seeded synthetic batches calibrated to the published figures, from sample size to benchmark size;
 //!
 //! ```
@@ -29,9 +33,11 @@ pub mod error;
 pub mod generate;
 pub mod graph;
 pub mod io;
+pub mod lang;
 pub mod model;
 pub mod objective;
 pub mod records;
+pub mod render;
 pub mod report;
 pub mod run;
 pub mod scenario;

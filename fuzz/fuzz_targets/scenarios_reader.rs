@@ -12,7 +12,7 @@ use poa_match::ErrorKind;
 use poa_match::catalog::Reference;
 use poa_match::io::{ReadOptions, read_needs, read_offers};
 use poa_match::model::Batch;
-use poa_match::run::InputInfo;
+use poa_match::io::provenance::InputInfo;
 use poa_match::simulate::{self, Frame, ShardSpec, StudyInputs, StudyOptions};
 
 const LABEL: &str = "fuzz/scenarios.toml";

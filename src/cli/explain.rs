@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 use poa_match::graph;
-use poa_match::io::outputs::OutputOptions;
 use poa_match::objective::ScopeMatch;
-use poa_match::run::{self, MatchConfig, RunInputs};
+use poa_match::report::RunInputs;
+use poa_match::run;
 
 use super::InputArgs;
 use super::match_cmd::SolveArgs;
@@ -32,7 +32,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn explain_on_pool(args: ExplainArgs) -> anyhow::Result<ExitCode> {
-    let (method, weights, limits) = args.solve.resolve()?;
+    let solve = args.solve.config()?;
     let reference = args.input.reference.load()?;
     let loaded = super::load_batch(&args.input, &reference)?;
     let batch = &loaded.batch;
@@ -43,20 +43,12 @@ fn explain_on_pool(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     };
-    let config = MatchConfig {
-        method,
-        limits,
-        weights,
-        out_dir: ".".into(),
-        output: OutputOptions::default(),
-        lang: "en".into(),
-        export_network: None,
-    };
     let inputs = RunInputs { needs: loaded.needs_info.clone(), offers: loaded.offers_info.clone() };
     let outcome =
-        super::status::while_searching(|| run::solve_batch(batch, &reference, &config, inputs, loaded.read_s))?;
+        super::status::while_searching(|| run::solve_batch(batch, &reference, &solve, inputs, loaded.read_s))?;
     let need = &batch.needs[n];
-    let status = &outcome.report.needs[n];
+    let status = &outcome.needs[n];
+    let reason = status.reason_code();
     let verdicts = graph::explain_need(batch, &reference, n);
     let edges = outcome.graph.edges_of(n);
     let start = outcome.graph.need_start[n];
@@ -84,8 +76,8 @@ fn explain_on_pool(args: ExplainArgs) -> anyhow::Result<ExitCode> {
             "requested_usd": status.requested_usd,
             "allocated_usd": status.allocated_usd,
             "status": status.status.as_str(),
-            "reason": status.reason,
-            "method": outcome.run.method,
+            "reason": reason,
+            "method": outcome.run.method.as_str(),
             "offers": offers,
         });
         serde_json::to_writer_pretty(&mut out, &doc)?;
@@ -102,7 +94,7 @@ fn explain_on_pool(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         need.amount,
         status.allocated_usd,
         status.status.as_str(),
-        if status.reason.is_empty() { String::new() } else { format!(" ({})", status.reason) }
+        if reason.is_empty() { String::new() } else { format!(" ({reason})") }
     )?;
     let id_width = batch.offers.iter().map(|o| o.id.as_str().chars().count()).max().unwrap_or(8);
     for v in &verdicts {

@@ -9,7 +9,8 @@ use clap::{Args, ValueEnum};
 use poa_match::io::outputs::{OutputOptions, TableFormat};
 use poa_match::model::group_thousands;
 use poa_match::objective::Weights;
-use poa_match::run::{self, MatchConfig, RunInputs};
+use poa_match::report::RunInputs;
+use poa_match::run::{self, OutputConfig, SolveConfig};
 use poa_match::solve::{GapLimit, Limits, Method};
 
 use super::{InputArgs, Lang};
@@ -117,8 +118,8 @@ fn parse_gap(text: &str) -> Result<GapLimit, String> {
 }
 
 impl SolveArgs {
-    /// Loads the weights and builds the limits.
-    pub fn resolve(&self) -> anyhow::Result<(Method, Weights, Limits)> {
+    /// The solve configuration these flags ask for (the weights file loaded and checked).
+    pub fn config(&self) -> anyhow::Result<SolveConfig> {
         let weights = match &self.weights {
             Some(p) => Weights::load(p)?,
             None => Weights::default(),
@@ -128,7 +129,7 @@ impl SolveArgs {
             node_limit: self.node_limit,
             gap_limit: self.gap_limit,
         };
-        Ok((self.method.into(), weights, limits))
+        Ok(SolveConfig { method: self.method.into(), limits, weights })
     }
 }
 
@@ -154,22 +155,19 @@ pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn match_on_pool(args: MatchArgs) -> anyhow::Result<ExitCode> {
-    let (method, weights, limits) = args.solve.resolve()?;
-    let reference = args.input.reference.load()?;
-    let loaded = super::load_batch(&args.input, &reference)?;
-    let config = MatchConfig {
-        method,
-        limits,
-        weights,
+    let solve = args.solve.config()?;
+    let output = OutputConfig {
         out_dir: args.out.clone(),
-        output: args.style.output(),
-        lang: args.style.lang.code().to_string(),
+        tables: args.style.output(),
+        lang: args.style.lang.lang(),
         export_network: args.export_network.clone(),
     };
+    let reference = args.input.reference.load()?;
+    let loaded = super::load_batch(&args.input, &reference)?;
     let inputs = RunInputs { needs: loaded.needs_info, offers: loaded.offers_info };
     let mut outcome =
-        super::status::while_searching(|| run::solve_batch(&loaded.batch, &reference, &config, inputs, loaded.read_s))?;
-    run::write_outputs(&loaded.batch, &reference, &mut outcome, &config)?;
+        super::status::while_searching(|| run::solve_batch(&loaded.batch, &reference, &solve, inputs, loaded.read_s))?;
+    run::write_outputs(&loaded.batch, &reference, &mut outcome, &output)?;
 
     let r = &outcome.run;
     let share = if r.requested_usd > 0 { 100.0 * r.allocated_usd as f64 / r.requested_usd as f64 } else { 0.0 };
@@ -180,7 +178,7 @@ fn match_on_pool(args: MatchArgs) -> anyhow::Result<ExitCode> {
         r.needs.total,
         loaded.batch.offers.len(),
         r.edges,
-        r.method
+        r.method.as_str()
     )?;
     writeln!(
         out,
@@ -197,7 +195,7 @@ fn match_on_pool(args: MatchArgs) -> anyhow::Result<ExitCode> {
         group_thousands(r.objective),
         group_thousands(r.bound),
         100.0 * r.gap,
-        r.status
+        r.status.as_str()
     )?;
     writeln!(out, "outputs written to {}", args.out.display())?;
     Ok(ExitCode::SUCCESS)

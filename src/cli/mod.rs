@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use poa_match::catalog::{Reference, ReferenceSources};
 use poa_match::io::ReadOptions;
-use poa_match::run::InputInfo;
+use poa_match::io::provenance::InputInfo;
 
 /// Matches PoA/ITI assistance needs with donor offers, exactly, and explains every decision.
 #[derive(Debug, Parser)]
@@ -128,7 +128,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Languages of titles and labels.
+/// Languages of titles and labels, as the command line spells them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {
     /// English.
@@ -138,12 +138,17 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// The code used by the library (`en`, `zh`).
-    pub fn code(self) -> &'static str {
+    /// The library's language.
+    pub fn lang(self) -> poa_match::lang::Lang {
         match self {
-            Lang::En => "en",
-            Lang::Zh => "zh",
+            Lang::En => poa_match::lang::Lang::En,
+            Lang::Zh => poa_match::lang::Lang::Zh,
         }
+    }
+
+    /// The code of the language (`en`, `zh`).
+    pub fn code(self) -> &'static str {
+        self.lang().code()
     }
 }
 

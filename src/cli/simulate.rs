@@ -10,9 +10,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use poa_match::error::{DataError, Location};
 use poa_match::io::outputs::TableFormat;
+use poa_match::io::provenance::{InputInfo, sha256_hex};
 use poa_match::model::group_thousands;
 use poa_match::objective::Weights;
-use poa_match::run::InputInfo;
 use poa_match::simulate::outputs::ScenarioSummary;
 use poa_match::simulate::{self, Frame, SHARD_KIND, Shard, ShardSpec, StudyInputs, StudyOptions, Tally, Timings};
 
@@ -64,14 +64,13 @@ pub struct MergeArgs {
 
 /// Reads the scenarios file whole (it is small) with its SHA-256.
 fn read_scenarios(path: &PathBuf) -> anyhow::Result<(String, InputInfo)> {
-    use sha2::{Digest, Sha256};
     if path.is_dir() {
         return Err(poa_match::Error::io(path, std::io::Error::other("is a directory, expected a TOML file")).into());
     }
     let mut bytes = Vec::new();
     std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(|e| poa_match::Error::io(path, e))?;
     let label = path.display().to_string();
-    let sha256 = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let sha256 = sha256_hex(&bytes);
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -160,7 +159,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "shard {}/{}: {draws} draws written to {}", shard.index, shard.count, path.display())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let (timings, summaries) = simulate::outputs::write(&args.out, &frame, &tallies, timings)?;
+    let (timings, summaries) = poa_match::run::study::write(&args.out, &frame, &tallies, timings)?;
     print_summary(&mut out, &frame, &summaries, timings)?;
     writeln!(out, "outputs written to {}", args.out.display())?;
     Ok(ExitCode::SUCCESS)
@@ -222,7 +221,7 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
     let read_s = started.elapsed().as_secs_f64();
     let (frame, tallies, mut timings) = simulate::merge(shards)?;
     timings.read_s += read_s;
-    let (timings, summaries) = simulate::outputs::write(&args.out, &frame, &tallies, timings)?;
+    let (timings, summaries) = poa_match::run::study::write(&args.out, &frame, &tallies, timings)?;
     let mut out = std::io::stdout().lock();
     print_summary(&mut out, &frame, &summaries, timings)?;
     writeln!(out, "merged {} shards; outputs written to {}", args.shards.len(), args.out.display())?;

@@ -19,7 +19,7 @@ impl<R: Read> HashingReader<R> {
 
     /// The lower-case hex digest of the bytes read so far.
     pub fn hex_digest(&self) -> String {
-        self.hasher.clone().finalize().iter().map(|b| format!("{b:02x}")).collect()
+        super::provenance::hex(&self.hasher.clone().finalize())
     }
 }
 

@@ -1,4 +1,6 @@
-//! Writers for the outputs of SPEC §6. Each file is written whole or not at all (see [`super::atomic`]).
+//! Writers for the tables of docs/spec.md §6 in CSV or JSON: a [`Table`] is a header and rows of typed [`Cell`]s,
+//! built by the layer that knows the rows (the match tables' columns are in `report::schema`, the study's in
+//! `simulate::tables`). Each file is written whole or not at all (see [`super::atomic`]).
 //! Text cells that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, carriage return first) are
 //! prefixed with an apostrophe.
 
@@ -8,10 +10,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::error::Result;
-use crate::report::{MatchReport, ratio};
-
 use super::atomic;
+use crate::error::Result;
 
 /// How tables are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,115 +111,6 @@ pub fn text(s: impl Into<String>) -> Cell {
 /// A whole-number cell.
 pub fn int(v: impl Into<i128>) -> Cell {
     Cell::Int(v.into())
-}
-
-/// The four tables of a match run.
-pub fn match_tables(report: &MatchReport) -> Vec<Table> {
-    let matches = Table {
-        name: "matches",
-        header: vec![
-            "need_id",
-            "offer_id",
-            "donor",
-            "requester",
-            "commitment",
-            "kind",
-            "amount_usd",
-            "fit",
-            "value",
-            "value_per_usd",
-        ],
-        rows: report
-            .matches
-            .iter()
-            .map(|m| {
-                vec![
-                    text(&m.need_id),
-                    text(&m.offer_id),
-                    text(&m.donor),
-                    text(&m.requester),
-                    text(&m.commitment),
-                    text(m.kind.as_str()),
-                    int(m.amount_usd),
-                    int(m.fit),
-                    int(m.value),
-                    int(m.value_per_usd),
-                ]
-            })
-            .collect(),
-    };
-    let needs = Table {
-        name: "needs_status",
-        header: vec![
-            "need_id",
-            "requested_usd",
-            "allocated_usd",
-            "coverage",
-            "status",
-            "reason",
-            "requester",
-            "priority",
-            "eligible_offers",
-            "funders",
-        ],
-        rows: report
-            .needs
-            .iter()
-            .map(|n| {
-                vec![
-                    text(&n.need_id),
-                    int(n.requested_usd),
-                    int(n.allocated_usd),
-                    Cell::Ratio(n.coverage()),
-                    text(n.status.as_str()),
-                    text(&n.reason),
-                    text(&n.requester),
-                    int(n.priority),
-                    int(n.eligible_offers as i64),
-                    int(n.funders as i64),
-                ]
-            })
-            .collect(),
-    };
-    let offers = Table {
-        name: "offers_status",
-        header: vec!["offer_id", "envelope_usd", "allocated_usd", "remaining_usd", "awards", "donor", "eligible_needs"],
-        rows: report
-            .offers
-            .iter()
-            .map(|o| {
-                vec![
-                    text(&o.offer_id),
-                    int(o.envelope_usd),
-                    int(o.allocated_usd),
-                    int(o.remaining_usd),
-                    int(o.awards as i64),
-                    text(&o.donor),
-                    int(o.eligible_needs as i64),
-                ]
-            })
-            .collect(),
-    };
-    let summary = Table {
-        name: "summary",
-        header: vec!["dimension", "key", "label", "needs", "requested_usd", "allocated_usd", "coverage"],
-        rows: report
-            .summary
-            .iter()
-            .map(|s| {
-                vec![
-                    text(s.dimension),
-                    text(&s.key),
-                    text(&s.label),
-                    int(s.needs as i64),
-                    int(s.requested_usd),
-                    int(s.allocated_usd),
-                    Cell::Ratio(ratio(s.allocated_usd, s.requested_usd)),
-                ]
-            })
-            .collect(),
-    };
-    vec![matches, needs, offers, summary]
 }
 
 /// The file name of a table in the chosen format (`matches.csv`, `matches.json`, ...).

@@ -7,9 +7,9 @@ use crate::catalog::Reference;
 use crate::error::{DataError, Error, Result};
 use crate::io::ReadOptions;
 use crate::io::hashing::HashingReader;
+use crate::io::provenance::InputInfo;
 use crate::model::{Batch, MAX_AMOUNT_USD, Need, Requester, Theme, Usd};
 use crate::records::ErrorSink;
-use crate::run::InputInfo;
 
 use super::file::{Placed, Scenario};
 

@@ -14,6 +14,7 @@
 pub mod draw;
 pub mod outputs;
 pub mod stats;
+pub mod tables;
 
 use std::ops::Range;
 use std::path::Path;
@@ -27,10 +28,11 @@ use crate::error::{DataError, Error, Result};
 use crate::graph::{self, Graph};
 use crate::io::ReadOptions;
 use crate::io::outputs::{OutputOptions, TableFormat};
+use crate::io::provenance::InputInfo;
+use crate::lang::Lang;
 use crate::model::Batch;
 use crate::objective::Weights;
-use crate::report::need_region;
-use crate::run::InputInfo;
+use crate::report::{Word, need_region};
 use crate::scenario::{self, Pledge, Study};
 use crate::solve::{self, Limits, Method};
 
@@ -354,7 +356,7 @@ fn scenario_frame(
         .map(|c| {
             let (key, label) = match c.and_then(|c| reference.area(c)) {
                 Some(a) => (a.m49.to_string(), a.name(lang).to_string()),
-                None => ("unknown".to_string(), if lang == "zh" { "未知" } else { "Unknown" }.to_string()),
+                None => ("unknown".to_string(), Word::Unknown.text(Lang::from_code(lang)).to_string()),
             };
             Group { key, label, needs: 0, requested_usd: 0 }
         })

@@ -1,6 +1,7 @@
-//! The outputs of a study: scenarios.csv, by_commitment.csv, by_region.csv, need_odds.csv, simulate.json and
-//! report.html, all computed from the frame and the tallies (so a merged study writes what one run writes), all
-//! staged and renamed together.
+//! What a study reports: each scenario's summary, the four tables (scenarios.csv, by_commitment.csv,
+//! by_region.csv, need_odds.csv) and simulate.json's record, all computed from the frame and the tallies (so a
+//! merged study writes what one run writes); and the shard file. The page is rendered by
+//! [`crate::render::simulate_page`], and [`crate::run::study`] writes everything together.
 
 use std::path::Path;
 
@@ -8,10 +9,8 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::io::atomic;
-use crate::io::outputs::{self, Cell, Table, int, text};
-use crate::report::html;
 
-use super::stats::{Spread, mean};
+use super::stats::Spread;
 use super::{Frame, ScenarioFrame, Tally, Timings};
 
 /// A scenario's results summarised for the tables and the page.
@@ -44,124 +43,6 @@ pub fn summarise(frame: &ScenarioFrame, tally: &Tally) -> ScenarioSummary {
     }
 }
 
-fn spread_cells(s: &Spread, total: i128) -> Vec<Cell> {
-    let [cm, c5, c50, c95] = s.ratio_to(total);
-    vec![
-        Cell::Mean(s.mean),
-        int(s.p5),
-        int(s.p50),
-        int(s.p95),
-        Cell::Ratio(cm),
-        Cell::Ratio(c5),
-        Cell::Ratio(c50),
-        Cell::Ratio(c95),
-    ]
-}
-
-const SPREAD_HEADER: [&str; 8] = [
-    "allocated_mean_usd",
-    "allocated_p5_usd",
-    "allocated_p50_usd",
-    "allocated_p95_usd",
-    "coverage_mean",
-    "coverage_p5",
-    "coverage_p50",
-    "coverage_p95",
-];
-
-/// The four tables of a study.
-pub fn tables(frame: &Frame, summaries: &[ScenarioSummary], tallies: &[Tally]) -> Vec<Table> {
-    let mut header = vec!["scenario", "draws", "offers", "edges", "requested_usd", "offered_usd", "expected_usd"];
-    header.extend(SPREAD_HEADER);
-    header.extend(["funded_mean", "funded_p5", "funded_p50", "funded_p95", "draws_not_proved", "worst_gap"]);
-    let scenarios = Table {
-        name: "scenarios",
-        header,
-        rows: frame
-            .scenarios
-            .iter()
-            .zip(summaries)
-            .map(|(s, sum)| {
-                let mut row = vec![
-                    text(&s.name),
-                    int(s.draws),
-                    int(s.offers as i64),
-                    int(s.edges as i64),
-                    int(s.requested_usd),
-                    int(s.offered_usd),
-                    int(s.expected_usd),
-                ];
-                row.extend(spread_cells(&sum.allocated, s.requested_usd));
-                row.extend([
-                    Cell::Mean(sum.funded.mean),
-                    int(sum.funded.p5),
-                    int(sum.funded.p50),
-                    int(sum.funded.p95),
-                    int(sum.not_proved),
-                    Cell::Ratio(sum.worst_gap),
-                ]);
-                row
-            })
-            .collect(),
-    };
-
-    let group_table = |name: &'static str, key: &'static str, label: &'static str, pick: GroupPick| {
-        let mut header = vec!["scenario", key, label, "needs", "requested_usd"];
-        header.extend(SPREAD_HEADER);
-        let mut rows = Vec::new();
-        for (s, sum) in frame.scenarios.iter().zip(summaries) {
-            let (groups, spreads) = pick(s, sum);
-            for (g, spread) in groups.iter().zip(spreads) {
-                let mut row =
-                    vec![text(&s.name), text(&g.key), text(&g.label), int(g.needs as i64), int(g.requested_usd)];
-                row.extend(spread_cells(spread, g.requested_usd));
-                rows.push(row);
-            }
-        }
-        Table { name, header, rows }
-    };
-    let by_commitment =
-        group_table("by_commitment", "commitment", "title", |s, sum| (&s.commitments, &sum.by_commitment));
-    let by_region = group_table("by_region", "region", "name", |s, sum| (&s.regions, &sum.by_region));
-
-    let mut rows = Vec::new();
-    for (s, tally) in frame.scenarios.iter().zip(tallies) {
-        let draws = u64::from(s.draws);
-        for (n, need) in s.needs.iter().enumerate() {
-            let allocated = mean(tally.need_allocated[n], draws);
-            rows.push(vec![
-                text(&s.name),
-                text(&need.need_id),
-                text(&need.requester),
-                int(need.priority),
-                int(need.requested_usd),
-                Cell::Ratio(mean(i128::from(tally.need_funded[n]), draws)),
-                Cell::Ratio(mean(i128::from(tally.need_reached[n]), draws)),
-                Cell::Mean(allocated),
-                Cell::Ratio(allocated / need.requested_usd as f64),
-            ]);
-        }
-    }
-    let need_odds = Table {
-        name: "need_odds",
-        header: vec![
-            "scenario",
-            "need_id",
-            "requester",
-            "priority",
-            "requested_usd",
-            "funded_share",
-            "reached_share",
-            "allocated_mean_usd",
-            "coverage_mean",
-        ],
-        rows,
-    };
-    vec![scenarios, by_commitment, by_region, need_odds]
-}
-
-type GroupPick = for<'a> fn(&'a ScenarioFrame, &'a ScenarioSummary) -> (&'a Vec<super::Group>, &'a Vec<Spread>);
-
 /// simulate.json: what was run, on what, and how long it took.
 #[derive(Debug, Serialize)]
 pub struct SimulateInfo<'a> {
@@ -181,6 +62,38 @@ pub struct SimulateInfo<'a> {
     pub timings: TimingsInfo,
 }
 
+impl<'a> SimulateInfo<'a> {
+    /// The record of a study whose stages took `timings`.
+    pub fn new(frame: &'a Frame, summaries: &[ScenarioSummary], timings: Timings) -> SimulateInfo<'a> {
+        let draws_total: u64 = frame.scenarios.iter().map(|s| u64::from(s.draws)).sum();
+        SimulateInfo {
+            version: &frame.version,
+            inputs: &frame.inputs,
+            seed: frame.seed,
+            options: &frame.options,
+            scenarios: frame
+                .scenarios
+                .iter()
+                .zip(summaries)
+                .map(|(s, sum)| ScenarioInfo {
+                    name: &s.name,
+                    description: &s.description,
+                    draws: s.draws,
+                    offers: s.offers,
+                    edges: s.edges,
+                    added_offers: &s.added_offers,
+                    draws_not_proved: sum.not_proved,
+                })
+                .collect(),
+            draws_total,
+            timings: TimingsInfo {
+                stages: timings,
+                draws_per_second: if timings.draws_s > 0.0 { draws_total as f64 / timings.draws_s } else { 0.0 },
+            },
+        }
+    }
+}
+
 /// A scenario in simulate.json.
 #[derive(Debug, Serialize)]
 pub struct ScenarioInfo<'a> {
@@ -195,7 +108,7 @@ pub struct ScenarioInfo<'a> {
     /// Eligible pairs.
     pub edges: usize,
     /// The added offers file.
-    pub added_offers: &'a Option<crate::run::InputInfo>,
+    pub added_offers: &'a Option<crate::io::provenance::InputInfo>,
     /// Draws not proved optimal.
     pub draws_not_proved: u32,
 }
@@ -208,56 +121,6 @@ pub struct TimingsInfo {
     pub stages: Timings,
     /// Draws per second of `draws_s`.
     pub draws_per_second: f64,
-}
-
-/// Writes every output of a study into `dir`, staged and renamed together; returns the timings with the write
-/// time, and each scenario's summary (for a caller that prints them).
-pub fn write(
-    dir: &Path,
-    frame: &Frame,
-    tallies: &[Tally],
-    timings: Timings,
-) -> Result<(Timings, Vec<ScenarioSummary>)> {
-    let started = std::time::Instant::now();
-    let summaries: Vec<ScenarioSummary> = frame.scenarios.iter().zip(tallies).map(|(s, t)| summarise(s, t)).collect();
-    let mut staged = atomic::Staged::in_dir(dir)?;
-    let options = frame.options.output();
-    for table in tables(frame, &summaries, tallies) {
-        outputs::write_table(&mut staged, dir, &table, options)?;
-    }
-    let page = html::render_simulate_page(&html::SimulatePage { frame, summaries: &summaries, tallies });
-    staged.stage(&dir.join("report.html"), |out| out.write_all(page.as_bytes()))?;
-    let draws_total: u64 = frame.scenarios.iter().map(|s| u64::from(s.draws)).sum();
-    let mut timings = timings;
-    timings.write_s = started.elapsed().as_secs_f64();
-    let info = SimulateInfo {
-        version: &frame.version,
-        inputs: &frame.inputs,
-        seed: frame.seed,
-        options: &frame.options,
-        scenarios: frame
-            .scenarios
-            .iter()
-            .zip(&summaries)
-            .map(|(s, sum)| ScenarioInfo {
-                name: &s.name,
-                description: &s.description,
-                draws: s.draws,
-                offers: s.offers,
-                edges: s.edges,
-                added_offers: &s.added_offers,
-                draws_not_proved: sum.not_proved,
-            })
-            .collect(),
-        draws_total,
-        timings: TimingsInfo {
-            stages: timings,
-            draws_per_second: if timings.draws_s > 0.0 { draws_total as f64 / timings.draws_s } else { 0.0 },
-        },
-    };
-    outputs::write_json(&mut staged, &dir.join("simulate.json"), &info)?;
-    staged.commit()?;
-    Ok((timings, summaries))
 }
 
 /// Writes a shard file `shard-I-of-N.json` into `dir`.

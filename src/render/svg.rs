@@ -5,7 +5,7 @@
 //! stay HTML text that wraps (long Chinese and English commitment titles) and the page needs no script, font or
 //! file to show them. Coordinates are printed with one decimal, so the same shares give the same bytes.
 
-use super::html::Html;
+use super::builder::Html;
 
 /// Width of the user space every bar is drawn on.
 pub const WIDTH: f64 = 1000.0;

@@ -1,0 +1,36 @@
+//! About this run: the input files with their SHA-256, and what the search used and found.
+
+use crate::report::Word;
+
+use super::super::builder::Html;
+use super::super::parts::{facts_list, inputs_table, money};
+use super::MatchPage;
+
+pub(super) fn about(page: &MatchPage<'_>) -> Html {
+    let (run, lang) = (page.run, page.lang);
+    let word = |w: Word| w.text(lang);
+    let mut h = Html::new();
+    inputs_table(&mut h, [&run.inputs.needs, &run.inputs.offers], lang);
+    let w = &run.weights;
+    let facts = [
+        (word(Word::Relaxation), money(run.relaxation)),
+        (word(Word::EligiblePairs), money(run.edges as i128)),
+        (word(Word::SearchNodes), money(i128::from(run.nodes))),
+        (word(Word::IntegerRules), word(if run.integer_rules { Word::Yes } else { Word::No }).to_string()),
+        (
+            word(Word::DollarValue),
+            format!(
+                "{} × w(priority) + fit; w = {:?}; fit: {} / {} / {} / +{}",
+                w.priority_scale,
+                w.priority,
+                w.fit_shared_code,
+                w.fit_related_code,
+                w.fit_theme,
+                w.fit_explicit_geography
+            ),
+        ),
+    ];
+    facts_list(&mut h, &facts);
+    h.element("p", &[("class", "note")], word(Word::MatchAboutNote));
+    h
+}

@@ -1,0 +1,82 @@
+//! The headline figures: money (requested, offered, allocated, coverage), needs by outcome with a stacked bar,
+//! and the solver's certificate (objective, bound, gap, method, status).
+
+use crate::io::outputs::fixed4;
+use crate::report::words::{method_name, status_name};
+use crate::report::{Word, ratio};
+
+use super::super::builder::Html;
+use super::super::parts::{labelled, money, percent};
+use super::super::svg::{self, Segment};
+use super::MatchPage;
+
+/// One figure of the headline: `id="kpi-NAME"` and the exact value in `data-value`.
+fn kpi(h: &mut Html, name: &str, class: &'static str, label: &str, value: &str, shown: &str, unit: &str) {
+    let id = format!("kpi-{name}");
+    h.open("div", &[("class", class), ("id", &id), ("data-value", value)]);
+    h.element("dt", &[], label);
+    h.open("dd", &[]).text(shown);
+    if !unit.is_empty() {
+        h.element("small", &[], unit);
+    }
+    h.raw("</dd></div>\n");
+}
+
+pub(super) fn headline(page: &MatchPage<'_>) -> Html {
+    let (run, lang) = (page.run, page.lang);
+    let word = |w: Word| w.text(lang);
+    let mut h = Html::new();
+    let coverage = ratio(run.allocated_usd, run.requested_usd);
+    // Three rows: money, needs, and the solver's certificate.
+    h.raw("<dl class=\"kpis\">\n");
+    for (name, label, v) in [
+        ("requested", Word::Requested, run.requested_usd),
+        ("offered", Word::Offered, run.offered_usd),
+        ("allocated", Word::Allocated, run.allocated_usd),
+    ] {
+        kpi(&mut h, name, "kpi", word(label), &v.to_string(), &money(v), word(Word::Usd));
+    }
+    kpi(&mut h, "coverage", "kpi", word(Word::Coverage), &fixed4(coverage), &percent(coverage), "");
+    h.raw("</dl>\n<dl class=\"kpis\">\n");
+    let counts = &run.needs;
+    for (name, class, label, n) in [
+        ("needs-total", "kpi", Word::NeedsTotal, counts.total),
+        ("needs-funded", "kpi funded", Word::Funded, counts.funded),
+        ("needs-partial", "kpi partial", Word::Partial, counts.partial),
+        ("needs-unfunded", "kpi unfunded", Word::Unfunded, counts.unfunded),
+    ] {
+        kpi(&mut h, name, class, word(label), &n.to_string(), &money(n as i128), "");
+    }
+    h.raw("</dl>\n");
+    // The needs by outcome as one stacked bar.
+    let total = counts.total.max(1) as f64;
+    let titles = [
+        labelled(lang, word(Word::Funded), counts.funded),
+        labelled(lang, word(Word::Partial), counts.partial),
+        labelled(lang, word(Word::Unfunded), counts.unfunded),
+    ];
+    let segments = [
+        Segment { share: counts.funded as f64 / total, class: "funded", title: &titles[0] },
+        Segment { share: counts.partial as f64 / total, class: "partial", title: &titles[1] },
+        Segment { share: counts.unfunded as f64 / total, class: "unfunded", title: &titles[2] },
+    ];
+    h.raw("<div class=\"needsbar\">");
+    svg::stacked_bar(&mut h, &segments, &titles.join(", "), false);
+    h.raw("</div>\n<div class=\"legend\">");
+    for (class, title) in [("funded", &titles[0]), ("partial", &titles[1]), ("unfunded", &titles[2])] {
+        h.raw("<span>");
+        svg::swatch(&mut h, class);
+        h.text(title).raw("</span>");
+    }
+    h.raw("</div>\n<dl class=\"kpis\">\n");
+    for (name, label, v) in [("objective", Word::Objective, run.objective), ("bound", Word::Bound, run.bound)] {
+        kpi(&mut h, name, "kpi", word(label), &v.to_string(), &money(v), "");
+    }
+    kpi(&mut h, "gap", "kpi", word(Word::Gap), &run.gap.to_string(), &format!("{:.4}%", 100.0 * run.gap), "");
+    let (method, status) = (run.method, run.status);
+    kpi(&mut h, "method", "kpi word", word(Word::Method), method.as_str(), method_name(method, lang), "");
+    kpi(&mut h, "status", "kpi word", word(Word::SolveStatus), status.as_str(), status_name(status, lang), "");
+    h.raw("</dl>\n");
+    h.element("p", &[("class", "note")], word(Word::ObjectiveNote)).raw("\n");
+    h
+}

@@ -1,0 +1,56 @@
+//! The dimensions results are broken down by (summary.csv's `dimension` column, the page's coverage charts, a
+//! study's groups), and the rule that puts a need in its M49 region.
+
+use std::fmt;
+
+use crate::catalog::{AreaKind, Reference};
+use crate::model::{Need, Requester};
+
+/// A breakdown of the summary, in the order summary.csv lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dimension {
+    /// The one row of all needs.
+    Total,
+    /// By the need's primary commitment.
+    Commitment,
+    /// By that commitment's first theme.
+    Theme,
+    /// By the requester's M49 region.
+    Region,
+    /// By donor (envelopes and what they give).
+    Donor,
+}
+
+impl Dimension {
+    /// The spelling in summary.csv and in the page's `data-dimension` attributes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dimension::Total => "total",
+            Dimension::Commitment => "commitment",
+            Dimension::Theme => "theme",
+            Dimension::Region => "region",
+            Dimension::Donor => "donor",
+        }
+    }
+}
+
+impl fmt::Display for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The M49 region (Africa, Americas, Asia, Europe, Oceania) a need is counted under: the requester's, or for a
+/// regional organisation the region containing its area.
+pub fn need_region(need: &Need, reference: &Reference) -> Option<u16> {
+    match &need.requester {
+        Requester::State(c) => reference.country(*c).region_code,
+        Requester::RegionalOrg(_) => need.region.and_then(|r| {
+            reference
+                .areas()
+                .iter()
+                .find(|a| a.m49 != 1 && a.kind == AreaKind::Region && reference.area_within(r, a.m49))
+                .map(|a| a.m49)
+        }),
+    }
+}

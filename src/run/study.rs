@@ -1,0 +1,37 @@
+//! A study's outputs written together: its four tables, report.html and simulate.json, staged and renamed as
+//! one (the same for a single run and for merged shards, since all are computed from the frame and tallies).
+
+use std::path::Path;
+use std::time::Instant;
+
+use crate::error::Result;
+use crate::io::atomic;
+use crate::io::outputs;
+use crate::render::{SimulatePage, render_simulate_page};
+use crate::simulate::outputs::{ScenarioSummary, SimulateInfo, summarise};
+use crate::simulate::tables::tables;
+use crate::simulate::{Frame, Tally, Timings};
+
+/// Writes every output of a study into `dir`; returns the timings with the write time, and each scenario's
+/// summary (for a caller that prints them).
+pub fn write(
+    dir: &Path,
+    frame: &Frame,
+    tallies: &[Tally],
+    timings: Timings,
+) -> Result<(Timings, Vec<ScenarioSummary>)> {
+    let started = Instant::now();
+    let summaries: Vec<ScenarioSummary> = frame.scenarios.iter().zip(tallies).map(|(s, t)| summarise(s, t)).collect();
+    let mut staged = atomic::Staged::in_dir(dir)?;
+    let options = frame.options.output();
+    for table in tables(frame, &summaries, tallies) {
+        outputs::write_table(&mut staged, dir, &table, options)?;
+    }
+    let page = render_simulate_page(&SimulatePage { frame, summaries: &summaries, tallies });
+    staged.stage(&dir.join("report.html"), |out| out.write_all(page.as_bytes()))?;
+    let mut timings = timings;
+    timings.write_s = started.elapsed().as_secs_f64();
+    outputs::write_json(&mut staged, &dir.join("simulate.json"), &SimulateInfo::new(frame, &summaries, timings))?;
+    staged.commit()?;
+    Ok((timings, summaries))
+}
