@@ -36,8 +36,10 @@
 use std::collections::BinaryHeap;
 use std::time::Instant;
 
+use super::node::{Decision, Node, NodeOutcome};
+use super::search::Search;
+use super::tree::REPAIR_EVERY;
 use super::window::WINDOW_EDGES;
-use super::{Decision, Node, NodeOutcome, REPAIR_EVERY, Search};
 use crate::error::Result;
 
 /// The share of a match's time limit kept for the neighbourhoods: the tree stops at the rest. With a fifth of
@@ -545,8 +547,9 @@ impl<'a> Neighbourhoods<'a> {
 mod tests {
     use std::time::{Duration, Instant};
 
-    use super::super::{Search, Solution, Status, greedy};
+    use super::super::search::Search;
     use super::{Backoff, GUIDE_BACKOFF_MAX, Neighbourhoods};
+    use crate::solve::{Solution, Status, greedy};
     use crate::solve::{check, objective_of};
 
     /// Every neighbourhood contains the allocation it is built around (so its search can only improve on it), and

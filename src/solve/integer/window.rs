@@ -20,12 +20,13 @@ use crate::solve::{Limits, Status, objective_of};
 
 use rayon::prelude::*;
 
-use super::{Kind, Search, Shared};
+use super::search::{Search, Shared};
+use super::tree::Kind;
 
 /// The largest window, in edges, that is solved as a batch: up to this size the search solves each node's
-/// relaxation exactly ([`super::EXACT_RELAXATION_EDGES`]), and larger ones are searched in place. Searches of
+/// relaxation exactly ([`super::node_lp::EXACT_RELAXATION_EDGES`]), and larger ones are searched in place. Searches of
 /// this size or less search no windows at all.
-pub(super) const WINDOW_EDGES: usize = super::EXACT_RELAXATION_EDGES;
+pub(super) const WINDOW_EDGES: usize = super::node_lp::EXACT_RELAXATION_EDGES;
 
 /// What a window's search gave: a better allocation of the whole batch if it found one, whether it stopped
 /// before proving its optimum, and its work in re-solves of the whole network.
@@ -118,7 +119,7 @@ impl WindowScope<'_> {
         let inside: Vec<i64> = part.edges.iter().map(|&e| incumbent.1[e]).collect();
         let start = (objective_of(&part.graph, &inside), inside);
         let search = Search::new(&part.batch, &part.graph, self.deadline)?;
-        let finished = super::run(search, None, limits, started, Kind::Window(window_solves), Some(start))?;
+        let finished = super::tree::run(search, None, limits, started, Kind::Window(window_solves), Some(start))?;
         // The window's re-solves, each about as much cheaper than the whole network's as it has fewer edges.
         let work = (finished.solves * part.graph.edges.len() as u64).div_ceil(whole.edges.len().max(1) as u64);
         let solution = finished.solution;
@@ -148,7 +149,8 @@ impl WindowScope<'_> {
 mod tests {
     use std::time::{Duration, Instant};
 
-    use super::super::{Search, greedy};
+    use super::super::search::Search;
+    use crate::solve::greedy;
     use crate::solve::{Solution, Status, check, objective_of};
 
     fn certified(amounts: Vec<i64>, objective: i128) -> Solution {
