@@ -5,7 +5,7 @@ use std::time::Instant;
 use crate::error::Result;
 
 use super::super::objective_of;
-use super::branching::strong_branching_candidates;
+
 use super::node::{Decision, NodeOutcome};
 use super::node_lp::LP_ROUNDS;
 use super::rules::Violation;
@@ -20,15 +20,16 @@ impl<'a> Search<'a> {
     /// on, one barely funded off; the larger side of a co-finance conflict is kept; the smallest awards of an offer
     /// over max_awards are dropped), re-solving after each round, until nothing is broken. Switching a need on can
     /// make the node infeasible; then that decision is turned round. Finally, needs that were switched off are
-    /// tried on again one by one, in case money is left for them.
-    pub(super) fn dive(&self, decisions: &[Decision], mut amounts: Vec<i64>) -> Result<Option<(i128, Vec<i64>)>> {
+    /// tried on again one by one, in case money is left for them. With `mends`, a cautious step that the dive's own
+    /// earlier "on" decisions make infeasible turns those off and goes on instead of giving up (see
+    /// [`Policy::mending_dives`](super::policy::Policy::mending_dives)).
+    pub(super) fn dive(
+        &self,
+        decisions: &[Decision],
+        mut amounts: Vec<i64>,
+        mends: bool,
+    ) -> Result<Option<(i128, Vec<i64>)>> {
         let dive_start = decisions.len();
-        // Whether a cautious step that the dive's own earlier "on" decisions make infeasible turns those off and
-        // goes on, instead of giving up. Without it the dive of a large search almost never finished (2 000 × 200
-        // at the root: none; with it 0.46 % from the bound, where bulk rounding ends at 1.4 %). On small searches
-        // a finished dive costs more re-solves (one per need it switched off, tried again) than the tree search
-        // needs to find the same allocation: the sample's draws took 40 % longer. So only large searches mend.
-        let mends = strong_branching_candidates(self.graph.edges.len()) == 0;
         let mut decisions = decisions.to_vec();
         let mut value = objective_of(self.graph, &amounts);
         for _ in 0..10_000 {
@@ -222,6 +223,7 @@ impl<'a> Search<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::solve::integer::branching::strong_branching_candidates;
     use crate::solve::{Solution, Status, greedy};
 
     /// The root dive of a large search (beyond strong branching) finishes with an allocation that keeps every
@@ -237,7 +239,7 @@ mod tests {
             panic!("the root is feasible")
         };
         assert!(!search.violations(&root, &amounts).is_empty(), "the root flow breaks rules, so the dive has work");
-        let (found, dived) = search.dive(&root, amounts).unwrap().expect("the dive finishes");
+        let (found, dived) = search.dive(&root, amounts, true).unwrap().expect("the dive finishes");
         assert!(search.violations(&[], &dived).is_empty(), "the dive's allocation keeps every rule");
         assert_eq!(found, objective_of(&graph, &dived));
         assert!(found <= value, "no allocation beats the root's bound");

@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 
 use super::neighbourhood::HELPER_EDGES;
 use super::node::Decision;
+use super::policy::{Policy, RootHeuristics};
 use super::search::Search;
 
 impl<'a> Search<'a> {
@@ -18,11 +19,11 @@ impl<'a> Search<'a> {
         value: i128,
         amounts: &[i64],
         broken: usize,
-        draw: bool,
+        policy: Policy,
         incumbent: &mut (i128, Vec<i64>),
     ) -> Result<bool> {
         let reached = self.rounded(value);
-        if draw {
+        if policy.root_heuristics == RootHeuristics::RepairOnly {
             return Ok(self.keep_better(self.repair(amounts.to_vec())?, "root repair", incumbent, reached));
         }
         let started = Instant::now();
@@ -39,7 +40,7 @@ impl<'a> Search<'a> {
             trace!("dive: skipped ({broken} broken rules at {per_solve:?} per re-solve)");
             return Ok(false);
         }
-        Ok(self.keep_better(self.dive(root, amounts.to_vec())?, "dive", incumbent, reached))
+        Ok(self.keep_better(self.dive(root, amounts.to_vec(), policy.mending_dives)?, "dive", incumbent, reached))
     }
 
     /// The heuristics that need the Lagrangian multipliers, from the root's decisions (`value` is the root's

@@ -81,6 +81,7 @@ mod neighbourhood;
 mod node;
 mod node_lp;
 mod plunge;
+mod policy;
 mod polish;
 mod repair;
 mod resolve;
@@ -100,15 +101,18 @@ use crate::model::Batch;
 pub use layout::Layout;
 
 use super::{Limits, Solution};
+use node_lp::EXACT_RELAXATION_EDGES;
+use policy::{Kind, Policy};
 use search::Search;
-use tree::{Finished, Kind, run};
+use tree::{Finished, run};
 
 /// Solves the allocation with integer rules; `relaxation` is the flow relaxation's optimum (reported as is, and
 /// a bound the search never exceeds).
 pub fn solve(batch: &Batch, graph: &Graph, relaxation: i128, limits: Limits) -> Result<Solution> {
     let started = Instant::now();
     let search = Search::new(batch, graph, started + limits.time_limit)?;
-    Ok(run(search, Some(relaxation), limits, started, Kind::Match, None)?.solution)
+    let policy = Policy::new(Kind::Match, graph.edges.len(), &limits, EXACT_RELAXATION_EDGES);
+    Ok(run(search, Some(relaxation), limits, started, policy, None)?.solution)
 }
 
 /// What the searches of one scenario's Monte Carlo draws share: the search network of the scenario's own batch
@@ -146,7 +150,8 @@ pub fn solve_draw(batch: &Batch, graph: &Graph, limits: Limits, share: &mut Draw
     };
     let simplex = layout.simplex()?;
     let search = Search::with_simplex(batch, graph, started + limits.time_limit, layout, simplex);
-    let Finished { solution, layout, .. } = run(search, None, limits, started, Kind::Draw, None)?;
+    let policy = Policy::new(Kind::Draw, graph.edges.len(), &limits, EXACT_RELAXATION_EDGES);
+    let Finished { solution, layout, .. } = run(search, None, limits, started, policy, None)?;
     if keep {
         share.layout = Some(layout);
     }

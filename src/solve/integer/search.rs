@@ -9,7 +9,6 @@ use crate::model::Batch;
 use super::super::network_simplex::WarmSimplex;
 use super::lagrange::Lagrange;
 use super::layout::Layout;
-use super::node_lp::EXACT_RELAXATION_EDGES;
 use super::resolve::{Costed, Penalised};
 use super::rules::Violation;
 
@@ -30,9 +29,6 @@ pub(super) struct Search<'a> {
     pub(super) losses: std::cell::RefCell<std::collections::HashMap<Violation, ([i128; 2], u32)>>,
     /// The same network with the award penalties of [`Lagrange`], once they are tuned at the root.
     pub(super) lagrange: Option<Lagrange>,
-    /// The largest search (in edges) that solves its nodes' relaxations exactly: [`EXACT_RELAXATION_EDGES`]
-    /// (tests lower it to search small batches the way large ones are searched).
-    pub(super) exact_up_to: usize,
 }
 
 /// What a search reads and never changes: the batch, its graph and the search network. It is plain data (a
@@ -104,7 +100,6 @@ impl<'a> Search<'a> {
             plain,
             losses: std::cell::RefCell::new(std::collections::HashMap::new()),
             lagrange: None,
-            exact_up_to: EXACT_RELAXATION_EDGES,
         }
     }
 

@@ -6,26 +6,15 @@ use std::time::Instant;
 use crate::error::Result;
 
 use super::super::{Limits, Solution, Status, greedy, objective_of};
-use super::branching::{ChildBound, EXACT_CANDIDATES, strong_branching_candidates};
+use super::branching::{ChildBound, EXACT_CANDIDATES};
 use super::lagrange::LagrangeBound;
 use super::layout::Layout;
-use super::neighbourhood::{NEIGHBOURHOOD_SHARE, Neighbourhoods, WIDE_NEIGHBOURHOOD_SHARE};
+use super::neighbourhood::Neighbourhoods;
 use super::node::{Node, NodeOutcome};
-use super::node_lp::{LP_ROUNDS, exact_relaxation};
+use super::node_lp::LP_ROUNDS;
+use super::policy::{Branching, NeighbourhoodSearch, Policy};
 use super::rules::Violation;
 use super::search::Search;
-
-/// What a search is for; see [`run`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
-    /// A match: the whole solver.
-    Match,
-    /// A Monte Carlo draw: a lighter root, no exact relaxation, no neighbourhoods.
-    Draw,
-    /// A window of a match's incumbent (`window.rs`): the whole solver but no neighbourhoods of its own (the
-    /// match's are searching it), all its time for the tree, and no node started after this many re-solves.
-    Window(u64),
-}
 
 /// What [`run`] returns: the solution, the search's layout for reuse, and the re-solves the search took.
 pub(super) struct Finished {
@@ -42,10 +31,9 @@ pub(super) fn run(
     relaxation: Option<i128>,
     limits: Limits,
     started: Instant,
-    kind: Kind,
+    policy: Policy,
     start: Option<(i128, Vec<i64>)>,
 ) -> Result<Finished> {
-    let draw = kind == Kind::Draw;
     let (batch, graph) = (search.batch, search.graph);
     trace!(
         "search network: {} nodes, {} arcs, ready at {:?}",
@@ -78,35 +66,19 @@ pub(super) fn run(
     let mut stopped = None;
     let mut root = None;
     let mut root_value = None;
-    // A match tunes the Lagrangian bound at the root: on large searches the plunges along it are what brings
-    // 2 000 × 200 from 1.7 % to 0.7 %, and on small ones the exact relaxation and its strong branching need it
-    // (until then the search branches on the plain flow, whose ties hide what the max_awards rows hold up: 300 ×
-    // 30 seed 4 was proved in 1.9 s this way, and not in 20 000 nodes from node 64).
-    let lagrangian_after = if draw { DRAW_LAGRANGIAN_AT } else { 1 };
-    let exact = exact_relaxation(graph.edges.len(), draw, search.exact_up_to);
-    // A match too large for the exact relaxation strong-branches on every broken rule of its plain and charged
-    // flows, with the children's Lagrangian bounds ("wide" strong branching, see `Search::strong_branch`).
-    let wide = !exact && kind == Kind::Match;
-    // A match keeps the last share of its time for neighbourhoods around the incumbent (`neighbourhood.rs`); a
-    // draw has no time limit.
-    let tree_limit = match kind {
-        Kind::Match => {
-            limits.time_limit.mul_f64(1.0 - if exact { NEIGHBOURHOOD_SHARE } else { WIDE_NEIGHBOURHOOD_SHARE })
-        }
-        Kind::Draw | Kind::Window(_) => limits.time_limit,
-    };
     // A match also searches neighbourhoods during the tree where its best open bound stalls, for at most
     // `NEIGHBOURHOOD_WORK` times the re-solves the tree has spent (see `STALL_NODES`), and in the time left after
     // it; a draw or a window never does.
-    let mut neighbourhoods = (kind == Kind::Match).then(|| Neighbourhoods::new(search.root_decisions()));
+    let mut neighbourhoods =
+        (policy.neighbourhoods != NeighbourhoodSearch::Never).then(|| Neighbourhoods::new(search.root_decisions()));
     // The best open bound, and the node count when it last moved or the neighbourhoods last ran.
     let mut stalled = (i128::MAX, 0u64);
     // The tree's re-solves when the neighbourhoods last ran.
     let mut phase_at = 0u64;
     // Only the match's own search reports its progress: windows and draws are searches within it.
-    let watched = kind == Kind::Match && crate::solve::progress::is_watched();
+    let watched = policy.reports && crate::solve::progress::is_watched();
     // What the neighbourhoods aim for below a bound: the bound itself, or what the gap limit accepts (a match only).
-    let target = |bound: i128| if kind == Kind::Match { limits.gap_limit.target(bound) } else { bound };
+    let target = |bound: i128| policy.target(bound);
     let report = |incumbent: i128, bound: i128, nodes: u64| {
         if watched {
             crate::solve::progress::incumbent(incumbent);
@@ -135,13 +107,13 @@ pub(super) fn run(
             open.push(node);
             break;
         }
-        if nodes >= limits.node_limit || matches!(kind, Kind::Window(most) if search.solves() >= most) {
+        if nodes >= limits.node_limit || policy.solve_budget.is_some_and(|most| search.solves() >= most) {
             stopped = Some((Status::NodeLimit, node.bound));
             open.push(node);
             break;
         }
         // A node whose re-solve cannot finish in time is not started (on 100 000 needs one takes seconds).
-        if started.elapsed() + search.plain.slowest.get() >= tree_limit {
+        if started.elapsed() + search.plain.slowest.get() >= policy.tree_time {
             stopped = Some((Status::TimeLimit, node.bound));
             open.push(node);
             break;
@@ -160,7 +132,8 @@ pub(super) fn run(
                 // The root's heuristics and strong branching are not a stall.
                 phase_at = tree_solves;
             }
-            if !exact && ((!moved && nodes - stalled.1 >= STALL_NODES) || tree_solves - phase_at >= PHASE_EVERY_SOLVES)
+            if policy.neighbourhoods == NeighbourhoodSearch::DuringAndAfterTree
+                && ((!moved && nodes - stalled.1 >= STALL_NODES) || tree_solves - phase_at >= PHASE_EVERY_SOLVES)
             {
                 phase_at = tree_solves;
                 let allowed = tree_solves.saturating_mul(NEIGHBOURHOOD_WORK);
@@ -200,7 +173,7 @@ pub(super) fn run(
         if nodes == 1 {
             trace!("root solved: value {value} at {:?}", started.elapsed());
             let reached =
-                search.root_heuristics(&node.decisions, value, &amounts, broken.len(), draw, &mut incumbent)?;
+                search.root_heuristics(&node.decisions, value, &amounts, broken.len(), policy, &mut incumbent)?;
             root = (!reached).then(|| (node.decisions.clone(), value));
             trace!(
                 "root heuristics done: incumbent {} after {} re-solves, at {:?}",
@@ -215,10 +188,10 @@ pub(super) fn run(
                 break;
             }
         }
-        if nodes >= lagrangian_after
+        if nodes >= policy.lagrangian_at
             && let Some((decisions, root_value)) = root.take()
         {
-            search.lagrangian_heuristics(&decisions, root_value, &mut incumbent, wide)?;
+            search.lagrangian_heuristics(&decisions, root_value, &mut incumbent, policy.paired_plunges)?;
             trace!(
                 "Lagrangian heuristics done at node {nodes}: incumbent {} after {} + {} re-solves, at {:?}",
                 incumbent.0,
@@ -236,7 +209,7 @@ pub(super) fn run(
         // Lagrangian bound at the multipliers as they stand. `charged` is the flow at the multipliers that give
         // the bound (where that bound is the lower one), `fractional` what to branch on: the relaxation's
         // optimum rounded to dollars with the rules it breaks, when it breaks one.
-        let (bound, charged, fractional) = if exact && search.lagrange.is_some() {
+        let (bound, charged, fractional) = if policy.exact_relaxation && search.lagrange.is_some() {
             match search.node_lp(&node.decisions, incumbent.0, LP_ROUNDS)? {
                 None => continue,
                 Some(lp) if lp.bound < value => {
@@ -252,7 +225,7 @@ pub(super) fn run(
                 LagrangeBound::Bound(b, charged) => (value.min(b), (b < value).then_some(charged), None),
             }
         };
-        if exact && search.lagrange.is_some() && nodes % LP_DIVE_EVERY == 0 {
+        if policy.exact_relaxation && search.lagrange.is_some() && nodes % LP_DIVE_EVERY == 0 {
             let found = search.lp_dive(&node.decisions, incumbent.0)?.map(|found| search.improve(found));
             trace!("lp dive at node {nodes}: {:?}", found.as_ref().map(|f| f.0));
             if let Some(found) = found
@@ -303,8 +276,8 @@ pub(super) fn run(
         let first_charged = branch_on.as_ref().and_then(|(flow, broken)| search.first_violation(broken, flow));
         // A rule branched on without strong branching: both children keep the node's value until solved.
         let unsolved = |rule: Violation| (rule, [Some((value, None)), Some((value, None))]);
-        let (violation, children) = match (branch_on, first_charged) {
-            _ if wide => {
+        let (violation, children) = match (policy.branching, branch_on, first_charged) {
+            (Branching::Wide, _, _) => {
                 let candidates = search.edge_rules_first(&broken, charged_broken.as_deref().unwrap_or(&[]), &amounts);
                 let (before, at) = (search.solves(), Instant::now());
                 // Half the rules are solved on the neighbourhoods' helper (a copy of the search), on the second
@@ -334,14 +307,9 @@ pub(super) fn run(
                 );
                 chosen.unwrap_or_else(|| unsolved(first_charged.unwrap_or(violation)))
             }
-            (Some((flow, broken)), Some(first)) => {
-                // Without the exact relaxation the children would keep the charged bound: no strong branching.
-                let limit = if exact { EXACT_CANDIDATES } else { 0 };
-                let candidates = if exact {
-                    search.most_fractional_first(&search.with_every_award(&node.decisions, broken, flow), flow)
-                } else {
-                    Vec::new()
-                };
+            (Branching::Exact { .. }, Some((flow, broken)), Some(first)) => {
+                let candidates =
+                    search.most_fractional_first(&search.with_every_award(&node.decisions, broken, flow), flow);
                 search
                     .strong_branch(
                         &node.decisions,
@@ -349,15 +317,16 @@ pub(super) fn run(
                         &candidates,
                         bound,
                         incumbent.0,
-                        limit,
+                        EXACT_CANDIDATES,
                         ChildBound::Exact,
                         None,
                     )?
                     .unwrap_or_else(|| unsolved(first))
             }
-            _ => {
+            // Without the exact relaxation the children would keep the charged bound: no strong branching.
+            (Branching::Plain { .. }, Some(_), Some(first)) => unsolved(first),
+            (Branching::Exact { plain_candidates } | Branching::Plain { candidates: plain_candidates }, _, _) => {
                 let candidates = search.by_funded_total(&broken, &amounts);
-                let limit = strong_branching_candidates(graph.edges.len());
                 search
                     .strong_branch(
                         &node.decisions,
@@ -365,7 +334,7 @@ pub(super) fn run(
                         &candidates,
                         value,
                         incumbent.0,
-                        limit,
+                        plain_candidates,
                         ChildBound::Plain,
                         None,
                     )?
@@ -457,13 +426,9 @@ pub(super) const LP_DIVE_EVERY: u64 = 64;
 /// sample's draws need 36 092 → 22 318 nodes (one in 8 tried: 4 needed fewer nodes but more time).
 pub(super) const REPAIR_EVERY: u64 = 8;
 
-/// At which node a Monte Carlo draw's search runs its Lagrangian heuristics (tuning and plunges), whatever its
-/// size: a draw is one of thousands, and on 2 000 × 200 the root's tuning and plunges took two hundred times what
-/// the rest of the root took.
-pub const DRAW_LAGRANGIAN_AT: u64 = 64;
-
 #[cfg(test)]
 mod tests {
+    use super::super::policy::Kind;
     use super::super::solve;
     use super::*;
 
@@ -481,9 +446,9 @@ mod tests {
                 let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
                 pool.install(|| {
                     let started = Instant::now();
-                    let mut search = Search::new(&batch, &graph, started + limits.time_limit).unwrap();
-                    search.exact_up_to = 0;
-                    let finished = run(search, Some(relaxation), limits, started, Kind::Match, None).unwrap();
+                    let search = Search::new(&batch, &graph, started + limits.time_limit).unwrap();
+                    let policy = Policy::new(Kind::Match, graph.edges.len(), &limits, 0);
+                    let finished = run(search, Some(relaxation), limits, started, policy, None).unwrap();
                     (finished.solution, finished.solves)
                 })
             };
@@ -509,9 +474,9 @@ mod tests {
                 Limits { time_limit: std::time::Duration::from_secs(30), node_limit: 50_000, ..Limits::default() };
             let exact = solve(&batch, &graph, relaxation, limits).unwrap();
             let started = Instant::now();
-            let mut search = Search::new(&batch, &graph, started + limits.time_limit).unwrap();
-            search.exact_up_to = 0;
-            let wide = run(search, Some(relaxation), limits, started, Kind::Match, None).unwrap().solution;
+            let search = Search::new(&batch, &graph, started + limits.time_limit).unwrap();
+            let policy = Policy::new(Kind::Match, graph.edges.len(), &limits, 0);
+            let wide = run(search, Some(relaxation), limits, started, policy, None).unwrap().solution;
             crate::solve::check::verify(&batch, &graph, &wide).unwrap();
             assert!(wide.bound >= exact.objective, "seed {seed}: wide bound {} below {}", wide.bound, exact.objective);
             if exact.status == Status::Optimal && wide.status == Status::Optimal {

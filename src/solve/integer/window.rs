@@ -20,8 +20,9 @@ use crate::solve::{Limits, Status, objective_of};
 
 use rayon::prelude::*;
 
+use super::node_lp::EXACT_RELAXATION_EDGES;
+use super::policy::{Kind, Policy};
 use super::search::{Search, Shared};
-use super::tree::Kind;
 
 /// The largest window, in edges, that is solved as a batch: up to this size the search solves each node's
 /// relaxation exactly ([`super::node_lp::EXACT_RELAXATION_EDGES`]), and larger ones are searched in place. Searches of
@@ -119,7 +120,8 @@ impl WindowScope<'_> {
         let inside: Vec<i64> = part.edges.iter().map(|&e| incumbent.1[e]).collect();
         let start = (objective_of(&part.graph, &inside), inside);
         let search = Search::new(&part.batch, &part.graph, self.deadline)?;
-        let finished = super::tree::run(search, None, limits, started, Kind::Window(window_solves), Some(start))?;
+        let policy = Policy::new(Kind::Window(window_solves), part.graph.edges.len(), &limits, EXACT_RELAXATION_EDGES);
+        let finished = super::tree::run(search, None, limits, started, policy, Some(start))?;
         // The window's re-solves, each about as much cheaper than the whole network's as it has fewer edges.
         let work = (finished.solves * part.graph.edges.len() as u64).div_ceil(whole.edges.len().max(1) as u64);
         let solution = finished.solution;
