@@ -5,6 +5,7 @@ use std::time::Instant;
 use crate::error::Result;
 
 use super::super::objective_of;
+use super::allocation::Allocation;
 
 use super::node::{Decision, NodeOutcome};
 use super::node_lp::LP_ROUNDS;
@@ -28,7 +29,7 @@ impl<'a> Search<'a> {
         decisions: &[Decision],
         mut amounts: Vec<i64>,
         mends: bool,
-    ) -> Result<Option<(i128, Vec<i64>)>> {
+    ) -> Result<Option<Allocation>> {
         let dive_start = decisions.len();
         let mut decisions = decisions.to_vec();
         let mut value = objective_of(self.graph, &amounts);
@@ -146,7 +147,7 @@ impl<'a> Search<'a> {
                 value = v;
             }
         }
-        Ok(Some((value, amounts)))
+        Ok(Some(Allocation { value, amounts }))
     }
 
     /// Diving on the exact relaxation ([`Search::node_lp`]), as LP-based solvers dive in the tree: from a node,
@@ -155,7 +156,7 @@ impl<'a> Search<'a> {
     /// until a flow breaks no rule. A side that leaves no feasible flow is turned round once; a relaxation that
     /// cannot beat `incumbent` ends the dive. The flows it ends on are repaired ([`Search::repair`]) into an
     /// allocation.
-    pub(super) fn lp_dive(&mut self, decisions: &[Decision], incumbent: i128) -> Result<Option<(i128, Vec<i64>)>> {
+    pub(super) fn lp_dive(&mut self, decisions: &[Decision], incumbent: i128) -> Result<Option<Allocation>> {
         let mut decisions = decisions.to_vec();
         let mut last: Option<Vec<i64>> = None;
         for _ in 0..self.graph.edges.len() + self.batch.needs.len() {
@@ -239,7 +240,8 @@ mod tests {
             panic!("the root is feasible")
         };
         assert!(!search.violations(&root, &amounts).is_empty(), "the root flow breaks rules, so the dive has work");
-        let (found, dived) = search.dive(&root, amounts, true).unwrap().expect("the dive finishes");
+        let Allocation { value: found, amounts: dived } =
+            search.dive(&root, amounts, true).unwrap().expect("the dive finishes");
         assert!(search.violations(&[], &dived).is_empty(), "the dive's allocation keeps every rule");
         assert_eq!(found, objective_of(&graph, &dived));
         assert!(found <= value, "no allocation beats the root's bound");
@@ -265,7 +267,8 @@ mod tests {
                 continue;
             }
             let bound = search.node_lp(&root, i128::MIN, LP_ROUNDS).unwrap().expect("the root has a relaxation").bound;
-            let (found, amounts) = search.lp_dive(&root, i128::MIN).unwrap().expect("the dive finishes");
+            let Allocation { value: found, amounts } =
+                search.lp_dive(&root, i128::MIN).unwrap().expect("the dive finishes");
             let solution =
                 Solution { objective: found, bound, relaxation: value, status: Status::Heuristic, nodes: 0, amounts };
             crate::solve::check::verify(&batch, &graph, &solution).unwrap();

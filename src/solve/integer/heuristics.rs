@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use crate::error::{Error, Result};
 
+use super::allocation::Allocation;
 use super::neighbourhood::HELPER_EDGES;
 use super::node::Decision;
 use super::policy::{Policy, RootHeuristics};
@@ -20,7 +21,7 @@ impl<'a> Search<'a> {
         amounts: &[i64],
         broken: usize,
         policy: Policy,
-        incumbent: &mut (i128, Vec<i64>),
+        incumbent: &mut Allocation,
     ) -> Result<bool> {
         let reached = self.rounded(value);
         if policy.root_heuristics == RootHeuristics::RepairOnly {
@@ -51,12 +52,12 @@ impl<'a> Search<'a> {
         &mut self,
         root: &[Decision],
         value: i128,
-        incumbent: &mut (i128, Vec<i64>),
+        incumbent: &mut Allocation,
         side_by_side: bool,
     ) -> Result<()> {
         let reached = self.rounded(value);
-        self.tune_lagrange(root, value, incumbent.0, 150)?;
-        let before = incumbent.0;
+        self.tune_lagrange(root, value, incumbent.value, 150)?;
+        let before = incumbent.value;
         if self.lagrange.is_some() {
             self.recharge(Some(1.0));
             let l = self.lagrange.as_ref().expect("checked");
@@ -73,7 +74,7 @@ impl<'a> Search<'a> {
                 return Ok(());
             }
         }
-        if (value - incumbent.0) * 1000 > value {
+        if (value - incumbent.value) * 1000 > value {
             // With `side_by_side` (a match beyond the exact relaxation's range: draws keep the cores for other
             // draws, and on 300 × 30 seed 5 paired plunges led to a proof at 48 s instead of 8 s) and up to
             // `HELPER_EDGES`, two plunges at a time, the second on a copy of the search: each takes thousands of
@@ -115,9 +116,9 @@ impl<'a> Search<'a> {
             }
         }
         self.recharge(None);
-        if incumbent.0 > before && incumbent.0 < reached {
+        if incumbent.value > before && incumbent.value < reached {
             // A better target steers the subgradient steps better.
-            self.tune_lagrange(root, value, incumbent.0, 150)?;
+            self.tune_lagrange(root, value, incumbent.value, 150)?;
         }
         Ok(())
     }
@@ -126,18 +127,18 @@ impl<'a> Search<'a> {
     /// incumbent when it is better; returns whether the incumbent now reaches `reached`, the bound.
     pub(super) fn keep_better(
         &self,
-        found: Option<(i128, Vec<i64>)>,
+        found: Option<Allocation>,
         what: &str,
-        incumbent: &mut (i128, Vec<i64>),
+        incumbent: &mut Allocation,
         reached: i128,
     ) -> bool {
         let found = found.map(|f| self.improve(f));
-        trace!("{what}: {:?}", found.as_ref().map(|f| f.0));
+        trace!("{what}: {:?}", found.as_ref().map(|f| f.value));
         if let Some(found) = found
-            && found.0 > incumbent.0
+            && found.value > incumbent.value
         {
             *incumbent = found;
         }
-        incumbent.0 >= reached
+        incumbent.value >= reached
     }
 }

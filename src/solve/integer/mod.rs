@@ -71,6 +71,7 @@
 //! ([`solve_draw`]) takes its scenario's layout with the draw's capacities ([`DrawShare`]) and a lighter root: the
 //! repaired root flow is its first allocation and the Lagrangian heuristics wait for node [`DRAW_LAGRANGIAN_AT`].
 
+mod allocation;
 mod branching;
 mod dive;
 mod heuristics;

@@ -4,7 +4,8 @@ use std::time::Instant;
 
 use crate::error::Result;
 
-use super::super::objective_of;
+use super::allocation::Allocation;
+
 use super::node::{Decision, NodeOutcome};
 use super::rules::Violation;
 use super::search::Search;
@@ -18,7 +19,7 @@ impl<'a> Search<'a> {
     /// With `charged`, the plunge follows the flows under the Lagrangian charges of [`Lagrange`] instead, and
     /// scores them by their Lagrangian bound: those flows already concentrate each max_awards offer on needs
     /// it can fill.
-    pub(super) fn plunge(&self, decisions: &[Decision], charged: bool) -> Result<Option<(i128, Vec<i64>)>> {
+    pub(super) fn plunge(&self, decisions: &[Decision], charged: bool) -> Result<Option<Allocation>> {
         let lagrange = if charged { self.lagrange.as_ref() } else { None };
         if charged && lagrange.is_none() {
             return Ok(None);
@@ -38,7 +39,7 @@ impl<'a> Search<'a> {
                 return Ok(None);
             }
             let Some(violation) = self.first_violation(&self.violations(&decisions, &amounts), &amounts) else {
-                return Ok(Some((objective_of(self.graph, &amounts), amounts)));
+                return Ok(Some(Allocation::of(self.graph, amounts)));
             };
             let mut best: Option<(i128, Decision, Vec<i64>)> = None;
             let mut children = self.plunge_order(violation, &amounts).to_vec();

@@ -4,8 +4,9 @@ use std::time::Instant;
 
 use crate::error::Result;
 
+use super::super::greedy;
 use super::super::swap::swap_awards_in;
-use super::super::{greedy, objective_of};
+use super::allocation::Allocation;
 use super::search::{Search, Shared};
 
 /// How many passes of award swaps [`Search::improve`] makes at most.
@@ -13,11 +14,10 @@ pub(super) const SWAP_PASSES: usize = 4;
 
 impl Shared<'_> {
     /// See [`Search::improve`].
-    pub(super) fn improve(&self, (value, amounts): (i128, Vec<i64>)) -> (i128, Vec<i64>) {
-        let swapped = swap_awards_in(self.batch, self.graph, amounts.clone(), SWAP_PASSES, &self.layout.swaps);
-        let filled = self.fill(swapped);
-        let filled_value = objective_of(self.graph, &filled);
-        if filled_value > value { (filled_value, filled) } else { (value, amounts) }
+    pub(super) fn improve(&self, found: Allocation) -> Allocation {
+        let swapped = swap_awards_in(self.batch, self.graph, found.amounts.clone(), SWAP_PASSES, &self.layout.swaps);
+        let filled = Allocation::of(self.graph, self.fill(swapped));
+        if filled.value > found.value { filled } else { found }
     }
 
     /// See [`Search::fill`].
@@ -30,7 +30,7 @@ impl<'a> Search<'a> {
     /// A feasible allocation made better without a re-solve: award swaps
     /// ([`swap_awards_in`](super::swap::swap_awards_in)), then the money they freed spent with the greedy rule.
     /// Returns the allocation unchanged when that gains nothing.
-    pub(super) fn improve(&self, found: (i128, Vec<i64>)) -> (i128, Vec<i64>) {
+    pub(super) fn improve(&self, found: Allocation) -> Allocation {
         self.shared().improve(found)
     }
 
@@ -48,17 +48,17 @@ impl<'a> Search<'a> {
     /// root: 0.68 % → 0.14 %). Polishing each heuristic's result as it comes instead cost the sample's draws a
     /// tenth and changed nothing at 2 000 × 200. When a re-solve would end past the deadline it keeps the swapped
     /// allocation as is.
-    pub(super) fn polish(&self, incumbent: (i128, Vec<i64>)) -> Result<(i128, Vec<i64>)> {
-        let (value, amounts) = self.improve(incumbent);
+    pub(super) fn polish(&self, incumbent: Allocation) -> Result<Allocation> {
+        let improved = self.improve(incumbent);
         if Instant::now() + self.plain.slowest.get() < self.deadline
-            && let polished = self.reoptimise(&amounts)?
+            && let polished = self.reoptimise(&improved.amounts)?
             && self.violations(&[], &polished).is_empty()
         {
-            let polished_value = objective_of(self.graph, &polished);
-            if polished_value >= value {
-                return Ok((polished_value, polished));
+            let polished = Allocation::of(self.graph, polished);
+            if polished.value >= improved.value {
+                return Ok(polished);
             }
         }
-        Ok((value, amounts))
+        Ok(improved)
     }
 }

@@ -2,7 +2,8 @@
 
 use crate::error::{Error, Result};
 
-use super::super::objective_of;
+use super::allocation::Allocation;
+
 use super::rules::Violation;
 use super::search::Search;
 use super::within;
@@ -11,16 +12,16 @@ impl<'a> Search<'a> {
     /// A feasible allocation near a flow that breaks rules: [`Search::strip`] what breaks them, spend what that
     /// frees with the greedy rule (most valuable needs first), swap awards ([`Search::improve`]), re-solve with
     /// the structure that is left ([`Search::reoptimise`]), then spend what is still free with the greedy rule.
-    pub(super) fn repair(&self, amounts: Vec<i64>) -> Result<Option<(i128, Vec<i64>)>> {
+    pub(super) fn repair(&self, amounts: Vec<i64>) -> Result<Option<Allocation>> {
         let filled = self.fill(self.strip(amounts));
         // Swaps first, so that the re-solve works on the better set of awards (100 000 × 10 000: 1.06 % → 1.01 %).
-        let (_, filled) = self.improve((objective_of(self.graph, &filled), filled));
+        let filled = self.improve(Allocation::of(self.graph, filled)).amounts;
         let better = self.reoptimise(&filled)?;
         let filled = self.fill(better);
         if !self.violations(&[], &filled).is_empty() {
             return Err(Error::internal("the repair heuristic broke an integer rule"));
         }
-        Ok(Some((objective_of(self.graph, &filled), filled)))
+        Ok(Some(Allocation::of(self.graph, filled)))
     }
 
     /// The best allocation that funds exactly the needs and awards that the feasible allocation `amounts` funds

@@ -5,6 +5,7 @@ use std::time::Instant;
 use crate::error::Result;
 
 use super::super::objective_of;
+use super::allocation::Allocation;
 use super::node::{Decision, turn_off};
 use super::resolve::Costed;
 use super::rules::Violation;
@@ -26,7 +27,7 @@ impl<'a> Search<'a> {
         costed: &Costed,
         decisions: &[Decision],
         mut amounts: Vec<i64>,
-    ) -> Result<Option<(i128, Vec<i64>)>> {
+    ) -> Result<Option<Allocation>> {
         let mut decisions = decisions.to_vec();
         let mut round_started = Instant::now();
         for _ in 0..64 {
@@ -39,7 +40,7 @@ impl<'a> Search<'a> {
             let violations = self.violations(&decisions, &amounts);
             trace!("rounding: {} broken rules, value {}", violations.len(), objective_of(self.graph, &amounts));
             if violations.is_empty() {
-                return Ok(Some((objective_of(self.graph, &amounts), amounts)));
+                return Ok(Some(Allocation::of(self.graph, amounts)));
             }
             if violations.len() <= BULK_TAIL {
                 // The last few are stray dollars, often moved from one need to the next among flows of equal value

@@ -6,6 +6,7 @@ use std::time::Instant;
 use crate::error::Result;
 
 use super::super::{Limits, Solution, Status, greedy, objective_of};
+use super::allocation::Allocation;
 use super::branching::{ChildBound, EXACT_CANDIDATES};
 use super::lagrange::LagrangeBound;
 use super::layout::Layout;
@@ -32,7 +33,7 @@ pub(super) fn run(
     limits: Limits,
     started: Instant,
     policy: Policy,
-    start: Option<(i128, Vec<i64>)>,
+    start: Option<Allocation>,
 ) -> Result<Finished> {
     let (batch, graph) = (search.batch, search.graph);
     trace!(
@@ -46,9 +47,9 @@ pub(super) fn run(
     let greedy_amounts =
         greedy::fill_in(batch, graph, vec![0; graph.edges.len()], &layout.priority, &layout.edge_order);
     let greedy_value = objective_of(graph, &greedy_amounts);
-    let mut incumbent = (greedy_value, greedy_amounts);
+    let mut incumbent = Allocation { value: greedy_value, amounts: greedy_amounts };
     if let Some(start) = start
-        && start.0 > incumbent.0
+        && start.value > incumbent.value
     {
         incumbent = start;
     }
@@ -96,13 +97,13 @@ pub(super) fn run(
     };
 
     while let Some(node) = open.pop() {
-        if node.bound <= incumbent.0 {
+        if node.bound <= incumbent.value {
             // Best-first: every other open node is no better either.
             open.clear();
             break;
         }
-        report(incumbent.0, node.bound, nodes);
-        if incumbent.0 >= target(node.bound) {
+        report(incumbent.value, node.bound, nodes);
+        if incumbent.value >= target(node.bound) {
             stopped = Some((Status::GapLimit, node.bound));
             open.push(node);
             break;
@@ -139,10 +140,10 @@ pub(super) fn run(
                 let allowed = tree_solves.saturating_mul(NEIGHBOURHOOD_WORK);
                 if neighbourhoods.solves < allowed {
                     neighbourhoods.explore(&mut search, target(top), &mut incumbent, Some(allowed))?;
-                    trace!("neighbourhoods at node {nodes}: incumbent {} at {:?}", incumbent.0, started.elapsed());
+                    trace!("neighbourhoods at node {nodes}: incumbent {} at {:?}", incumbent.value, started.elapsed());
                 }
                 stalled.1 = nodes;
-                if top <= incumbent.0 {
+                if top <= incumbent.value {
                     open.clear();
                     break;
                 }
@@ -162,12 +163,12 @@ pub(super) fn run(
                 neighbourhoods.guide = Some(amounts.clone());
             }
         }
-        if value <= incumbent.0 {
+        if value <= incumbent.value {
             continue;
         }
         let broken = search.violations(&node.decisions, &amounts);
         let Some(violation) = search.first_violation(&broken, &amounts) else {
-            incumbent = (value, amounts);
+            incumbent = Allocation { value, amounts };
             continue;
         };
         if nodes == 1 {
@@ -177,13 +178,13 @@ pub(super) fn run(
             root = (!reached).then(|| (node.decisions.clone(), value));
             trace!(
                 "root heuristics done: incumbent {} after {} re-solves, at {:?}",
-                incumbent.0,
+                incumbent.value,
                 search.plain.solves.get(),
                 started.elapsed()
             );
             // The root's heuristics may already be within the gap limit; the Lagrangian plunges and the tree
             // would only narrow it.
-            if let Some(bound) = heuristics_done(&search, incumbent.0, node.bound, value) {
+            if let Some(bound) = heuristics_done(&search, incumbent.value, node.bound, value) {
                 stopped = Some((Status::GapLimit, bound));
                 break;
             }
@@ -194,12 +195,12 @@ pub(super) fn run(
             search.lagrangian_heuristics(&decisions, root_value, &mut incumbent, policy.paired_plunges)?;
             trace!(
                 "Lagrangian heuristics done at node {nodes}: incumbent {} after {} + {} re-solves, at {:?}",
-                incumbent.0,
+                incumbent.value,
                 search.plain.solves.get(),
                 search.lagrange.as_ref().map_or(0, |l| l.costed.solves.get()),
                 started.elapsed()
             );
-            if let Some(bound) = heuristics_done(&search, incumbent.0, node.bound, value) {
+            if let Some(bound) = heuristics_done(&search, incumbent.value, node.bound, value) {
                 stopped = Some((Status::GapLimit, bound));
                 break;
             }
@@ -210,7 +211,7 @@ pub(super) fn run(
         // the bound (where that bound is the lower one), `fractional` what to branch on: the relaxation's
         // optimum rounded to dollars with the rules it breaks, when it breaks one.
         let (bound, charged, fractional) = if policy.exact_relaxation && search.lagrange.is_some() {
-            match search.node_lp(&node.decisions, incumbent.0, LP_ROUNDS)? {
+            match search.node_lp(&node.decisions, incumbent.value, LP_ROUNDS)? {
                 None => continue,
                 Some(lp) if lp.bound < value => {
                     let broken = search.violations(&node.decisions, &lp.fractional);
@@ -226,10 +227,10 @@ pub(super) fn run(
             }
         };
         if policy.exact_relaxation && search.lagrange.is_some() && nodes % LP_DIVE_EVERY == 0 {
-            let found = search.lp_dive(&node.decisions, incumbent.0)?.map(|found| search.improve(found));
-            trace!("lp dive at node {nodes}: {:?}", found.as_ref().map(|f| f.0));
+            let found = search.lp_dive(&node.decisions, incumbent.value)?.map(|found| search.improve(found));
+            trace!("lp dive at node {nodes}: {:?}", found.as_ref().map(|f| f.value));
             if let Some(found) = found
-                && found.0 > incumbent.0
+                && found.value > incumbent.value
             {
                 incumbent = found;
             }
@@ -239,15 +240,15 @@ pub(super) fn run(
             let flows = std::iter::once(&amounts).chain(charged.as_ref());
             for flow in flows {
                 if let Some(found) = search.repair(flow.clone())?.map(|found| search.improve(found))
-                    && found.0 > incumbent.0
+                    && found.value > incumbent.value
                 {
-                    trace!("node repair at node {nodes}: {}", found.0);
+                    trace!("node repair at node {nodes}: {}", found.value);
                     incumbent = found;
                 }
             }
         }
         let bound = search.rounded(bound);
-        if bound <= incumbent.0 {
+        if bound <= incumbent.value {
             continue;
         }
         // Where the Lagrangian bound is the lower one, the plain flow's broken rules are not what holds the bound
@@ -258,9 +259,9 @@ pub(super) fn run(
         if let (Some(flow), Some(broken)) = (&charged, &charged_broken)
             && broken.is_empty()
         {
-            let found = search.improve((objective_of(graph, flow), flow.clone()));
-            if found.0 > incumbent.0 {
-                trace!("charged flow at node {nodes}: {}", found.0);
+            let found = search.improve(Allocation::of(graph, flow.clone()));
+            if found.value > incumbent.value {
+                trace!("charged flow at node {nodes}: {}", found.value);
                 incumbent = found;
             }
         }
@@ -289,7 +290,7 @@ pub(super) fn run(
                     &amounts,
                     &candidates,
                     bound,
-                    incumbent.0,
+                    incumbent.value,
                     usize::MAX,
                     ChildBound::Lagrangian,
                     helper.as_deref_mut(),
@@ -316,7 +317,7 @@ pub(super) fn run(
                         flow,
                         &candidates,
                         bound,
-                        incumbent.0,
+                        incumbent.value,
                         EXACT_CANDIDATES,
                         ChildBound::Exact,
                         None,
@@ -333,7 +334,7 @@ pub(super) fn run(
                         &amounts,
                         &candidates,
                         value,
-                        incumbent.0,
+                        incumbent.value,
                         plain_candidates,
                         ChildBound::Plain,
                         None,
@@ -344,7 +345,7 @@ pub(super) fn run(
         for (child, outcome) in search.branch(violation, &amounts).into_iter().zip(children) {
             let Some((child_value, child_amounts)) = outcome else { continue };
             let child_bound = bound.min(search.rounded(child_value));
-            if child_bound <= incumbent.0 {
+            if child_bound <= incumbent.value {
                 continue;
             }
             let mut decisions = node.decisions.clone();
@@ -367,18 +368,20 @@ pub(super) fn run(
     {
         let top = search.rounded(top);
         neighbourhoods.explore(&mut search, target(top), &mut incumbent, None)?;
-        trace!("final neighbourhoods done: incumbent {} at {:?}", incumbent.0, started.elapsed());
+        trace!("final neighbourhoods done: incumbent {} at {:?}", incumbent.value, started.elapsed());
     }
     let (status, bound) = match stopped {
         // Stopped with the best open bound reached (by the neighbourhoods): proved after all; or within the gap
         // limit (the final neighbourhoods may have got there).
-        Some((_, top)) if search.rounded(top) > incumbent.0 && incumbent.0 >= target(top) => (Status::GapLimit, top),
-        Some((status, top)) if search.rounded(top) > incumbent.0 => (status, top),
-        _ => (Status::Optimal, incumbent.0),
+        Some((_, top)) if search.rounded(top) > incumbent.value && incumbent.value >= target(top) => {
+            (Status::GapLimit, top)
+        }
+        Some((status, top)) if search.rounded(top) > incumbent.value => (status, top),
+        _ => (Status::Optimal, incumbent.value),
     };
     // The greedy allocation (an incumbent is only ever replaced by a better one) is left as it is, so that the
     // result does not depend on whether the root was solved before it won; any other is polished.
-    if incumbent.0 > greedy_value {
+    if incumbent.value > greedy_value {
         incumbent = search.polish(incumbent)?;
     }
     let relaxation = match relaxation.or(root_value) {
@@ -386,7 +389,7 @@ pub(super) fn run(
         // Stopped before the root was solved.
         None => crate::solve::relaxation::solve(batch, graph)?.objective,
     };
-    let (objective, amounts) = incumbent;
+    let Allocation { value: objective, amounts } = incumbent;
     let solves = search.solves();
     let Search { layout, .. } = search;
     let solution = Solution { amounts, objective, bound: bound.min(relaxation), relaxation, status, nodes };
