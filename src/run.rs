@@ -133,13 +133,14 @@ pub struct RunInputs {
     pub offers: InputInfo,
 }
 
-/// Solves a batch and builds the report, without writing anything.
+/// Solves a batch and builds the report, without writing anything; the search reports its progress to `observer`.
 pub fn solve_batch(
     batch: &Batch,
     reference: &Reference,
     config: &MatchConfig,
     inputs: RunInputs,
     read_s: f64,
+    observer: Option<&dyn solve::progress::Observer>,
 ) -> Result<MatchOutcome> {
     let t = Instant::now();
     // One offer index serves the graph and, later, the reasons in the report.
@@ -153,7 +154,7 @@ pub fn solve_batch(
     // the search's share.
     let spent = std::time::Duration::from_secs_f64(2.0 * (read_s + build_s));
     let limits = solve::Limits { time_limit: config.limits.time_limit.saturating_sub(spent), ..config.limits };
-    let solution = solve::solve(batch, &graph, config.method, limits)?;
+    let solution = solve::solve_observed(batch, &graph, config.method, limits, observer)?;
     let solve_s = t.elapsed().as_secs_f64();
 
     let report = report::build(batch, reference, &index, &graph, &solution, &config.lang);

@@ -52,8 +52,9 @@ fn explain_on_pool(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         export_network: None,
     };
     let inputs = RunInputs { needs: loaded.needs_info.clone(), offers: loaded.offers_info.clone() };
-    let outcome =
-        super::status::while_searching(|| run::solve_batch(batch, &reference, &config, inputs, loaded.read_s))?;
+    let outcome = super::status::while_searching(|observer| {
+        run::solve_batch(batch, &reference, &config, inputs, loaded.read_s, observer)
+    })?;
     let need = &batch.needs[n];
     let status = &outcome.report.needs[n];
     let verdicts = graph::explain_need(batch, &reference, n);

@@ -167,8 +167,9 @@ fn match_on_pool(args: MatchArgs) -> anyhow::Result<ExitCode> {
         export_network: args.export_network.clone(),
     };
     let inputs = RunInputs { needs: loaded.needs_info, offers: loaded.offers_info };
-    let mut outcome =
-        super::status::while_searching(|| run::solve_batch(&loaded.batch, &reference, &config, inputs, loaded.read_s))?;
+    let mut outcome = super::status::while_searching(|observer| {
+        run::solve_batch(&loaded.batch, &reference, &config, inputs, loaded.read_s, observer)
+    })?;
     run::write_outputs(&loaded.batch, &reference, &mut outcome, &config)?;
 
     let r = &outcome.run;

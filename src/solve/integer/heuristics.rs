@@ -79,7 +79,7 @@ impl<'a> Search<'a> {
             // draws, and on 300 × 30 seed 5 paired plunges led to a proof at 48 s instead of 8 s) and up to
             // `HELPER_EDGES`, two plunges at a time, the second on a copy of the search: each takes thousands of
             // re-solves (2 000 × 200 spent 13 s of its minute on four of them, one after another, 2.0–6.2 s each).
-            let mut lane = (side_by_side && self.graph.edges.len() <= HELPER_EDGES).then(|| self.clone());
+            let mut lane = (side_by_side && self.graph.edges.len() <= HELPER_EDGES).then(|| self.helper());
             let at_once = if lane.is_some() { 2 } else { 1 };
             for factors in [1.0, 2.0, 4.0, 8.0].chunks(at_once) {
                 let found = match (factors, lane.as_mut()) {

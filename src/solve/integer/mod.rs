@@ -101,6 +101,7 @@ use crate::model::Batch;
 
 pub use layout::Layout;
 
+use super::progress::Observer;
 use super::{Limits, Solution};
 use node_lp::EXACT_RELAXATION_EDGES;
 use policy::{Kind, Policy};
@@ -108,10 +109,17 @@ use search::Search;
 use tree::{Finished, run};
 
 /// Solves the allocation with integer rules; `relaxation` is the flow relaxation's optimum (reported as is, and
-/// a bound the search never exceeds).
-pub fn solve(batch: &Batch, graph: &Graph, relaxation: i128, limits: Limits) -> Result<Solution> {
+/// a bound the search never exceeds). The search reports its progress to `observer`; the searches within it
+/// (windows, helpers) report nothing.
+pub fn solve(
+    batch: &Batch,
+    graph: &Graph,
+    relaxation: i128,
+    limits: Limits,
+    observer: Option<&dyn Observer>,
+) -> Result<Solution> {
     let started = Instant::now();
-    let search = Search::new(batch, graph, started + limits.time_limit)?;
+    let search = Search::new(batch, graph, started + limits.time_limit)?.observed_by(observer);
     let policy = Policy::new(Kind::Match, graph.edges.len(), &limits, EXACT_RELAXATION_EDGES);
     Ok(run(search, Some(relaxation), limits, started, policy, None)?.solution)
 }

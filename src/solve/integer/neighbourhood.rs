@@ -42,6 +42,7 @@ use super::search::Search;
 use super::tree::REPAIR_EVERY;
 use super::window::WINDOW_EDGES;
 use crate::error::Result;
+use crate::solve::progress::Observer;
 
 /// The share of a match's time limit kept for the neighbourhoods: the tree stops at the rest. With a fifth of
 /// the default 60 s, 300 × 30 seed 3 is proved (the tree stops at 48 s with the bound at the optimum, and the
@@ -321,17 +322,25 @@ fn helper_of<'h, 'a>(helper: &'h mut Option<Search<'a>>, search: &Search<'a>) ->
         return None;
     }
     if helper.as_ref().is_none_or(|helper| !helper.bounds_alike(search)) {
-        *helper = Some(search.clone());
+        *helper = Some(search.helper());
     }
     helper.as_mut()
 }
 
-/// Makes `found` the incumbent if it is better; whether it was.
-fn take_if_better(around: Around, budget: u64, found: Option<Allocation>, incumbent: &mut Allocation) -> bool {
+/// Makes `found` the incumbent if it is better, and reports it to `observer`; whether it was.
+fn take_if_better(
+    around: Around,
+    budget: u64,
+    found: Option<Allocation>,
+    incumbent: &mut Allocation,
+    observer: Option<&dyn Observer>,
+) -> bool {
     match found {
         Some(found) if found.value > incumbent.value => {
             trace!("neighbourhood {around:?} ({budget} nodes): {}", found.value);
-            crate::solve::progress::incumbent(found.value);
+            if let Some(observer) = observer {
+                observer.incumbent(found.value);
+            }
             *incumbent = found;
             true
         }
@@ -479,7 +488,7 @@ impl<'a> Neighbourhoods<'a> {
                     let result = result?;
                     self.solves += result.work;
                     rounds.cut_short |= result.cut_short;
-                    take_if_better(around, rounds.budget, result.found, incumbent);
+                    take_if_better(around, rounds.budget, result.found, incumbent, search.observer);
                 }
                 continue;
             }
@@ -526,7 +535,7 @@ impl<'a> Neighbourhoods<'a> {
             for (around, result) in std::iter::once((around, first)).chain(second) {
                 let (found, cut) = result?;
                 rounds.cut_short |= cut;
-                let better = take_if_better(around, budget, found, incumbent);
+                let better = take_if_better(around, budget, found, incumbent, search.observer);
                 if let Around::Guide = around {
                     self.guided.record(better);
                 }

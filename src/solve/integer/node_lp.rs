@@ -178,7 +178,7 @@ mod tests {
         for seed in 1..=6 {
             let (batch, graph) = crate::solve::generated(60, 8, seed);
             let relaxation = crate::solve::relaxation::solve(&batch, &graph).unwrap().objective;
-            let optimal = solve(&batch, &graph, relaxation, Limits::default()).unwrap();
+            let optimal = solve(&batch, &graph, relaxation, Limits::default(), None).unwrap();
             if optimal.status != Status::Optimal {
                 continue;
             }

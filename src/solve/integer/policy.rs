@@ -91,8 +91,6 @@ pub(super) struct Policy {
     pub(super) solve_budget: Option<u64>,
     /// The gap at which the search stops: the match's own; every other search proves optimality.
     pub(super) gap_limit: GapLimit,
-    /// Whether the search reports its progress: only the match's own search, not the searches within it.
-    pub(super) reports: bool,
 }
 
 impl Policy {
@@ -145,7 +143,6 @@ impl Policy {
                 Kind::Match | Kind::Draw => None,
             },
             gap_limit: if is_match { limits.gap_limit } else { GapLimit::ZERO },
-            reports: is_match,
         }
     }
 

@@ -7,6 +7,7 @@ use crate::graph::Graph;
 use crate::model::Batch;
 
 use super::super::network_simplex::WarmSimplex;
+use super::super::progress::Observer;
 use super::lagrange::Lagrange;
 use super::layout::Layout;
 use super::resolve::{Costed, Penalised};
@@ -29,6 +30,8 @@ pub(super) struct Search<'a> {
     pub(super) losses: std::cell::RefCell<std::collections::HashMap<Violation, ([i128; 2], u32)>>,
     /// The same network with the award penalties of [`Lagrange`], once they are tuned at the root.
     pub(super) lagrange: Option<Lagrange>,
+    /// Where the search reports its progress: the match's own search only (see [`Search::observed_by`]).
+    pub(super) observer: Option<&'a dyn Observer>,
 }
 
 /// What a search reads and never changes: the batch, its graph and the search network. It is plain data (a
@@ -67,6 +70,17 @@ pub(super) fn granule(batch: &Batch) -> i128 {
 }
 
 impl<'a> Search<'a> {
+    /// The search, reporting its progress to `observer`.
+    pub(super) fn observed_by(self, observer: Option<&'a dyn Observer>) -> Search<'a> {
+        Search { observer, ..self }
+    }
+
+    /// A copy of the search on simplexes of its own, to take part of its work on another thread (wide strong
+    /// branching, neighbourhoods, plunges). It reports nothing: what it finds comes back to the search.
+    pub(super) fn helper(&self) -> Search<'a> {
+        Search { observer: None, ..self.clone() }
+    }
+
     pub(super) fn new(batch: &'a Batch, graph: &'a Graph, deadline: Instant) -> Result<Search<'a>> {
         let layout = Layout::new(batch, graph)?;
         let simplex = layout.simplex()?;
@@ -100,6 +114,7 @@ impl<'a> Search<'a> {
             plain,
             losses: std::cell::RefCell::new(std::collections::HashMap::new()),
             lagrange: None,
+            observer: None,
         }
     }
 

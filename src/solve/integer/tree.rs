@@ -77,20 +77,20 @@ pub(super) fn run(
     // The tree's re-solves when the neighbourhoods last ran.
     let mut phase_at = 0u64;
     // Only the match's own search reports its progress: windows and draws are searches within it.
-    let watched = policy.reports && crate::solve::progress::is_watched();
+    let observer = search.observer;
     // What the neighbourhoods aim for below a bound: the bound itself, or what the gap limit accepts (a match only).
     let target = |bound: i128| policy.target(bound);
     let report = |incumbent: i128, bound: i128, nodes: u64| {
-        if watched {
-            crate::solve::progress::incumbent(incumbent);
-            crate::solve::progress::bound(bound.min(relaxation.unwrap_or(i128::MAX)), nodes);
+        if let Some(observer) = observer {
+            observer.incumbent(incumbent);
+            observer.bound(bound.min(relaxation.unwrap_or(i128::MAX)), nodes);
         }
     };
     // After a heuristic at a node of bound `node_bound` whose flow is worth `value`: reports the incumbent, and
     // gives the node's bound if the incumbent is within the gap limit of it (short of it: else the tree ends).
     let heuristics_done = |search: &Search<'_>, incumbent: i128, node_bound: i128, value: i128| {
-        if watched {
-            crate::solve::progress::incumbent(incumbent);
+        if let Some(observer) = observer {
+            observer.incumbent(incumbent);
         }
         let bound = node_bound.min(search.rounded(value));
         (incumbent < bound && incumbent >= target(bound)).then_some(bound)
@@ -475,7 +475,7 @@ mod tests {
             let relaxation = crate::solve::relaxation::solve(&batch, &graph).unwrap().objective;
             let limits =
                 Limits { time_limit: std::time::Duration::from_secs(30), node_limit: 50_000, ..Limits::default() };
-            let exact = solve(&batch, &graph, relaxation, limits).unwrap();
+            let exact = solve(&batch, &graph, relaxation, limits, None).unwrap();
             let started = Instant::now();
             let search = Search::new(&batch, &graph, started + limits.time_limit).unwrap();
             let policy = Policy::new(Kind::Match, graph.edges.len(), &limits, 0);
