@@ -28,13 +28,43 @@ pub(super) fn strong_branching_candidates(edges: usize) -> usize {
 /// optimum.
 pub(super) const EXACT_CANDIDATES: usize = 8;
 
+/// How often a rule's children must have been solved before exact strong branching trusts the mean of their
+/// losses (see [`EXACT_CANDIDATES`]).
 pub(super) const EXACT_RELIABLE: u32 = 2;
 
+/// How many solved rules in a row without a better score end exact strong branching (see [`EXACT_CANDIDATES`]).
 pub(super) const EXACT_LOOKAHEAD: usize = 4;
 
-/// A strong-branching rule's two children (each its bound and, where solved, its flow; `None` when it cannot beat
-/// the incumbent) and what each loses from the node's bound.
-pub(super) type Trial = ([Option<(i128, Option<Vec<i64>>)>; 2], [i128; 2]);
+/// A child of a strong-branching rule that can still beat the incumbent: its bound and, where strong branching
+/// solved its plain flow, that flow.
+pub(super) type Child = (i128, Option<Vec<i64>>);
+
+/// The rule to branch on and its two children (`None` for a child that cannot beat the incumbent).
+pub(super) type Branch = (Violation, [Option<Child>; 2]);
+
+/// A strong-branching rule's two children (`None` for one that cannot beat the incumbent) and what each loses
+/// from the node's bound.
+type Trial = ([Option<Child>; 2], [i128; 2]);
+
+/// What strong branching works on: a node, the rules to try and how to bound their children.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct StrongBranching<'s> {
+    /// The node's decisions.
+    pub(super) decisions: &'s [Decision],
+    /// The flow whose broken rules are tried (it orders each rule's two sides).
+    pub(super) amounts: &'s [i64],
+    /// The rules to try, in order.
+    pub(super) candidates: &'s [Violation],
+    /// The node's bound: what children lose is measured from it.
+    pub(super) top: i128,
+    /// The incumbent's value: a child that cannot beat it drops out.
+    pub(super) incumbent: i128,
+    /// How many rules to try: the first `limit` with plain bounds; with exact or Lagrangian bounds, at most
+    /// `limit` solved (rules whose losses are known are estimated at no cost).
+    pub(super) limit: usize,
+    /// How a child is bounded.
+    pub(super) how: ChildBound,
+}
 
 /// How strong branching bounds a child.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,18 +91,12 @@ impl<'a> Search<'a> {
     /// With a `helper` (a copy of this search on simplexes of its own, see `Neighbourhoods::helper_for`), wide
     /// strong branching solves the untried rules two at a time, the second on the helper. What it finds does not
     /// depend on the number of threads: each side's simplex only ever sees its own share of the rules.
-    #[allow(clippy::type_complexity, clippy::too_many_arguments)]
     pub(super) fn strong_branch(
         &mut self,
-        decisions: &[Decision],
-        amounts: &[i64],
-        candidates: &[Violation],
-        top: i128,
-        incumbent: i128,
-        limit: usize,
-        how: ChildBound,
+        at: &StrongBranching<'_>,
         mut helper: Option<&mut Search<'a>>,
-    ) -> Result<Option<(Violation, [Option<(i128, Option<Vec<i64>>)>; 2])>> {
+    ) -> Result<Option<Branch>> {
+        let StrongBranching { amounts: _, candidates, top, incumbent, limit, how, .. } = *at;
         let reliable = match how {
             ChildBound::Plain | ChildBound::Lagrangian => 1,
             ChildBound::Exact => EXACT_RELIABLE,
@@ -82,7 +106,7 @@ impl<'a> Search<'a> {
         let lookahead = if how == ChildBound::Lagrangian { usize::MAX } else { EXACT_LOOKAHEAD };
         // Everything a child can lose: down to the incumbent (beyond, it drops out).
         let most = (top - incumbent).max(0) + 1;
-        let mut best: Option<(i128, Violation, [Option<(i128, Option<Vec<i64>>)>; 2])> = None;
+        let mut best: Option<(i128, Violation, [Option<Child>; 2])> = None;
         // Plain: the first `limit` candidates, each estimated or solved. Exact: every candidate whose losses are
         // known is estimated (that costs nothing), and up to `limit` others are solved, until
         // EXACT_LOOKAHEAD solved ones in a row bring no better score.
@@ -136,14 +160,12 @@ impl<'a> Search<'a> {
                         (Some((j, trial)), _, _) if j == i => trial?,
                         (_, Some(j), Some(lane)) => {
                             let me = &mut *self;
-                            let (trial, beside) = rayon::join(
-                                move || me.try_rule(decisions, amounts, v, top, incumbent, how),
-                                move || lane.try_rule(decisions, amounts, pool[j], top, incumbent, how),
-                            );
+                            let (trial, beside) =
+                                rayon::join(move || me.try_rule(at, v), move || lane.try_rule(at, pool[j]));
                             ahead = Some((j, beside));
                             trial?
                         }
-                        _ => self.try_rule(decisions, amounts, v, top, incumbent, how)?,
+                        _ => self.try_rule(at, v)?,
                     };
                     let mut table = self.losses.borrow_mut();
                     let entry = table.entry(v).or_insert(([0, 0], 0));
@@ -167,20 +189,13 @@ impl<'a> Search<'a> {
         Ok(best.map(|(_, v, c)| (v, c)))
     }
 
-    /// Both children of rule `v` below `decisions`, solved as [`Search::strong_branch`] solves them: each child's
-    /// bound and flow (`None` when it cannot beat `incumbent`), and what each loses from `top`.
-    pub(super) fn try_rule(
-        &mut self,
-        decisions: &[Decision],
-        amounts: &[i64],
-        v: Violation,
-        top: i128,
-        incumbent: i128,
-        how: ChildBound,
-    ) -> Result<Trial> {
+    /// Both children of rule `v` below the node of `at`, solved as [`Search::strong_branch`] solves them: each
+    /// child's bound and flow (`None` when it cannot beat the incumbent), and what each loses from the node's bound.
+    fn try_rule(&mut self, at: &StrongBranching<'_>, v: Violation) -> Result<Trial> {
+        let StrongBranching { decisions, amounts, top, incumbent, how, .. } = *at;
         // Everything a child can lose: down to the incumbent (beyond, it drops out).
         let most = (top - incumbent).max(0) + 1;
-        let mut children: [Option<(i128, Option<Vec<i64>>)>; 2] = [None, None];
+        let mut children: [Option<Child>; 2] = [None, None];
         let mut lost = [most; 2];
         for ((slot, loss), child) in children.iter_mut().zip(&mut lost).zip(self.branch(v, amounts)) {
             let mut trial = decisions.to_vec();
@@ -195,13 +210,7 @@ impl<'a> Search<'a> {
 
     /// A strong-branching child's bound (see [`Search::strong_branch`]) and, for plain bounds, its flow; `None`
     /// when it cannot beat `incumbent`.
-    #[allow(clippy::type_complexity)]
-    pub(super) fn child_bound(
-        &mut self,
-        decisions: &[Decision],
-        incumbent: i128,
-        how: ChildBound,
-    ) -> Result<Option<(i128, Option<Vec<i64>>)>> {
+    fn child_bound(&mut self, decisions: &[Decision], incumbent: i128, how: ChildBound) -> Result<Option<Child>> {
         let NodeOutcome::Solved { value, amounts } = self.solve_node(decisions)? else { return Ok(None) };
         let (bound, flow) = match how {
             ChildBound::Plain => (value, Some(amounts)),

@@ -1,17 +1,32 @@
-//! The branch-and-bound tree: best-first node selection, and the order in which the techniques run.
+//! The branch-and-bound tree: best-first node selection, and the order in which the techniques run at each node.
+//!
+//! [`run`] pops the open node of the highest bound (see [`Node`]'s order) and, for each:
+//! 1. stops the search if no open node can beat the incumbent, at the gap limit, the node limit, a window's
+//!    re-solve budget or the tree's time ([`Tree::admit`]), and, in a large match whose bound stalls, first
+//!    searches neighbourhoods of the incumbent ([`Tree::neighbourhood_phase`]);
+//! 2. solves the node's flow relaxation (unless strong branching already did); a flow that breaks no rule is an
+//!    allocation;
+//! 3. at the root, runs the root's heuristics, and at the policy's node the Lagrangian ones ([`Tree::heuristics`]);
+//! 4. bounds the node by its exact relaxation or its Lagrangian bound ([`Tree::node_bound`]), and every so many
+//!    nodes dives on the exact relaxation and repairs the node's flows ([`Tree::periodic_heuristics`]);
+//! 5. picks a broken rule by the policy's branching ([`Tree::choose_branch`]) and opens both children.
+//!
+//! When the loop ends, a match stopped by its time searches neighbourhoods in the time left, and the incumbent is
+//! polished ([`Tree::finish`]).
 
 use std::collections::BinaryHeap;
+use std::ops::ControlFlow;
 use std::time::Instant;
 
 use crate::error::Result;
 
 use super::super::{Limits, Solution, Status, greedy, objective_of};
 use super::allocation::Allocation;
-use super::branching::{ChildBound, EXACT_CANDIDATES};
+use super::branching::{Branch, Child, ChildBound, EXACT_CANDIDATES, StrongBranching};
 use super::lagrange::LagrangeBound;
 use super::layout::Layout;
 use super::neighbourhood::Neighbourhoods;
-use super::node::{Node, NodeOutcome};
+use super::node::{Decision, Node, NodeOutcome};
 use super::node_lp::LP_ROUNDS;
 use super::policy::{Branching, NeighbourhoodSearch, Policy};
 use super::rules::Violation;
@@ -24,245 +39,183 @@ pub(super) struct Finished {
     pub(super) solves: u64,
 }
 
-/// The branch and bound of [`solve`] on a prepared search.
+/// The branch and bound of [`super::solve`] on a prepared search, run as `policy` says.
 /// Without `relaxation` (a draw), the search's root bound stands in for it in the result. The search starts from
 /// the greedy allocation, or from `start` where that is better.
 pub(super) fn run(
-    mut search: Search<'_>,
+    search: Search<'_>,
     relaxation: Option<i128>,
     limits: Limits,
     started: Instant,
     policy: Policy,
     start: Option<Allocation>,
 ) -> Result<Finished> {
-    let (batch, graph) = (search.batch, search.graph);
     trace!(
         "search network: {} nodes, {} arcs, ready at {:?}",
         search.layout.net.node_count(),
         search.layout.net.arc_count(),
         started.elapsed()
     );
-
-    let layout = &search.layout;
-    let greedy_amounts =
-        greedy::fill_in(batch, graph, vec![0; graph.edges.len()], &layout.priority, &layout.edge_order);
-    let greedy_value = objective_of(graph, &greedy_amounts);
-    let mut incumbent = Allocation { value: greedy_value, amounts: greedy_amounts };
-    if let Some(start) = start
-        && start.value > incumbent.value
-    {
-        incumbent = start;
+    let mut tree = Tree::new(search, relaxation, limits, started, policy, start);
+    while let Some(node) = tree.open.pop() {
+        if tree.visit(node)?.is_break() {
+            break;
+        }
     }
-    let mut nodes = 0u64;
+    tree.finish()
+}
 
-    let mut open = BinaryHeap::new();
-    open.push(Node {
-        bound: relaxation.unwrap_or(i128::MAX),
-        seq: 0,
-        decisions: search.root_decisions(),
-        solved: None,
-        broken: 0,
-    });
-    let mut seq = 1u64;
-    let mut stopped = None;
-    let mut root = None;
-    let mut root_value = None;
-    // A match also searches neighbourhoods during the tree where its best open bound stalls, for at most
-    // `NEIGHBOURHOOD_WORK` times the re-solves the tree has spent (see `STALL_NODES`), and in the time left after
-    // it; a draw or a window never does.
-    let mut neighbourhoods =
-        (policy.neighbourhoods != NeighbourhoodSearch::Never).then(|| Neighbourhoods::new(search.root_decisions()));
-    // The best open bound, and the node count when it last moved or the neighbourhoods last ran.
-    let mut stalled = (i128::MAX, 0u64);
-    // The tree's re-solves when the neighbourhoods last ran.
-    let mut phase_at = 0u64;
-    // Only the match's own search reports its progress: windows and draws are searches within it.
-    let observer = search.observer;
-    // What the neighbourhoods aim for below a bound: the bound itself, or what the gap limit accepts (a match only).
-    let target = |bound: i128| policy.target(bound);
-    let report = |incumbent: i128, bound: i128, nodes: u64| {
-        if let Some(observer) = observer {
-            observer.incumbent(incumbent);
-            observer.bound(bound.min(relaxation.unwrap_or(i128::MAX)), nodes);
-        }
-    };
-    // After a heuristic at a node of bound `node_bound` whose flow is worth `value`: reports the incumbent, and
-    // gives the node's bound if the incumbent is within the gap limit of it (short of it: else the tree ends).
-    let heuristics_done = |search: &Search<'_>, incumbent: i128, node_bound: i128, value: i128| {
-        if let Some(observer) = observer {
-            observer.incumbent(incumbent);
-        }
-        let bound = node_bound.min(search.rounded(value));
-        (incumbent < bound && incumbent >= target(bound)).then_some(bound)
-    };
+/// One branch and bound in progress: the search, its open nodes, its incumbent and its counters.
+struct Tree<'a> {
+    search: Search<'a>,
+    policy: Policy,
+    limits: Limits,
+    started: Instant,
+    /// The flow relaxation's optimum, when the caller knows it (a bound the search never reports above).
+    relaxation: Option<i128>,
+    /// The open nodes, best bound first.
+    open: BinaryHeap<Node>,
+    /// The next node's sequence number (ties between equal nodes go to the newest).
+    seq: u64,
+    /// Nodes solved so far.
+    nodes: u64,
+    /// The best allocation so far.
+    incumbent: Allocation,
+    /// The greedy allocation's value: an incumbent still worth no more is left unpolished.
+    greedy_value: i128,
+    /// Why the tree stopped with open nodes left, and the best open bound then.
+    stopped: Option<(Status, i128)>,
+    /// The root's decisions and bound, until the Lagrangian heuristics have run from them.
+    lagrangian_root: Option<(Vec<Decision>, i128)>,
+    /// The root's flow value, once solved.
+    root_value: Option<i128>,
+    /// The neighbourhoods of the incumbent, where the policy searches them.
+    neighbourhoods: Option<Neighbourhoods<'a>>,
+    /// The best open bound, and the node count when it last moved or the neighbourhoods last ran.
+    stalled: (i128, u64),
+    /// The tree's re-solves when the neighbourhoods last ran.
+    phase_at: u64,
+}
 
-    while let Some(node) = open.pop() {
-        if node.bound <= incumbent.value {
-            // Best-first: every other open node is no better either.
-            open.clear();
-            break;
-        }
-        report(incumbent.value, node.bound, nodes);
-        if incumbent.value >= target(node.bound) {
-            stopped = Some((Status::GapLimit, node.bound));
-            open.push(node);
-            break;
-        }
-        if nodes >= limits.node_limit || policy.solve_budget.is_some_and(|most| search.solves() >= most) {
-            stopped = Some((Status::NodeLimit, node.bound));
-            open.push(node);
-            break;
-        }
-        // A node whose re-solve cannot finish in time is not started (on 100 000 needs one takes seconds).
-        if started.elapsed() + search.plain.slowest.get() >= policy.tree_time {
-            stopped = Some((Status::TimeLimit, node.bound));
-            open.push(node);
-            break;
-        }
-        if let Some(neighbourhoods) = neighbourhoods.as_mut()
-            && nodes > 0
+/// A node's bound and what to branch on, as [`Tree::node_bound`] finds them.
+struct NodeBound {
+    /// The node's bound: its plain flow's value, or below it its exact relaxation or Lagrangian bound.
+    bound: i128,
+    /// The flow at the multipliers that give the bound, where that bound is below the plain flow's value.
+    charged: Option<Vec<i64>>,
+    /// The exact relaxation's optimum rounded to dollars, with the rules it breaks, when it breaks one.
+    fractional: Option<(Vec<i64>, Vec<Violation>)>,
+}
+
+/// A solved node: its decisions, its parent's bound, its plain flow and that flow's value and broken rules.
+struct Solved<'n> {
+    node: &'n Node,
+    value: i128,
+    amounts: Vec<i64>,
+    broken: Vec<Violation>,
+}
+
+impl<'a> Tree<'a> {
+    fn new(
+        search: Search<'a>,
+        relaxation: Option<i128>,
+        limits: Limits,
+        started: Instant,
+        policy: Policy,
+        start: Option<Allocation>,
+    ) -> Tree<'a> {
+        let (batch, graph, layout) = (search.batch, search.graph, &search.layout);
+        let greedy_amounts =
+            greedy::fill_in(batch, graph, vec![0; graph.edges.len()], &layout.priority, &layout.edge_order);
+        let greedy_value = objective_of(graph, &greedy_amounts);
+        let mut incumbent = Allocation { value: greedy_value, amounts: greedy_amounts };
+        if let Some(start) = start
+            && start.value > incumbent.value
         {
-            let top = search.rounded(node.bound);
-            let tree_solves = search.solves() - neighbourhoods.in_place + neighbourhoods.tree_on_helper;
-            let moved = top < stalled.0;
-            if moved {
-                trace!("best open bound {top} at node {nodes}, {:?}", started.elapsed());
-                stalled = (top, nodes);
-            }
-            if nodes == 1 {
-                // The root's heuristics and strong branching are not a stall.
-                phase_at = tree_solves;
-            }
-            if policy.neighbourhoods == NeighbourhoodSearch::DuringAndAfterTree
-                && ((!moved && nodes - stalled.1 >= STALL_NODES) || tree_solves - phase_at >= PHASE_EVERY_SOLVES)
-            {
-                phase_at = tree_solves;
-                let allowed = tree_solves.saturating_mul(NEIGHBOURHOOD_WORK);
-                if neighbourhoods.solves < allowed {
-                    neighbourhoods.explore(&mut search, target(top), &mut incumbent, Some(allowed))?;
-                    trace!("neighbourhoods at node {nodes}: incumbent {} at {:?}", incumbent.value, started.elapsed());
-                }
-                stalled.1 = nodes;
-                if top <= incumbent.value {
-                    open.clear();
-                    break;
-                }
-            }
+            incumbent = start;
         }
-        nodes += 1;
-        let (value, amounts) = match node.solved {
+        let mut open = BinaryHeap::new();
+        open.push(Node {
+            bound: relaxation.unwrap_or(i128::MAX),
+            seq: 0,
+            decisions: search.root_decisions(),
+            solved: None,
+            broken: 0,
+        });
+        // A match searches neighbourhoods of its incumbent (`neighbourhood.rs`): during the tree where its best
+        // open bound stalls, for at most `NEIGHBOURHOOD_WORK` times the re-solves the tree has spent (see
+        // `STALL_NODES`), and in the time left after it; a draw or a window never does.
+        let neighbourhoods =
+            (policy.neighbourhoods != NeighbourhoodSearch::Never).then(|| Neighbourhoods::new(search.root_decisions()));
+        Tree {
+            search,
+            policy,
+            limits,
+            started,
+            relaxation,
+            open,
+            seq: 1,
+            nodes: 0,
+            incumbent,
+            greedy_value,
+            stopped: None,
+            lagrangian_root: None,
+            root_value: None,
+            neighbourhoods,
+            stalled: (i128::MAX, 0),
+            phase_at: 0,
+        }
+    }
+
+    /// Searches one node popped from the open nodes; breaks when the search is over.
+    fn visit(&mut self, node: Node) -> Result<ControlFlow<()>> {
+        let Some(mut node) = self.admit(node)? else { return Ok(ControlFlow::Break(())) };
+        self.nodes += 1;
+        let (value, amounts) = match node.solved.take() {
             Some(solved) => solved,
-            None => match search.solve_node(&node.decisions)? {
+            None => match self.search.solve_node(&node.decisions)? {
                 NodeOutcome::Solved { amounts, value } => (value, amounts),
-                NodeOutcome::Infeasible => continue,
+                NodeOutcome::Infeasible => return Ok(ControlFlow::Continue(())),
             },
         };
-        if nodes == 1 {
-            root_value = Some(value);
-            if let Some(neighbourhoods) = neighbourhoods.as_mut() {
+        if self.nodes == 1 {
+            self.root_value = Some(value);
+            if let Some(neighbourhoods) = self.neighbourhoods.as_mut() {
                 neighbourhoods.guide = Some(amounts.clone());
             }
         }
-        if value <= incumbent.value {
-            continue;
+        if value <= self.incumbent.value {
+            return Ok(ControlFlow::Continue(()));
         }
-        let broken = search.violations(&node.decisions, &amounts);
-        let Some(violation) = search.first_violation(&broken, &amounts) else {
-            incumbent = Allocation { value, amounts };
-            continue;
+        let broken = self.search.violations(&node.decisions, &amounts);
+        let Some(violation) = self.search.first_violation(&broken, &amounts) else {
+            self.incumbent = Allocation { value, amounts };
+            return Ok(ControlFlow::Continue(()));
         };
-        if nodes == 1 {
-            trace!("root solved: value {value} at {:?}", started.elapsed());
-            let reached =
-                search.root_heuristics(&node.decisions, value, &amounts, broken.len(), policy, &mut incumbent)?;
-            root = (!reached).then(|| (node.decisions.clone(), value));
-            trace!(
-                "root heuristics done: incumbent {} after {} re-solves, at {:?}",
-                incumbent.value,
-                search.plain.solves.get(),
-                started.elapsed()
-            );
-            // The root's heuristics may already be within the gap limit; the Lagrangian plunges and the tree
-            // would only narrow it.
-            if let Some(bound) = heuristics_done(&search, incumbent.value, node.bound, value) {
-                stopped = Some((Status::GapLimit, bound));
-                break;
-            }
+        let solved = Solved { node: &node, value, amounts, broken };
+        if self.heuristics(&solved)?.is_break() {
+            return Ok(ControlFlow::Break(()));
         }
-        if nodes >= policy.lagrangian_at
-            && let Some((decisions, root_value)) = root.take()
-        {
-            search.lagrangian_heuristics(&decisions, root_value, &mut incumbent, policy.paired_plunges)?;
-            trace!(
-                "Lagrangian heuristics done at node {nodes}: incumbent {} after {} + {} re-solves, at {:?}",
-                incumbent.value,
-                search.plain.solves.get(),
-                search.lagrange.as_ref().map_or(0, |l| l.costed.solves.get()),
-                started.elapsed()
-            );
-            if let Some(bound) = heuristics_done(&search, incumbent.value, node.bound, value) {
-                stopped = Some((Status::GapLimit, bound));
-                break;
-            }
-        }
-        // The node's bound: its plain flow's value, and below it, on small searches once the multipliers are
-        // tuned, the linear relaxation with the max_awards rows (solved exactly, see `node_lp`), else the
-        // Lagrangian bound at the multipliers as they stand. `charged` is the flow at the multipliers that give
-        // the bound (where that bound is the lower one), `fractional` what to branch on: the relaxation's
-        // optimum rounded to dollars with the rules it breaks, when it breaks one.
-        let (bound, charged, fractional) = if policy.exact_relaxation && search.lagrange.is_some() {
-            match search.node_lp(&node.decisions, incumbent.value, LP_ROUNDS)? {
-                None => continue,
-                Some(lp) if lp.bound < value => {
-                    let broken = search.violations(&node.decisions, &lp.fractional);
-                    (lp.bound, Some(lp.charged), (!broken.is_empty()).then_some((lp.fractional, broken)))
-                }
-                Some(lp) => (lp.bound.min(value), None, None),
-            }
-        } else {
-            match search.lagrange_bound(&node.decisions)? {
-                LagrangeBound::Untuned => (value, None, None),
-                LagrangeBound::Infeasible => continue,
-                LagrangeBound::Bound(b, charged) => (value.min(b), (b < value).then_some(charged), None),
-            }
+        let Some(NodeBound { bound, charged, fractional }) = self.node_bound(&solved)? else {
+            return Ok(ControlFlow::Continue(()));
         };
-        if policy.exact_relaxation && search.lagrange.is_some() && nodes % LP_DIVE_EVERY == 0 {
-            let found = search.lp_dive(&node.decisions, incumbent.value)?.map(|found| search.improve(found));
-            trace!("lp dive at node {nodes}: {:?}", found.as_ref().map(|f| f.value));
-            if let Some(found) = found
-                && found.value > incumbent.value
-            {
-                incumbent = found;
-            }
-        }
-        if nodes > 1 && nodes % REPAIR_EVERY == 0 {
-            // The charged flow too, where it binds: it concentrates each max_awards offer on needs it can fill.
-            let flows = std::iter::once(&amounts).chain(charged.as_ref());
-            for flow in flows {
-                if let Some(found) = search.repair(flow.clone())?.map(|found| search.improve(found))
-                    && found.value > incumbent.value
-                {
-                    trace!("node repair at node {nodes}: {}", found.value);
-                    incumbent = found;
-                }
-            }
-        }
-        let bound = search.rounded(bound);
-        if bound <= incumbent.value {
-            continue;
+        self.periodic_heuristics(&solved, charged.as_ref())?;
+        let bound = self.search.rounded(bound);
+        if bound <= self.incumbent.value {
+            return Ok(ControlFlow::Continue(()));
         }
         // Where the Lagrangian bound is the lower one, the plain flow's broken rules are not what holds the bound
         // up: branching on them leaves the charged flow, and the bound, as they are. The charged flow's broken
         // rules (or the fractional optimum's) are branched on instead; a charged flow that breaks none is an
         // allocation.
-        let charged_broken = charged.as_ref().map(|flow| search.violations(&node.decisions, flow));
+        let charged_broken = charged.as_ref().map(|flow| self.search.violations(&node.decisions, flow));
         if let (Some(flow), Some(broken)) = (&charged, &charged_broken)
             && broken.is_empty()
         {
-            let found = search.improve(Allocation::of(graph, flow.clone()));
-            if found.value > incumbent.value {
-                trace!("charged flow at node {nodes}: {}", found.value);
-                incumbent = found;
+            let found = self.search.improve(Allocation::of(self.search.graph, flow.clone()));
+            if found.value > self.incumbent.value {
+                trace!("charged flow at node {}: {}", self.nodes, found.value);
+                self.incumbent = found;
             }
         }
         let branch_on: Option<(&[i64], &[Violation])> = match (&fractional, &charged, &charged_broken) {
@@ -270,33 +223,249 @@ pub(super) fn run(
             (None, Some(flow), Some(broken)) => Some((flow, broken)),
             _ => None,
         };
-        // Strong branching on small searches: try the first few broken rules (or recall what they lost before),
-        // keep the one whose children lose most, and give each child it solved its own optimum as bound (children
-        // that cannot beat the incumbent are dropped). Where the linear relaxation is solved exactly, the
-        // children's bounds are theirs too.
+        let (violation, children) =
+            self.choose_branch(&solved, violation, bound, branch_on, charged_broken.as_deref().unwrap_or(&[]))?;
+        self.open_children(&solved, violation, bound, children);
+        Ok(ControlFlow::Continue(()))
+    }
+
+    /// Whether the search goes on with `node` (given back), or stops: no open node can beat the incumbent, the
+    /// incumbent is within the gap limit of the best open bound, or the node limit, the re-solve budget or the
+    /// tree's time is reached. A large match whose best open bound stalls first searches neighbourhoods.
+    fn admit(&mut self, node: Node) -> Result<Option<Node>> {
+        let incumbent = self.incumbent.value;
+        if node.bound <= incumbent {
+            // Best-first: every other open node is no better either.
+            return Ok(None);
+        }
+        self.report(incumbent, node.bound);
+        let limit = if incumbent >= self.policy.target(node.bound) {
+            Some(Status::GapLimit)
+        } else if self.nodes >= self.limits.node_limit
+            || self.policy.solve_budget.is_some_and(|most| self.search.solves() >= most)
+        {
+            Some(Status::NodeLimit)
+        // A node whose re-solve cannot finish in time is not started (on 100 000 needs one takes seconds).
+        } else if self.started.elapsed() + self.search.plain.slowest.get() >= self.policy.tree_time {
+            Some(Status::TimeLimit)
+        } else {
+            None
+        };
+        if let Some(status) = limit {
+            self.stopped = Some((status, node.bound));
+            return Ok(None);
+        }
+        if self.neighbourhood_phase(&node)?.is_break() {
+            return Ok(None);
+        }
+        Ok(Some(node))
+    }
+
+    /// During the tree of a large match: searches neighbourhoods of the incumbent when the best open bound (that
+    /// of `node`) has not moved for [`STALL_NODES`] nodes or the tree has spent [`PHASE_EVERY_SOLVES`] re-solves
+    /// since they last ran, for at most [`NEIGHBOURHOOD_WORK`] times the tree's re-solves in all. Breaks when the
+    /// incumbent then reaches the best open bound.
+    fn neighbourhood_phase(&mut self, node: &Node) -> Result<ControlFlow<()>> {
+        let nodes = self.nodes;
+        let Some(neighbourhoods) = self.neighbourhoods.as_mut().filter(|_| nodes > 0) else {
+            return Ok(ControlFlow::Continue(()));
+        };
+        let search = &mut self.search;
+        let top = search.rounded(node.bound);
+        let tree_solves = search.solves() - neighbourhoods.in_place + neighbourhoods.tree_on_helper;
+        let moved = top < self.stalled.0;
+        if moved {
+            trace!("best open bound {top} at node {nodes}, {:?}", self.started.elapsed());
+            self.stalled = (top, nodes);
+        }
+        if nodes == 1 {
+            // The root's heuristics and strong branching are not a stall.
+            self.phase_at = tree_solves;
+        }
+        if self.policy.neighbourhoods == NeighbourhoodSearch::DuringAndAfterTree
+            && ((!moved && nodes - self.stalled.1 >= STALL_NODES) || tree_solves - self.phase_at >= PHASE_EVERY_SOLVES)
+        {
+            self.phase_at = tree_solves;
+            let allowed = tree_solves.saturating_mul(NEIGHBOURHOOD_WORK);
+            if neighbourhoods.solves < allowed {
+                neighbourhoods.explore(search, self.policy.target(top), &mut self.incumbent, Some(allowed))?;
+                trace!(
+                    "neighbourhoods at node {nodes}: incumbent {} at {:?}",
+                    self.incumbent.value,
+                    self.started.elapsed()
+                );
+            }
+            self.stalled.1 = nodes;
+            if top <= self.incumbent.value {
+                return Ok(ControlFlow::Break(()));
+            }
+        }
+        Ok(ControlFlow::Continue(()))
+    }
+
+    /// The heuristics that run once: the root's (bulk rounding and a dive, or a repair for a draw) at the root,
+    /// and the Lagrangian ones (tuning, charged rounding, plunges) at the policy's node. Breaks when the
+    /// incumbent is then within the gap limit of the node's bound: the tree would only narrow the gap.
+    fn heuristics(&mut self, solved: &Solved<'_>) -> Result<ControlFlow<()>> {
+        let Solved { node, value, .. } = *solved;
+        let (search, nodes, started) = (&mut self.search, self.nodes, self.started);
+        if nodes == 1 {
+            trace!("root solved: value {value} at {:?}", started.elapsed());
+            let reached = search.root_heuristics(
+                &node.decisions,
+                value,
+                &solved.amounts,
+                solved.broken.len(),
+                self.policy,
+                &mut self.incumbent,
+            )?;
+            self.lagrangian_root = (!reached).then(|| (node.decisions.clone(), value));
+            trace!(
+                "root heuristics done: incumbent {} after {} re-solves, at {:?}",
+                self.incumbent.value,
+                search.plain.solves.get(),
+                started.elapsed()
+            );
+            if self.heuristics_done(node.bound, value).is_break() {
+                return Ok(ControlFlow::Break(()));
+            }
+        }
+        if nodes >= self.policy.lagrangian_at
+            && let Some((decisions, root_value)) = self.lagrangian_root.take()
+        {
+            let search = &mut self.search;
+            search.lagrangian_heuristics(&decisions, root_value, &mut self.incumbent, self.policy.paired_plunges)?;
+            trace!(
+                "Lagrangian heuristics done at node {nodes}: incumbent {} after {} + {} re-solves, at {:?}",
+                self.incumbent.value,
+                search.plain.solves.get(),
+                search.lagrange.as_ref().map_or(0, |l| l.costed.solves.get()),
+                started.elapsed()
+            );
+            if self.heuristics_done(node.bound, value).is_break() {
+                return Ok(ControlFlow::Break(()));
+            }
+        }
+        Ok(ControlFlow::Continue(()))
+    }
+
+    /// After a heuristic at a node of bound `node_bound` whose flow is worth `value`: reports the incumbent, and
+    /// stops the search (status gap limit, at the node's bound) if the incumbent is within the gap limit of it
+    /// (short of it: else the tree ends by itself).
+    fn heuristics_done(&mut self, node_bound: i128, value: i128) -> ControlFlow<()> {
+        let incumbent = self.incumbent.value;
+        if let Some(observer) = self.search.observer {
+            observer.incumbent(incumbent);
+        }
+        let bound = node_bound.min(self.search.rounded(value));
+        if incumbent < bound && incumbent >= self.policy.target(bound) {
+            self.stopped = Some((Status::GapLimit, bound));
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// The node's bound: its plain flow's value, and below it, on small searches once the multipliers are tuned,
+    /// the linear relaxation with the max_awards rows (solved exactly, see `node_lp.rs`), else the Lagrangian bound
+    /// at the multipliers as they stand. `None` when the node turns out infeasible.
+    fn node_bound(&mut self, solved: &Solved<'_>) -> Result<Option<NodeBound>> {
+        let (search, decisions, value) = (&mut self.search, &solved.node.decisions, solved.value);
+        let bound = if self.policy.exact_relaxation && search.lagrange.is_some() {
+            match search.node_lp(decisions, self.incumbent.value, LP_ROUNDS)? {
+                None => return Ok(None),
+                Some(lp) if lp.bound < value => {
+                    let broken = search.violations(decisions, &lp.fractional);
+                    NodeBound {
+                        bound: lp.bound,
+                        charged: Some(lp.charged),
+                        fractional: (!broken.is_empty()).then_some((lp.fractional, broken)),
+                    }
+                }
+                Some(lp) => NodeBound { bound: lp.bound.min(value), charged: None, fractional: None },
+            }
+        } else {
+            match search.lagrange_bound(decisions)? {
+                LagrangeBound::Untuned => NodeBound { bound: value, charged: None, fractional: None },
+                LagrangeBound::Infeasible => return Ok(None),
+                LagrangeBound::Bound(b, charged) => {
+                    NodeBound { bound: value.min(b), charged: (b < value).then_some(charged), fractional: None }
+                }
+            }
+        };
+        Ok(Some(bound))
+    }
+
+    /// The heuristics that run every so many nodes: a dive on the exact relaxation every [`LP_DIVE_EVERY`] nodes,
+    /// and a repair of the node's plain and `charged` flows every [`REPAIR_EVERY`].
+    fn periodic_heuristics(&mut self, solved: &Solved<'_>, charged: Option<&Vec<i64>>) -> Result<()> {
+        let (search, nodes) = (&mut self.search, self.nodes);
+        if self.policy.exact_relaxation && search.lagrange.is_some() && nodes % LP_DIVE_EVERY == 0 {
+            let found =
+                search.lp_dive(&solved.node.decisions, self.incumbent.value)?.map(|found| search.improve(found));
+            trace!("lp dive at node {nodes}: {:?}", found.as_ref().map(|f| f.value));
+            if let Some(found) = found
+                && found.value > self.incumbent.value
+            {
+                self.incumbent = found;
+            }
+        }
+        if nodes > 1 && nodes % REPAIR_EVERY == 0 {
+            // The charged flow too, where it binds: it concentrates each max_awards offer on needs it can fill.
+            let flows = std::iter::once(&solved.amounts).chain(charged);
+            for flow in flows {
+                if let Some(found) = search.repair(flow.clone())?.map(|found| search.improve(found))
+                    && found.value > self.incumbent.value
+                {
+                    trace!("node repair at node {nodes}: {}", found.value);
+                    self.incumbent = found;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The rule to branch on, and what strong branching learnt of its children, as the policy's branching picks
+    /// it: `violation` is the plain flow's first broken rule, `bound` the node's, `branch_on` the fractional
+    /// optimum or charged flow with its broken rules where the node has one, `charged_broken` the charged flow's
+    /// broken rules.
+    ///
+    /// Strong branching tries the first few broken rules (or recalls what they lost before), keeps the one whose
+    /// children lose most, and gives each child it solved its own optimum as bound (children that cannot beat the
+    /// incumbent are dropped). Where the linear relaxation is solved exactly, the children's bounds are theirs too.
+    fn choose_branch(
+        &mut self,
+        solved: &Solved<'_>,
+        violation: Violation,
+        bound: i128,
+        branch_on: Option<(&[i64], &[Violation])>,
+        charged_broken: &[Violation],
+    ) -> Result<Branch> {
+        let (search, incumbent, nodes) = (&mut self.search, self.incumbent.value, self.nodes);
+        let Solved { node, value, ref amounts, ref broken } = *solved;
         let first_charged = branch_on.as_ref().and_then(|(flow, broken)| search.first_violation(broken, flow));
         // A rule branched on without strong branching: both children keep the node's value until solved.
         let unsolved = |rule: Violation| (rule, [Some((value, None)), Some((value, None))]);
-        let (violation, children) = match (policy.branching, branch_on, first_charged) {
+        let decisions = &node.decisions;
+        Ok(match (self.policy.branching, branch_on, first_charged) {
             (Branching::Wide, _, _) => {
-                let candidates = search.edge_rules_first(&broken, charged_broken.as_deref().unwrap_or(&[]), &amounts);
+                let candidates = search.edge_rules_first(broken, charged_broken, amounts);
                 let (before, at) = (search.solves(), Instant::now());
                 // Half the rules are solved on the neighbourhoods' helper (a copy of the search), on the second
                 // core; its re-solves count as the tree's.
-                let mut helper = neighbourhoods.as_mut().and_then(|n| n.helper_for(&search));
+                let mut helper = self.neighbourhoods.as_mut().and_then(|n| n.helper_for(search));
                 let helper_before = helper.as_ref().map_or(0, |helper| helper.solves());
-                let chosen = search.strong_branch(
-                    &node.decisions,
-                    &amounts,
-                    &candidates,
-                    bound,
-                    incumbent.value,
-                    usize::MAX,
-                    ChildBound::Lagrangian,
-                    helper.as_deref_mut(),
-                )?;
+                let trial = StrongBranching {
+                    decisions,
+                    amounts,
+                    candidates: &candidates,
+                    top: bound,
+                    incumbent,
+                    limit: usize::MAX,
+                    how: ChildBound::Lagrangian,
+                };
+                let chosen = search.strong_branch(&trial, helper.as_deref_mut())?;
                 let on_helper = helper.map_or(0, |helper| helper.solves() - helper_before);
-                if let Some(neighbourhoods) = neighbourhoods.as_mut() {
+                if let Some(neighbourhoods) = self.neighbourhoods.as_mut() {
                     neighbourhoods.tree_on_helper += on_helper;
                 }
                 trace!(
@@ -309,92 +478,110 @@ pub(super) fn run(
                 chosen.unwrap_or_else(|| unsolved(first_charged.unwrap_or(violation)))
             }
             (Branching::Exact { .. }, Some((flow, broken)), Some(first)) => {
-                let candidates =
-                    search.most_fractional_first(&search.with_every_award(&node.decisions, broken, flow), flow);
-                search
-                    .strong_branch(
-                        &node.decisions,
-                        flow,
-                        &candidates,
-                        bound,
-                        incumbent.value,
-                        EXACT_CANDIDATES,
-                        ChildBound::Exact,
-                        None,
-                    )?
-                    .unwrap_or_else(|| unsolved(first))
+                let candidates = search.most_fractional_first(&search.with_every_award(decisions, broken, flow), flow);
+                let trial = StrongBranching {
+                    decisions,
+                    amounts: flow,
+                    candidates: &candidates,
+                    top: bound,
+                    incumbent,
+                    limit: EXACT_CANDIDATES,
+                    how: ChildBound::Exact,
+                };
+                search.strong_branch(&trial, None)?.unwrap_or_else(|| unsolved(first))
             }
             // Without the exact relaxation the children would keep the charged bound: no strong branching.
             (Branching::Plain { .. }, Some(_), Some(first)) => unsolved(first),
             (Branching::Exact { plain_candidates } | Branching::Plain { candidates: plain_candidates }, _, _) => {
-                let candidates = search.by_funded_total(&broken, &amounts);
-                search
-                    .strong_branch(
-                        &node.decisions,
-                        &amounts,
-                        &candidates,
-                        value,
-                        incumbent.value,
-                        plain_candidates,
-                        ChildBound::Plain,
-                        None,
-                    )?
-                    .unwrap_or_else(|| unsolved(violation))
+                let candidates = search.by_funded_total(broken, amounts);
+                let trial = StrongBranching {
+                    decisions,
+                    amounts,
+                    candidates: &candidates,
+                    top: value,
+                    incumbent,
+                    limit: plain_candidates,
+                    how: ChildBound::Plain,
+                };
+                search.strong_branch(&trial, None)?.unwrap_or_else(|| unsolved(violation))
             }
-        };
-        for (child, outcome) in search.branch(violation, &amounts).into_iter().zip(children) {
+        })
+    }
+
+    /// Opens the children of the node's branch on `violation` that can still beat the incumbent, each bounded by
+    /// the node's `bound` and, where strong branching solved it, its own.
+    fn open_children(&mut self, solved: &Solved<'_>, violation: Violation, bound: i128, children: [Option<Child>; 2]) {
+        let (search, node) = (&self.search, solved.node);
+        for (child, outcome) in search.branch(violation, &solved.amounts).into_iter().zip(children) {
             let Some((child_value, child_amounts)) = outcome else { continue };
             let child_bound = bound.min(search.rounded(child_value));
-            if child_bound <= incumbent.value {
+            if child_bound <= self.incumbent.value {
                 continue;
             }
             let mut decisions = node.decisions.clone();
             decisions.push(child);
-            let child_broken = child_amounts.as_ref().map_or(broken.len(), |a| search.violations(&decisions, a).len());
+            let child_broken =
+                child_amounts.as_ref().map_or(solved.broken.len(), |a| search.violations(&decisions, a).len());
             let solved = child_amounts.map(|a| (child_value, a));
-            open.push(Node { bound: child_bound, seq, decisions, solved, broken: child_broken });
-            seq += 1;
+            self.open.push(Node { bound: child_bound, seq: self.seq, decisions, solved, broken: child_broken });
+            self.seq += 1;
         }
     }
 
-    trace!(
-        "search done: {nodes} nodes, {} + {} re-solves, at {:?}",
-        search.plain.solves.get(),
-        search.lagrange.as_ref().map_or(0, |l| l.costed.solves.get()),
-        started.elapsed()
-    );
-    if let Some((Status::TimeLimit, top)) = stopped
-        && let Some(neighbourhoods) = neighbourhoods.as_mut()
-    {
-        let top = search.rounded(top);
-        neighbourhoods.explore(&mut search, target(top), &mut incumbent, None)?;
-        trace!("final neighbourhoods done: incumbent {} at {:?}", incumbent.value, started.elapsed());
-    }
-    let (status, bound) = match stopped {
-        // Stopped with the best open bound reached (by the neighbourhoods): proved after all; or within the gap
-        // limit (the final neighbourhoods may have got there).
-        Some((_, top)) if search.rounded(top) > incumbent.value && incumbent.value >= target(top) => {
-            (Status::GapLimit, top)
+    /// Reports the incumbent and the best open bound (never above the relaxation) to the search's observer.
+    fn report(&self, incumbent: i128, bound: i128) {
+        if let Some(observer) = self.search.observer {
+            observer.incumbent(incumbent);
+            observer.bound(bound.min(self.relaxation.unwrap_or(i128::MAX)), self.nodes);
         }
-        Some((status, top)) if search.rounded(top) > incumbent.value => (status, top),
-        _ => (Status::Optimal, incumbent.value),
-    };
-    // The greedy allocation (an incumbent is only ever replaced by a better one) is left as it is, so that the
-    // result does not depend on whether the root was solved before it won; any other is polished.
-    if incumbent.value > greedy_value {
-        incumbent = search.polish(incumbent)?;
     }
-    let relaxation = match relaxation.or(root_value) {
-        Some(r) => r,
-        // Stopped before the root was solved.
-        None => crate::solve::relaxation::solve(batch, graph)?.objective,
-    };
-    let Allocation { value: objective, amounts } = incumbent;
-    let solves = search.solves();
-    let Search { layout, .. } = search;
-    let solution = Solution { amounts, objective, bound: bound.min(relaxation), relaxation, status, nodes };
-    report(solution.objective, solution.bound, nodes);
-    Ok(Finished { solution, layout, solves })
+
+    /// After the tree: a match stopped by its time searches neighbourhoods in the time left (and is proved
+    /// optimal after all if they reach the best open bound); the status and bound; the incumbent polished.
+    fn finish(mut self) -> Result<Finished> {
+        let (nodes, started) = (self.nodes, self.started);
+        trace!(
+            "search done: {nodes} nodes, {} + {} re-solves, at {:?}",
+            self.search.plain.solves.get(),
+            self.search.lagrange.as_ref().map_or(0, |l| l.costed.solves.get()),
+            started.elapsed()
+        );
+        if let Some((Status::TimeLimit, top)) = self.stopped
+            && let Some(neighbourhoods) = self.neighbourhoods.as_mut()
+        {
+            let top = self.search.rounded(top);
+            neighbourhoods.explore(&mut self.search, self.policy.target(top), &mut self.incumbent, None)?;
+            trace!("final neighbourhoods done: incumbent {} at {:?}", self.incumbent.value, started.elapsed());
+        }
+        let (search, policy) = (&self.search, &self.policy);
+        let incumbent = self.incumbent.value;
+        let (status, bound) = match self.stopped {
+            // Stopped with the best open bound reached (by the neighbourhoods): proved after all; or within the gap
+            // limit (the final neighbourhoods may have got there).
+            Some((_, top)) if search.rounded(top) > incumbent && incumbent >= policy.target(top) => {
+                (Status::GapLimit, top)
+            }
+            Some((status, top)) if search.rounded(top) > incumbent => (status, top),
+            _ => (Status::Optimal, incumbent),
+        };
+        let mut incumbent = std::mem::replace(&mut self.incumbent, Allocation { value: 0, amounts: Vec::new() });
+        // The greedy allocation (an incumbent is only ever replaced by a better one) is left as it is, so that the
+        // result does not depend on whether the root was solved before it won; any other is polished.
+        if incumbent.value > self.greedy_value {
+            incumbent = search.polish(incumbent)?;
+        }
+        let relaxation = match self.relaxation.or(self.root_value) {
+            Some(r) => r,
+            // Stopped before the root was solved.
+            None => crate::solve::relaxation::solve(search.batch, search.graph)?.objective,
+        };
+        let Allocation { value: objective, amounts } = incumbent;
+        let solves = search.solves();
+        let solution = Solution { amounts, objective, bound: bound.min(relaxation), relaxation, status, nodes };
+        self.report(solution.objective, solution.bound);
+        let Search { layout, .. } = self.search;
+        Ok(Finished { solution, layout, solves })
+    }
 }
 
 /// After this many nodes without a lower best open bound a match searches neighbourhoods of its incumbent
