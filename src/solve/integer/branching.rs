@@ -1,4 +1,11 @@
-//! Branching: which broken rule a node branches on (strong branching and pseudo-costs).
+//! Branching: which broken rule a node branches on, and the two children of a rule.
+//!
+//! Strong branching ([`Search::strong_branch`]) solves both children of candidate rules and keeps the rule whose
+//! children lose the most from the node's bound; what each rule's children lost is remembered in the search's
+//! pseudo-costs, so a rule tried before is estimated instead of solved again. How a child is bounded
+//! ([`ChildBound`]) and which rules are candidates in which order follow the policy's branching (`policy.rs`,
+//! dispatched in `tree.rs`): the plain flow's rules on small searches, the exact relaxation's fractional optimum
+//! where it is solved, every rule of the plain and charged flows on wide searches.
 
 use std::time::Instant;
 

@@ -1,4 +1,6 @@
-//! Dives: broken rules settled a few at a time, on the flow relaxation or on the exact one.
+//! Dives: broken rules settled a few at a time, re-solving after each round ([`Search::dive`] on the flow
+//! relaxation, from the root), or one nearest-to-settled rule at a time on the exact relaxation
+//! ([`Search::lp_dive`], every so many nodes of the tree).
 
 use std::time::Instant;
 
@@ -15,6 +17,19 @@ use super::search::Search;
 /// How near to settled (in millionths, see [`fraction`]) a broken rule of the fractional optimum must be for
 /// [`Search::lp_dive`] to settle it in the same step as the nearest one.
 pub(super) const LP_DIVE_NEAR: i64 = 10_000;
+
+/// What one round of a dive decides, before it is tried.
+struct DiveRound {
+    /// The rule with the most money at stake among those mostly settled "on" (its funded amount, its "on" and
+    /// "off" sides): only it goes "on" this round.
+    on: Option<(i64, Decision, Decision)>,
+    /// The "off" sides of the rules barely funded.
+    off: Vec<Decision>,
+    /// The largest awards an offer over max_awards keeps, switched on.
+    keep: Vec<Decision>,
+    /// The smallest award of each offer over max_awards, switched off (the cautious step's way to settle it).
+    dropped: Vec<Decision>,
+}
 
 impl<'a> Search<'a> {
     /// Diving heuristic: from a node's flow, rounds broken rules a few at a time (a need mostly funded is switched
@@ -42,54 +57,8 @@ impl<'a> Search<'a> {
             if violations.is_empty() {
                 break;
             }
-            let totals = self.need_totals(&amounts);
-            let mut round_on: Option<(i64, Decision, Decision)> = None;
-            let mut round_off: Vec<Decision> = Vec::new();
-            // An offer over max_awards keeps its k largest awards (switched on, which switches its other edges
-            // off): one round settles it, where dropping the smallest award lets the money move to another.
-            let mut round_keep: Vec<Decision> = Vec::new();
-            for v in &violations {
-                let Violation::MaxAwards(e) = *v else { continue };
-                let o = self.graph.edges[e as usize].offer as usize;
-                let Some(k) = self.batch.offers[o].max_awards else { continue };
-                let largest = self.awards_largest_first(o, &amounts);
-                round_keep.extend(largest.into_iter().take(k as usize).map(Decision::EdgeOn));
-            }
-            round_keep.retain(|d| !decisions.contains(d));
-            let mut dropped: Vec<Decision> = Vec::new();
-            for v in violations {
-                if let Violation::MaxAwards(e) = v {
-                    dropped.push(Decision::EdgeOff(e));
-                    continue;
-                }
-                let (on, off, funded, needed) = match v {
-                    Violation::Need(n) => {
-                        (Decision::NeedOn(n), Decision::NeedOff(n), totals[n as usize], self.must_get(n as usize))
-                    }
-                    Violation::Floor(e) => {
-                        let floor = self.layout.net.capacity[self.layout.edge_must[e as usize].unwrap_or(0)];
-                        (Decision::EdgeOn(e), Decision::EdgeOff(e), amounts[e as usize], floor)
-                    }
-                    Violation::Cofinance(e) => {
-                        let n = self.graph.edges[e as usize].need as usize;
-                        (
-                            Decision::Exclusive(e),
-                            Decision::EdgeOff(e),
-                            amounts[e as usize],
-                            totals[n] - amounts[e as usize],
-                        )
-                    }
-                    Violation::MaxAwards(_) => continue,
-                };
-                if funded * 2 >= needed {
-                    // Candidates for "on": only the one with most money at stake goes this round.
-                    if round_on.as_ref().is_none_or(|(f, _, _)| funded > *f) {
-                        round_on = Some((funded, on, off));
-                    }
-                } else {
-                    round_off.push(off);
-                }
-            }
+            let DiveRound { on: round_on, off: round_off, keep: round_keep, dropped } =
+                self.dive_round(violations, &amounts, &decisions);
             let mut trial = decisions.clone();
             trial.extend(round_off.iter().copied());
             trial.extend(round_keep.iter().copied());
@@ -148,6 +117,54 @@ impl<'a> Search<'a> {
             }
         }
         Ok(Some(Allocation { value, amounts }))
+    }
+
+    /// One round of [`Search::dive`] on a flow (`amounts`) that breaks `violations` under `decisions`.
+    fn dive_round(&self, violations: Vec<Violation>, amounts: &[i64], decisions: &[Decision]) -> DiveRound {
+        let totals = self.need_totals(amounts);
+        let mut round_on: Option<(i64, Decision, Decision)> = None;
+        let mut round_off: Vec<Decision> = Vec::new();
+        // An offer over max_awards keeps its k largest awards (switched on, which switches its other edges
+        // off): one round settles it, where dropping the smallest award lets the money move to another.
+        let mut round_keep: Vec<Decision> = Vec::new();
+        for v in &violations {
+            let Violation::MaxAwards(e) = *v else { continue };
+            let o = self.graph.edges[e as usize].offer as usize;
+            let Some(k) = self.batch.offers[o].max_awards else { continue };
+            let largest = self.awards_largest_first(o, amounts);
+            round_keep.extend(largest.into_iter().take(k as usize).map(Decision::EdgeOn));
+        }
+        round_keep.retain(|d| !decisions.contains(d));
+        let mut dropped: Vec<Decision> = Vec::new();
+        for v in violations {
+            if let Violation::MaxAwards(e) = v {
+                dropped.push(Decision::EdgeOff(e));
+                continue;
+            }
+            let (on, off, funded, needed) = match v {
+                Violation::Need(n) => {
+                    (Decision::NeedOn(n), Decision::NeedOff(n), totals[n as usize], self.must_get(n as usize))
+                }
+                Violation::Floor(e) => {
+                    let floor = self.layout.net.capacity[self.layout.edge_must[e as usize].unwrap_or(0)];
+                    (Decision::EdgeOn(e), Decision::EdgeOff(e), amounts[e as usize], floor)
+                }
+                Violation::Cofinance(e) => {
+                    let n = self.graph.edges[e as usize].need as usize;
+                    (Decision::Exclusive(e), Decision::EdgeOff(e), amounts[e as usize], totals[n] - amounts[e as usize])
+                }
+                Violation::MaxAwards(_) => continue,
+            };
+            if funded * 2 >= needed {
+                // Candidates for "on": only the one with most money at stake goes this round.
+                if round_on.as_ref().is_none_or(|(f, _, _)| funded > *f) {
+                    round_on = Some((funded, on, off));
+                }
+            } else {
+                round_off.push(off);
+            }
+        }
+        DiveRound { on: round_on, off: round_off, keep: round_keep, dropped }
     }
 
     /// Diving on the exact relaxation ([`Search::node_lp`]), as LP-based solvers dive in the tree: from a node,

@@ -1,4 +1,11 @@
-//! The root's heuristics, in the order they run, and how their allocations are kept.
+//! The heuristics that run once, from the root, in their order, and how the allocations they find are kept.
+//!
+//! At the root ([`Search::root_heuristics`]): bulk rounding (`rounding.rs`), then a dive (`dive.rs`) where it can
+//! finish in time; a draw only repairs the root's flow (`repair.rs`). Then, at the policy's node
+//! ([`Search::lagrangian_heuristics`]): the Lagrangian multipliers are tuned (`lagrange.rs`), the charged flow is
+//! rounded, and plunges follow the charged flows at growing charges (`plunge.rs`), two at a time on a helper in a
+//! wide search. Every allocation found is improved without a re-solve (`polish.rs`) before it is compared with
+//! the incumbent. The heuristics that run every so many nodes are scheduled by the tree (`tree.rs`).
 
 use std::time::Instant;
 

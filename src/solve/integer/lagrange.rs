@@ -1,12 +1,19 @@
-//! The Lagrangian bound for max_awards offers: its multipliers, tuning and node bounds.
+//! The Lagrangian bound for max_awards offers ([`Lagrange`]): its multipliers, their tuning at the root, and the
+//! bound at a node.
+//!
+//! The multipliers are tuned once at the root by subgradient steps ([`Search::tune_lagrange`]); every node is then
+//! solved under the charged costs too, on a second warm simplex, and the lower of the two bounds counts. The
+//! charged flows also guide plunges (`plunge.rs`), and the exact relaxation (`node_lp.rs`) re-optimises the
+//! multipliers at every node.
 
 use std::time::Instant;
 
 use crate::error::Result;
 use crate::graph::Graph;
 
+use super::super::network::Network;
 use super::super::network_simplex::WarmSimplex;
-use super::layout::{self};
+use super::layout;
 use super::node::{Decision, Fix, Fixing};
 use super::resolve::{Costed, Penalised};
 use super::search::Search;
@@ -60,7 +67,45 @@ pub(super) struct Lagrange {
     pub(super) root_bound: Option<i128>,
 }
 
+/// The search network costed for the Lagrangian bound, before any charge (see `Search::charged_network`).
+struct ChargedNetwork {
+    net: Network,
+    /// Costs are values times this.
+    scale: i64,
+    /// The penalty of a decision: more than the cost of any simple path.
+    big_m: i64,
+    /// The largest cost a charge can give an edge.
+    max_cost: i64,
+}
+
 impl Lagrange {
+    /// Untuned multipliers (all zero) on a warm simplex of `charged`, for a search of `edges` edges and `offers`
+    /// offers, `tuned` of them with max_awards and edges.
+    fn new(charged: ChargedNetwork, edges: usize, offers: usize, tuned: usize) -> Result<Lagrange> {
+        let ChargedNetwork { net, scale, big_m, max_cost } = charged;
+        let simplex = WarmSimplex::new(&net, big_m + max_cost).map_err(flow_error)?;
+        let arcs = net.arc_count();
+        Ok(Lagrange {
+            costed: Costed {
+                base_cost: net.cost,
+                charge: vec![0; edges],
+                big_m,
+                simplex: std::cell::RefCell::new(simplex),
+                penalised: std::cell::RefCell::new(Penalised::new(arcs)),
+                solves: std::cell::Cell::new(0),
+                slowest: std::cell::Cell::new(std::time::Duration::ZERO),
+            },
+            scale,
+            credit: 0,
+            lambda_of_offer: vec![0; offers],
+            multipliers: vec![0; tuned],
+            proves: false,
+            guide: Vec::new(),
+            offers: Vec::new(),
+            root_bound: None,
+        })
+    }
+
     /// Charges every edge of the max_awards offers `offers` Λ_o / u_e per dollar (rounded down, and never more
     /// than [`CHARGE_CAP`] times its value), with `whole[i]` the multiplier Λ of `offers[i]` in scaled units.
     pub(super) fn set_multipliers(&mut self, search: &Search<'_>, offers: &[usize], whole: &[i64]) {
@@ -118,25 +163,8 @@ impl<'a> Search<'a> {
         if offers.is_empty() || Instant::now() + 2 * self.plain.slowest.get() >= self.deadline {
             return Ok(());
         }
-        // Charges are rounded down to 1/scale of a value unit per dollar, which over millions of dollars weakens
-        // the bound by thousands: the scale is as fine as 64-bit costs allow (the same margin as the plain costs).
-        let max_value = self.graph.edges.iter().map(|e| e.value).max().unwrap_or(0);
-        let nodes = self.layout.net.node_count() as i128 + 1;
-        let mut scale: i64 = 1 << 24;
-        while scale > 1
-            && nodes * nodes * (i128::from(CHARGE_CAP) * i128::from(scale) * i128::from(max_value) + 2) >= 1 << 52
-        {
-            scale /= 2;
-        }
-        let max_cost = CHARGE_CAP * scale * max_value;
-        let big_m = layout::big_m(self.layout.net.node_count(), max_cost)?;
-        let mut net = self.layout.net.clone();
-        for (e, edge) in self.graph.edges.iter().enumerate() {
-            net.cost[e] = -scale * edge.value;
-            if let Some(m) = self.layout.edge_must[e] {
-                net.cost[m] = -scale * edge.value;
-            }
-        }
+        let charged = self.charged_network()?;
+        let scale = charged.scale;
         // A second call goes on from the multipliers (and the warm basis) of the first, and keeps them unless it
         // finds a better bound (a call that aims at a new incumbent can end with weaker ones).
         let mut best: Option<(i128, Vec<i64>)> = None;
@@ -149,27 +177,7 @@ impl<'a> Search<'a> {
                 (l, start)
             }
             None => {
-                let simplex = WarmSimplex::new(&net, big_m + max_cost).map_err(flow_error)?;
-                let arcs = net.arc_count();
-                let l = Lagrange {
-                    costed: Costed {
-                        base_cost: net.cost,
-                        charge: vec![0; self.graph.edges.len()],
-                        big_m,
-                        simplex: std::cell::RefCell::new(simplex),
-                        penalised: std::cell::RefCell::new(Penalised::new(arcs)),
-                        solves: std::cell::Cell::new(0),
-                        slowest: std::cell::Cell::new(std::time::Duration::ZERO),
-                    },
-                    scale,
-                    credit: 0,
-                    lambda_of_offer: vec![0; self.batch.offers.len()],
-                    multipliers: vec![0; offers.len()],
-                    proves: false,
-                    guide: Vec::new(),
-                    offers: Vec::new(),
-                    root_bound: None,
-                };
+                let l = Lagrange::new(charged, self.graph.edges.len(), self.batch.offers.len(), offers.len())?;
                 (l, vec![0f64; offers.len()])
             }
         };
@@ -235,6 +243,31 @@ impl<'a> Search<'a> {
         l.offers = offers;
         self.lagrange = Some(l);
         Ok(())
+    }
+
+    /// The search network with every edge costed at its value times the finest scale that 64-bit costs allow,
+    /// before any charge. Charges are rounded down to 1/scale of a value unit per dollar, which over millions of
+    /// dollars weakens the bound by thousands: hence as fine as the costs allow (the same margin as the plain
+    /// costs), with room for charges up to [`CHARGE_CAP`] times a value.
+    fn charged_network(&self) -> Result<ChargedNetwork> {
+        let max_value = self.graph.edges.iter().map(|e| e.value).max().unwrap_or(0);
+        let nodes = self.layout.net.node_count() as i128 + 1;
+        let mut scale: i64 = 1 << 24;
+        while scale > 1
+            && nodes * nodes * (i128::from(CHARGE_CAP) * i128::from(scale) * i128::from(max_value) + 2) >= 1 << 52
+        {
+            scale /= 2;
+        }
+        let max_cost = CHARGE_CAP * scale * max_value;
+        let big_m = layout::big_m(self.layout.net.node_count(), max_cost)?;
+        let mut net = self.layout.net.clone();
+        for (e, edge) in self.graph.edges.iter().enumerate() {
+            net.cost[e] = -scale * edge.value;
+            if let Some(m) = self.layout.edge_must[e] {
+                net.cost[m] = -scale * edge.value;
+            }
+        }
+        Ok(ChargedNetwork { net, scale, big_m, max_cost })
     }
 
     /// Per offer of `offers`, the multiplier (in units of `scale`) at which every one of its edges is charged at

@@ -1,75 +1,90 @@
-//! Branch and bound over the flow relaxation for the integer rules of SPEC §5.
+//! The exact search for batches with integer rules (docs/spec.md §5): branch and bound over the flow relaxation.
 //!
-//! A search node is the relaxation with some decisions fixed: a need switched off (it gets nothing) or on (it
-//! gets at least what its rule demands: all of an all-or-nothing amount, or its min_award), an edge switched off
-//! or on (it carries at least the offer's floor, or one dollar), or an edge made exclusive (on, and every other
-//! edge of its need off, for offers that cannot co-finance). Each such node is again a min-cost flow, so its
-//! optimum is an exact upper bound for every allocation below it.
+//! # What it does
 //!
-//! Every decision is expressed as a cost on a fixed network, never as a change of capacity or supply: an arc that
-//! must carry nothing costs `+M`, an amount that must flow sits on a separate arc that pays `−M`, where `M`
-//! exceeds the cost of any path. A flow that meets the supplies therefore stays feasible from node to node, and
-//! one [`WarmSimplex`] re-optimises from the previous optimal basis instead of starting over. A node is
-//! infeasible exactly when its optimum still pays a penalty (the standard big-M argument: any cheaper violation
-//! would be a residual cycle of fewer than `nodes` arcs gaining more than `M`).
+//! Without integer rules the best allocation is a min-cost flow. The integer rules (all-or-nothing needs,
+//! min_award, offer floors, max_awards, offers that cannot co-finance) are what a flow cannot express, so the
+//! flow's optimum is only an upper bound. The search splits the problem into nodes: each node is the flow
+//! relaxation with some decisions fixed (a need switched off, or on at what its rule demands; an award switched
+//! off, on, or made its need's only source). Each node is again a min-cost flow, so its optimum bounds every
+//! allocation below it. A node whose flow breaks no rule is an allocation; otherwise the search branches on one
+//! broken rule, one child for each way of settling it. It returns the best allocation found (the incumbent), a
+//! proven upper bound, and why it stopped: proved optimal, within the gap limit, or at the node or time limit.
 //!
-//! The relaxation is stronger than the plain flow in three ways, each a proven upper bound:
-//! - award chains (`award_chains` in `layout.rs`): an offer that funds at most `k` needs gives any set of its
-//!   edges at most the sum of that set's `k` largest limits; nested sets of that kind are extra arcs of the
-//!   network;
-//! - a Lagrangian bound ([`Lagrange`]) for the same rule, Σ x / u ≤ k per offer, tuned at the root and then
-//!   solved at every node beside the plain one (the lower of the two counts, and where it is the Lagrangian one
-//!   the search branches on the charged flow's broken rules, which are what hold it up); on generated batches it
-//!   is what closes the last gap between the flow bound and the optimum (300 × 30 seed 2 is proved at the root);
-//! - on searches up to [`EXACT_RELAXATION_EDGES`] pairs, once the multipliers are tuned, the node's linear
-//!   relaxation with the max_awards rows solved exactly ([`Search::node_lp`]): column generation over flows, the
-//!   multipliers re-optimised at every node by a small master problem (`master.rs`), so that the bound moves with
-//!   every branch as in an LP-based search; the search branches on that relaxation's fractional optimum and
-//!   strong-branches on its children's relaxations ([`exact_relaxation`]);
-//! - rounding down to the batch's [`granule`] (the optimum is a multiple of the gcd of all amounts).
+//! Every decision is a cost on one fixed network, never a change of capacity or supply: an arc that must carry
+//! nothing costs a penalty `M` larger than any path's value, an amount that must flow sits on a separate arc that
+//! earns `M`. A flow that meets the supplies therefore stays feasible from node to node, so one warm simplex
+//! re-optimises from the previous node's basis instead of starting over, and a node is infeasible exactly when
+//! its optimum still pays a penalty.
 //!
-//! Costs are the values scaled by the node count plus a tie-break of one against "must" arcs, so that among
-//! equal-value flows the one with the fewest stray single dollars wins (they were rules to branch on at no
-//! change of bound: the sample went from 239 nodes to 17).
+//! # Where each technique lives
 //!
-//! Nodes are explored best bound first; among equal bounds the one whose flow breaks the fewest rules, then the newest,
-//! so the search is deterministic and, on a plateau of equal bounds, heads for the flows nearest to a feasible
-//! allocation (on the sample's Monte Carlo draws, where the bound is usually the optimum and the search has to find an
-//! allocation that reaches it, that cut the nodes by two fifths and the worst draw from 8 629 nodes to 775). A node
-//! whose flow breaks no integer rule is a feasible allocation; otherwise it branches on one broken rule. On small
-//! searches that rule is picked by strong branching: both children of a few candidates are solved (and kept, so a child
-//! is not solved twice), and a rule tried once is later scored by what its children lost then (pseudo-costs). Matches
-//! beyond the exact relaxation's range strong-branch "wide": every rule broken by the node's plain or charged flow that
-//! was not tried before, each child bounded by the lower of its plain and Lagrangian bounds. There the rules whose two
-//! children both lose are a few among hundreds (on 1 000 × 100 seed 10, one co-finance rule of 175 at the root: both
-//! children at least 5 M below the root's bound, the whole gap), and branching where most value is at stake never met
-//! them. Incumbents come from the greedy allocation and from the heuristics: [`Search::root_heuristics`] at the root,
-//! bulk rounding (every broken rule settled at once, re-solve, repeat, then a repair that takes away what still breaks
-//! a rule, spends the money freed with the greedy rule and re-solves within the structure found; the only heuristic
-//! that finishes on 100 000 needs) and a dive (broken rules a few at a time); then [`Search::lagrangian_heuristics`],
-//! plunges along the Lagrangian flows (one rule at a time, taking the side that loses least), at the root (a Monte
-//! Carlo draw's search waits until node [`DRAW_LAGRANGIAN_AT`]); and in the tree, a repair of every eighth node's flow
-//! ([`REPAIR_EVERY`]) and, where the relaxation is solved exactly, a dive on it every [`LP_DIVE_EVERY`] nodes
-//! ([`Search::lp_dive`]: 300 × 30 seed 5, whose bound was the optimum, found it only that way). A large match whose
-//! best open bound stalls for [`STALL_NODES`] nodes, or whose tree has spent [`PHASE_EVERY_SOLVES`] re-solves since
-//! they last ran, also searches neighbourhoods around the incumbent (`neighbourhood.rs`: only the structure around one
-//! offer left free, a small search on the rest), for at most [`NEIGHBOURHOOD_WORK`] times the re-solves the tree has
-//! spent. The search stops when no open node can beat the incumbent (gap 0), or at the node limit, or at
-//! [`NEIGHBOURHOOD_SHARE`] (or [`WIDE_NEIGHBOURHOOD_SHARE`]) short of the time limit; then it reports the best open
-//! bound, and a match spends the time left on neighbourhoods, which is proved optimal after all if they reach that
-//! bound. With `POA_MATCH_TRACE` set, it prints its progress to stderr.
+//! The search and its state:
+//! - `policy.rs`: every decision that depends on the kind of search (a match, a Monte Carlo draw, a window of a
+//!   match) and its size, taken once; the rest of the search reads it instead of testing the kind.
+//! - `tree.rs`: the branch-and-bound loop, best bound first, and the order of the steps at each node.
+//! - `search.rs`: the search's state (the batch, the network, the simplexes, what strong branching has learnt);
+//!   `node.rs`: decisions and how they expand into fixed edges; `rules.rs`: the rules a flow breaks;
+//!   `resolve.rs`: re-solving a node's decisions as penalties on a warm simplex; `allocation.rs`: what the search
+//!   finds.
+//! - `layout.rs`: the search network, with award chains (an offer that funds at most `k` needs gives any set of
+//!   its edges at most the sum of that set's `k` largest limits) as extra arcs.
 //!
-//! A large match uses the second core as well: wide strong branching solves every other untried rule on a
-//! helper, a copy of the search with simplexes of its own (`Neighbourhoods::helper_for`), the neighbourhoods
-//! search windows two at a time and every other neighbourhood in place on that helper, and the root's Lagrangian
-//! plunges run two at a time (on searches up to `HELPER_EDGES` eligible pairs: each copy costs memory). Which side
-//! solves what is fixed by the order of the rules and neighbourhoods, never by the number of threads, so a search
-//! stopped by its node limit ends alike on one thread and on two (1 000 × 100 seed 6 at `--node-limit 40`: the
-//! same `matches.csv`, in 27.6 s instead of 38.3 s).
+//! Bounds, each a proven upper bound below the plain flow's value:
+//! - `lagrange.rs`: the Lagrangian bound of the max_awards rows (Σ x / u ≤ k per offer moved into the costs),
+//!   tuned at the root by subgradient steps and solved at every node on a second warm simplex.
+//! - `node_lp.rs` and `master.rs`: on smaller searches, each node's linear relaxation with the max_awards rows
+//!   solved exactly by column generation over flows, so the bound moves with every branch as in an LP-based search.
+//! - rounding down to the batch's granule (`search.rs`): the optimum is a multiple of the gcd of all amounts.
 //!
-//! The search network itself (its arcs, costs and capacities) is [`Layout`], in `layout.rs`. A Monte Carlo draw
-//! ([`solve_draw`]) takes its scenario's layout with the draw's capacities ([`DrawShare`]) and a lighter root: the
-//! repaired root flow is its first allocation and the Lagrangian heuristics wait for node [`DRAW_LAGRANGIAN_AT`].
+//! Branching, `branching.rs`: which broken rule to branch on. Strong branching solves both children of a few
+//! candidates and keeps the rule whose children lose most; what a rule's children lost is remembered
+//! (pseudo-costs) so that a rule tried before is estimated instead of solved again.
+//!
+//! Heuristics, which find allocations (best-first nodes seldom break no rule):
+//! - `heuristics.rs`: the root's heuristics and the Lagrangian ones, in their order, and how their results are
+//!   kept;
+//! - `rounding.rs`: bulk rounding (every broken rule settled at once, re-solve, repeat); `dive.rs`: dives (a few
+//!   rules at a time, on the flow or on the exact relaxation); `plunge.rs`: plunges (one rule at a time, along the
+//!   plain or the Lagrangian flows);
+//! - `repair.rs`: a flow made into an allocation by taking away what breaks a rule, then re-solved within the
+//!   awards it keeps (`within.rs`, on a small network of its own); `polish.rs`: award swaps, greedy filling and
+//!   the final polish.
+//!
+//! Neighbourhoods, `neighbourhood.rs` and `window.rs`: small searches around the incumbent with most of its
+//! structure fixed, in place or as batches of their own (windows) searched by this same solver.
+//!
+//! # In what order
+//!
+//! 1. [`solve`] (a match), [`solve_draw`] (a Monte Carlo draw) or a window builds the search and its policy.
+//! 2. The greedy allocation is the first incumbent.
+//! 3. The root's flow is solved. The root's heuristics run (bulk rounding, then a dive; a draw only repairs the
+//!    root's flow), then the Lagrangian ones: the multipliers are tuned, the charged flow is rounded, and plunges
+//!    follow the charged flows (a draw waits for a later node: it is one of thousands).
+//! 4. The tree takes the open node of the highest bound; among equal bounds the one whose flow breaks the fewest
+//!    rules, then the newest, so the search is deterministic and heads for flows near an allocation. Each node is
+//!    bounded (exact relaxation or Lagrangian bound), every so many nodes dived on and repaired, and branched on by
+//!    the policy's branching: strong branching on the exact relaxation for smaller searches, "wide" strong
+//!    branching (every broken rule of the plain and charged flows, children bounded by their Lagrangian bounds)
+//!    for larger matches, plain strong branching for draws.
+//! 5. A large match whose best open bound stalls searches neighbourhoods during the tree, for a share of the
+//!    tree's work; every match searches them in the time the tree leaves.
+//! 6. The search stops when no open node can beat the incumbent, at the gap limit, or at the node or time limit;
+//!    the incumbent is polished.
+//!
+//! # Why it is built this way
+//!
+//! - Determinism: work is counted in nodes and re-solves, never in time, wherever it decides what the search does;
+//!   a large match uses a second core (a helper copy of the search for wide strong branching, plunges and
+//!   neighbourhoods, windows side by side), but which side solves what is fixed by the order of the rules and
+//!   neighbourhoods, never by the number of threads, so a search stopped by its node limit ends alike on one
+//!   thread and on two.
+//! - Progress: only the match's own search reports, to the observer it is given (`progress.rs`); windows,
+//!   helpers and draws report nothing, and the results are the same observed or not.
+//! - With `POA_MATCH_TRACE` set, the search prints its progress to stderr.
+//!
+//! A Monte Carlo draw ([`solve_draw`]) takes its scenario's search network ([`DrawShare`]) with the draw's
+//! capacities, so draws do not build a network each.
 
 mod allocation;
 mod branching;
@@ -145,7 +160,7 @@ impl DrawShare {
 /// [`solve`] for a Monte Carlo draw: `batch` and `graph` are the scenario's with the draw's envelopes and edge
 /// limits, and the search network comes from `share` (built for the scenario; an empty share builds one for this
 /// draw alone). A draw's search is lighter at the root: the root's flow repaired (`Search::repair`) is its
-/// first allocation, and the Lagrangian heuristics wait until node [`DRAW_LAGRANGIAN_AT`] on any batch.
+/// first allocation, and the Lagrangian heuristics wait until node `DRAW_LAGRANGIAN_AT` (`policy.rs`) on any batch.
 /// `relaxation` in the result is the search's root bound. Every draw starts from the same state, whatever draws
 /// ran before it on the same share, so results do not depend on how draws are spread over threads.
 pub fn solve_draw(batch: &Batch, graph: &Graph, limits: Limits, share: &mut DrawShare) -> Result<Solution> {

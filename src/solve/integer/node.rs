@@ -1,4 +1,10 @@
 //! Search nodes and their decisions: what a node fixes, and how its decisions expand into per-edge states.
+//!
+//! A node is its parent's bound and a list of [`Decision`]s. [`Search::fixing`] expands them into a [`Fixing`]
+//! (each edge free, off or on, and the needs switched on) and propagates what they imply (a need switched off
+//! closes its edges, an exclusive award closes its need's other edges, an offer with max_awards awards on has no
+//! room for more); `resolve.rs` turns a fixing into penalties on the network. The open nodes' order, best bound
+//! first, is what makes the tree best-first (`tree.rs`).
 
 use super::search::Search;
 

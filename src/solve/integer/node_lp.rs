@@ -1,4 +1,9 @@
-//! The exact linear relaxation of a node, by column generation over flows.
+//! The exact linear relaxation of a node with the max_awards rows, by column generation over flows.
+//!
+//! Each round prices a flow at the current Lagrangian multipliers (`lagrange.rs`), adds it as a column of a small
+//! master problem (`master.rs`), and takes the master's duals as the next multipliers, until the master's optimum
+//! meets the best Lagrangian bound. The bound itself always comes from a flow, so it is exact whatever the master
+//! does; the master's optimum (a convex combination of flows) is what the search branches on and dives along.
 
 use crate::error::Result;
 

@@ -1,4 +1,6 @@
-//! Plunges: one broken rule at a time, taking the side that loses least.
+//! Plunges: one broken rule at a time, taking the first side that loses no value (else the better side), along
+//! the plain flows or the Lagrangian charged ones. Where the bound is the optimum, a plunge that keeps the value
+//! stays among the relaxation's optima, where an optimal allocation lies.
 
 use std::time::Instant;
 

@@ -1,4 +1,5 @@
-//! Improving an allocation without a re-solve (award swaps and greedy filling), and the final polish.
+//! Improving an allocation without a re-solve (award swaps, `swap.rs`, and greedy filling), and the final polish of
+//! the search's result (a re-solve within its awards).
 
 use std::time::Instant;
 

@@ -1,4 +1,5 @@
-//! Repair: a flow that breaks rules made into an allocation by taking money away and re-solving within.
+//! Repair: a flow that breaks rules made into an allocation by taking away the money that breaks them, spending
+//! what that frees with the greedy rule, and re-solving within the awards that are left (`within.rs`).
 
 use crate::error::{Error, Result};
 

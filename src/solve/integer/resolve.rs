@@ -1,4 +1,10 @@
 //! Re-solving the search network under a node's decisions, on a warm simplex.
+//!
+//! A [`Costed`] is a warm simplex with the costs it has without any decision (the plain values, or the values
+//! under Lagrangian charges, see `lagrange.rs`). A node's fixing becomes penalties on those costs: a forbidden
+//! arc costs the big-M penalty, a forced amount sits on its "must" arc, which earns it. Only the arcs the last
+//! node penalised and this one does not are set back, so consecutive nodes, which share most decisions, cost few
+//! cost changes. A node is infeasible exactly when its optimum still pays a penalty.
 
 use std::time::Instant;
 

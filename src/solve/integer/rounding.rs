@@ -1,4 +1,6 @@
-//! Bulk rounding: every broken rule settled at once, re-solved, repeated.
+//! Bulk rounding: every broken rule settled at once, re-solved, repeated; the one heuristic that finishes where a
+//! re-solve takes seconds. Also the re-solve that turns off the "on" decisions a flow could not keep
+//! ([`Search::solve_turning_off`]), which dives share.
 
 use std::time::Instant;
 

@@ -1,4 +1,7 @@
-//! The integer rules a flow breaks, and how far a flow is from settling each.
+//! The integer rules a flow breaks ([`Violation`]), and how far a flow is from settling each.
+//!
+//! A flow that breaks none is an allocation. The tree branches on a broken rule (`branching.rs`), the heuristics
+//! settle them (`rounding.rs`, `dive.rs`, `plunge.rs`) or take away the money that breaks them (`repair.rs`).
 
 use super::node::Decision;
 use super::search::Search;

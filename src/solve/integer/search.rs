@@ -1,4 +1,11 @@
-//! The search state: the batch, its search network, the simplexes and what the search has learnt.
+//! The search's state ([`Search`]): the batch, its search network, the warm simplexes, and what the search has
+//! learnt on the way (pseudo-costs, Lagrangian multipliers). Each technique adds its methods to `Search` in its
+//! own file; this one holds the state, its construction and the few measures every technique uses (re-solves so
+//! far, the granule bounds are rounded to).
+//!
+//! A `Search` owns its simplexes (in cells, so that bounding a node needs no `&mut`), so it is searched on one
+//! thread; what windows need from it is [`Shared`], plain data that threads can share. A helper is a copy of the
+//! search with simplexes of its own ([`Search::helper`]).
 
 use std::time::Instant;
 
