@@ -29,7 +29,7 @@ impl Shared<'_> {
 
 impl<'a> Search<'a> {
     /// A feasible allocation made better without a re-solve: award swaps
-    /// ([`swap_awards_in`](super::swap::swap_awards_in)), then the money they freed spent with the greedy rule.
+    /// ([`swap_awards_in`]), then the money they freed spent with the greedy rule.
     /// Returns the allocation unchanged when that gains nothing.
     pub(super) fn improve(&self, found: Allocation) -> Allocation {
         self.shared().improve(found)

@@ -25,7 +25,7 @@ pub(super) struct Costed {
     pub(super) simplex: std::cell::RefCell<WarmSimplex>,
     /// The Lagrangian charge per dollar of each edge, in scaled units, already in `base_cost` (empty: none). An
     /// edge a node switches on is an award whatever it carries, so there it is lifted, and the bound charges its
-    /// offer's whole Λ instead ([`Lagrange::bound`]).
+    /// offer's whole Λ instead ([`Lagrange::bound`](super::lagrange::Lagrange::bound)).
     pub(super) charge: Vec<i64>,
     /// The arcs whose cost the current node changed, to restore before the next node.
     pub(super) penalised: std::cell::RefCell<Penalised>,

@@ -587,7 +587,7 @@ impl<'a> Tree<'a> {
 /// After this many nodes without a lower best open bound a match searches neighbourhoods of its incumbent
 /// (`neighbourhood.rs`), for at most [`NEIGHBOURHOOD_WORK`] times the re-solves the tree has spent so far; a count of
 /// nodes and re-solves, not of time, so that a search that ends proved gives the same allocation on any machine. Only
-/// searches without the exact relaxation (over [`EXACT_RELAXATION_EDGES`] pairs) do this: there the bound is the plain
+/// searches without the exact relaxation (over [`EXACT_RELAXATION_EDGES`](super::node_lp::EXACT_RELAXATION_EDGES) pairs) do this: there the bound is the plain
 /// or Lagrangian flow's and seldom moves (before wide strong branching, on none of twelve generated 1 000 × 100 batches
 /// and six 2 000 × 200 did it ever leave the root's; with it, it mostly moves in the first few nodes), and the tree's
 /// nodes seldom find allocations. Where the relaxation is exact the tree moves the bound and its dives find
