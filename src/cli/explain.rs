@@ -44,8 +44,9 @@ fn explain_on_pool(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         .into());
     };
     let inputs = RunInputs { needs: loaded.needs_info.clone(), offers: loaded.offers_info.clone() };
-    let outcome =
-        super::status::while_searching(|| run::solve_batch(batch, &reference, &solve, inputs, loaded.read_s))?;
+    let outcome = super::status::while_searching(|observer| {
+        run::solve_batch(batch, &reference, &solve, inputs, loaded.read_s, observer)
+    })?;
     let need = &batch.needs[n];
     let status = &outcome.needs[n];
     let reason = status.reason_code();

@@ -165,8 +165,9 @@ fn match_on_pool(args: MatchArgs) -> anyhow::Result<ExitCode> {
     let reference = args.input.reference.load()?;
     let loaded = super::load_batch(&args.input, &reference)?;
     let inputs = RunInputs { needs: loaded.needs_info, offers: loaded.offers_info };
-    let mut outcome =
-        super::status::while_searching(|| run::solve_batch(&loaded.batch, &reference, &solve, inputs, loaded.read_s))?;
+    let mut outcome = super::status::while_searching(|observer| {
+        run::solve_batch(&loaded.batch, &reference, &solve, inputs, loaded.read_s, observer)
+    })?;
     run::write_outputs(&loaded.batch, &reference, &mut outcome, &output)?;
 
     let r = &outcome.run;

@@ -8,16 +8,17 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use poa_match::model::group_thousands;
-use poa_match::solve::progress::{self, Progress, Snapshot};
+use poa_match::solve::progress::{Observer, Progress, Snapshot};
 
 /// How often the line is redrawn from the search's progress.
 const REFRESH: Duration = Duration::from_millis(200);
 
-/// Runs `work` (a run that may search) with the status line on stderr when it is a terminal; the line is cleared
-/// when `work` ends, before anything else is printed.
-pub fn while_searching<T>(work: impl FnOnce() -> T) -> T {
+/// Runs `work` (a run that may search) with the status line on stderr when it is a terminal: `work` is given the
+/// observer its search reports to (none otherwise). The line is cleared when `work` ends, before anything else is
+/// printed.
+pub fn while_searching<T>(work: impl FnOnce(Option<&dyn Observer>) -> T) -> T {
     if !std::io::stderr().is_terminal() {
-        return work();
+        return work(None);
     }
     let line = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template("{spinner} {elapsed} {msg}") {
@@ -33,7 +34,7 @@ pub fn while_searching<T>(work: impl FnOnce() -> T) -> T {
                 std::thread::sleep(REFRESH);
             }
         });
-        let result = progress::watched(&progress, work);
+        let result = work(Some(&*progress));
         done.store(true, Ordering::Relaxed);
         result
     });

@@ -61,13 +61,14 @@ pub struct MatchOutcome {
     pub run: RunInfo,
 }
 
-/// Solves a batch and records the run, without writing anything.
+/// Solves a batch and records the run, without writing anything; the search reports its progress to `observer`.
 pub fn solve_batch(
     batch: &Batch,
     reference: &Reference,
     config: &SolveConfig,
     inputs: RunInputs,
     read_s: f64,
+    observer: Option<&dyn solve::progress::Observer>,
 ) -> Result<MatchOutcome> {
     let t = Instant::now();
     // One offer index serves the graph and, later, the reasons of the needs' outcomes.
@@ -80,7 +81,7 @@ pub fn solve_batch(
     // after the solve take about as long again, so both come off the search's share.
     let spent = std::time::Duration::from_secs_f64(2.0 * (read_s + build_s));
     let limits = solve::Limits { time_limit: config.limits.time_limit.saturating_sub(spent), ..config.limits };
-    let solution = solve::solve(batch, &graph, config.method, limits)?;
+    let solution = solve::solve_observed(batch, &graph, config.method, limits, observer)?;
     let solve_s = t.elapsed().as_secs_f64();
 
     let needs = report::need_statuses(batch, reference, &index, &graph, &solution);

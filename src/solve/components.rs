@@ -158,7 +158,7 @@ mod tests {
             }
             let by_parts = solve(&batch, &graph, Method::Optimal, Limits::default()).unwrap();
             let relaxed = relaxation::solve(&batch, &graph).unwrap().objective;
-            let whole = integer::solve(&batch, &graph, relaxed, Limits::default()).unwrap();
+            let whole = integer::solve(&batch, &graph, relaxed, Limits::default(), None).unwrap();
             if by_parts.status != Status::Optimal || whole.status != Status::Optimal {
                 continue;
             }

@@ -35,6 +35,7 @@ use std::time::Duration;
 use crate::error::Result;
 use crate::graph::Graph;
 use crate::model::Batch;
+use progress::{Observer, PartObserver};
 
 /// Whether `POA_MATCH_TRACE` is set (read once).
 pub(crate) fn tracing() -> bool {
@@ -198,6 +199,17 @@ pub fn solve_draw(
 
 /// Allocates with the chosen method and verifies the result.
 pub fn solve(batch: &Batch, graph: &Graph, method: Method, limits: Limits) -> Result<Solution> {
+    solve_observed(batch, graph, method, limits, None)
+}
+
+/// [`solve`], with the exact search reporting its progress to `observer` (see [`progress`]).
+pub fn solve_observed(
+    batch: &Batch,
+    graph: &Graph,
+    method: Method,
+    limits: Limits,
+    observer: Option<&dyn Observer>,
+) -> Result<Solution> {
     let solution = match method {
         Method::Greedy => {
             let relaxation_value = relaxation::solve(batch, graph)?.objective;
@@ -218,10 +230,10 @@ pub fn solve(batch: &Batch, graph: &Graph, method: Method, limits: Limits) -> Re
             let started = std::time::Instant::now();
             let relaxed = relaxation::solve(batch, graph)?;
             match components::split(batch, graph) {
-                Some(parts) => solve_parts(graph, &parts, &relaxed, limits, started)?,
+                Some(parts) => solve_parts(graph, &parts, &relaxed, limits, started, observer)?,
                 None => {
                     let limits = Limits { time_limit: limits.time_limit.saturating_sub(started.elapsed()), ..limits };
-                    integer::solve(batch, graph, relaxed.objective, limits)?
+                    integer::solve(batch, graph, relaxed.objective, limits, observer)?
                 }
             }
         }
@@ -234,13 +246,15 @@ pub fn solve(batch: &Batch, graph: &Graph, method: Method, limits: Limits) -> Re
 /// [`components`]): each part solved on its own, smallest first, with its share of the time left and the node
 /// limit (which therefore holds per part), and the results added up. `relaxed` is the whole batch's flow
 /// relaxation; restricted to a part it is that part's relaxation (the parts share no constraint), so it is not
-/// solved again, and a part without integer rules takes it as its allocation.
+/// solved again, and a part without integer rules takes it as its allocation. `observer` sees the whole batch:
+/// each part's search reports to it through a [`PartObserver`].
 fn solve_parts(
     graph: &Graph,
     parts: &[components::Part],
     relaxed: &Solution,
     limits: Limits,
     started: std::time::Instant,
+    observer: Option<&dyn Observer>,
 ) -> Result<Solution> {
     let mut order: Vec<usize> = (0..parts.len()).collect();
     order.sort_by_key(|&p| (parts[p].graph.edges.len(), p));
@@ -268,7 +282,12 @@ fn solve_parts(
     for p in order {
         let part = &parts[p];
         relaxation_to_come -= part_relaxation[p];
-        progress::set_base(whole.objective, whole.bound + relaxation_to_come, whole.nodes);
+        let part_observer = observer.map(|whole_observer| PartObserver {
+            whole: whole_observer,
+            objective: whole.objective,
+            bound: whole.bound + relaxation_to_come,
+            nodes: whole.nodes,
+        });
         // Each part gets its share of the time left, by edges (what a part leaves unused goes to the larger ones
         // after it), and the whole node limit: a small part must not starve the large one (100 000 × 10 000 has
         // a part of 23 447 edges beside one of 1.8 M).
@@ -277,7 +296,13 @@ fn solve_parts(
         edges_left -= part.graph.edges.len();
         let part_limits = Limits { time_limit: left.mul_f64(share), ..limits };
         let solution = if has_integer_rules(&part.batch) {
-            integer::solve(&part.batch, &part.graph, part_relaxation[p], part_limits)?
+            integer::solve(
+                &part.batch,
+                &part.graph,
+                part_relaxation[p],
+                part_limits,
+                part_observer.as_ref().map(|o| o as &dyn Observer),
+            )?
         } else {
             Solution {
                 amounts: std::mem::take(&mut restricted[p]),
@@ -302,7 +327,10 @@ fn solve_parts(
             _ => Status::Optimal,
         };
     }
-    progress::parts_done(whole.objective, whole.bound, whole.nodes);
+    if let Some(observer) = observer {
+        observer.incumbent(whole.objective);
+        observer.bound(whole.bound, whole.nodes);
+    }
     Ok(whole)
 }
 

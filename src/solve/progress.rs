@@ -1,14 +1,12 @@
 //! Where a running exact search stands, for a live display: the command line's status line while `match` or
 //! `explain` searches, which can take the whole time limit (a minute by default) on large batches.
 //!
-//! The search reports into a [`Progress`] that the caller hands over with [`watched`]; another thread reads it
-//! with [`Progress::snapshot`]. Reporting goes through a thread-local, not through the solver's arguments, because
-//! only the match's own search on the caller's thread should report: windows, helpers and Monte Carlo draws run
-//! searches of their own, on other threads or as parts of the same run, and must not. A search nobody watches
-//! reports nothing and pays one thread-local read per report. Nothing here changes what the search does: its
-//! results are the same watched or not.
+//! The search reports to an [`Observer`] that the caller passes to [`solve_observed`](super::solve_observed).
+//! Only the match's own search is given it: the searches within it (windows of its incumbent, its helper) and
+//! Monte Carlo draws are given none, so they report nothing. [`Progress`] is the observer a display reads from
+//! another thread with [`Progress::snapshot`]. Nothing here changes what the search does: its results are the
+//! same observed or not.
 
-use std::cell::{Cell, RefCell};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// The whole batch's best allocation so far, its best proven bound and the nodes searched.
@@ -40,7 +38,7 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// An empty progress to hand to [`watched`].
+    /// An empty progress to hand to a search as its [`Observer`].
     pub fn new() -> Arc<Progress> {
         Arc::new(Progress::default())
     }
@@ -55,69 +53,47 @@ impl Progress {
     }
 }
 
-/// What the part being searched adds to: the finished parts' objectives, nodes and bounds, and the flow
-/// relaxation of the parts still to come (their bound until they are searched).
-#[derive(Debug, Clone, Copy, Default)]
-struct Base {
-    objective: i128,
-    bound: i128,
-    nodes: u64,
+/// What a search reports as it goes: the whole batch's best allocation so far and its best proven bound. It is
+/// called from the searching thread only; `Sync` so that a search holding it can still hand its work to others.
+pub trait Observer: Sync {
+    /// The search has an allocation worth `objective`.
+    fn incumbent(&self, objective: i128);
+    /// The search has proven `bound` after `nodes` nodes.
+    fn bound(&self, bound: i128, nodes: u64);
 }
 
-thread_local! {
-    static WATCHER: RefCell<Option<Arc<Progress>>> = const { RefCell::new(None) };
-    static BASE: Cell<Base> = const { Cell::new(Base { objective: 0, bound: 0, nodes: 0 }) };
-}
-
-/// Runs `work` with the exact searches it starts on this thread reporting into `progress`.
-pub fn watched<T>(progress: &Arc<Progress>, work: impl FnOnce() -> T) -> T {
-    /// Puts the previous watcher back however `work` ends.
-    struct Restore(Option<Arc<Progress>>, Base);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            WATCHER.with(|w| *w.borrow_mut() = self.0.take());
-            BASE.with(|b| b.set(self.1));
-        }
+impl Observer for Progress {
+    fn incumbent(&self, objective: i128) {
+        self.update(|snapshot| record(snapshot, Some(objective), None));
     }
-    let previous = WATCHER.with(|w| w.borrow_mut().replace(Arc::clone(progress)));
-    let _restore = Restore(previous, BASE.with(|b| b.replace(Base::default())));
-    work()
+
+    fn bound(&self, bound: i128, nodes: u64) {
+        self.update(|snapshot| record(snapshot, None, Some((bound, nodes))));
+    }
 }
 
-/// Whether a search on this thread is watched (so that callers skip work done only to report).
-pub(crate) fn is_watched() -> bool {
-    WATCHER.with(|w| w.borrow().is_some())
+/// The observer of one part of a batch that falls apart (see [`components`](super::components)): it reports
+/// each figure of the part's search added to the finished parts' sums (and, for the bound, the flow relaxation of
+/// the parts still to come), so that the whole observer sees the whole batch.
+pub(crate) struct PartObserver<'o> {
+    /// The observer of the whole batch.
+    pub(crate) whole: &'o dyn Observer,
+    /// The finished parts' objectives.
+    pub(crate) objective: i128,
+    /// The finished parts' bounds and the relaxation of those still to come.
+    pub(crate) bound: i128,
+    /// The finished parts' nodes.
+    pub(crate) nodes: u64,
 }
 
-fn report(change: impl FnOnce(&mut Snapshot, Base)) {
-    WATCHER.with(|w| {
-        if let Some(progress) = w.borrow().as_ref() {
-            let base = BASE.with(Cell::get);
-            progress.update(|snapshot| change(snapshot, base));
-        }
-    });
-}
+impl Observer for PartObserver<'_> {
+    fn incumbent(&self, objective: i128) {
+        self.whole.incumbent(self.objective + objective);
+    }
 
-/// Sets what the next part's figures add to (see [`Base`]); all zero for a batch searched whole.
-pub(crate) fn set_base(objective: i128, bound: i128, nodes: u64) {
-    BASE.with(|b| b.set(Base { objective, bound, nodes }));
-}
-
-/// Every part is solved, with these sums (parts without integer rules, which do not search, included): reports
-/// them and sets the base back to zero for a next solve under the same watch.
-pub(crate) fn parts_done(objective: i128, bound: i128, nodes: u64) {
-    report(|snapshot, _| record(snapshot, Some(objective), Some((bound, nodes))));
-    set_base(0, 0, 0);
-}
-
-/// The part's search has an allocation worth `objective`.
-pub(crate) fn incumbent(objective: i128) {
-    report(|snapshot, base| record(snapshot, Some(base.objective + objective), None));
-}
-
-/// The part's search has proven `bound` after `nodes` nodes.
-pub(crate) fn bound(bound: i128, nodes: u64) {
-    report(|snapshot, base| record(snapshot, None, Some((base.bound + bound, base.nodes + nodes))));
+    fn bound(&self, bound: i128, nodes: u64) {
+        self.whole.bound(self.bound + bound, self.nodes + nodes);
+    }
 }
 
 /// Records the whole batch's figures: the objective only ever rises and the bound only ever falls (a part's
@@ -135,19 +111,19 @@ fn record(snapshot: &mut Snapshot, objective: Option<i128>, bound: Option<(i128,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solve::{Limits, Method, Status, solve};
+    use crate::solve::{Limits, Method, Status, solve, solve_observed};
 
-    /// A watched search ends with the solution's own figures in its snapshot, whole or in parts, and reports
-    /// nothing once the watch is over.
+    /// An observed search ends with the solution's own figures in its snapshot, whole or in parts, and a search
+    /// without an observer reports nothing.
     #[test]
-    fn a_watched_search_ends_at_its_solution() {
+    fn an_observed_search_ends_at_its_solution() {
         let mut parted = 0;
         for (needs, offers, seed) in [(150, 15, 1), (60, 8, 2), (60, 8, 3), (60, 8, 5), (300, 30, 2)] {
             let (batch, graph) = crate::solve::generated(needs, offers, seed);
             parted += usize::from(crate::solve::components::split(&batch, &graph).is_some());
             let limits = Limits { node_limit: 300, ..Limits::default() };
             let progress = Progress::new();
-            let solution = watched(&progress, || solve(&batch, &graph, Method::Optimal, limits)).unwrap();
+            let solution = solve_observed(&batch, &graph, Method::Optimal, limits, Some(&*progress)).unwrap();
             let seen = progress.snapshot();
             assert_eq!(seen.objective, Some(solution.objective), "{needs} x {offers} seed {seed}");
             assert_eq!(seen.bound, Some(solution.bound), "{needs} x {offers} seed {seed}");
@@ -155,7 +131,7 @@ mod tests {
             if solution.status == Status::Optimal {
                 assert_eq!(seen.gap(), Some(0.0));
             }
-            // Unwatched, the same search leaves the old progress as it was.
+            // Without the observer, the same search leaves the old progress as it was.
             solve(&batch, &graph, Method::Optimal, limits).unwrap();
             assert_eq!(progress.snapshot(), seen);
         }

@@ -36,9 +36,13 @@
 use std::collections::BinaryHeap;
 use std::time::Instant;
 
+use super::allocation::Allocation;
+use super::node::{Decision, Node, NodeOutcome};
+use super::search::Search;
+use super::tree::REPAIR_EVERY;
 use super::window::WINDOW_EDGES;
-use super::{Decision, Node, NodeOutcome, REPAIR_EVERY, Search};
 use crate::error::Result;
+use crate::solve::progress::Observer;
 
 /// The share of a match's time limit kept for the neighbourhoods: the tree stops at the rest. With a fifth of
 /// the default 60 s, 300 × 30 seed 3 is proved (the tree stops at 48 s with the bound at the optimum, and the
@@ -181,8 +185,8 @@ impl Search<'_> {
         root: Vec<Decision>,
         cutoff: i128,
         budget: u64,
-    ) -> Result<(Option<(i128, Vec<i64>)>, bool)> {
-        let mut best: Option<(i128, Vec<i64>)> = None;
+    ) -> Result<(Option<Allocation>, bool)> {
+        let mut best: Option<Allocation> = None;
         let mut best_value = cutoff;
         let mut open = BinaryHeap::new();
         open.push(Node { bound: i128::MAX, seq: 0, decisions: root, solved: None, broken: 0 });
@@ -203,17 +207,17 @@ impl Search<'_> {
             }
             let broken = self.violations(&node.decisions, &amounts);
             let Some(violation) = self.first_violation(&broken, &amounts) else {
-                let found = self.improve((value, amounts));
-                best_value = found.0;
+                let found = self.improve(Allocation { value, amounts });
+                best_value = found.value;
                 best = Some(found);
                 continue;
             };
             // Repaired as often as the main search repairs its nodes.
             if nodes % REPAIR_EVERY == 1
                 && let Some(found) = self.repair(amounts.clone())?.map(|found| self.improve(found))
-                && found.0 > best_value
+                && found.value > best_value
             {
-                best_value = found.0;
+                best_value = found.value;
                 best = Some(found);
             }
             for child in self.branch(violation, &amounts) {
@@ -318,22 +322,25 @@ fn helper_of<'h, 'a>(helper: &'h mut Option<Search<'a>>, search: &Search<'a>) ->
         return None;
     }
     if helper.as_ref().is_none_or(|helper| !helper.bounds_alike(search)) {
-        *helper = Some(search.clone());
+        *helper = Some(search.helper());
     }
     helper.as_mut()
 }
 
-/// Makes `found` the incumbent if it is better; whether it was.
+/// Makes `found` the incumbent if it is better, and reports it to `observer`; whether it was.
 fn take_if_better(
     around: Around,
     budget: u64,
-    found: Option<(i128, Vec<i64>)>,
-    incumbent: &mut (i128, Vec<i64>),
+    found: Option<Allocation>,
+    incumbent: &mut Allocation,
+    observer: Option<&dyn Observer>,
 ) -> bool {
     match found {
-        Some(found) if found.0 > incumbent.0 => {
-            trace!("neighbourhood {around:?} ({budget} nodes): {}", found.0);
-            crate::solve::progress::incumbent(found.0);
+        Some(found) if found.value > incumbent.value => {
+            trace!("neighbourhood {around:?} ({budget} nodes): {}", found.value);
+            if let Some(observer) = observer {
+                observer.incumbent(found.value);
+            }
             *incumbent = found;
             true
         }
@@ -405,17 +412,17 @@ impl<'a> Neighbourhoods<'a> {
         &mut self,
         search: &mut Search<'a>,
         top: i128,
-        incumbent: &mut (i128, Vec<i64>),
+        incumbent: &mut Allocation,
         until_solves: Option<u64>,
     ) -> Result<()> {
         let phase_start = self.solves;
         loop {
-            if incumbent.0 != self.rounds.around {
-                self.rounds = Rounds::around(incumbent.0);
+            if incumbent.value != self.rounds.around {
+                self.rounds = Rounds::around(incumbent.value);
             }
             let rounds = &mut self.rounds;
             if rounds.exhausted
-                || incumbent.0 >= top
+                || incumbent.value >= top
                 || !search.time_for_a_solve()
                 || until_solves.is_some_and(|until| self.solves >= until)
             {
@@ -424,7 +431,7 @@ impl<'a> Neighbourhoods<'a> {
             let guide = self.guide.as_deref();
             let guided = &mut self.guided;
             let queue = rounds.queue.get_or_insert_with(|| {
-                let offers = search.offers_to_search(&incumbent.1, guide, rounds.every);
+                let offers = search.offers_to_search(&incumbent.amounts, guide, rounds.every);
                 let mut queue: Vec<Around> = guide
                     .filter(|_| guided.take_part())
                     .map(|_| Around::Guide)
@@ -458,7 +465,7 @@ impl<'a> Neighbourhoods<'a> {
             // its last neighbourhoods at 48 s, was not with windows.
             let window_of = |around: Around| match around {
                 _ if search.graph.edges.len() <= WINDOW_EDGES => None,
-                Around::Offer(o) => search.window(&[o], &incumbent.1),
+                Around::Offer(o) => search.window(&[o], &incumbent.amounts),
                 // An offer and its rival are searched in place, with every amount free: as windows they found
                 // less (1 000 × 100 seed 12 and 2 000 × 200 seed 1 were no longer proved).
                 Around::WithRival(_) | Around::Guide => None,
@@ -481,16 +488,18 @@ impl<'a> Neighbourhoods<'a> {
                     let result = result?;
                     self.solves += result.work;
                     rounds.cut_short |= result.cut_short;
-                    take_if_better(around, rounds.budget, result.found, incumbent);
+                    take_if_better(around, rounds.budget, result.found, incumbent, search.observer);
                 }
                 continue;
             }
             let root_of = |around: Around| match around {
-                Around::Guide => guide.and_then(|guide| search.where_guide_agrees(&self.base, &incumbent.1, guide)),
-                Around::Offer(o) => search.around_offers(&self.base, &[o], &incumbent.1),
-                Around::WithRival(o) => {
-                    search.rival(o, &incumbent.1).and_then(|p| search.around_offers(&self.base, &[o, p], &incumbent.1))
+                Around::Guide => {
+                    guide.and_then(|guide| search.where_guide_agrees(&self.base, &incumbent.amounts, guide))
                 }
+                Around::Offer(o) => search.around_offers(&self.base, &[o], &incumbent.amounts),
+                Around::WithRival(o) => search
+                    .rival(o, &incumbent.amounts)
+                    .and_then(|p| search.around_offers(&self.base, &[o, p], &incumbent.amounts)),
             };
             let Some(root) = root_of(around) else { continue };
             // The next neighbourhood in place, if any, is searched at the same time on the helper, around the
@@ -504,7 +513,7 @@ impl<'a> Neighbourhoods<'a> {
                 queue.pop();
                 second = root_of(next).map(|root| (next, root));
             }
-            let (cutoff, budget) = (incumbent.0, rounds.budget);
+            let (cutoff, budget) = (incumbent.value, rounds.budget);
             let before = search.solves();
             let (first, second) = match (second, helper) {
                 (Some((next, next_root)), Some(helper)) => {
@@ -526,7 +535,7 @@ impl<'a> Neighbourhoods<'a> {
             for (around, result) in std::iter::once((around, first)).chain(second) {
                 let (found, cut) = result?;
                 rounds.cut_short |= cut;
-                let better = take_if_better(around, budget, found, incumbent);
+                let better = take_if_better(around, budget, found, incumbent, search.observer);
                 if let Around::Guide = around {
                     self.guided.record(better);
                 }
@@ -543,10 +552,12 @@ impl<'a> Neighbourhoods<'a> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::allocation::Allocation;
     use std::time::{Duration, Instant};
 
-    use super::super::{Search, Solution, Status, greedy};
+    use super::super::search::Search;
     use super::{Backoff, GUIDE_BACKOFF_MAX, Neighbourhoods};
+    use crate::solve::{Solution, Status, greedy};
     use crate::solve::{check, objective_of};
 
     /// Every neighbourhood contains the allocation it is built around (so its search can only improve on it), and
@@ -566,20 +577,21 @@ mod tests {
                 let decisions =
                     search.around_offers(&root, &[o], &start).expect("the greedy allocation agrees with itself");
                 let (found, _) = search.small_search(decisions, start_value - 1, 50).unwrap();
-                let (value, _) = found.unwrap_or_else(|| panic!("seed {seed}, offer {o}: the incumbent is not inside"));
+                let Allocation { value, .. } =
+                    found.unwrap_or_else(|| panic!("seed {seed}, offer {o}: the incumbent is not inside"));
                 assert!(value >= start_value, "seed {seed}, offer {o}: {value} < {start_value}");
                 searched += 1;
             }
-            let mut incumbent = (start_value, start.clone());
+            let mut incumbent = Allocation { value: start_value, amounts: start.clone() };
             Neighbourhoods::new(root).explore(&mut search, i128::MAX, &mut incumbent, Some(2_000)).unwrap();
-            assert!(incumbent.0 >= start_value);
+            assert!(incumbent.value >= start_value);
             let solution = Solution {
-                objective: incumbent.0,
+                objective: incumbent.value,
                 bound: i128::MAX,
                 relaxation: i128::MAX,
                 status: Status::Heuristic,
                 nodes: 0,
-                amounts: incumbent.1,
+                amounts: incumbent.amounts,
             };
             check::verify(&batch, &graph, &solution).unwrap();
         }
@@ -598,12 +610,15 @@ mod tests {
         let mut search = new_search();
         let root = search.root_decisions();
         let start = greedy::allocate(&batch, &graph);
-        let start = (objective_of(&graph, &start), start);
+        let start = Allocation::of(&graph, start);
 
         let mut whole = start.clone();
         let mut unlimited = Neighbourhoods::new(root.clone());
         unlimited.explore(&mut search, i128::MAX, &mut whole, None).unwrap();
-        assert!(whole.0 > start.0, "the test wants a batch where the neighbourhoods improve the greedy allocation");
+        assert!(
+            whole.value > start.value,
+            "the test wants a batch where the neighbourhoods improve the greedy allocation"
+        );
         let mut search = new_search();
         assert!(unlimited.exhausted(), "without a limit the rounds run until nothing is left to search");
         assert!(unlimited.solves > 0);
@@ -639,7 +654,7 @@ mod tests {
             pool.install(|| {
                 let mut search = Search::new(&batch, &graph, Instant::now() + Duration::from_secs(3_600)).unwrap();
                 let start = greedy::allocate(&batch, &graph);
-                let mut incumbent = (objective_of(&graph, &start), start);
+                let mut incumbent = Allocation::of(&graph, start);
                 let mut neighbourhoods = Neighbourhoods::new(search.root_decisions());
                 neighbourhoods.explore(&mut search, i128::MAX, &mut incumbent, None).unwrap();
                 assert!(neighbourhoods.helper.is_some(), "no two neighbourhoods were searched side by side");

@@ -20,18 +20,21 @@ use crate::solve::{Limits, Status, objective_of};
 
 use rayon::prelude::*;
 
-use super::{Kind, Search, Shared};
+use super::allocation::Allocation;
+use super::node_lp::EXACT_RELAXATION_EDGES;
+use super::policy::{Kind, Policy};
+use super::search::{Search, Shared};
 
 /// The largest window, in edges, that is solved as a batch: up to this size the search solves each node's
-/// relaxation exactly ([`super::EXACT_RELAXATION_EDGES`]), and larger ones are searched in place. Searches of
+/// relaxation exactly ([`super::node_lp::EXACT_RELAXATION_EDGES`]), and larger ones are searched in place. Searches of
 /// this size or less search no windows at all.
-pub(super) const WINDOW_EDGES: usize = super::EXACT_RELAXATION_EDGES;
+pub(super) const WINDOW_EDGES: usize = super::node_lp::EXACT_RELAXATION_EDGES;
 
 /// What a window's search gave: a better allocation of the whole batch if it found one, whether it stopped
 /// before proving its optimum, and its work in re-solves of the whole network.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct WindowResult {
-    pub(super) found: Option<(i128, Vec<i64>)>,
+    pub(super) found: Option<Allocation>,
     pub(super) cut_short: bool,
     pub(super) work: u64,
 }
@@ -105,7 +108,7 @@ impl WindowScope<'_> {
     /// Searches the window `part` of `incumbent` for an allocation of the whole batch worth more than the
     /// incumbent, starting from the incumbent's allocation inside. It may spend about as much work as `budget`
     /// re-solves of the whole network (no node is started beyond that), and never goes past the deadline.
-    pub(super) fn search(&self, part: &Part, incumbent: &(i128, Vec<i64>), budget: u64) -> Result<WindowResult> {
+    pub(super) fn search(&self, part: &Part, incumbent: &Allocation, budget: u64) -> Result<WindowResult> {
         let whole = self.whole.graph;
         let started = Instant::now();
         // (A window's search ignores the gap limit, as every search but the match's own does.)
@@ -115,40 +118,38 @@ impl WindowScope<'_> {
             ..Limits::default()
         };
         let window_solves = budget.saturating_mul(whole.edges.len() as u64) / part.graph.edges.len() as u64;
-        let inside: Vec<i64> = part.edges.iter().map(|&e| incumbent.1[e]).collect();
-        let start = (objective_of(&part.graph, &inside), inside);
+        let inside: Vec<i64> = part.edges.iter().map(|&e| incumbent.amounts[e]).collect();
+        let start = Allocation::of(&part.graph, inside);
         let search = Search::new(&part.batch, &part.graph, self.deadline)?;
-        let finished = super::run(search, None, limits, started, Kind::Window(window_solves), Some(start))?;
+        let policy = Policy::new(Kind::Window(window_solves), part.graph.edges.len(), &limits, EXACT_RELAXATION_EDGES);
+        let finished = super::tree::run(search, None, limits, started, policy, Some(start))?;
         // The window's re-solves, each about as much cheaper than the whole network's as it has fewer edges.
         let work = (finished.solves * part.graph.edges.len() as u64).div_ceil(whole.edges.len().max(1) as u64);
         let solution = finished.solution;
-        let mut amounts = incumbent.1.clone();
+        let mut amounts = incumbent.amounts.clone();
         for (&e, &x) in part.edges.iter().zip(&solution.amounts) {
             amounts[e] = x;
         }
         let value = objective_of(whole, &amounts);
-        let found = (value > incumbent.0).then(|| self.whole.improve((value, amounts)));
+        let found = (value > incumbent.value).then(|| self.whole.improve(Allocation { value, amounts }));
         Ok(WindowResult { found, cut_short: solution.status != Status::Optimal, work: work.max(1) })
     }
 
     /// Searches each of `parts` as [`WindowScope::search`] does, side by side on the rayon pool, and returns
     /// their results in the order of `parts`. Each window's search is on its own simplexes and reads only what it
     /// is given, so the results do not depend on the number of threads.
-    pub(super) fn search_all(
-        &self,
-        parts: &[Part],
-        incumbent: &(i128, Vec<i64>),
-        budget: u64,
-    ) -> Vec<Result<WindowResult>> {
+    pub(super) fn search_all(&self, parts: &[Part], incumbent: &Allocation, budget: u64) -> Vec<Result<WindowResult>> {
         parts.par_iter().map(|part| self.search(part, incumbent, budget)).collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::allocation::Allocation;
     use std::time::{Duration, Instant};
 
-    use super::super::{Search, greedy};
+    use super::super::search::Search;
+    use crate::solve::greedy;
     use crate::solve::{Solution, Status, check, objective_of};
 
     fn certified(amounts: Vec<i64>, objective: i128) -> Solution {
@@ -165,17 +166,17 @@ mod tests {
             let (batch, graph) = crate::solve::generated(150, 15, seed);
             let search = Search::new(&batch, &graph, Instant::now() + Duration::from_secs(3_600)).unwrap();
             let start = greedy::allocate(&batch, &graph);
-            let incumbent = (objective_of(&graph, &start), start);
+            let incumbent = Allocation::of(&graph, start);
             for o in 0..batch.offers.len() {
-                let Some(part) = search.window(&[o], &incumbent.1) else { continue };
-                let inside: Vec<i64> = part.edges.iter().map(|&e| incumbent.1[e]).collect();
+                let Some(part) = search.window(&[o], &incumbent.amounts) else { continue };
+                let inside: Vec<i64> = part.edges.iter().map(|&e| incumbent.amounts[e]).collect();
                 let value = objective_of(&part.graph, &inside);
                 check::verify(&part.batch, &part.graph, &certified(inside, value))
                     .unwrap_or_else(|e| panic!("seed {seed}, offer {o}: the incumbent breaks its window: {e}"));
                 let result = search.window_scope().search(&part, &incumbent, 200).unwrap();
                 assert!(result.work > 0);
-                if let Some((value, amounts)) = result.found {
-                    assert!(value > incumbent.0, "seed {seed}, offer {o}: {value} is no better");
+                if let Some(Allocation { value, amounts }) = result.found {
+                    assert!(value > incumbent.value, "seed {seed}, offer {o}: {value} is no better");
                     assert_eq!(value, objective_of(&graph, &amounts));
                     check::verify(&batch, &graph, &certified(amounts, value))
                         .unwrap_or_else(|e| panic!("seed {seed}, offer {o}: a window's result breaks a rule: {e}"));
@@ -193,8 +194,8 @@ mod tests {
         let (batch, graph) = crate::solve::generated(150, 15, 2);
         let search = Search::new(&batch, &graph, Instant::now() + Duration::from_secs(3_600)).unwrap();
         let start = greedy::allocate(&batch, &graph);
-        let incumbent = (objective_of(&graph, &start), start);
-        let parts: Vec<_> = (0..batch.offers.len()).filter_map(|o| search.window(&[o], &incumbent.1)).collect();
+        let incumbent = Allocation::of(&graph, start);
+        let parts: Vec<_> = (0..batch.offers.len()).filter_map(|o| search.window(&[o], &incumbent.amounts)).collect();
         assert!(parts.len() >= 4, "too few windows: {}", parts.len());
         let scope = search.window_scope();
         let alone: Vec<_> = parts.iter().map(|part| scope.search(part, &incumbent, 100).unwrap()).collect();
