@@ -177,7 +177,7 @@ fn the_draw_path_itself_reaches_matchs_optimum() {
     let graph = poa_match::graph::build(&batch, reference, &Default::default());
     let solution =
         poa_match::solve::solve(&batch, &graph, poa_match::solve::Method::Optimal, Default::default()).unwrap();
-    let share = poa_match::solve::integer::DrawShare::new(&p.batch, &p.graph).unwrap();
+    let share = poa_match::solve::DrawShare::new(&p.batch, &p.graph).unwrap();
     let mut scratch = draw::Scratch::new(p, &share);
     let mut first: Option<draw::DrawOutcome> = None;
     for i in 0..3 {

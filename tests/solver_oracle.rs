@@ -26,7 +26,7 @@ use poa_match::model::{Batch, FundingMode, Need, Offer, Requester, ThemeSet, Usd
 use poa_match::model::{CommitmentIdx, CountryIdx};
 use poa_match::objective::ScopeMatch;
 use poa_match::objective::Weights;
-use poa_match::solve::integer::DrawShare;
+use poa_match::solve::DrawShare;
 use poa_match::solve::{self, Limits, Method, Status};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;

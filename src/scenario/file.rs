@@ -2,7 +2,7 @@
 //! key or a bad value is reported as `FILE:LINE:COLUMN: key 'scenario[2].demand_factor.theme.tracing': ...`.
 //!
 //! This module only checks what the file can check on its own (types, ranges, unknown keys, duplicate names);
-//! [`super::apply`] checks the names it mentions (donors, offers, themes, regions) against the batch.
+//! [`super::apply`](mod@super::apply) checks the names it mentions (donors, offers, themes, regions) against the batch.
 
 use std::collections::BTreeMap;
 

@@ -22,13 +22,13 @@ pub struct Scratch {
     graph: Graph,
     envelopes: Vec<Usd>,
     /// What the draws' searches share: the search network.
-    share: solve::integer::DrawShare,
+    share: solve::DrawShare,
 }
 
 impl Scratch {
     /// A scratch copy of a prepared scenario, with a copy of what its draws' searches share (made once per
-    /// scenario by [`solve::integer::DrawShare::new`]).
-    pub fn new(prepared: &Prepared, share: &solve::integer::DrawShare) -> Scratch {
+    /// scenario by [`solve::DrawShare::new`]).
+    pub fn new(prepared: &Prepared, share: &solve::DrawShare) -> Scratch {
         Scratch {
             batch: prepared.batch.clone(),
             graph: prepared.graph.clone(),

@@ -451,9 +451,9 @@ pub fn run_draws(
         let range = shard.slice(p.frame.draws);
         // The search network of the scenario, for its draws' exact searches (none for a shard without any).
         let share = if !range.is_empty() && p.certain.is_none() && method == Method::Optimal {
-            solve::integer::DrawShare::new(&p.batch, &p.graph)?
+            solve::DrawShare::new(&p.batch, &p.graph)?
         } else {
-            solve::integer::DrawShare::default()
+            solve::DrawShare::default()
         };
         let mut start = range.start;
         while start < range.end {

@@ -2,11 +2,11 @@
 //!
 //! - [`Method::Optimal`] (default): exact. Without integer rules the allocation is a min-cost flow on the
 //!   network of [`relaxation`], solved by [`network_simplex`]. With integer rules (all-or-nothing needs,
-//!   min_award, floors, max_awards, no co-finance) [`integer`] runs branch and bound over that flow relaxation and
+//!   min_award, floors, max_awards, no co-finance) the exact search (`integer`, private) runs branch and bound over that flow relaxation and
 //!   returns a feasible allocation, a proven upper bound and the gap.
 //! - [`Method::Greedy`]: the desk officer's baseline of [`greedy`], for comparison.
 //!
-//! Every result passes [`check::verify`] before it leaves this module, so a solver bug becomes an error, not a
+//! Every result passes an independent check of every rule (`check::verify`) before it leaves this module, so a solver bug becomes an error, not a
 //! wrong report.
 
 /// Prints a line about the search's progress to stderr when the environment variable `POA_MATCH_TRACE` is set
@@ -20,15 +20,17 @@ macro_rules! trace {
     };
 }
 
-pub mod check;
-pub mod components;
+mod check;
+mod components;
 pub mod greedy;
-pub mod integer;
+mod integer;
 pub mod network;
 pub mod network_simplex;
 pub mod progress;
 pub mod relaxation;
 pub mod swap;
+
+pub use integer::DrawShare;
 
 use std::time::Duration;
 
@@ -180,7 +182,7 @@ pub fn has_integer_rules(batch: &Batch) -> bool {
 /// [`solve`] for a Monte Carlo draw, which records no relaxation: with integer rules, the separate solve of the
 /// flow relaxation is skipped (a twentieth of a draw on the sample) and `relaxation` holds the search's root
 /// bound, which is at most the relaxation's optimum. The search takes its network from `share`, built once for
-/// the scenario, and starts lighter than [`solve`]'s (see [`integer::solve_draw`]): where both prove optimality
+/// the scenario, and starts lighter than [`solve`]'s (see `integer::solve_draw`): where both prove optimality
 /// the objective is the same, though among allocations of equal value it may pick another.
 pub fn solve_draw(
     batch: &Batch,

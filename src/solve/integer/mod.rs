@@ -140,7 +140,7 @@ pub fn solve(
 }
 
 /// What the searches of one scenario's Monte Carlo draws share: the search network of the scenario's own batch
-/// (every pledge arriving whole), given each draw's capacities ([`Layout::set_capacities`]). It is built from the
+/// (every pledge arriving whole), given each draw's capacities (`Layout::set_capacities`). It is built from the
 /// scenario, never from a draw, so that every draw starts from the same network whichever draw came first.
 #[derive(Debug, Clone, Default)]
 pub struct DrawShare {
