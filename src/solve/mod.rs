@@ -1,7 +1,7 @@
 //! Allocation methods (SPEC §5). Which to pick:
 //!
 //! - [`Method::Optimal`] (default): exact. Without integer rules the allocation is a min-cost flow on the
-//!   network of [`relaxation`], solved by [`network_simplex`]. With integer rules (all-or-nothing needs,
+//!   network of [`relaxation`], solved by the network simplex of the [`mcf`] crate. With integer rules (all-or-nothing needs,
 //!   min_award, floors, max_awards, no co-finance) [`integer`] runs branch and bound over that flow relaxation and
 //!   returns a feasible allocation, a proven upper bound and the gap.
 //! - [`Method::Greedy`]: the desk officer's baseline of [`greedy`], for comparison.
@@ -24,8 +24,6 @@ pub mod check;
 pub mod components;
 pub mod greedy;
 pub mod integer;
-pub mod network;
-pub mod network_simplex;
 pub mod progress;
 pub mod relaxation;
 pub mod swap;

@@ -86,11 +86,11 @@ use crate::model::Batch;
 
 pub use layout::Layout;
 
-use super::network_simplex::{FlowError, WarmSimplex};
 use super::relaxation::flow_error;
 use super::swap::swap_awards_in;
 use super::{Limits, Solution, Status, greedy, objective_of};
 use master::Master;
+use mcf::{FlowError, WarmSimplex};
 use neighbourhood::{HELPER_EDGES, NEIGHBOURHOOD_SHARE, Neighbourhoods, WIDE_NEIGHBOURHOOD_SHARE};
 
 /// One branching decision.
