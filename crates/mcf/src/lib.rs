@@ -26,8 +26,8 @@
 //! # Complexity
 //! Memory is linear: a few words per arc and per node. A pivot costs the length of the cycle it closes, plus the
 //! subtree it moves, plus the pricing of one block (a tenth of √arcs, at least 64 arcs) or more when the first
-//! blocks have no violating arc. The number of pivots is not polynomially bounded in the worst case, but on sparse
-//! transportation-like networks it grows roughly with the number of nodes.
+//! blocks have no violating arc. The number of pivots is not polynomially bounded in the worst case; on the sparse
+//! transportation-like networks it was measured on, it stayed at a few pivots per node (the README has a figure).
 //!
 //! # Example
 //! ```
@@ -73,3 +73,8 @@ pub use network::Network;
 pub use simplex::{
     FlowError, FlowSolution, StarStart, WarmSimplex, hub_start, hub_start_with, solve, solve_with, star_candidates,
 };
+
+/// The README's example, compiled and run as a doctest so that it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -96,8 +96,11 @@ struct Simplex {
     /// The spanning tree, one record per node (the root last), kept together so that walking a subtree touches
     /// one cache line per node.
     nodes: Vec<TreeNode>,
+    /// Arcs priced per block ([`pricing`]).
     block: usize,
+    /// Where the next pricing scan starts.
     next_arc: usize,
+    /// Scratch space for walks over the tree, reused between them.
     stack: Vec<u32>,
     /// The stem of the last pivot, reused between pivots.
     stem: Vec<u32>,
