@@ -32,12 +32,17 @@ impl Network {
         self.from.len() - 1
     }
 
+    // The small accessors here and on `WarmSimplex` are `#[inline]` because callers in other crates use them per
+    // arc in their loops, and without LTO a function from another crate is inlined only when marked so.
+
     /// Number of nodes.
+    #[inline]
     pub fn node_count(&self) -> usize {
         self.supply.len()
     }
 
     /// Number of arcs.
+    #[inline]
     pub fn arc_count(&self) -> usize {
         self.from.len()
     }

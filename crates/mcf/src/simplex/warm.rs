@@ -40,22 +40,26 @@ impl WarmSimplex {
     }
 
     /// The current cost of arc `e`.
+    #[inline]
     pub fn cost(&self, e: usize) -> i64 {
         self.inner.cost[e]
     }
 
     /// Re-optimises from the current basis; `Err(Infeasible)` when no flow meets the supplies.
+    #[inline]
     pub fn optimise(&mut self) -> Result<u64, FlowError> {
         let pivots = self.inner.optimise()?;
         if self.inner.is_feasible() { Ok(pivots) } else { Err(FlowError::Infeasible) }
     }
 
     /// The flow on arc `e`.
+    #[inline]
     pub fn flow(&self, e: usize) -> i64 {
         self.inner.flow[e]
     }
 
     /// Number of arcs of the network.
+    #[inline]
     pub fn arc_count(&self) -> usize {
         self.inner.real_arcs()
     }
