@@ -67,13 +67,13 @@ fn random(nodes: usize, seed: u64) -> Network {
 fn bench_solve(c: &mut Criterion) {
     let mut group = c.benchmark_group("solve");
     group.sample_size(10);
-    for (sources, transits) in [(2_000, 200), (20_000, 2_000)] {
+    for (sources, transits) in [(1_000, 100), (4_000, 400)] {
         let net = transport(sources, transits, 1);
         group.bench_function(format!("transport/{sources}x{transits}"), |b| {
             b.iter(|| mcf::solve(&net).expect("feasible"))
         });
     }
-    for nodes in [2_000, 20_000] {
+    for nodes in [1_000, 4_000] {
         let net = random(nodes, 2);
         group.bench_function(format!("random/{nodes}"), |b| b.iter(|| mcf::solve(&net).expect("feasible")));
     }
@@ -82,7 +82,7 @@ fn bench_solve(c: &mut Criterion) {
 
 fn bench_warm(c: &mut Criterion) {
     let mut group = c.benchmark_group("warm");
-    for (sources, transits) in [(2_000, 200), (20_000, 2_000)] {
+    for (sources, transits) in [(1_000, 100), (4_000, 400)] {
         let net = transport(sources, transits, 3);
         let mut warm = WarmSimplex::new(&net, 20_000).expect("valid");
         warm.optimise().expect("feasible");

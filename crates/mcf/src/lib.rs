@@ -26,8 +26,10 @@
 //! # Complexity
 //! Memory is linear: a few words per arc and per node. A pivot costs the length of the cycle it closes, plus the
 //! subtree it moves, plus the pricing of one block (a tenth of √arcs, at least 64 arcs) or more when the first
-//! blocks have no violating arc. The number of pivots is not polynomially bounded in the worst case; on the sparse
-//! transportation-like networks it was measured on, it stayed at a few pivots per node (the README has a figure).
+//! blocks have no violating arc. The number of pivots is not polynomially bounded in the worst case, and in practice
+//! it depends much on the network's structure: the README shows an application's exported network that needs a
+//! few pivots per node, while on the uniformly random networks of the crate's bench it grows faster than the
+//! number of nodes.
 //!
 //! # Example
 //! ```
