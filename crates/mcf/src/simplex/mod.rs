@@ -2,7 +2,7 @@
 //! file of its own:
 //!
 //! - [`artificial`]: the first basis every solve can start from, one artificial arc per node;
-//! - [`hub_start`] and [`star_basis`]: a better first basis for networks with a single demand node, found on the
+//! - [`hub_start`](mod@hub_start) and [`star_basis`]: a better first basis for networks with a single demand node, found on the
 //!   network alone and then installed in place of the artificial one;
 //! - [`pricing`]: which arc enters (block search);
 //! - [`pivot`]: the cycle it closes, which arc leaves, and the tree's update;
@@ -106,7 +106,7 @@ struct Simplex {
     stem: Vec<u32>,
 }
 
-/// Solves `net` to optimality. A network with exactly one demand node starts from [`hub_start`]'s basis when
+/// Solves `net` to optimality. A network with exactly one demand node starts from [`hub_start()`]'s basis when
 /// that basis exists and is strongly feasible; any other from the artificial one.
 pub fn solve(net: &Network) -> Result<FlowSolution, FlowError> {
     solve_with(net, &star_candidates(net))
