@@ -1,13 +1,14 @@
 //! Allocation methods (SPEC §5). Which to pick:
 //!
 //! - [`Method::Optimal`] (default): exact. Without integer rules the allocation is a min-cost flow on the
-//!   network of [`relaxation`], solved by [`network_simplex`]. With integer rules (all-or-nothing needs,
-//!   min_award, floors, max_awards, no co-finance) the exact search (`integer`, private) runs branch and bound over that flow relaxation and
-//!   returns a feasible allocation, a proven upper bound and the gap.
+//!   network of [`relaxation`], solved by the network simplex of the `mcf` crate. With integer rules
+//!   (all-or-nothing needs, min_award, floors, max_awards, no co-finance) the exact search (`integer`, private)
+//!   runs branch and bound over that flow relaxation and returns a feasible allocation, a proven upper bound and
+//!   the gap.
 //! - [`Method::Greedy`]: the desk officer's baseline of [`greedy`], for comparison.
 //!
-//! Every result passes an independent check of every rule (`check::verify`) before it leaves this module, so a solver bug becomes an error, not a
-//! wrong report.
+//! Every result passes an independent check of every rule (`check::verify`) before it leaves this module, so a
+//! solver bug becomes an error, not a wrong report.
 
 /// Prints a line about the search's progress to stderr when the environment variable `POA_MATCH_TRACE` is set
 /// (to anything), for developers asking where a solve spends its time. Off by default: nothing is printed and
@@ -24,8 +25,6 @@ mod check;
 mod components;
 pub mod greedy;
 mod integer;
-pub mod network;
-pub mod network_simplex;
 pub mod progress;
 pub mod relaxation;
 pub mod swap;

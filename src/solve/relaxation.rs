@@ -10,9 +10,8 @@ use crate::error::{Error, Result};
 use crate::graph::Graph;
 use crate::model::Batch;
 
-use super::network::Network;
-use super::network_simplex::{self, FlowError};
 use super::{Solution, Status, objective_of};
+use mcf::{FlowError, Network};
 
 /// Node index of offer `o` in the network.
 pub fn offer_node(batch: &Batch, o: usize) -> usize {
@@ -64,7 +63,7 @@ pub fn flow_error(e: FlowError) -> Error {
 /// Solves the relaxation exactly.
 pub fn solve(batch: &Batch, graph: &Graph) -> Result<Solution> {
     let net = network(batch, graph);
-    let flow = network_simplex::solve(&net).map_err(flow_error)?;
+    let flow = mcf::solve(&net).map_err(flow_error)?;
     let amounts = flow.flow[..graph.edges.len()].to_vec();
     let objective = objective_of(graph, &amounts);
     if objective != -flow.cost {

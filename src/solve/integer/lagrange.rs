@@ -11,13 +11,13 @@ use std::time::Instant;
 use crate::error::Result;
 use crate::graph::Graph;
 
-use super::super::network::Network;
-use super::super::network_simplex::WarmSimplex;
 use super::layout;
 use super::node::{Decision, Fix, Fixing};
 use super::resolve::{Costed, Penalised};
 use super::search::Search;
 use crate::solve::relaxation::flow_error;
+use mcf::Network;
+use mcf::WarmSimplex;
 
 /// The Lagrangian charge of an edge is at most this many times its value per dollar (see
 /// [`Lagrange::set_multipliers`]): beyond that the edge is shut anyway unless a decision forces money through

@@ -13,10 +13,9 @@ use crate::graph::Graph;
 use crate::model::Batch;
 
 use super::super::greedy::{self, EdgeOrder};
-use super::super::network::Network;
-use super::super::network_simplex::{WarmSimplex, star_candidates};
 use super::super::relaxation::{flow_error, offer_node, sink_node};
 use super::super::swap::SwapIndex;
+use mcf::{Network, WarmSimplex, star_candidates};
 
 /// What an arc of the search network stands for, which says its capacity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -388,7 +387,7 @@ mod tests {
 
     /// The value of the search network's optimal flow with no decision: its root bound.
     fn root_value(layout: &Layout, graph: &Graph) -> i128 {
-        let flow = crate::solve::network_simplex::solve(&layout.net).unwrap().flow;
+        let flow = mcf::solve(&layout.net).unwrap().flow;
         let mut value = 0;
         for (a, role) in layout.roles.iter().enumerate() {
             if let Role::EdgeFree(e) | Role::EdgeMust(e) = *role {

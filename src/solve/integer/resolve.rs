@@ -10,11 +10,11 @@ use std::time::Instant;
 
 use crate::error::{Error, Result};
 
-use super::super::network_simplex::{FlowError, WarmSimplex};
 use super::super::objective_of;
 use super::node::{Decision, Fix, Fixing, NodeOutcome};
 use super::search::Search;
 use crate::solve::relaxation::flow_error;
+use mcf::{FlowError, WarmSimplex};
 
 /// A warm simplex on the search network, with the costs it has without any decision.
 #[derive(Clone)]

@@ -13,12 +13,12 @@ use crate::error::Result;
 use crate::graph::Graph;
 use crate::model::Batch;
 
-use super::super::network_simplex::WarmSimplex;
 use super::super::progress::Observer;
 use super::lagrange::Lagrange;
 use super::layout::Layout;
 use super::resolve::{Costed, Penalised};
 use super::rules::Violation;
+use mcf::WarmSimplex;
 
 #[derive(Clone)]
 pub(super) struct Search<'a> {

@@ -18,10 +18,9 @@ use crate::error::{Error, Result};
 use crate::graph::Graph;
 use crate::model::Batch;
 
-use super::super::network::Network;
-use super::super::network_simplex::{self, FlowError};
 use super::super::relaxation::{flow_error, offer_node, sink_node};
 use super::Layout;
+use mcf::{FlowError, Network};
 
 /// The best allocation that funds the needs with integer rules that `amounts` (a feasible allocation) funds, and
 /// makes no award of an offer with integer rules that `amounts` does not make (an award without a floor may
@@ -110,7 +109,7 @@ pub(super) fn best_within(batch: &Batch, graph: &Graph, layout: &Layout, amounts
         .filter(|&e| open[e] && graph.edges[e].value > 0 && net.supply[graph.edges[e].need as usize] > 0)
         .map(|e| arc_of_edge[e] as u32)
         .collect();
-    let flow = match network_simplex::solve_with(&net, &candidates) {
+    let flow = match mcf::solve_with(&net, &candidates) {
         Ok(flow) => flow,
         Err(FlowError::Infeasible) => return Err(Error::internal("awards that were feasible became infeasible")),
         Err(e) => return Err(flow_error(e)),

@@ -1,54 +1,14 @@
-//! A min-cost flow network on flat arrays, and its DIMACS min-cost-flow text form.
+//! The DIMACS min-cost-flow text form of a [`Network`]: `c` comment lines, one `p min NODES ARCS` line, `n ID
+//! SUPPLY` lines for nodes with a non-zero supply and `a FROM TO LOW CAP COST` lines, nodes numbered from 1.
+//! Only zero lower bounds are supported, as in [`Network`] itself.
 
 use std::io::{BufRead, Write};
 
-/// A min-cost flow problem: node supplies (positive) and demands (negative) that sum to zero, and arcs with a
-/// capacity and a cost per unit. Every lower bound is zero.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Network {
-    /// Supply of each node; demands are negative.
-    pub supply: Vec<i64>,
-    /// Tail of each arc.
-    pub from: Vec<u32>,
-    /// Head of each arc.
-    pub to: Vec<u32>,
-    /// Capacity of each arc (≥ 0).
-    pub capacity: Vec<i64>,
-    /// Cost per unit of flow on each arc.
-    pub cost: Vec<i64>,
-}
+use crate::Network;
 
 impl Network {
-    /// A network of `nodes` nodes with no supply and no arcs.
-    pub fn with_nodes(nodes: usize) -> Network {
-        Network { supply: vec![0; nodes], ..Network::default() }
-    }
-
-    /// Adds an arc and returns its index.
-    pub fn add_arc(&mut self, from: usize, to: usize, capacity: i64, cost: i64) -> usize {
-        self.from.push(from as u32);
-        self.to.push(to as u32);
-        self.capacity.push(capacity);
-        self.cost.push(cost);
-        self.from.len() - 1
-    }
-
-    /// Number of nodes.
-    pub fn node_count(&self) -> usize {
-        self.supply.len()
-    }
-
-    /// Number of arcs.
-    pub fn arc_count(&self) -> usize {
-        self.from.len()
-    }
-
-    /// Cost of a flow, exactly.
-    pub fn cost_of(&self, flow: &[i64]) -> i128 {
-        flow.iter().zip(&self.cost).map(|(&f, &c)| i128::from(f) * i128::from(c)).sum()
-    }
-
-    /// Writes the network in DIMACS min-cost-flow format (`p min`, `n`, `a` lines; nodes numbered from 1).
+    /// Writes the network in DIMACS min-cost-flow format (`p min`, `n`, `a` lines; nodes numbered from 1). Each
+    /// line of `comment` becomes a `c` line at the top.
     pub fn write_dimacs(&self, out: &mut dyn Write, comment: &str) -> std::io::Result<()> {
         for line in comment.lines() {
             writeln!(out, "c {line}")?;
@@ -65,7 +25,7 @@ impl Network {
         Ok(())
     }
 
-    /// Reads a DIMACS min-cost-flow file. Lower bounds must be zero.
+    /// Reads a DIMACS min-cost-flow file. Lower bounds must be zero; the error names the offending line.
     pub fn read_dimacs(input: impl BufRead) -> Result<Network, String> {
         let mut net: Option<Network> = None;
         for (i, line) in input.lines().enumerate() {
@@ -118,5 +78,31 @@ mod tests {
         let back = Network::read_dimacs(&text[..]).unwrap();
         assert_eq!(back, net);
         assert!(Network::read_dimacs(&b"p min 2 1\na 1 3 0 1 1\n"[..]).is_err());
+    }
+
+    #[test]
+    fn writes_comments_supplies_and_arcs_in_order() {
+        let mut net = Network::with_nodes(2);
+        net.supply = vec![3, -3];
+        net.add_arc(0, 1, 7, -2);
+        let mut text = Vec::new();
+        net.write_dimacs(&mut text, "one\ntwo").unwrap();
+        assert_eq!(String::from_utf8(text).unwrap(), "c one\nc two\np min 2 1\nn 1 3\nn 2 -3\na 1 2 0 7 -2\n");
+    }
+
+    #[test]
+    fn rejects_what_it_cannot_represent() {
+        for (text, why) in [
+            ("", "no 'p min' line"),
+            ("a 1 2 0 1 1\n", "'a' before 'p min'"),
+            ("p min 2 1\na 1 2 1 3 0\n", "lower bound"),
+            ("p min 2 1\na 1 2 0 -1 0\n", "lower bound"),
+            ("p min 2 0\nn 3 1\n", "node id out of range"),
+            ("p min 2 0\nx\n", "unknown line type"),
+            ("p min 2 1\na 1 2 0 x 0\n", "expected a number"),
+        ] {
+            let err = Network::read_dimacs(text.as_bytes()).unwrap_err();
+            assert!(err.contains(why), "{text:?}: {err}");
+        }
     }
 }

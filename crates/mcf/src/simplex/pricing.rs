@@ -1,0 +1,43 @@
+//! Pricing: which arc enters the basis. Block search, as in LEMON's network simplex (Király & Kovács 2012): the
+//! arcs are scanned in blocks from where the last search stopped, and the most violating arc of the first block
+//! that has one enters.
+
+use super::{Simplex, TREE};
+
+impl Simplex {
+    /// Block search: the most violating arc of the first block that has one. The scan walks plain slices so that
+    /// only the two potential look-ups are checked.
+    pub(super) fn find_entering(&mut self) -> Option<usize> {
+        // Only the network's own arcs are priced: an artificial arc that is not in the basis is never needed
+        // again (the big-M argument: every flow of the network itself is feasible without it, and costs less),
+        // so re-solves price fewer arcs.
+        let arcs = self.real_arcs();
+        let mut best = 0i64;
+        let mut best_arc = usize::MAX;
+        let mut start = self.next_arc;
+        let mut scanned = 0;
+        while scanned < arcs {
+            let end = (start + self.block).min(arcs);
+            let nodes = &self.nodes;
+            let states = &self.state[start..end];
+            let ends = self.from[start..end].iter().zip(&self.to[start..end]);
+            for (k, ((&state, (&from, &to)), &cost)) in states.iter().zip(ends).zip(&self.cost[start..end]).enumerate()
+            {
+                if state != TREE {
+                    let violation = i64::from(state) * (cost + nodes[from as usize].pi - nodes[to as usize].pi);
+                    if violation < best {
+                        best = violation;
+                        best_arc = start + k;
+                    }
+                }
+            }
+            scanned += end - start;
+            start = if end == arcs { 0 } else { end };
+            if best_arc != usize::MAX {
+                self.next_arc = start;
+                return Some(best_arc);
+            }
+        }
+        None
+    }
+}

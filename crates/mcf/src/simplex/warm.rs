@@ -1,0 +1,120 @@
+//! Warm re-solves: a solver kept between solves of one network whose arc costs change between them.
+
+use super::hub_start::{hub_start_with, star_candidates};
+use super::{FlowError, Simplex};
+use crate::Network;
+
+/// A network simplex that keeps its basis between solves, so a series of problems that differ only in arc costs
+/// (branch and bound expresses every decision as a cost) re-optimises from the last optimal tree: a cost change
+/// leaves the flow feasible, so only the pivots that the change calls for are made.
+#[derive(Clone)]
+pub struct WarmSimplex {
+    inner: Simplex,
+}
+
+impl WarmSimplex {
+    /// Prepares `net`; `max_cost` bounds the absolute value of any cost that [`WarmSimplex::set_cost`] will set.
+    pub fn new(net: &Network, max_cost: i64) -> Result<WarmSimplex, FlowError> {
+        WarmSimplex::with_candidates(net, max_cost, &star_candidates(net))
+    }
+
+    /// [`WarmSimplex::new`] with the star start's candidates computed beforehand ([`star_candidates`]).
+    pub fn with_candidates(net: &Network, max_cost: i64, candidates: &[u32]) -> Result<WarmSimplex, FlowError> {
+        let mut inner = Simplex::new(net, max_cost)?;
+        if let Some(start) = hub_start_with(net, candidates) {
+            inner.start_from_star(net, &start);
+        }
+        Ok(WarmSimplex { inner })
+    }
+
+    /// Changes the cost of arc `e` (takes effect at the next [`WarmSimplex::optimise`]). The potentials follow
+    /// at once, and only where they must: a tree arc's change shifts the subtree below it, any other arc's
+    /// change moves nothing (a caller such as branch and bound changes a handful of arcs between re-solves, so a
+    /// walk over the whole tree for each of them would cost more than the changes call for).
+    pub fn set_cost(&mut self, e: usize, cost: i64) {
+        let delta = cost - self.inner.cost[e];
+        if delta != 0 {
+            self.inner.cost[e] = cost;
+            self.inner.tree_cost_changed(e, delta);
+        }
+    }
+
+    /// The current cost of arc `e`.
+    #[inline]
+    pub fn cost(&self, e: usize) -> i64 {
+        self.inner.cost[e]
+    }
+
+    /// Re-optimises from the current basis; `Err(Infeasible)` when no flow meets the supplies.
+    #[inline]
+    pub fn optimise(&mut self) -> Result<u64, FlowError> {
+        let pivots = self.inner.optimise()?;
+        if self.inner.is_feasible() { Ok(pivots) } else { Err(FlowError::Infeasible) }
+    }
+
+    /// The flow on arc `e`.
+    #[inline]
+    pub fn flow(&self, e: usize) -> i64 {
+        self.inner.flow[e]
+    }
+
+    /// Number of arcs of the network.
+    #[inline]
+    pub fn arc_count(&self) -> usize {
+        self.inner.real_arcs()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simplex::solve;
+
+    #[test]
+    fn warm_re_solves_after_cost_changes_match_cold_solves() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let mut checked = 0;
+        for _ in 0..200 {
+            let n = rng.gen_range(3..12);
+            let mut net = Network::with_nodes(n);
+            for _ in 0..rng.gen_range(n..4 * n) {
+                let (a, b) = (rng.gen_range(0..n), rng.gen_range(0..n));
+                if a != b {
+                    net.add_arc(a, b, rng.gen_range(0..20), rng.gen_range(-10..10));
+                }
+            }
+            // A path through every node with room for everything keeps each network feasible.
+            for u in 1..n {
+                net.add_arc(u - 1, u, 1_000, 50);
+                net.add_arc(u, u - 1, 1_000, 50);
+            }
+            let s = rng.gen_range(1..15);
+            net.supply[0] += s;
+            net.supply[n - 1] -= s;
+            let mut warm = WarmSimplex::new(&net, 100).expect("valid");
+            warm.optimise().expect("feasible");
+            for _ in 0..10 {
+                for _ in 0..rng.gen_range(1..4) {
+                    let e = rng.gen_range(0..net.arc_count());
+                    net.cost[e] = rng.gen_range(-100..100);
+                    warm.set_cost(e, net.cost[e]);
+                }
+                warm.optimise().expect("feasible");
+                // The potentials kept up to date equal those recomputed from the tree (up to a constant: only
+                // differences are used).
+                let relative = |w: &WarmSimplex| -> Vec<i64> {
+                    let root = w.inner.nodes[w.inner.node_count].pi;
+                    w.inner.nodes.iter().map(|x| x.pi - root).collect()
+                };
+                let kept = relative(&warm);
+                warm.inner.recompute_potentials();
+                assert_eq!(kept, relative(&warm));
+                let warm_cost: i128 = (0..net.arc_count()).map(|e| i128::from(warm.flow(e) * net.cost[e])).sum();
+                assert_eq!(warm_cost, solve(&net).expect("feasible").cost);
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 2_000);
+    }
+}
