@@ -1,6 +1,6 @@
 //! Solves a DIMACS min-cost-flow file (such as `poa-match match --export-network FILE` writes) with the
-//! network simplex of the `mcf` crate and prints the optimum, the pivots and the time: the engine's side of a comparison with any
-//! other min-cost-flow solver on the same network.
+//! network simplex of the `mcf` crate and prints the optimum, the pivots and the time: the engine's side of a
+//! comparison with any other min-cost-flow solver on the same network.
 //!
 //! ```sh
 //! cargo run --release --example solve_dimacs -- net.dimacs

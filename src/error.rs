@@ -1,6 +1,6 @@
 //! The library's error type.
 //!
-//! Errors fall into four groups that map onto the exit codes of SPEC §8: bad input data (3), bad usage (2),
+//! Errors fall into four groups that map onto the exit codes of docs/spec.md §8: bad input data (3), bad usage (2),
 //! I/O failures (1) and internal errors (1, "please report"). Data errors carry a [`Location`] so the user can go
 //! straight to the offending cell.
 
@@ -52,7 +52,7 @@ impl fmt::Display for DataError {
 /// The kinds of error that the library reports.
 #[derive(Debug)]
 pub enum ErrorKind {
-    /// Input data broke the contract of SPEC §3. Every problem found (up to a limit) is listed;
+    /// Input data broke the contract of docs/spec.md §3. Every problem found (up to a limit) is listed;
     /// `more` counts the ones left out. Exit code 3.
     InvalidData {
         /// The problems, in file order.
@@ -108,7 +108,7 @@ impl Error {
         Error::new(ErrorKind::InvalidData { errors, more })
     }
 
-    /// The process exit code that SPEC §8 assigns to this error.
+    /// The process exit code that docs/spec.md §8 assigns to this error.
     pub fn exit_code(&self) -> u8 {
         match self.kind() {
             ErrorKind::InvalidData { .. } => 3,

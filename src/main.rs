@@ -1,5 +1,5 @@
 //! The `poa-match` command: a thin layer over the `poa_match` library. Only this file prints errors and picks the
-//! exit code (SPEC §8: 0 success, 1 runtime or I/O failure, 2 usage, 3 invalid input data).
+//! exit code (docs/spec.md §8: 0 success, 1 runtime or I/O failure, 2 usage, 3 invalid input data).
 
 mod cli;
 

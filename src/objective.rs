@@ -1,4 +1,4 @@
-//! The objective of SPEC §5: each dollar on edge (need, offer) is worth
+//! The objective of docs/spec.md §5: each dollar on edge (need, offer) is worth
 //! `v = priority_scale · w(priority) + fit`, with `w(1)=3, w(2)=2, w(3)=1`, `priority_scale = 10` and
 //! `fit = shared code 4 | related code 2 | theme 1, + 2 when the offer names the requester's country or
 //! sub-region`. Because `priority_scale` exceeds the largest fit, a dollar to a higher-priority need always

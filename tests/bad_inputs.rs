@@ -1,4 +1,4 @@
-//! Broken input files against `poa-match validate` (SPEC §3, §8; data/README.md "Conventions").
+//! Broken input files against `poa-match validate` (docs/spec.md §3, §8; data/README.md "Conventions").
 //!
 //! Every case writes one broken file next to a good one and checks the contract: exit code 3, nothing on stdout,
 //! no panic, the error list on stderr, and one line that starts with exactly `PATH:LINE:COLUMN: field 'NAME': ` (or

@@ -1,4 +1,4 @@
-//! `poa-match commitments` against SPEC §2 and data/README.md: the 48 codes, their grammar, the Chinese titles
+//! `poa-match commitments` against docs/spec.md §2 and data/README.md: the 48 codes, their grammar, the Chinese titles
 //! quoted verbatim from the seed, the theme filter and the three output formats.
 
 mod common;
@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use common::{Run, TestDir};
 
-/// The rows SPEC §2 asks for, in document order: Declaration 10, 11, 12 bis; Annex II 2(a)–(i), 3(a)–(f),
+/// The rows docs/spec.md §2 asks for, in document order: Declaration 10, 11, 12 bis; Annex II 2(a)–(i), 3(a)–(f),
 /// 4(a)–(e), 5(a)–(f); Annex III 2(a)–(f), 3(a), 3(a) bis, 3(b)–(h); Annex IV 4–7.
 const EXPECTED_CODES: [&str; 48] = [
     "DECL-10",
@@ -61,7 +61,7 @@ const EXPECTED_CODES: [&str; 48] = [
     "MTG-7",
 ];
 
-/// The theme vocabulary of SPEC §2.
+/// The theme vocabulary of docs/spec.md §2.
 const THEMES: [&str; 14] = [
     "marking",
     "record_keeping",

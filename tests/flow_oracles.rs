@@ -1,5 +1,5 @@
-//! Independent oracles for the flow layer (SPEC §5 "solve it exactly", §8 `--export-network`). The solver itself
-//! is checked against the same oracles on random networks in its own crate (`crates/mcf/tests`); here they check
+//! Independent oracles for the flow layer (docs/spec.md §5 "solve it exactly", §8 `--export-network`). The solver
+//! itself is checked against the same oracles on random networks in its own crate (`crates/mcf/tests`); here they check
 //! what the application builds and exports.
 //!
 //! - The binary's `--export-network` file, parsed by the oracle's own DIMACS reader and solved by its successive

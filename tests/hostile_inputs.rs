@@ -1,9 +1,9 @@
-//! Hostile inputs against the real binary (issue #7, SPEC §3, §6, §8): cells of 10 MB, 1 000 columns, NUL bytes,
-//! invalid UTF-8 in every column, mixed line ends, an unterminated quote, amounts at `i64::MAX` and beyond,
+//! Hostile inputs against the real binary (issue #7, docs/spec.md §3, §6, §8): cells of 10 MB, 1 000 columns, NUL
+//! bytes, invalid UTF-8 in every column, mixed line ends, an unterminated quote, amounts at `i64::MAX` and beyond,
 //! 100 000 duplicate ids, input paths that are directories or missing, and output folders that cannot be written.
 //!
-//! Each case checks the whole contract: the exit code SPEC §8 gives (3 for bad data, 1 for I/O failures), a data
-//! error located as `PATH:LINE:COLUMN: field 'NAME': ...`, a bounded error report, no panic, and, for `match`, a
+//! Each case checks the whole contract: the exit code docs/spec.md §8 gives (3 for bad data, 1 for I/O failures), a
+//! data error located as `PATH:LINE:COLUMN: field 'NAME': ...`, a bounded error report, no panic, and, for `match`, a
 //! working directory left exactly as it was: no output folder, no output file, no temporary file. Where the input
 //! is odd but valid, the run must succeed with the right result.
 //!

@@ -1,4 +1,4 @@
-//! `poa-match match` and `poa-match explain` end to end, through the real binary (SPEC §5, §6, §8).
+//! `poa-match match` and `poa-match explain` end to end, through the real binary (docs/spec.md §5, §6, §8).
 //!
 //! - The six outputs of a sample run (four tables, report.html, run.json), the fields and types of run.json, and
 //!   the consistency of the tables with each other and with run.json (sums per need and offer, envelopes,

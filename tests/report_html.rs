@@ -1,4 +1,4 @@
-//! report.html through the real binary (SPEC §6), parsed with an HTML parser (`scraper`, the html5ever parser
+//! report.html through the real binary (docs/spec.md §6), parsed with an HTML parser (`scraper`, the html5ever parser
 //! browsers' rules are written for), so the checks see the page as a browser builds it, not as text.
 //!
 //! - The figures shown equal run.json and the CSV tables: headline numbers (`#kpi-*[data-value]`), each bar of

@@ -1,4 +1,4 @@
-//! `poa-match simulate` and `merge` through the real binary (SPEC §7).
+//! `poa-match simulate` and `merge` through the real binary (docs/spec.md §7).
 //!
 //! - The bundled sample with data/sample/scenarios.toml runs and writes every output.
 //! - `--shard 1/3`, `2/3`, `3/3` merged give the same outputs as one run; merge refuses incomplete or mixed sets.

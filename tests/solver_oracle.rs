@@ -1,12 +1,13 @@
-//! Oracles for the allocation (SPEC §5) and the eligibility graph (SPEC §4), at library level.
+//! Oracles for the allocation (docs/spec.md §5) and the eligibility graph (docs/spec.md §4), at library level.
 //!
 //! - Brute force: on tiny random batches (1–4 needs, 1–3 offers, a few dollars each) every integer allocation
-//!   over the graph's edges is enumerated and checked against SPEC §5 by the test's own checker
+//!   over the graph's edges is enumerated and checked against docs/spec.md §5 by the test's own checker
 //!   (`common::batch::check_allocation`, which does not call `poa_match::solve::check`). `Method::Optimal` must
 //!   reach the brute-force optimum with status `optimal`, its relaxation must be the brute-force optimum without
 //!   integer rules, and greedy ≤ optimal ≤ bound ≤ relaxation must hold, with and without integer rules.
 //! - Graph: the indexed `graph::build` must equal `graph::build_by_scan` and an eligibility oracle written here
-//!   from SPEC §4 on random small batches with every geographic, implementer, report, window, duration and money
+//! from docs/spec.md §4 on random small batches with every geographic, implementer, report, window, duration and money
+//!
 //!   rule.
 //!
 //! The batches come from a seeded ChaCha loop, so each run checks the same cases. A failing case is shrunk (needs
@@ -498,7 +499,7 @@ fn state_in(r: &Reference, c: CountryIdx, area: u16) -> bool {
     area == 1 || area == k.m49 || [k.region_code, k.subregion_code, k.intermediate_region_code].contains(&Some(area))
 }
 
-/// The eligibility rules of SPEC §4 as this test reads them; `Some((scope, explicit geography))` when eligible.
+/// The eligibility rules of docs/spec.md §4 as this test reads them; `Some((scope, explicit geography))` when eligible.
 /// Choices the project documents: a regional organisation never passes a country include list and carries no
 /// LDC/LLDC/SIDS flag; a need naming no implementer fails an implementer restriction; a need without a duration
 /// passes duration bounds; an offer that cannot co-finance must be able to pay alone what the need must get.
@@ -718,7 +719,7 @@ fn generated_batches_round_trip_through_csv() {
 
 /// A batch in tests/fixtures/optima/NAME (written by `poa-match generate --needs N --offers M --seed S`) with an
 /// optimal allocation in optimum.csv (`need_id,offer_id,amount_usd`), found by an external MIP solver on the
-/// model of SPEC §5 with gap 0 (HiGHS 1.16 for the seed-2 batches; SCIP through OR-Tools 9.15, the model of
+/// model of docs/spec.md §5 with gap 0 (HiGHS 1.16 for the seed-2 batches; SCIP through OR-Tools 9.15, the model of
 /// benches/peers/ortools_mip.py, for 300 × 30 seed 5, in 34 s) and checked here by the test's own checker.
 /// Returns the batch, its graph, the allocation per edge and its value.
 fn known_optimum(name: &str) -> (Batch, Graph, Vec<i64>, i128) {
@@ -761,8 +762,8 @@ fn bounds_hold_against_known_optima() {
     }
 }
 
-/// SPEC §5: "exact (gap 0) on secretariat-sized batches (thousands of needs)". Both known optima are reached and
-/// proved with the default limits: 60 × 13 after some 7 000 nodes, 300 × 30 at the root, where the Lagrangian
+/// docs/spec.md §5: "exact (gap 0) on secretariat-sized batches (thousands of needs)". Both known optima are reached
+/// and proved with the default limits: 60 × 13 after some 7 000 nodes, 300 × 30 at the root, where the Lagrangian
 /// bound of the max_awards offers meets the optimum. (Before that bound, at 2a2b867, the search stopped at the
 /// node limit on both, 0.23 % short on 300 × 30.) Reproduce: `poa-match generate --needs 300 --offers 30 --seed 2
 /// --out d && poa-match match --needs d/needs.csv --offers d/offers.csv`.
@@ -796,7 +797,7 @@ fn for_random_batches(seed: u64, mut check: impl FnMut(usize, &Batch, &Graph, &m
     }
 }
 
-/// `greedy::fill`, which the exact search uses to spend what its repairs free, keeps every rule of SPEC §5
+/// `greedy::fill`, which the exact search uses to spend what its repairs free, keeps every rule of docs/spec.md §5
 /// (checked by this file's own checker) in any order, from nothing and on top of an allocation that already keeps
 /// them, and never takes money away.
 #[test]
@@ -818,7 +819,7 @@ fn greedy_fill_keeps_every_rule_in_any_order() {
     assert!(topped_up > 20, "{topped_up}");
 }
 
-/// `swap::swap_awards` keeps every rule of SPEC §5 (this file's own checker) and never loses value, from greedy
+/// `swap::swap_awards` keeps every rule of docs/spec.md §5 (this file's own checker) and never loses value, from greedy
 /// allocations of random batches, and it does swap in some of them (else this tests nothing).
 #[test]
 fn award_swaps_keep_every_rule_and_never_lose_value() {
@@ -891,7 +892,7 @@ proptest::proptest! {
     #![proptest_config(proptest::test_runner::Config { cases: 128, ..proptest::test_runner::Config::default() })]
 
     /// On random small batches (proptest picks the generator's seed and whether integer rules apply), the optimal
-    /// and greedy allocations both keep every constraint of SPEC §5 by the test's own checker, and
+    /// and greedy allocations both keep every constraint of docs/spec.md §5 by the test's own checker, and
     /// greedy ≤ optimal ≤ bound ≤ relaxation.
     #[test]
     fn every_allocation_keeps_every_constraint(seed in proptest::prelude::any::<u64>(), integer_rules: bool) {

@@ -5,7 +5,7 @@ use crate::model::{CommitmentIdx, Theme, ThemeSet};
 use crate::records::fields;
 use crate::records::{ColumnSpec, ErrorSink, TableSpec, read_table};
 
-/// Who may cite a commitment (SPEC §2).
+/// Who may cite a commitment (docs/spec.md §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum MatchRole {
     /// Needs and offers may cite it.

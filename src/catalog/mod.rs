@@ -1,4 +1,4 @@
-//! Reference data: the commitment catalogue (SPEC §2), the country table and the M49 areas.
+//! Reference data: the commitment catalogue (docs/spec.md §2), the country table and the M49 areas.
 //!
 //! All three ship inside the binary (`data/*.csv` through `include_str!`) and can be replaced by files given on
 //! the command line. They are read with the same checked CSV reader as the inputs, so a broken override file gets

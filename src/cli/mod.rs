@@ -30,7 +30,7 @@ enum Command {
     Match(match_cmd::MatchArgs),
     /// Show why a need got what it got: every offer, each rule, and the amount.
     Explain(explain::ExplainArgs),
-    /// Simulate funding scenarios: many draws of which pledges arrive, each re-allocated (SPEC §7).
+    /// Simulate funding scenarios: many draws of which pledges arrive, each re-allocated (docs/spec.md §7).
     Simulate(simulate::SimulateArgs),
     /// Combine the shard files of `simulate --shard I/N` into the outputs of one run.
     Merge(simulate::MergeArgs),

@@ -1,4 +1,4 @@
-//! Synthetic batches (SPEC §8 `generate`): seeded needs and offers calibrated to the figures of DOMAIN.md, for
+//! Synthetic batches (docs/spec.md §8 `generate`): seeded needs and offers calibrated to the figures of DOMAIN.md, for
 //! demonstrations, tests and benchmarks.
 //!
 //! ```

@@ -15,10 +15,10 @@
 //!
 //! Batches of up to 15 offers keep their templates untouched and look like the bundled sample (about 3 eligible
 //! offers per need). From 200 offers up, a need has about 20 eligible offers on average whatever the size (the
-//! generator's tests hold it in a band; BENCHMARKS.md has the measured pairs per size). Regional trust funds stay inside their sub-region and the
-//! sponsorship fund reaches only meeting needs, so those two stay below the target share; regional
-//! organisations' needs see fewer eligible offers than States' at large sizes (an organisation that covers a
-//! whole region can only use region-wide offers).
+//! generator's tests hold it in a band; BENCHMARKS.md has the measured pairs per size). Regional trust funds stay
+//! inside their sub-region and the sponsorship fund reaches only meeting needs, so those two stay below the target
+//! share; regional organisations' needs see fewer eligible offers than States' at large sizes (an organisation that
+//! covers a whole region can only use region-wide offers).
 
 use std::collections::BTreeMap;
 

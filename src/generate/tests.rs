@@ -1,5 +1,5 @@
 //! Tests of the generator: determinism, calibration, the partial-only mode, the written files, and the eligible
-//! counts measured with a plain O(N·M) checker of the SPEC §4 rules (test code only: the engine has its own,
+//! counts measured with a plain O(N·M) checker of the docs/spec.md §4 rules (test code only: the engine has its own,
 //! indexed implementation).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -234,7 +234,7 @@ fn partial_only_has_no_integer_rules() {
     assert!(mixed.offers.iter().any(Offer::has_integer_rules));
 }
 
-/// Whether `offer` may fund `need` under the SPEC §4 rules; `codes` is `profile::scope_codes` of the offer.
+/// Whether `offer` may fund `need` under the docs/spec.md §4 rules; `codes` is `profile::scope_codes` of the offer.
 fn eligible(reference: &Reference, need: &Need, offer: &Offer, _codes: &[bool]) -> bool {
     // The engine's own rules: the generator is calibrated against what `match` will actually connect.
     let facts = crate::graph::NeedFacts::of(need, reference);

@@ -1,4 +1,4 @@
-//! The bipartite eligibility graph of SPEC §4.
+//! The bipartite eligibility graph of docs/spec.md §4.
 //!
 //! [`build`] connects a need to an offer when every rule in [`rules`] holds. It does not compare every need with
 //! every offer: an [`index::OfferIndex`] files each offer under its scope keys (commitment codes, related codes or
@@ -30,7 +30,7 @@ pub struct Edge {
     pub offer: u32,
     /// How the offer's scope covers the need.
     pub scope: ScopeMatch,
-    /// Fit score (SPEC §5).
+    /// Fit score (docs/spec.md §5).
     pub fit: i64,
     /// Value of one dollar on this edge.
     pub value: i64,

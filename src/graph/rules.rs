@@ -1,7 +1,7 @@
-//! The eligibility rules of SPEC §4, one named function per rule, each failing with its reason code.
+//! The eligibility rules of docs/spec.md §4, one named function per rule, each failing with its reason code.
 //!
 //! [`check`] runs them in the order of [`Reason`]'s declaration, so the reason reported for a missing edge is the
-//! first rule that fails. The scope rule also yields the base of the fit score (SPEC §5).
+//! first rule that fails. The scope rule also yields the base of the fit score (docs/spec.md §5).
 
 use crate::catalog::{AreaKind, Reference};
 use crate::model::{FundingMode, Need, Offer, Requester, ThemeSet};

@@ -1,4 +1,4 @@
-//! needs.csv and offers.csv into the typed model (SPEC §3).
+//! needs.csv and offers.csv into the typed model (docs/spec.md §3).
 //!
 //! Every rule of the column dictionary (data/README.md) is checked here, with the location of the cell that breaks
 //! it. A row with errors is still parsed to the end so that one run lists every bad cell (up to a limit).
@@ -22,7 +22,7 @@ use crate::records::{ColumnSpec, DEFAULT_ERROR_LIMIT, ErrorSink, Row, TableSpec,
 /// Options for reading inputs.
 #[derive(Debug, Clone, Copy)]
 pub struct ReadOptions {
-    /// Ignore columns that the dictionary does not know (SPEC §3: an error otherwise).
+    /// Ignore columns that the dictionary does not know (docs/spec.md §3: an error otherwise).
     pub allow_extra_columns: bool,
     /// How many data errors to keep per run.
     pub error_limit: usize,

@@ -1,4 +1,5 @@
-//! needs.csv and offers.csv written from the typed model, in the format the readers take (SPEC §3, data/README.md).
+//! needs.csv and offers.csv written from the typed model, in the format the readers take (docs/spec.md §3,
+//! data/README.md).
 //!
 //! Every column of the dictionary is written, in dictionary order; an absent value is a blank cell. States are
 //! written by alpha-3 code and commitments by their code, so reading the output back gives the same needs and

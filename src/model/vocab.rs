@@ -1,4 +1,4 @@
-//! The closed vocabularies of SPEC §2–§3: each an enum with its exact CSV spelling, plus bit sets for kinds and
+//! The closed vocabularies of docs/spec.md §2–§3: each an enum with its exact CSV spelling, plus bit sets for kinds and
 //! themes so that scope tests in the eligibility graph are one AND.
 
 macro_rules! vocabulary {
@@ -59,7 +59,7 @@ vocabulary!(
 );
 
 vocabulary!(
-    /// Themes of the commitment catalogue (SPEC §2).
+    /// Themes of the commitment catalogue (docs/spec.md §2).
     Theme {
         /// Marking of weapons.
         Marking = "marking",

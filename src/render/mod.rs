@@ -1,7 +1,8 @@
 //! report.html: one self-contained page for people (docs/spec.md §6), for `match` ([`match_page`]) and for
 //! `simulate` / `merge` ([`simulate_page`]), each a pure function of report rows, the run record, the reference
-//! tables and the language. This layer reads [`crate::report`] (rows, run record, table columns, words) and [`crate::simulate`]
-//! (a study's frame and tallies), and writes no file: [`crate::run`] stages the pages with the other outputs.
+//! tables and the language. This layer reads [`crate::report`] (rows, run record, table columns, words) and
+//! [`crate::simulate`] (a study's frame and tallies), and writes no file: [`crate::run`] stages the pages with the
+//! other outputs.
 //!
 //! - **Self-contained**: inline CSS and script ([`assets`], files compiled in), inline SVG charts ([`svg`]); no
 //!   font, image, style sheet or script is loaded from anywhere, and a Content-Security-Policy ([`csp`]) makes

@@ -1,4 +1,4 @@
-//! Monte Carlo funding scenarios (SPEC §7): `poa-match simulate` and `poa-match merge`.
+//! Monte Carlo funding scenarios (docs/spec.md §7): `poa-match simulate` and `poa-match merge`.
 //!
 //! For each scenario of a [`Study`], [`prepare`] applies its changes to the baseline batch and builds the
 //! eligibility graph once. Each draw ([`draw`]) then realises the pledges (does each arrive, and how much of it),

@@ -7,7 +7,7 @@ use crate::model::{Batch, FundingMode};
 
 use super::{Solution, Status, objective_of};
 
-/// Checks every constraint of SPEC §5 on `solution`, and that its objective is its own value.
+/// Checks every constraint of docs/spec.md §5 on `solution`, and that its objective is its own value.
 ///
 /// The graph is checked as far as the allocation depends on it: every edge joins a need and an offer of the
 /// batch, no pair appears twice (edges are strictly sorted by need, then offer), and the cap is checked against

@@ -1,6 +1,6 @@
 //! The independent parts of a batch: the connected components of its eligibility graph.
 //!
-//! Every rule of SPEC §5 concerns one need with its edges or one offer with its edges, so needs and offers that
+//! Every rule of docs/spec.md §5 concerns one need with its edges or one offer with its edges, so needs and offers that
 //! no chain of eligible pairs joins share no constraint, and the optimum of the batch is the sum of the optima of
 //! its parts. Solving the parts one by one is what makes that sum cheap to prove: in one search over the whole
 //! batch, a small part's integrality gap has to be closed again below every open node of the large part (300 ×

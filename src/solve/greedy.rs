@@ -1,4 +1,4 @@
-//! The desk officer's baseline (SPEC §5): needs in order of priority, then need_id; each takes what it can from
+//! The desk officer's baseline (docs/spec.md §5): needs in order of priority, then need_id; each takes what it can from
 //! its eligible offers in descending fit (offer_id on ties). Integer rules are respected: a need whose
 //! all-or-nothing amount or min_award cannot be met is skipped, an offer gives nothing below its floor or beyond
 //! max_awards, and an offer that cannot co-finance only funds a need alone.

@@ -1,4 +1,4 @@
-//! Allocation methods (SPEC §5). Which to pick:
+//! Allocation methods (docs/spec.md §5). Which to pick:
 //!
 //! - [`Method::Optimal`] (default): exact. Without integer rules the allocation is a min-cost flow on the
 //!   network of [`relaxation`], solved by the network simplex of the `mcf` crate. With integer rules

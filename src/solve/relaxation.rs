@@ -3,8 +3,8 @@
 //! Nodes: one per need (supply = its amount), one per offer, and a sink (demand = total requested). Arcs: each
 //! eligible edge `need → offer` (capacity = the edge's upper limit, cost = −value), each `offer → sink`
 //! (capacity = envelope) and each need's bypass `need → sink` (cost 0, capacity above anything the need can
-//! send) for the dollars left unfunded. Every value is positive, so the min-cost flow maximises Σ value · dollars; its cost is minus the
-//! relaxation's optimum.
+//! send) for the dollars left unfunded. Every value is positive, so the min-cost flow maximises Σ value · dollars;
+//! its cost is minus the relaxation's optimum.
 
 use crate::error::{Error, Result};
 use crate::graph::Graph;

@@ -37,7 +37,7 @@ impl SwapIndex {
         let mut by_offer: Vec<Vec<Candidate>> = vec![Vec::new(); batch.offers.len()];
         for (e, edge) in graph.edges.iter().enumerate() {
             let (n, o) = (edge.need as usize, edge.offer as usize);
-            // The award given up met the floor and an eligible need's amount does too (SPEC §4), so the floor
+            // The award given up met the floor and an eligible need's amount does too (docs/spec.md §4), so the floor
             // only matters against caps below it.
             let least = must[n].max(batch.offers[o].floor_per_need.map_or(0, |f| f.get()));
             by_offer[o].push((e, n, edge.value, least));
@@ -51,7 +51,8 @@ impl SwapIndex {
 }
 
 /// Applies the best swap of each offer with money left, offer by offer, for at most `passes` passes or until a
-/// pass finds none. `amounts` must keep every rule of SPEC §5; the result does too and is worth at least as much.
+/// pass finds none. `amounts` must keep every rule of docs/spec.md §5; the result does too and is worth at least as
+/// much.
 pub fn swap_awards(batch: &Batch, graph: &Graph, amounts: Vec<i64>, passes: usize) -> Vec<i64> {
     swap_awards_in(batch, graph, amounts, passes, &SwapIndex::new(batch, graph))
 }

@@ -1,7 +1,7 @@
 //! Batches built in code for the library-level oracles: constructors for needs and offers with every optional
 //! field blank, a seeded random batch generator with knobs for size, money and rules, a CSV writer that turns a
 //! batch back into needs.csv / offers.csv (for the binary and for reproductions), and an allocation checker written
-//! from SPEC §5 alone (it does not call `poa_match::solve::check`).
+//! from docs/spec.md §5 alone (it does not call `poa_match::solve::check`).
 
 use std::collections::HashSet;
 
@@ -416,13 +416,13 @@ pub fn amounts_of<'a>(
     Ok(amounts)
 }
 
-/// The most an edge may carry by SPEC §5: the need's amount, the offer's cap and its envelope.
+/// The most an edge may carry by docs/spec.md §5: the need's amount, the offer's cap and its envelope.
 pub fn edge_limit(need: &Need, offer: &Offer) -> i64 {
     let cap = offer.cap_per_need.map_or(i64::MAX, Usd::get);
     need.amount.get().min(cap).min(offer.envelope.get())
 }
 
-/// Checks every constraint of SPEC §5 on `amounts` (one per graph edge), from the batch's own fields:
+/// Checks every constraint of docs/spec.md §5 on `amounts` (one per graph edge), from the batch's own fields:
 /// 0 ≤ x ≤ amount, cap and envelope on each edge; Σ_o x ≤ amount_n; Σ_n x ≤ envelope_o; all-or-nothing needs get
 /// 0 or everything; min_award: 0 or at least it; each grant 0 or at least the offer's floor; at most max_awards
 /// grants per offer; a non-co-financing offer's need has no other funder.

@@ -169,7 +169,8 @@ impl Run {
         self.check(self.output.stdout.is_empty(), "expected an empty stdout")
     }
 
-    /// Asserts that the process did not panic (SPEC §8: a panic is always a bug) and was not killed by a signal.
+    /// Asserts that the process did not panic (docs/spec.md §8: a panic is always a bug) and was not killed by a
+    /// signal.
     #[track_caller]
     pub fn assert_no_panic(&self) -> &Run {
         let stderr = self.stderr();

@@ -14,8 +14,8 @@ use super::node_lp::LP_ROUNDS;
 use super::rules::Violation;
 use super::search::Search;
 
-/// How near to settled (in millionths, see [`fraction`](super::rules::fraction)) a broken rule of the fractional optimum must be for
-/// [`Search::lp_dive`] to settle it in the same step as the nearest one.
+/// How near to settled (in millionths, see [`fraction`](super::rules::fraction)) a broken rule of the fractional
+/// optimum must be for [`Search::lp_dive`] to settle it in the same step as the nearest one.
 pub(super) const LP_DIVE_NEAR: i64 = 10_000;
 
 /// What one round of a dive decides, before it is tried.

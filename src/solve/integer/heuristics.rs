@@ -54,7 +54,8 @@ impl<'a> Search<'a> {
     /// The heuristics that need the Lagrangian multipliers, from the root's decisions (`value` is the root's
     /// bound): tunes them (which the bound needs anyway), then bulk rounding along the charged flows and, when
     /// more than a thousandth is still open, plunges along them with the guiding charges and stronger ones (two
-    /// at a time with `side_by_side`). Run at the root of a match and at node [`DRAW_LAGRANGIAN_AT`](super::policy::DRAW_LAGRANGIAN_AT) of a draw.
+    /// at a time with `side_by_side`). Run at the root of a match and at node
+    /// [`DRAW_LAGRANGIAN_AT`](super::policy::DRAW_LAGRANGIAN_AT) of a draw.
     pub(super) fn lagrangian_heuristics(
         &mut self,
         root: &[Decision],

@@ -10,7 +10,8 @@
 //! The master is small (one row per max_awards offer, one column per flow priced), so it is a dense tableau
 //! kept between solves: a new column enters as `B⁻¹ a`, and the simplex goes on from the last basis. It works in
 //! floating point: it only proposes multipliers. Every bound the search uses is computed exactly from a flow
-//! ([`Lagrange::bound`](super::lagrange::Lagrange::bound)), so a rounding error here can cost strength, never correctness.
+//! ([`Lagrange::bound`](super::lagrange::Lagrange::bound)), so a rounding error here can cost strength, never
+//! correctness.
 
 /// Reduced costs and pivots below this (relative to the column's size) count as zero.
 const EPS: f64 = 1e-9;

@@ -18,9 +18,9 @@ impl<'a> Search<'a> {
     /// the optimum (as on most generated batches), an optimal allocation lies among the relaxation's equal-value
     /// optima, and a plunge that keeps the value stays among them.
     ///
-    /// With `charged`, the plunge follows the flows under the Lagrangian charges of [`Lagrange`](super::lagrange::Lagrange) instead, and
-    /// scores them by their Lagrangian bound: those flows already concentrate each max_awards offer on needs
-    /// it can fill.
+    /// With `charged`, the plunge follows the flows under the Lagrangian charges of
+    /// [`Lagrange`](super::lagrange::Lagrange) instead, and scores them by their Lagrangian bound: those flows already
+    /// concentrate each max_awards offer on needs it can fill.
     pub(super) fn plunge(&self, decisions: &[Decision], charged: bool) -> Result<Option<Allocation>> {
         let lagrange = if charged { self.lagrange.as_ref() } else { None };
         if charged && lagrange.is_none() {

@@ -587,13 +587,14 @@ impl<'a> Tree<'a> {
 /// After this many nodes without a lower best open bound a match searches neighbourhoods of its incumbent
 /// (`neighbourhood.rs`), for at most [`NEIGHBOURHOOD_WORK`] times the re-solves the tree has spent so far; a count of
 /// nodes and re-solves, not of time, so that a search that ends proved gives the same allocation on any machine. Only
-/// searches without the exact relaxation (over [`EXACT_RELAXATION_EDGES`](super::node_lp::EXACT_RELAXATION_EDGES) pairs) do this: there the bound is the plain
-/// or Lagrangian flow's and seldom moves (before wide strong branching, on none of twelve generated 1 000 × 100 batches
-/// and six 2 000 × 200 did it ever leave the root's; with it, it mostly moves in the first few nodes), and the tree's
-/// nodes seldom find allocations. Where the relaxation is exact the tree moves the bound and its dives find
-/// allocations; taking half its work there cost 500 × 50 seed 3 three times the time and left 300 × 30 seed 3 unproved
-/// at 60 s. A thousand nodes, the first figure, took 2 000 × 200 until 45 s: a tenth of it and four times the work
-/// proved 1 000 × 100 seeds 4, 8 and 9 and 2 000 × 200 seed 3 sooner, and left less open on four of the six open ones.
+/// searches without the exact relaxation (over [`EXACT_RELAXATION_EDGES`](super::node_lp::EXACT_RELAXATION_EDGES)
+/// pairs) do this: there the bound is the plain or Lagrangian flow's and seldom moves (before wide strong branching, on
+/// none of twelve generated 1 000 × 100 batches and six 2 000 × 200 did it ever leave the root's; with it, it mostly
+/// moves in the first few nodes), and the tree's nodes seldom find allocations. Where the relaxation is exact the tree
+/// moves the bound and its dives find allocations; taking half its work there cost 500 × 50 seed 3 three times the time
+/// and left 300 × 30 seed 3 unproved at 60 s. A thousand nodes, the first figure, took 2 000 × 200 until 45 s: a tenth
+/// of it and four times the work proved 1 000 × 100 seeds 4, 8 and 9 and 2 000 × 200 seed 3 sooner, and left less open
+/// on four of the six open ones.
 pub(super) const STALL_NODES: u64 = 100;
 
 /// The neighbourhoods' share of a large search's work: this many re-solves for each of the tree's (see

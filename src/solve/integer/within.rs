@@ -10,9 +10,9 @@
 //! too (no award one dollar short of its limit while another need of equal value takes that dollar). So the
 //! problem is a min-cost flow with lower bounds, on a network much smaller than the search's: only the awards,
 //! the edges of offers without integer rules into needs that may still take money, and no award chains (with at
-//! most `k` awards they bind nothing). Solving it from scratch takes a fraction of a re-solve of the search network with every award
-//! fixed by penalties, which is how the heuristics' repair and the final polish did it before (on 2 000 × 200
-//! Monte Carlo draws that re-solve was a quarter of a draw).
+//! most `k` awards they bind nothing). Solving it from scratch takes a fraction of a re-solve of the search network
+//! with every award fixed by penalties, which is how the heuristics' repair and the final polish did it before (on 2
+//! 000 × 200 Monte Carlo draws that re-solve was a quarter of a draw).
 
 use crate::error::{Error, Result};
 use crate::graph::Graph;

@@ -2,8 +2,8 @@
 //! file of its own:
 //!
 //! - [`artificial`]: the first basis every solve can start from, one artificial arc per node;
-//! - [`hub_start`](mod@hub_start) and [`star_basis`]: a better first basis for networks with a single demand node, found on the
-//!   network alone and then installed in place of the artificial one;
+//! - [`hub_start`](mod@hub_start) and [`star_basis`]: a better first basis for networks with a single demand node,
+//!   found on the network alone and then installed in place of the artificial one;
 //! - [`pricing`]: which arc enters (block search);
 //! - [`pivot`]: the cycle it closes, which arc leaves, and the tree's update;
 //! - [`tree`]: the spanning tree's records and the walks over it (potentials, child lists);
