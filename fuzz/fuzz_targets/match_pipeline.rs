@@ -9,36 +9,29 @@
 #[path = "common.rs"]
 mod common;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
-use poa_match::catalog::Reference;
 use poa_match::io::outputs::{self, OutputOptions, TableFormat};
-use poa_match::io::{ReadOptions, read_needs, read_offers};
-use poa_match::model::Batch;
-use poa_match::objective::Weights;
-use poa_match::report::html;
-use poa_match::run::{self, InputInfo, MatchConfig, MatchOutcome, RunInputs};
-use poa_match::solve::{Limits, Method, relaxation};
+use poa_match::io::provenance::InputInfo;
+use poa_match::io::{read_needs, read_offers};
+use poa_match::render::{self, MatchPage};
+use poa_match::report::{RunInputs, schema};
+use poa_match::solve::relaxation;
+use poa_match::{
+    Batch, Lang, Limits, MatchOutcome, Method, ReadOptions, Reference, SolveConfig, Weights, run, solve_batch,
+};
 
 fn info(path: &str, rows: usize) -> InputInfo {
     InputInfo { path: path.to_string(), rows, sha256: String::new() }
 }
 
 fn solve(batch: &Batch, reference: &Reference, method: Method) -> MatchOutcome {
-    let config = MatchConfig {
-        method,
-        limits: Limits { time_limit: Duration::from_secs(20), node_limit: 40 },
-        weights: Weights::default(),
-        out_dir: PathBuf::from("unused"),
-        output: OutputOptions { format: TableFormat::Csv, excel_bom: false },
-        lang: "en".to_string(),
-        export_network: None,
-    };
+    let limits = Limits { time_limit: Duration::from_secs(20), node_limit: 40, ..Limits::default() };
+    let config = SolveConfig { method, limits, weights: Weights::default() };
     let inputs =
         RunInputs { needs: info("needs.csv", batch.needs.len()), offers: info("offers.csv", batch.offers.len()) };
-    match run::solve_batch(batch, reference, &config, inputs, 0.0) {
+    match solve_batch(batch, reference, &config, inputs, 0.0, None) {
         Ok(outcome) => outcome,
         Err(e) => panic!("{} failed on a valid batch: {e}", method.as_str()),
     }
@@ -46,21 +39,21 @@ fn solve(batch: &Batch, reference: &Reference, method: Method) -> MatchOutcome {
 
 /// Renders every output in memory and checks that they agree with each other.
 fn render(batch: &Batch, reference: &Reference, outcome: &MatchOutcome) {
-    let report = &outcome.report;
+    let report = &run::report(batch, reference, outcome, Lang::En);
     assert_eq!(report.needs.len(), batch.needs.len());
     assert_eq!(report.offers.len(), batch.offers.len());
     let matched: i128 = report.matches.iter().map(|m| i128::from(m.amount_usd)).sum();
     assert_eq!(matched, outcome.run.allocated_usd);
     assert!(outcome.run.allocated_usd <= outcome.run.requested_usd);
     assert!(outcome.run.allocated_usd <= outcome.run.offered_usd);
-    for lang in ["en", "zh"] {
-        let page = html::render_match_page(&html::MatchPage { report, run: &outcome.run, batch, reference, lang });
+    for lang in [Lang::En, Lang::Zh] {
+        let page = render::render_match_page(&MatchPage { report, run: &outcome.run, batch, reference, lang });
         assert!(page.starts_with("<!DOCTYPE html>") || page.starts_with("<!doctype html>"));
         assert!(!page.contains('\0'));
     }
     for format in [TableFormat::Csv, TableFormat::Json] {
         for excel_bom in [false, true] {
-            for table in outputs::match_tables(report) {
+            for table in schema::match_tables(report) {
                 let mut bytes = Vec::new();
                 outputs::render_table(&mut bytes, &table, OutputOptions { format, excel_bom }).unwrap();
                 assert!(std::str::from_utf8(&bytes).is_ok());

@@ -10,9 +10,9 @@ mod common;
 use libfuzzer_sys::fuzz_target;
 use poa_match::ErrorKind;
 use poa_match::catalog::Reference;
+use poa_match::io::provenance::InputInfo;
 use poa_match::io::{ReadOptions, read_needs, read_offers};
 use poa_match::model::Batch;
-use poa_match::io::provenance::InputInfo;
 use poa_match::simulate::{self, Frame, ShardSpec, StudyInputs, StudyOptions};
 
 const LABEL: &str = "fuzz/scenarios.toml";
@@ -77,10 +77,10 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(d.by_region.iter().sum::<i128>(), d.allocated_usd);
         }
     }
-    for table in simulate::outputs::tables(&frame, &summaries, &tallies) {
+    for table in simulate::tables::tables(&frame, &summaries, &tallies) {
         poa_match::io::outputs::render_table(&mut Vec::new(), &table, frame.options.output()).expect("tables render");
     }
-    let page = poa_match::report::html::render_simulate_page(&poa_match::report::html::SimulatePage {
+    let page = poa_match::render::render_simulate_page(&poa_match::render::SimulatePage {
         frame: &frame,
         summaries: &summaries,
         tallies: &tallies,
