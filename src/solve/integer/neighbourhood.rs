@@ -53,8 +53,8 @@ pub(super) const NEIGHBOURHOOD_SHARE: f64 = 0.2;
 
 /// The same share where the neighbourhoods also run during the tree (searches beyond the exact relaxation's
 /// range): there the phases have searched around the incumbent already, and the tree needs the time. A large
-/// batch that the tree proves only after where a fifth would have stopped it is proved this way, and no large
-/// generated batch ended worse.
+/// batch whose tree needs more than four fifths of the time to prove it is proved this way, and no large generated
+/// batch ended worse.
 pub(super) const WIDE_NEIGHBOURHOOD_SHARE: f64 = 0.1;
 
 /// The nodes of each neighbourhood's search in the first round; every round that finds nothing doubles it.

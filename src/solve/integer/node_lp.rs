@@ -17,8 +17,8 @@ use super::search::Search;
 /// ([`Search::node_lp`]) and strong-branches on it: searches of at most [`EXACT_RELAXATION_EDGES`] eligible
 /// pairs, outside Monte Carlo draws. A node then costs some tens of re-solves instead of two, which pays where
 /// the max_awards rows hold the bound: small generated batches that the Lagrangian bound left open at the node
-/// limit are proved with it in a fraction of a second. Draws keep the lighter Lagrangian bound: the sample's are
-/// mostly proved before the multipliers are tuned.
+/// limit are proved quickly with it. Draws keep the lighter Lagrangian bound: the sample's are mostly proved before
+/// the multipliers are tuned.
 pub(super) fn exact_relaxation(edges: usize, draw: bool, up_to: usize) -> bool {
     !draw && edges <= up_to
 }
