@@ -6,9 +6,8 @@
 //!   reach the brute-force optimum with status `optimal`, its relaxation must be the brute-force optimum without
 //!   integer rules, and greedy ≤ optimal ≤ bound ≤ relaxation must hold, with and without integer rules.
 //! - Graph: the indexed `graph::build` must equal `graph::build_by_scan` and an eligibility oracle written here
-//! from docs/spec.md §4 on random small batches with every geographic, implementer, report, window, duration and money
-//!
-//!   rule.
+//!   from docs/spec.md §4 on random small batches with every geographic, implementer, report, window, duration and
+//!   money rule.
 //!
 //! The batches come from a seeded ChaCha loop, so each run checks the same cases. A failing case is shrunk (needs
 //! and offers dropped, numbers lowered, rules cleared while it still fails) and printed as needs.csv /

@@ -273,7 +273,7 @@ fn date(text: &str) -> Result<Date, String> {
 
 /// Where each id was first seen, so that a duplicate can point at it.
 ///
-/// The ids of accepted records are not copied (on a large file a copy of every id cost a fifth of the model's
+/// The ids of accepted records are not copied (on a large file a copy of every id cost a sizeable share of the model's
 /// memory): the index maps a 64-bit hash of the id to the record's position in the output, and a hash match is
 /// confirmed by comparing with that record's id. Ids of rejected records, and an id whose hash another id already
 /// holds, are kept as text.

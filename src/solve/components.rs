@@ -3,8 +3,8 @@
 //! Every rule of docs/spec.md §5 concerns one need with its edges or one offer with its edges, so needs and offers that
 //! no chain of eligible pairs joins share no constraint, and the optimum of the batch is the sum of the optima of
 //! its parts. Solving the parts one by one is what makes that sum cheap to prove: in one search over the whole
-//! batch, a small part's integrality gap has to be closed again below every open node of the large part (300 ×
-//! 30 seed 9 has a part of one offer and five needs beside the main one, and was not proved in 10 s; SCIP's
+//! batch, a small part's integrality gap has to be closed again below every open node of the large part (a small
+//! generated batch with a part of one offer and a few needs beside the main one stayed unproved that way; SCIP's
 //! presolve finds the same parts and solves the small ones first).
 
 use petgraph::unionfind::UnionFind;

@@ -64,9 +64,9 @@ impl Method {
 }
 
 /// Limits on the search for an exact optimum with integer rules. The defaults are `poa-match match`'s: 60 s and
-/// a million nodes. The node limit used to be 20 000, which 150 × 15 and 300 × 30 batches reach in one to ten
-/// seconds with the bound still moving (150 × 15 seed 3 is proved after 226 000 nodes, in 12 s); an open node
-/// keeps only its decisions, so a million of them fit in some hundreds of megabytes.
+/// a million nodes. The node limit used to be 20 000, which small generated batches reach within seconds with the
+/// bound still moving (some are proved only after many times that many nodes); an open node keeps only its
+/// decisions, so a million of them fit in some hundreds of megabytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Stop after this long and report the gap (results may then depend on machine speed).
@@ -227,7 +227,7 @@ pub fn solve_observed(
         }
         Method::Optimal if !has_integer_rules(batch) => relaxation::solve(batch, graph)?,
         Method::Optimal => {
-            // The time limit covers the relaxation's own solve too (1.5 s on 100 000 × 10 000).
+            // The time limit covers the relaxation's own solve too (not negligible on the largest batches).
             let started = std::time::Instant::now();
             let relaxed = relaxation::solve(batch, graph)?;
             match components::split(batch, graph) {
@@ -290,8 +290,8 @@ fn solve_parts(
             nodes: whole.nodes,
         });
         // Each part gets its share of the time left, by edges (what a part leaves unused goes to the larger ones
-        // after it), and the whole node limit: a small part must not starve the large one (100 000 × 10 000 has
-        // a part of 23 447 edges beside one of 1.8 M).
+        // after it), and the whole node limit: a small part must not starve the large one (the largest generated
+        // batches have small parts beside a main one many times their size).
         let left = limits.time_limit.saturating_sub(started.elapsed());
         let share = part.graph.edges.len() as f64 / edges_left.max(1) as f64;
         edges_left -= part.graph.edges.len();

@@ -20,8 +20,8 @@ use super::search::Search;
 /// How many broken rules strong branching tries at a node: each costs two warm re-solves, which pays on small
 /// searches (on the bundled sample's Monte Carlo draws it cuts the mean solve several times over, by
 /// ending plateaus where one all-or-nothing need after another takes the same leftover dollars) but not where one
-/// re-solve takes milliseconds: 500 × 50 (7 500 edges) needed 15.5 s instead of 2.9 s for 2 000 nodes, with
-/// the same bound.
+/// re-solve takes milliseconds: on mid-sized batches above the cut-off it made the same nodes several times
+/// slower for the same bound.
 pub(super) fn strong_branching_candidates(edges: usize) -> usize {
     if edges <= 5_000 { 8 } else { 0 }
 }
@@ -30,9 +30,8 @@ pub(super) fn strong_branching_candidates(edges: usize) -> usize {
 /// fractional optimum whose losses are known (tried [`EXACT_RELIABLE`] times) is scored from them at no cost;
 /// of the others, up to [`EXACT_CANDIDATES`] are tried by solving both children (two column generations each),
 /// in the order of [`Search::most_fractional_first`], until [`EXACT_LOOKAHEAD`] tries in a row bring no better
-/// score. On 24 generated batches (150 × 15 and 300 × 30, seeds 1–12) 4, 8 and 16 tries proved the same 20
-/// within 10 s each, 8 with the smallest open gaps; what decides there is mostly when the heuristics find the
-/// optimum.
+/// score. On the small generated batches fewer and more tries proved the same batches, this many leaving the
+/// smallest open gaps; what decides there is mostly when the heuristics find the optimum.
 pub(super) const EXACT_CANDIDATES: usize = 8;
 
 /// How often a rule's children must have been solved before exact strong branching trusts the mean of their
@@ -137,7 +136,8 @@ impl<'a> Search<'a> {
         // The children of the next untried rule, solved on the helper beside the current one.
         let mut ahead: Option<(usize, Result<Trial>)> = None;
         for (i, &v) in pool.iter().enumerate() {
-            // Wide strong branching at the root of 2 000 × 200 takes a second or two: never past the deadline.
+            // Wide strong branching at the root of a large batch takes a noticeable share of the time limit: never
+            // past the deadline.
             if Instant::now() + 2 * self.plain.slowest.get() >= self.deadline {
                 break;
             }
@@ -269,7 +269,8 @@ impl<'a> Search<'a> {
     /// fix on as a rule to branch on too (on, or off). In the linear relaxation every such award is fractional
     /// (it counts x / u of an award), and [`Search::violations`] names only the offer's smallest one, which is
     /// seldom the one whose two branches both move the bound: SCIP's strong branching, which tries every
-    /// fractional award, lowered 300 × 30 seed 4's bound within four nodes where ours stayed for 20 000.
+    /// fractional award, lowered a small generated batch's bound within a few nodes where ours stayed put for
+    /// the whole search.
     pub(super) fn with_every_award(
         &self,
         decisions: &[Decision],
@@ -298,8 +299,9 @@ impl<'a> Search<'a> {
 
     /// The rules `broken` by a fractional flow in the order exact strong branching tries them: the max_awards rules
     /// first (their side rows are what the relaxation adds; branching on an all-or-nothing need first mostly
-    /// lets another need of equal value take its place, and the bound stays: 150 × 15 seed 4 was proved in 200
-    /// nodes this way, and not in 20 000 by fractionality alone), each group the most fractional first.
+    /// lets another need of equal value take its place, and the bound stays: small generated batches are proved
+    /// in a few hundred nodes this way that fractionality alone left open at the node limit), each group the most
+    /// fractional first.
     pub(super) fn most_fractional_first(&self, broken: &[Violation], flow: &[i64]) -> Vec<Violation> {
         let totals = self.need_totals(flow);
         let mut candidates = broken.to_vec();

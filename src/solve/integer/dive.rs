@@ -246,7 +246,7 @@ mod tests {
 
     /// The root dive of a large search (beyond strong branching) finishes with an allocation that keeps every
     /// integer rule. Before its cautious steps turned off the earlier "on" decisions they contradict, it gave up
-    /// on this batch, as on 2 000 × 200.
+    /// on this batch, as on larger generated ones.
     #[test]
     fn the_dive_of_a_large_search_finishes_feasible() {
         let (batch, graph) = crate::solve::generated(500, 50, 1);

@@ -39,9 +39,9 @@ impl<'a> Search<'a> {
         if self.keep_better(self.round_in_bulk(&self.plain, root, amounts.to_vec())?, "rounding", incumbent, reached) {
             return Ok(true);
         }
-        // A dive settles about one broken rule per re-solve: where that cannot finish before the deadline (100 000
-        // needs: 36 869 broken rules at a second or more per re-solve), its time is left to the search and the
-        // final polish instead.
+        // A dive settles about one broken rule per re-solve: where that cannot finish before the deadline (the
+        // largest batches break tens of thousands of rules, and each re-solve is slow), its time is left to the
+        // search and the final polish instead.
         let per_solve = started.elapsed() / u32::try_from((self.plain.solves.get() - solves).max(1)).unwrap_or(1);
         let broken = u32::try_from(broken).unwrap_or(u32::MAX);
         if Instant::now() + per_solve.saturating_mul(broken) > self.deadline {
@@ -84,9 +84,9 @@ impl<'a> Search<'a> {
         }
         if (value - incumbent.value) * 1000 > value {
             // With `side_by_side` (a match beyond the exact relaxation's range: draws keep the cores for other
-            // draws, and on 300 × 30 seed 5 paired plunges led to a proof at 48 s instead of 8 s) and up to
+            // draws, and on a small batch paired plunges delayed the proof several times over) and up to
             // `HELPER_EDGES`, two plunges at a time, the second on a copy of the search: each takes thousands of
-            // re-solves (2 000 × 200 spent 13 s of its minute on four of them, one after another, 2.0–6.2 s each).
+            // re-solves (on large batches four of them, one after another, took a good share of the time limit).
             let mut lane = (side_by_side && self.graph.edges.len() <= HELPER_EDGES).then(|| self.helper());
             let at_once = if lane.is_some() { 2 } else { 1 };
             for factors in [1.0, 2.0, 4.0, 8.0].chunks(at_once) {

@@ -22,9 +22,8 @@ use mcf::WarmSimplex;
 /// The Lagrangian charge of an edge is at most this many times its value per dollar (see
 /// [`Lagrange::set_multipliers`]): beyond that the edge is shut anyway unless a decision forces money through
 /// it. With 2, such forced edges were charged less than the multipliers said, the column generation's master
-/// and the exact bound disagreed, and it stopped up to 2.4 M short of the linear relaxation (84 nodes of 150 ×
-/// 15 seed 11 in 10 s); with 16 none did. The cost is a coarser scale on huge searches (see
-/// [`Search::tune_lagrange`]).
+/// and the exact bound disagreed, and it stopped short of the linear relaxation at many nodes of small generated
+/// batches; with 16 none did. The cost is a coarser scale on huge searches (see [`Search::tune_lagrange`]).
 pub(super) const CHARGE_CAP: i64 = 16;
 
 /// What a node's Lagrangian relaxation says.
@@ -159,7 +158,7 @@ impl<'a> Search<'a> {
             .collect();
         let Some(fixing) = self.fixing(root) else { return Ok(()) };
         // A second simplex that cannot solve twice before the deadline would only cost memory and overrun the
-        // time limit (its first solve starts cold: 100 000 × 10 000 went 24 s past a 30 s limit).
+        // time limit (its first solve starts cold: on the largest batches that ran far past the limit).
         if offers.is_empty() || Instant::now() + 2 * self.plain.slowest.get() >= self.deadline {
             return Ok(());
         }

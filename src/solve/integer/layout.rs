@@ -3,7 +3,7 @@
 //!
 //! A Monte Carlo draw changes envelopes, and with them edge limits, but never which arcs exist or what they
 //! cost. So the network is built once per scenario ([`Layout::new`]) and each draw only recomputes capacities
-//! ([`Layout::set_capacities`]); on 2 000 × 200 the build took a third of a draw's root.
+//! ([`Layout::set_capacities`]); on large batches the build was a sizeable share of a draw's root.
 
 use std::collections::BinaryHeap;
 use std::ops::Range;
@@ -86,9 +86,9 @@ enum ChainSets {
     Every,
     /// Only sets at most half the size of the last one kept: a few per offer instead of one per distinct limit.
     /// Each set kept is still a valid bound; the network stays near the plain relaxation's size, and its
-    /// simplex trees shallow. On 2 000 × 200 the full chains add 3 500 nodes in paths of about 90, every draw's
-    /// root bound is the same without them, and 200 draws take a fifth to a third less time with halving; the sample's
-    /// draws need the same nodes in a fifth less time.
+    /// simplex trees shallow. On large batches the full chains add many nodes in long paths, while every draw's
+    /// root bound is the same without them, and draws take markedly less time with halving; the sample's draws
+    /// need the same nodes in less time.
     Halving,
 }
 

@@ -4,19 +4,19 @@
 //! find it: values repeat, so the relaxation of thousands of nodes keeps the same value while money moves between
 //! needs of equal worth. A neighbourhood fixes the incumbent's structure (which needs are funded, which awards
 //! are made) everywhere except around one offer that leaves money unspent: its awards and the rules of every need
-//! it could fund are left free, and a small branch and bound explores what is left. On 300 × 30 seed 3 the
-//! incumbent left 11 000 dollars of a floored, non-co-financing offer unspent, and only another set of its awards
-//! spends them; SCIP found that optimum with its crossover heuristic, a search of the same kind.
+//! it could fund are left free, and a small branch and bound explores what is left. The case in point: an
+//! incumbent that leaves part of a floored, non-co-financing offer unspent, which only another set of its awards
+//! can spend; SCIP finds such optima with its crossover heuristic, a search of the same kind.
 //!
 //! Three kinds of neighbourhood ([`Around`]), searched in rounds:
 //! - around the relaxation (`Guide`): every rule that the root's relaxed flow and the incumbent settle alike is
 //!   settled so, the rest left free ("relaxation induced neighbourhood search"); first in a round, unless it
-//!   found nothing lately ([`Backoff`]). On 2 000 × 200 seed 6 it took the incumbent from 4 127 to 4 135 million
-//!   in one search, where the offers' neighbourhoods climbed by tens of thousands;
+//!   found nothing lately ([`Backoff`]). On large batches one such search can move the incumbent further than
+//!   many rounds of the offers' neighbourhoods;
 //! - around one offer (`Offer`), as above; where that leaves at most `WINDOW_EDGES` pairs free, as a window
 //!   (`window.rs`): the amounts outside fixed too, a batch of its own, searched by the whole solver. Most windows
-//!   of a stuck incumbent are proved to hold nothing better at their root, in a millisecond or two, where a search
-//!   in place took most of a second;
+//!   of a stuck incumbent are proved to hold nothing better at their root, at a small fraction of what a search in
+//!   place costs;
 //! - around an offer and its rival (`WithRival`, [`Search::rival`]), last in a round: what one offer's neighbourhood
 //!   cannot do is trade awards with the offer that funds the same needs.
 //!
@@ -24,8 +24,9 @@
 //! bound has not moved for `STALL_NODES` nodes or its tree has spent `PHASE_EVERY_SOLVES` re-solves since the last
 //! phase, for at most `NEIGHBOURHOOD_WORK` times the re-solves the tree has spent (the windows' work counted as
 //! searches in place would have cost it) and until a round finds nothing; and in the last share of the time limit.
-//! On 2 000 × 200 the bound is the plain flow's from the root on, and 240 000 nodes of tree in 480 s never improved
-//! the root's incumbent; the neighbourhoods reached the bound, and so proved it, in 20 s.
+//! On large generated batches the bound is mostly the plain flow's from the root on, and even a long tree search
+//! did not improve the root's incumbent there; the neighbourhoods reached the bound, and so proved it, in a small
+//! part of that time.
 //!
 //! Neighbourhoods are searched two at a time, around the same incumbent: windows side by side on the rayon pool
 //! (`WindowScope::search_all`), and in place one on the search and the next on its helper, a copy of the search
@@ -44,15 +45,16 @@ use super::window::WINDOW_EDGES;
 use crate::error::Result;
 use crate::solve::progress::Observer;
 
-/// The share of a match's time limit kept for the neighbourhoods: the tree stops at the rest. With a fifth of
-/// the default 60 s, 300 × 30 seed 3 is proved (the tree stops at 48 s with the bound at the optimum, and the
-/// second neighbourhood finds it) and 2 000 × 200 ended at 0.012 % instead of 0.035 % (before the phases during
-/// the tree); no batch of the generated suite that the tree proves takes longer than 23 s.
+/// The share of a match's time limit kept for the neighbourhoods: the tree stops at the rest. With a fifth, a
+/// small batch whose tree reaches the optimum's bound but not the allocation is proved by the final
+/// neighbourhoods, and large ones ended with smaller gaps (before the phases during the tree); the batches of the
+/// generated suite that the tree proves on its own finish well within the four fifths it keeps (BENCHMARKS.md).
 pub(super) const NEIGHBOURHOOD_SHARE: f64 = 0.2;
 
 /// The same share where the neighbourhoods also run during the tree (searches beyond the exact relaxation's
-/// range): there the phases have searched around the incumbent already, and the tree needs the time. 1 000 × 100
-/// seed 12 is proved at 44–49 s, after the tree's stop with a fifth; no batch of the 18 large ones ended worse.
+/// range): there the phases have searched around the incumbent already, and the tree needs the time. A large
+/// batch whose tree needs more than four fifths of the time to prove it is proved this way, and no large generated
+/// batch ended worse.
 pub(super) const WIDE_NEIGHBOURHOOD_SHARE: f64 = 0.1;
 
 /// The nodes of each neighbourhood's search in the first round; every round that finds nothing doubles it.
@@ -306,13 +308,14 @@ const GUIDE_BACKOFF_MAX: u32 = 6;
 /// Windows searched side by side (`WindowScope::search_all`): the two cores of the machines this is made for.
 /// It is a fixed count, not the number of threads, so that the rounds are the same on any number of threads.
 /// When one window finds a better allocation, the others' work was spent on the old incumbent (what they found
-/// still counts where it beats the new one), but most windows of a stalled incumbent find nothing: on
-/// 1 000 × 100 seed 6, 11 of 238.
+/// still counts where it beats the new one), but most windows of a stalled incumbent find nothing, so little
+/// work is lost that way.
 const WINDOWS_AT_ONCE: usize = 2;
 
 /// The largest search (in edges) with a helper (a copy of the search) for its neighbourhoods in place, its wide
 /// strong branching and its root's plunges: a copy doubles the memory of the search network, too much to pay on
-/// 100 000 × 10 000 (1.8 million pairs, 1 GB in all); up to 2 000 × 200 (under 40 000 pairs) it is a few MB.
+/// batches of millions of pairs; below this size the copy is small beside the rest of the run (BENCHMARKS.md,
+/// Memory).
 pub(super) const HELPER_EDGES: usize = 100_000;
 
 /// See [`Neighbourhoods::helper_for`] (a function of the field, so that `explore` can call it while it holds
@@ -400,9 +403,9 @@ impl<'a> Neighbourhoods<'a> {
     /// explored by [`Search::small_search`] or as a window (`WindowScope::search`). A better allocation starts a new
     /// round around it, with the first budget again; a round that finds nothing is searched again twice as far,
     /// unless every search of it was complete: then the next round takes every offer, those that spend all their
-    /// money too, and after such a round the incumbent's neighbourhoods are exhausted. (On 300 × 30 seed 7, where
-    /// even the optimum leaves money in two offers, the neighbourhoods of the offers with money left found
-    /// nothing and the run ended at 48 s with 0.11 %; with every offer it used the time and ended at 0.02–0.06 %.)
+    /// money too, and after such a round the incumbent's neighbourhoods are exhausted. (Where even the optimum
+    /// leaves money in some offers, the neighbourhoods of the offers with money left can find nothing and end the
+    /// search early with a wider gap; with every offer it uses the time and ends with a smaller one.)
     ///
     /// Stops when the incumbent reaches `top` (the best open bound: proved optimal; or, with a gap limit, the
     /// least objective it accepts below that bound), at the deadline (leaving time for the polish), when the
@@ -454,20 +457,20 @@ impl<'a> Neighbourhoods<'a> {
                     rounds.every = true;
                 }
                 // A phase during the tree ends with a round that found nothing (if it searched anything), and
-                // gives the time back to the tree: the next phase goes on from there. On 1 000 × 100 seed 12 the
-                // first phase found the optimum at about 24 s and went on until 54 s; the tree then proves it.
+                // gives the time back to the tree: the next phase goes on from there. A phase that goes on after
+                // it has found the optimum takes the time the tree needs to prove it.
                 if until_solves.is_some() && self.solves > phase_start {
                     return Ok(());
                 }
                 continue;
             };
-            // Searches with the exact relaxation keep their neighbourhoods in place: 300 × 30 seed 3, proved by
-            // its last neighbourhoods at 48 s, was not with windows.
+            // Searches with the exact relaxation keep their neighbourhoods in place: a small batch proved by its
+            // last neighbourhoods in place was not proved with windows.
             let window_of = |around: Around| match around {
                 _ if search.graph.edges.len() <= WINDOW_EDGES => None,
                 Around::Offer(o) => search.window(&[o], &incumbent.amounts),
                 // An offer and its rival are searched in place, with every amount free: as windows they found
-                // less (1 000 × 100 seed 12 and 2 000 × 200 seed 1 were no longer proved).
+                // less (large batches that are proved this way were no longer proved).
                 Around::WithRival(_) | Around::Guide => None,
             };
             if let Some(window) = window_of(around) {

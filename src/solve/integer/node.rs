@@ -30,7 +30,7 @@ pub(super) enum Fix {
 pub(super) struct Fixing {
     pub(super) edge: Vec<Fix>,
     /// The edges that are not free, each once, in the order they were fixed. A re-solve penalises these and the
-    /// needs switched on only: walking every edge and need for them was 17 % of a 1 000 × 100 search's profile.
+    /// needs switched on only: walking every edge and need for them was a large share of a large search's profile.
     pub(super) fixed_edges: Vec<u32>,
     /// The needs switched on, each once.
     pub(super) needs_on: Vec<u32>,

@@ -16,19 +16,20 @@ use super::search::Search;
 /// Whether a search solves each node's linear relaxation with the max_awards rows exactly
 /// ([`Search::node_lp`]) and strong-branches on it: searches of at most [`EXACT_RELAXATION_EDGES`] eligible
 /// pairs, outside Monte Carlo draws. A node then costs some tens of re-solves instead of two, which pays where
-/// the max_awards rows hold the bound: 150 × 15 seeds 3 and 8 were proved in 0.5 s each, where 20 000 nodes
-/// left 0.077 % and 0.31 %. Draws keep the lighter Lagrangian bound: the sample's are mostly proved before the
-/// multipliers are tuned.
+/// the max_awards rows hold the bound: small generated batches that the Lagrangian bound left open at the node
+/// limit are proved quickly with it. Draws keep the lighter Lagrangian bound: the sample's are mostly proved before
+/// the multipliers are tuned.
 pub(super) fn exact_relaxation(edges: usize, draw: bool, up_to: usize) -> bool {
     !draw && edges <= up_to
 }
 
 /// The largest search that solves its nodes' relaxations exactly. Twice the strong-branching range of the plain
-/// search: 500 × 50 seed 3 (6 989 pairs) went from 0.026 % to 0.0056 % in 10 s with it.
+/// search: mid-sized batches beyond that range still closed most of their remaining gap with it.
 pub(super) const EXACT_RELAXATION_EDGES: usize = 10_000;
 
 /// At most this many flows priced per node by the column generation of [`Search::node_lp`]. On the generated
-/// batches it converges in 5 to 20; a round cut short still gives a valid (weaker) bound.
+/// batches it usually converges well before that (docs/solver.md §3.2); a round cut short still gives a valid
+/// (weaker) bound.
 pub(super) const LP_ROUNDS: usize = 40;
 
 /// A node's linear relaxation with the max_awards rows, as [`Search::node_lp`] finds it.
@@ -50,8 +51,9 @@ impl<'a> Search<'a> {
     /// child) starts. `None` if the node has no feasible flow or no multipliers were tuned.
     ///
     /// Why: with multipliers tuned once at the root, the Lagrangian subproblem of a child has many optimal flows,
-    /// and branching on one of them moves neither the flow nor the bound (150 × 15 seed 8 kept its root bound
-    /// over 20 000 nodes). The linear relaxation's optimum moves with every branch, as in an LP-based search.
+    /// and branching on one of them moves neither the flow nor the bound (on small generated batches the bound
+    /// could stay at the root's for the whole search). The linear relaxation's optimum moves with every branch, as
+    /// in an LP-based search.
     pub(super) fn node_lp(
         &mut self,
         decisions: &[Decision],

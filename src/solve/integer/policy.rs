@@ -79,9 +79,9 @@ pub(super) struct Policy {
     pub(super) branching: Branching,
     /// Whether a dive whose cautious step its own earlier "on" decisions make infeasible turns those off and goes
     /// on, instead of giving up (`Search::dive`): large searches only. Without it the dive of a large search almost
-    /// never finished (2 000 × 200 at the root: none; with it 0.46 % from the bound, where bulk rounding ends at
-    /// 1.4 %). On small searches a finished dive costs more re-solves (one per need it switched off, tried again)
-    /// than the tree search needs to find the same allocation: the sample's draws took 40 % longer.
+    /// never finished; with it the dive ends nearer the bound than bulk rounding does. On small searches a finished
+    /// dive costs more re-solves (one per need it switched off, tried again) than the tree search needs to find the
+    /// same allocation: the sample's draws took markedly longer.
     pub(super) mending_dives: bool,
     /// When the neighbourhoods of the incumbent are searched.
     pub(super) neighbourhoods: NeighbourhoodSearch,
@@ -125,13 +125,12 @@ impl Policy {
         Policy {
             root_heuristics: if draw { RootHeuristics::RepairOnly } else { RootHeuristics::Full },
             // A match tunes the Lagrangian bound at the root: on large searches the plunges along it are what
-            // brings 2 000 × 200 from 1.7 % to 0.7 %, and on small ones the exact relaxation and its strong
-            // branching need it (until then the search branches on the plain flow, whose ties hide what the
-            // max_awards rows hold up: 300 × 30 seed 4 was proved in 1.9 s this way, and not in 20 000 nodes from
-            // node 64).
+            // narrows the root's gap most, and on small ones the exact relaxation and its strong branching need it
+            // (until then the search branches on the plain flow, whose ties hide what the max_awards rows hold up:
+            // a small batch proved quickly this way stayed open at the node limit when tuning waited for node 64).
             lagrangian_at: if draw { DRAW_LAGRANGIAN_AT } else { 1 },
-            // Draws keep the cores for other draws, and on 300 × 30 seed 5 paired plunges led to a proof at 48 s
-            // instead of 8 s: only wide searches pair them.
+            // Draws keep the cores for other draws, and on a small batch paired plunges delayed the proof several
+            // times over: only wide searches pair them.
             paired_plunges: branching == Branching::Wide,
             exact_relaxation: exact,
             branching,
@@ -153,6 +152,6 @@ impl Policy {
 }
 
 /// At which node a Monte Carlo draw's search runs its Lagrangian heuristics (tuning and plunges), whatever its
-/// size: a draw is one of thousands, and on 2 000 × 200 the root's tuning and plunges took two hundred times what
-/// the rest of the root took.
+/// size: a draw is one of thousands, and on large batches the root's tuning and plunges took many times what the
+/// rest of the root took.
 pub const DRAW_LAGRANGIAN_AT: u64 = 64;

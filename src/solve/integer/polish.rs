@@ -42,13 +42,12 @@ impl<'a> Search<'a> {
 
     /// Polishes the search's result: swaps awards ([`Search::improve`]), then solves again with every award it
     /// makes fixed on (its floor or first dollar forced) and every other award fixed off, and keeps the result
-    /// when it is worth at least as much. Within a
-    /// fixed set of awards the search's tie-break against "must" arcs no longer applies, so an award is not left
-    /// one dollar short of its limit while another need of equal value takes that dollar (119 999 of 120 000 on
-    /// the sample); and an allocation a heuristic built gets the best flow its awards allow (2 000 × 200 at the
-    /// root: 0.68 % → 0.14 %). Polishing each heuristic's result as it comes instead cost the sample's draws a
-    /// tenth and changed nothing at 2 000 × 200. When a re-solve would end past the deadline it keeps the swapped
-    /// allocation as is.
+    /// when it is worth at least as much. Within a fixed set of awards the search's tie-break against "must" arcs
+    /// no longer applies, so an award is not left one dollar short of its limit while another need of equal value
+    /// takes that dollar (as happened on the sample); and an allocation a heuristic built gets the best flow its
+    /// awards allow (on large batches this narrows the root's gap several times over). Polishing each heuristic's
+    /// result as it comes instead made the sample's draws slower and changed nothing on large batches. When a
+    /// re-solve would end past the deadline it keeps the swapped allocation as is.
     pub(super) fn polish(&self, incumbent: Allocation) -> Result<Allocation> {
         let improved = self.improve(incumbent);
         if Instant::now() + self.plain.slowest.get() < self.deadline

@@ -22,8 +22,8 @@ impl<'a> Search<'a> {
     /// awards), re-solves, and repeats until nothing is broken. A round's "on" decisions can together ask more than
     /// the offers hold; the re-solve then says which of them its flow could not keep (see [`Search::solve_soft`]),
     /// and those are turned off before one more solve. So a round costs one or two re-solves, where
-    /// [`Search::dive`] settles one "on" per round and [`Search::plunge`] one rule per step: on 100 000 needs,
-    /// where a re-solve takes a second, only this one finishes in time.
+    /// [`Search::dive`] settles one "on" per round and [`Search::plunge`] one rule per step: on the largest batches,
+    /// where each re-solve is slow, only this one finishes in time.
     pub(super) fn round_in_bulk(
         &self,
         costed: &Costed,

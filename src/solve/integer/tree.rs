@@ -589,12 +589,12 @@ impl<'a> Tree<'a> {
 /// nodes and re-solves, not of time, so that a search that ends proved gives the same allocation on any machine. Only
 /// searches without the exact relaxation (over [`EXACT_RELAXATION_EDGES`](super::node_lp::EXACT_RELAXATION_EDGES)
 /// pairs) do this: there the bound is the plain or Lagrangian flow's and seldom moves (before wide strong branching, on
-/// none of twelve generated 1 000 × 100 batches and six 2 000 × 200 did it ever leave the root's; with it, it mostly
-/// moves in the first few nodes), and the tree's nodes seldom find allocations. Where the relaxation is exact the tree
-/// moves the bound and its dives find allocations; taking half its work there cost 500 × 50 seed 3 three times the time
-/// and left 300 × 30 seed 3 unproved at 60 s. A thousand nodes, the first figure, took 2 000 × 200 until 45 s: a tenth
-/// of it and four times the work proved 1 000 × 100 seeds 4, 8 and 9 and 2 000 × 200 seed 3 sooner, and left less open
-/// on four of the six open ones.
+/// the large generated batches it never left the root's; with it, it mostly moves in the first few nodes), and the
+/// tree's nodes seldom find allocations. Where the relaxation is exact the tree moves the bound and its dives find
+/// allocations; taking half its work there made mid-sized batches much slower and left a small one unproved at the
+/// default time limit. A thousand nodes, the first value, held the first phase back until late in the time limit on
+/// the largest batches; a tenth of it and four times the work proved several large batches sooner, and left less open
+/// on most of those that stay open.
 pub(super) const STALL_NODES: u64 = 100;
 
 /// The neighbourhoods' share of a large search's work: this many re-solves for each of the tree's (see
@@ -612,9 +612,9 @@ pub(super) const LP_DIVE_EVERY: u64 = 64;
 
 /// Every this many nodes the search repairs the node's flow into an allocation ([`Search::repair`]). Best-first
 /// nodes rarely break no rule, so the tree itself seldom finds allocations; a repair costs about two re-solves
-/// since the solve within the awards has its own small network. It replaced a dive every 64 nodes: on the
-/// generated 150 × 15 batches it finds the optimum SCIP proves where the dives did not (seeds 1 and 8), and the
-/// sample's draws need 36 092 → 22 318 nodes (one in 8 tried: 4 needed fewer nodes but more time).
+/// since the solve within the awards has its own small network. It replaced a dive every 64 nodes: on small
+/// generated batches it finds optima SCIP proves where the dives did not, and the sample's draws need markedly
+/// fewer nodes (repairing more often needed fewer nodes still, but more time).
 pub(super) const REPAIR_EVERY: u64 = 8;
 
 #[cfg(test)]

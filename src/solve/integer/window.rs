@@ -1,15 +1,15 @@
 //! Windows: neighbourhoods of the incumbent small enough to be batches of their own.
 //!
-//! The neighbourhoods of `neighbourhood.rs` fix the incumbent's structure outside a few offers, but every amount
-//! stays free, so each node of their small search re-solves the whole network: on 2 000 × 200 a small search of
-//! 500 nodes took most of a second, and one round over the offers longer than the time limit allows. A window
-//! fixes the amounts outside too. What is left is a batch: the needs the chosen offers could fund, every offer
-//! that could fund them with what the incumbent leaves of its envelope and of its max_awards outside, and their
-//! edges. Its allocations, with the incumbent's outside, keep every rule of the whole batch (a need's rules and
-//! its co-funders are all inside or all outside; an offer's envelope and awards are split between the two), and
-//! the incumbent's own allocation inside is one of them, so a window's optimum is never worse. A window of a few
-//! thousand edges is searched by the whole solver, from the incumbent's allocation inside: its exact relaxation
-//! and strong branching, at a node limit, often to a proof that nothing better exists there.
+//! The neighbourhoods of `neighbourhood.rs` fix the incumbent's structure outside a few offers, but every amount stays
+//! free, so each node of their small search re-solves the whole network: on large batches a small search was slow, and
+//! one round over the offers took longer than the time limit allows. A window fixes the amounts outside too. What is
+//! left is a batch: the needs the chosen offers could fund, every offer that could fund them with what the incumbent
+//! leaves of its envelope and of its max_awards outside, and their edges. Its allocations, with the incumbent's
+//! outside, keep every rule of the whole batch (a need's rules and its co-funders are all inside or all outside; an
+//! offer's envelope and awards are split between the two), and the incumbent's own allocation inside is one of them, so
+//! a window's optimum is never worse. A window of a few thousand edges is searched by the whole solver, from the
+//! incumbent's allocation inside: its exact relaxation and strong branching, at a node limit, often to a proof that
+//! nothing better exists there.
 
 use std::time::Instant;
 

@@ -11,8 +11,8 @@
 //! problem is a min-cost flow with lower bounds, on a network much smaller than the search's: only the awards,
 //! the edges of offers without integer rules into needs that may still take money, and no award chains (with at
 //! most `k` awards they bind nothing). Solving it from scratch takes a fraction of a re-solve of the search network
-//! with every award fixed by penalties, which is how the heuristics' repair and the final polish did it before (on 2
-//! 000 × 200 Monte Carlo draws that re-solve was a quarter of a draw).
+//! with every award fixed by penalties, which is how the heuristics' repair and the final polish did it before (on
+//! the Monte Carlo draws of large batches that re-solve was a large share of a draw).
 
 use crate::error::{Error, Result};
 use crate::graph::Graph;
@@ -100,8 +100,8 @@ pub(super) fn best_within(batch: &Batch, graph: &Graph, layout: &Layout, amounts
     net.supply[sink] = -total;
 
     let started = std::time::Instant::now();
-    // The star start's candidates, most valuable first: the layout's order, without sorting 15 000 arcs twice
-    // per draw (a twentieth of a 2 000 × 200 draw).
+    // The star start's candidates, most valuable first: the layout's order, without sorting every edge's arc
+    // twice per draw (a measurable share of a large batch's draw).
     let candidates: Vec<u32> = layout
         .edges_by_value
         .iter()
