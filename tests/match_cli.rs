@@ -125,7 +125,7 @@ fn sample_run_writes_every_output_and_a_complete_run_json() {
     // published allocation: no award one dollar short of its limit while another need of equal value takes
     // that dollar (119 999 and 225 001 before the search polished its result). The polish does not promise
     // this for every batch (an award's forced first dollar is a bound of 1 in its flow); if a change of ties
-    // breaks it here, look at the polish in src/solve/integer/ before updating the golden files.
+    // breaks it here, look at the polish (src/solve/integer/polish.rs) before changing this test.
     for row in &Csv::read(&dir, "out/matches.csv").rows {
         assert_eq!(num(row, "amount_usd") % 500, 0, "{row:?}");
     }
