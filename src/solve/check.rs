@@ -96,6 +96,22 @@ pub fn verify(batch: &Batch, graph: &Graph, solution: &Solution) -> Result<()> {
     Ok(())
 }
 
+/// Whether bare `amounts` keep every rule (the check of [`verify`], valued at their own objective): for the tests
+/// of the heuristics that build allocations piece by piece.
+#[cfg(test)]
+pub(crate) fn keeps_every_rule(batch: &Batch, graph: &Graph, amounts: &[i64]) -> Result<()> {
+    let value = objective_of(graph, amounts);
+    let solution = Solution {
+        amounts: amounts.to_vec(),
+        objective: value,
+        bound: value,
+        relaxation: value,
+        status: Status::NodeLimit,
+        nodes: 0,
+    };
+    verify(batch, graph, &solution)
+}
+
 /// Each test hands [`verify`] an allocation (or a graph) that breaks one rule and expects an internal error that
 /// names it: this is how a solver bug would show, and these are the only ways it can show.
 #[cfg(test)]

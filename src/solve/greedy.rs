@@ -136,3 +136,30 @@ pub fn fill_in(
     }
     amounts
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::check::keeps_every_rule;
+    use crate::solve::for_generated_batches;
+
+    /// `fill`, which the exact search uses to spend what its repairs free, keeps every rule in any order, from
+    /// nothing and on top of an allocation that already keeps them, and never takes money away.
+    #[test]
+    fn fill_keeps_every_rule_in_any_order() {
+        let mut topped_up = 0;
+        for_generated_batches(0x5EED_00F1, 60, |case, batch, graph, order| {
+            let from_nothing = fill(batch, graph, vec![0; graph.edges.len()], order);
+            keeps_every_rule(batch, graph, &from_nothing).unwrap_or_else(|e| panic!("case {case}, from nothing: {e}"));
+            // On top of an allocation of half the needs (money left over), in the reverse order.
+            let base = fill(batch, graph, vec![0; graph.edges.len()], &order[..order.len() / 2]);
+            order.reverse();
+            let filled = fill(batch, graph, base.clone(), order);
+            keeps_every_rule(batch, graph, &filled).unwrap_or_else(|e| panic!("case {case}, on top: {e}"));
+            assert!(filled.iter().zip(&base).all(|(f, b)| f >= b), "case {case}: fill took money away");
+            topped_up += usize::from(filled != base);
+        });
+        // The top-up must really add money in some cases, or the second half tests nothing.
+        assert!(topped_up > 30, "{topped_up}");
+    }
+}

@@ -5,7 +5,7 @@
 //!   (all-or-nothing needs, min_award, floors, max_awards, no co-finance) the exact search (`integer`, private)
 //!   runs branch and bound over that flow relaxation and returns a feasible allocation, a proven upper bound and
 //!   the gap.
-//! - [`Method::Greedy`]: the desk officer's baseline of [`greedy`], for comparison.
+//! - [`Method::Greedy`]: the desk officer's baseline (`greedy`), for comparison.
 //!
 //! Every result passes an independent check of every rule (`check::verify`) before it leaves this module, so a
 //! solver bug becomes an error, not a wrong report.
@@ -23,11 +23,11 @@ macro_rules! trace {
 
 mod check;
 mod components;
-pub mod greedy;
+mod greedy;
 mod integer;
 pub mod progress;
 pub mod relaxation;
-pub mod swap;
+mod swap;
 
 pub use integer::DrawShare;
 
@@ -349,6 +349,26 @@ pub(crate) fn generated(needs: usize, offers: usize, seed: u64) -> (Batch, Graph
     let batch = crate::generate::generate(&config, reference);
     let graph = crate::graph::build(&batch, reference, &crate::objective::Weights::default());
     (batch, graph)
+}
+
+/// Generated batches with integer rules, alternately small and mid-sized, each with its graph and its needs in an
+/// order shuffled from `seed`: the setup of the heuristics' property tests.
+#[cfg(test)]
+pub(crate) fn for_generated_batches(
+    seed: u64,
+    cases: u64,
+    mut check: impl FnMut(u64, &Batch, &Graph, &mut Vec<usize>),
+) {
+    use rand::SeedableRng;
+    use rand::seq::SliceRandom;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    for case in 0..cases {
+        let (needs, offers) = if case % 2 == 0 { (12, 4) } else { (40, 8) };
+        let (batch, graph) = generated(needs, offers, seed.wrapping_add(case));
+        let mut order: Vec<usize> = (0..batch.needs.len()).collect();
+        order.shuffle(&mut rng);
+        check(case, &batch, &graph, &mut order);
+    }
 }
 
 #[cfg(test)]
