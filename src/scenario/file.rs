@@ -430,7 +430,7 @@ mod tests {
         let err = parse("s.toml", text).unwrap_err();
         assert_eq!(err.exit_code(), 3);
         match err.kind() {
-            crate::ErrorKind::InvalidData { errors, .. } => errors[0].to_string(),
+            crate::error::ErrorKind::InvalidData { errors, .. } => errors[0].to_string(),
             other => panic!("expected a data error, got {other:?}"),
         }
     }

@@ -268,7 +268,7 @@ pub fn prepare(
         let changed = match scenario::apply(scenario, base, reference, dir, read) {
             Ok(c) => c,
             Err(e) => match e.kind() {
-                crate::ErrorKind::InvalidData { errors: found, .. } => {
+                crate::error::ErrorKind::InvalidData { errors: found, .. } => {
                     errors.extend(found.iter().cloned());
                     continue;
                 }
