@@ -5,7 +5,8 @@
 use std::fmt;
 
 /// A language of labels, titles and names in the outputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// English (the default).
     #[default]
@@ -24,12 +25,6 @@ impl Lang {
             Lang::En => "en",
             Lang::Zh => "zh",
         }
-    }
-
-    /// The language of a recorded code: `zh` is Chinese and anything else English, the rule the reference
-    /// tables follow too (a shard file written by an older version carries the code as text).
-    pub fn from_code(code: &str) -> Lang {
-        if code == "zh" { Lang::Zh } else { Lang::En }
     }
 
     /// The value of an HTML `lang` attribute.
@@ -60,11 +55,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_round_trip_and_unknown_codes_read_as_english() {
+    fn codes_are_the_files_spellings() {
         for lang in Lang::ALL {
-            assert_eq!(Lang::from_code(lang.code()), lang);
+            let json = serde_json::to_string(&lang).unwrap();
+            assert_eq!(json, format!("\"{}\"", lang.code()));
+            assert_eq!(serde_json::from_str::<Lang>(&json).unwrap(), lang);
         }
-        assert_eq!(Lang::from_code("fr"), Lang::En);
+        assert!(serde_json::from_str::<Lang>("\"fr\"").is_err(), "a study record names a language we write");
         assert_eq!(Lang::Zh.html_tag(), "zh-Hans");
     }
 }

@@ -164,11 +164,11 @@ fn the_draw_path_itself_reaches_matchs_optimum() {
     .unwrap();
     let study = poa_match::scenario::parse("s.toml", "draws = 3\n[[scenario]]\nname = \"as is\"\n").unwrap();
     let options = StudyOptions {
-        method: "optimal".into(),
+        method: poa_match::Method::Optimal,
         node_limit: 20_000,
         weights: Default::default(),
-        lang: "en".into(),
-        format: "csv".into(),
+        lang: poa_match::Lang::En,
+        format: poa_match::io::outputs::TableFormat::Csv,
         excel: false,
     };
     let mut prepared = simulate::prepare(&study, &batch, reference, root, ReadOptions::default(), &options).unwrap();
@@ -181,8 +181,7 @@ fn the_draw_path_itself_reaches_matchs_optimum() {
     let mut scratch = draw::Scratch::new(p, &share);
     let mut first: Option<draw::DrawOutcome> = None;
     for i in 0..3 {
-        let outcome =
-            draw::run(p, study.seed, 0, i, &mut scratch, options.method().unwrap(), options.limits()).unwrap();
+        let outcome = draw::run(p, study.seed, 0, i, &mut scratch, options.method, options.limits()).unwrap();
         assert_eq!(outcome.record.objective, solution.objective, "draw {i}");
         assert!(outcome.record.proved, "draw {i}");
         let total: i64 = outcome.need_amounts.iter().sum();

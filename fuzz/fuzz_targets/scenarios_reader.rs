@@ -33,11 +33,11 @@ fuzz_target!(|data: &[u8]| {
         offers: read_offers("offers.csv", OFFERS.as_bytes(), reference, options).expect("the sample reads"),
     };
     let study_options = StudyOptions {
-        method: "optimal".into(),
+        method: poa_match::Method::Optimal,
         node_limit: 20,
         weights: Default::default(),
-        lang: if data.len() % 2 == 0 { "en".into() } else { "zh".into() },
-        format: "csv".into(),
+        lang: if data.len() % 2 == 0 { poa_match::Lang::En } else { poa_match::Lang::Zh },
+        format: poa_match::io::outputs::TableFormat::Csv,
         excel: false,
     };
     // add_offers names a file next to the scenarios file: there is none, so that is an I/O error.

@@ -9,7 +9,6 @@ use std::time::Instant;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use poa_match::error::{DataError, Location};
-use poa_match::io::outputs::TableFormat;
 use poa_match::io::provenance::{InputInfo, sha256_hex};
 use poa_match::model::group_thousands;
 use poa_match::objective::Weights;
@@ -111,14 +110,11 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
     let (text, scenarios_info) = read_scenarios(&args.scenarios)?;
     let study = poa_match::scenario::parse(&scenarios_info.path, &text)?;
     let options = StudyOptions {
-        method: poa_match::solve::Method::from(args.method).as_str().to_string(),
+        method: poa_match::solve::Method::from(args.method),
         node_limit: args.node_limit,
         weights,
-        lang: args.style.lang.code().to_string(),
-        format: match args.style.output().format {
-            TableFormat::Csv => "csv".into(),
-            TableFormat::Json => "json".into(),
-        },
+        lang: args.style.lang.lang(),
+        format: args.style.output().format,
         excel: args.style.excel,
     };
     let mut timings = Timings { read_s: started.elapsed().as_secs_f64(), ..Timings::default() };
@@ -178,7 +174,7 @@ fn print_summary(
         out,
         "{} scenarios, {draws} draws, method {} ({rate:.0} draws/s)",
         frame.scenarios.len(),
-        frame.options.method
+        frame.options.method.as_str()
     )?;
     for (s, sum) in frame.scenarios.iter().zip(summaries) {
         let [mean, p5, _, p95] = sum.allocated.ratio_to(s.requested_usd);

@@ -13,8 +13,9 @@ use serde::Serialize;
 use super::atomic;
 use crate::error::Result;
 
-/// How tables are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How tables are written (`csv` or `json` in a study's record).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum TableFormat {
     /// CSV with a header row.
     Csv,

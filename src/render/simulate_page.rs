@@ -7,10 +7,10 @@ use crate::io::outputs::fixed4;
 use crate::lang::Lang;
 use crate::report::Word;
 use crate::report::schema::Column;
-use crate::report::words::{method_name, unknown_method_name};
+use crate::report::words::method_name;
 use crate::simulate::outputs::ScenarioSummary;
 use crate::simulate::stats::{Spread, mean};
-use crate::simulate::{Frame, Group, StudyOptions, Tally, tables};
+use crate::simulate::{Frame, Group, Tally, tables};
 
 use super::builder::Html;
 use super::page::{PageFrame, Section, render_page};
@@ -37,7 +37,7 @@ pub fn render_simulate_page(page: &SimulatePage<'_>) -> String {
     let lang = page.lang();
     let draws: u64 = frame.scenarios.iter().map(|s| u64::from(s.draws)).sum();
     let facts = vec![
-        labelled(lang, Word::Method.text(lang), study_method_name(&frame.options, lang)),
+        labelled(lang, Word::Method.text(lang), method_name(frame.options.method, lang)),
         labelled(lang, Word::Draws.text(lang), money(i128::from(draws))),
         labelled(lang, Word::Seed.text(lang), frame.seed),
         labelled(lang, Word::NeedsFile.text(lang), file_name(&frame.inputs.needs.path, lang)),
@@ -62,15 +62,10 @@ pub fn render_simulate_page(page: &SimulatePage<'_>) -> String {
 }
 
 impl SimulatePage<'_> {
-    /// The study's language, recorded as a code in the frame.
+    /// The study's language.
     fn lang(&self) -> Lang {
-        Lang::from_code(&self.frame.options.lang)
+        self.frame.options.lang
     }
-}
-
-/// The study's method in words; a shard file may carry a method this version does not know.
-fn study_method_name(options: &StudyOptions, lang: Lang) -> &'static str {
-    options.method().map_or(unknown_method_name(lang), |m| method_name(m, lang))
 }
 
 /// The headings of a table's columns that the page shows (those with a heading, in file order), each with
@@ -263,7 +258,7 @@ fn about(page: &SimulatePage<'_>) -> Html {
     let inputs = [&frame.inputs.needs, &frame.inputs.offers, &frame.inputs.scenarios].into_iter().chain(added);
     inputs_table(&mut h, inputs, lang);
     let facts = [
-        (Word::Method.text(lang), study_method_name(&frame.options, lang).to_string()),
+        (Word::Method.text(lang), method_name(frame.options.method, lang).to_string()),
         (Word::Seed.text(lang), frame.seed.to_string()),
         (Word::NodeLimit.text(lang), money(i128::from(frame.options.node_limit))),
     ];

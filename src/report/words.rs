@@ -371,11 +371,6 @@ pub fn method_name(method: Method, lang: Lang) -> &'static str {
     }
 }
 
-/// What a method recorded as text (a shard file's) is called when it names no known method.
-pub fn unknown_method_name(lang: Lang) -> &'static str {
-    lang.pick("other", "其他")
-}
-
 /// How a solve ended, in words.
 pub fn status_name(status: Status, lang: Lang) -> &'static str {
     match status {

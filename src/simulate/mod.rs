@@ -42,40 +42,30 @@ const DRAW_CHUNK: u32 = 512;
 /// How a study is solved and written; recorded in every shard so that `merge` writes what the run would have.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StudyOptions {
-    /// `optimal` or `greedy`.
-    pub method: String,
+    /// The allocation method of every draw.
+    pub method: Method,
     /// Branch-and-bound node limit per draw (draws have no time limit, so results are reproducible).
     pub node_limit: u64,
     /// The objective's weights.
     pub weights: Weights,
-    /// Language of labels (`en` or `zh`).
-    pub lang: String,
-    /// `csv` or `json` tables.
-    pub format: String,
+    /// Language of labels.
+    pub lang: Lang,
+    /// CSV or JSON tables.
+    pub format: TableFormat,
     /// Whether CSV files start with a UTF-8 byte-order mark.
     pub excel: bool,
 }
 
 impl StudyOptions {
-    /// The allocation method.
-    pub fn method(&self) -> Result<Method> {
-        match self.method.as_str() {
-            "optimal" => Ok(Method::Optimal),
-            "greedy" => Ok(Method::Greedy),
-            other => Err(Error::usage(format!("unknown method {other:?}"))),
-        }
-    }
-
     /// The solver limits of one draw.
     pub fn limits(&self) -> Limits {
         // A year: in effect no time limit, which would make results depend on the machine.
         Limits { time_limit: Duration::from_secs(365 * 86_400), node_limit: self.node_limit, ..Limits::default() }
     }
 
-    /// The table options.
+    /// How the tables are written.
     pub fn output(&self) -> OutputOptions {
-        let format = if self.format == "json" { TableFormat::Json } else { TableFormat::Csv };
-        OutputOptions { format, excel_bom: self.excel }
+        OutputOptions { format: self.format, excel_bom: self.excel }
     }
 }
 
@@ -261,7 +251,7 @@ pub fn prepare(
     read: ReadOptions,
     options: &StudyOptions,
 ) -> Result<Vec<Prepared>> {
-    let method = options.method()?;
+    let method = options.method;
     let mut prepared = Vec::with_capacity(study.scenarios.len());
     let mut errors = Vec::new();
     for (s, scenario) in study.scenarios.iter().enumerate() {
@@ -278,7 +268,7 @@ pub fn prepare(
         let batch = changed.batch;
         let graph = graph::build(&batch, reference, &options.weights);
         let pledges: Vec<Pledge> = batch.offers.iter().map(|o| study.pledge(s, &o.donor)).collect();
-        let frame = scenario_frame(scenario, &batch, &graph, &pledges, changed.added, reference, &options.lang);
+        let frame = scenario_frame(scenario, &batch, &graph, &pledges, changed.added, reference, options.lang);
         let mut p = Prepared { frame, batch, graph, pledges, certain: None };
         if p.pledges.iter().all(Pledge::is_certain) {
             let solution = solve::solve(&p.batch, &p.graph, method, options.limits())?;
@@ -326,8 +316,9 @@ fn scenario_frame(
     pledges: &[Pledge],
     added: Option<InputInfo>,
     reference: &Reference,
-    lang: &str,
+    lang: Lang,
 ) -> ScenarioFrame {
+    let lang_code = lang.code();
     // Groups: each need under its primary commitment (catalogue order) and its M49 region (by code).
     let mut commitment_of = vec![u32::MAX; reference.commitments().len()];
     let mut commitments: Vec<Group> = Vec::new();
@@ -340,7 +331,7 @@ fn scenario_frame(
             let entry = reference.commitment(c);
             commitments.push(Group {
                 key: entry.code.clone(),
-                label: entry.title(lang).to_string(),
+                label: entry.title(lang_code).to_string(),
                 needs: 0,
                 requested_usd: 0,
             });
@@ -355,8 +346,8 @@ fn scenario_frame(
         .iter()
         .map(|c| {
             let (key, label) = match c.and_then(|c| reference.area(c)) {
-                Some(a) => (a.m49.to_string(), a.name(lang).to_string()),
-                None => ("unknown".to_string(), Word::Unknown.text(Lang::from_code(lang)).to_string()),
+                Some(a) => (a.m49.to_string(), a.name(lang_code).to_string()),
+                None => ("unknown".to_string(), Word::Unknown.text(lang).to_string()),
             };
             Group { key, label, needs: 0, requested_usd: 0 }
         })
@@ -377,7 +368,7 @@ fn scenario_frame(
                 need_id: need.id.to_string(),
                 requester: need.requester_code.clone(),
                 requester_name: match &need.requester {
-                    crate::model::Requester::State(c) => reference.country(*c).name(lang).to_string(),
+                    crate::model::Requester::State(c) => reference.country(*c).name(lang_code).to_string(),
                     crate::model::Requester::RegionalOrg(_) => need.requester_code.clone(),
                 },
                 priority: need.priority,
@@ -443,7 +434,7 @@ pub fn run_draws(
     shard: ShardSpec,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<Tally>> {
-    let method = options.method()?;
+    let method = options.method;
     let limits = options.limits();
     let mut tallies = Vec::with_capacity(prepared.len());
     for (s, p) in prepared.iter().enumerate() {

@@ -44,8 +44,9 @@ pub(crate) fn tracing() -> bool {
     *TRACING.get_or_init(|| std::env::var_os("POA_MATCH_TRACE").is_some())
 }
 
-/// Which method allocates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which method allocates (its name in files is [`Method::as_str`]'s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Method {
     /// Exact optimisation.
     Optimal,
