@@ -165,12 +165,11 @@ fn match_on_pool(args: MatchArgs) -> anyhow::Result<ExitCode> {
     let reference = args.input.reference.load()?;
     let loaded = super::load_batch(&args.input, &reference)?;
     let inputs = RunInputs { needs: loaded.needs_info, offers: loaded.offers_info };
-    let mut outcome = super::status::while_searching(|observer| {
+    let outcome = super::status::while_searching(|observer| {
         run::solve_batch(&loaded.batch, &reference, &solve, inputs, loaded.read_s, observer)
     })?;
-    run::write_outputs(&loaded.batch, &reference, &mut outcome, &output)?;
+    let r = &run::write_outputs(&loaded.batch, &reference, outcome, &output)?;
 
-    let r = &outcome.run;
     let share = if r.requested_usd > 0 { 100.0 * r.allocated_usd as f64 / r.requested_usd as f64 } else { 0.0 };
     let mut out = std::io::stdout().lock();
     writeln!(

@@ -121,35 +121,32 @@ pub fn report(batch: &Batch, reference: &Reference, outcome: &MatchOutcome, lang
 }
 
 /// Writes every output of a solved batch into the configured directory (the tables, report.html and run.json;
-/// and the DIMACS network if asked), all staged and renamed together. Returns the report written.
+/// and the DIMACS network if asked), all staged and renamed together. Returns the run record as written, with
+/// the time writing took. The outcome is consumed: its needs' outcomes become the report's rows without a copy.
 pub fn write_outputs(
     batch: &Batch,
     reference: &Reference,
-    outcome: &mut MatchOutcome,
+    outcome: MatchOutcome,
     config: &OutputConfig,
-) -> Result<MatchReport> {
+) -> Result<RunInfo> {
     let t = Instant::now();
-    let report = report(batch, reference, outcome, config.lang);
+    let MatchOutcome { graph, solution, needs, mut run } = outcome;
+    let report = report::build(batch, reference, &graph, &solution, needs, config.lang);
     let mut staged = atomic::Staged::in_dir(&config.out_dir)?;
     if let Some(path) = &config.export_network {
-        stage_network(&mut staged, batch, &outcome.graph, path, outcome.solution.relaxation)?;
+        stage_network(&mut staged, batch, &graph, path, solution.relaxation)?;
     }
     for table in schema::match_tables(&report) {
         outputs::write_table(&mut staged, &config.out_dir, &table, config.tables)?;
     }
     // The page shows no timing, so it is rendered from the run as solved and stays byte-identical across runs.
-    let page = render::render_match_page(&MatchPage {
-        report: &report,
-        run: &outcome.run,
-        batch,
-        reference,
-        lang: config.lang,
-    });
+    let page =
+        render::render_match_page(&MatchPage { report: &report, run: &run, batch, reference, lang: config.lang });
     staged.stage(&config.out_dir.join("report.html"), |out| out.write_all(page.as_bytes()))?;
-    outcome.run.timings.write_s = t.elapsed().as_secs_f64();
-    outputs::write_json(&mut staged, &config.out_dir.join("run.json"), &outcome.run)?;
+    run.timings.write_s = t.elapsed().as_secs_f64();
+    outputs::write_json(&mut staged, &config.out_dir.join("run.json"), &run)?;
     staged.commit()?;
-    Ok(report)
+    Ok(run)
 }
 
 /// Stages the relaxation's flow network in DIMACS min-cost-flow format; its minimum cost is −`relaxation`.

@@ -18,7 +18,7 @@ pub mod tables;
 
 use std::ops::Range;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -584,9 +584,4 @@ pub fn check_shard(path: &str, shard: &Shard) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Seconds since `t`.
-pub fn seconds_since(t: Instant) -> f64 {
-    t.elapsed().as_secs_f64()
 }
