@@ -14,12 +14,14 @@ use poa_match::graph;
 use poa_match::io::{ReadOptions, read_needs, read_offers};
 use poa_match::model::Batch;
 use poa_match::objective::Weights;
-use poa_match::solve::{self, Limits, Method};
+use poa_match::solve::{self, Limits, Method, WorkLimit};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [needs_path, offers_path, ..] = args.as_slice() else {
-        return Err("usage: bb_bench NEEDS OFFERS [--repeat N] [--node-limit N] [--time-limit S]".into());
+        return Err(
+            "usage: bb_bench NEEDS OFFERS [--repeat N] [--node-limit N] [--work-limit UNITS] [--time-limit S]".into()
+        );
     };
     let option = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
     let repeat: u32 = option("--repeat").map_or(Ok(1), |s| s.parse())?;
@@ -27,8 +29,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(n) = option("--node-limit") {
         limits.node_limit = n.parse()?;
     }
+    if let Some(units) = option("--work-limit") {
+        limits.work_limit = WorkLimit::new(units.parse()?).ok_or("work limit too large")?;
+    }
     if let Some(s) = option("--time-limit") {
-        limits.time_limit = Duration::from_secs_f64(s.parse()?);
+        limits.time_limit = Some(Duration::from_secs_f64(s.parse()?));
     }
     let r = Reference::embedded();
     let needs = read_needs(needs_path, std::fs::read(needs_path)?.as_slice(), r, ReadOptions::default())?;

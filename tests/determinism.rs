@@ -3,8 +3,8 @@
 //! compared byte for byte (run.json and simulate.json without their `timings`, the only field allowed to vary),
 //! and the DIMACS export too.
 //!
-//! Searches with integer rules are stopped by the node limit, which is deterministic, with the time limit far out
-//! of reach: a run stopped by the clock may legitimately differ.
+//! Searches with integer rules are stopped by the work limit (the default stop, docs/spec.md §10) or the node
+//! limit, both deterministic; only a run given a `--time-limit` may legitimately differ.
 
 mod common;
 
@@ -45,12 +45,22 @@ fn match_on_the_sample() {
 fn match_on_a_generated_batch_with_integer_rules() {
     let dir = TestDir::new();
     dir.run(&["generate", "--needs", "300", "--offers", "30", "--seed", "7", "--out", "batch"]).assert_success();
-    let args =
-        ["--needs", "batch/needs.csv", "--offers", "batch/offers.csv", "--node-limit", "8", "--time-limit", "1000000"];
+    let args = ["--needs", "batch/needs.csv", "--offers", "batch/offers.csv", "--node-limit", "8"];
     let run = match_is_the_same_on_every_thread_count(&dir, &args);
     assert_eq!(run["integer_rules"], true, "the batch should carry integer rules");
     assert!(run["edges"].as_u64().unwrap() > 1_000, "edges: {}", run["edges"]);
-    assert_eq!(run["status"], "node_limit", "the node limit, not the clock, should stop this search");
+    assert_eq!(run["status"], "node_limit", "the node limit should stop this search");
+}
+
+/// The default stop: a budget of work, which ends the search at the same step on every thread count.
+#[test]
+fn match_stopped_by_its_work_limit() {
+    let dir = TestDir::new();
+    dir.run(&["generate", "--needs", "300", "--offers", "30", "--seed", "7", "--out", "batch"]).assert_success();
+    let args = ["--needs", "batch/needs.csv", "--offers", "batch/offers.csv", "--work-limit", "3"];
+    let run = match_is_the_same_on_every_thread_count(&dir, &args);
+    assert_eq!(run["status"], "work_limit", "the work limit should stop this search");
+    assert!(run["work"].as_u64().unwrap() >= 2, "work: {}", run["work"]);
 }
 
 /// A random batch with every kind of integer rule and a deeper search, where the search has more room to depend
@@ -62,7 +72,7 @@ fn match_on_a_random_batch_with_a_deeper_search() {
     let dir = TestDir::new();
     dir.write("needs.csv", needs_csv(&batch));
     dir.write("offers.csv", offers_csv(&batch));
-    let args = ["--needs", "needs.csv", "--offers", "offers.csv", "--node-limit", "150", "--time-limit", "1000000"];
+    let args = ["--needs", "needs.csv", "--offers", "offers.csv", "--node-limit", "150"];
     let run = match_is_the_same_on_every_thread_count(&dir, &args);
     assert_eq!(run["integer_rules"], true);
 }

@@ -166,6 +166,7 @@ fn the_draw_path_itself_reaches_matchs_optimum() {
     let options = StudyOptions {
         method: poa_match::Method::Optimal,
         node_limit: 20_000,
+        work_limit: poa_match::solve::WorkLimit::DRAW_DEFAULT.units(),
         weights: Default::default(),
         lang: poa_match::Lang::En,
         format: poa_match::io::outputs::TableFormat::Csv,

@@ -53,7 +53,8 @@ pub struct RunInfo {
     /// The allocation method (`optimal` or `greedy` in the file).
     #[serde(serialize_with = "method_code")]
     pub method: Method,
-    /// How the solve ended (`optimal`, `node_limit`, `time_limit`, `gap_limit` or `heuristic` in the file).
+    /// How the solve ended (`optimal`, `node_limit`, `work_limit`, `time_limit`, `gap_limit` or `heuristic` in the
+    /// file).
     #[serde(serialize_with = "status_code")]
     pub status: Status,
     /// Σ dollars × value of the allocation.
@@ -68,6 +69,8 @@ pub struct RunInfo {
     pub edges: usize,
     /// Branch-and-bound nodes.
     pub nodes: u64,
+    /// The exact search's work in work units (see `poa-match match --work-limit`; 0 without integer rules).
+    pub work: u64,
     /// Whether any integer rule applies.
     pub integer_rules: bool,
     /// Total requested.

@@ -376,6 +376,7 @@ pub fn status_name(status: Status, lang: Lang) -> &'static str {
     match status {
         Status::Optimal => lang.pick("optimal", "最优"),
         Status::NodeLimit => lang.pick("stopped at the node limit", "达到节点上限"),
+        Status::WorkLimit => lang.pick("stopped at the work limit", "达到工作量上限"),
         Status::TimeLimit => lang.pick("stopped at the time limit", "达到时间上限"),
         Status::GapLimit => lang.pick("within the gap limit", "达到间隙上限"),
         Status::Heuristic => lang.pick("heuristic", "启发式"),

@@ -80,7 +80,8 @@ pub fn solve_batch(
     // The time limit is the run's. Reading and building have taken their share, and the report and the writing
     // after the solve take about as long again, so both come off the search's share.
     let spent = std::time::Duration::from_secs_f64(2.0 * (read_s + build_s));
-    let limits = solve::Limits { time_limit: config.limits.time_limit.saturating_sub(spent), ..config.limits };
+    let time_limit = config.limits.time_limit.map(|limit| limit.saturating_sub(spent));
+    let limits = solve::Limits { time_limit, ..config.limits };
     let solution = solve::solve_observed(batch, &graph, config.method, limits, observer)?;
     let solve_s = t.elapsed().as_secs_f64();
 
@@ -104,6 +105,7 @@ pub fn solve_batch(
         gap: (solution.gap() * 1e9).round() / 1e9,
         edges: graph.edges.len(),
         nodes: solution.nodes,
+        work: solve::WorkLimit::units_of(solution.work),
         integer_rules: solve::has_integer_rules(batch),
         requested_usd: batch.needs.iter().map(|n| i128::from(n.amount.get())).sum(),
         offered_usd: batch.offers.iter().map(|o| i128::from(o.envelope.get())).sum(),

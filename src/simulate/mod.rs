@@ -18,7 +18,6 @@ pub mod tables;
 
 use std::ops::Range;
 use std::path::Path;
-use std::time::Duration;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -34,10 +33,15 @@ use crate::model::Batch;
 use crate::objective::Weights;
 use crate::report::{Word, need_region};
 use crate::scenario::{self, Pledge, Study};
-use crate::solve::{self, Limits, Method};
+use crate::solve::{self, Limits, Method, WorkLimit};
 
 /// Draws handed to the pool at a time: bounds the memory of per-need results waiting to be summed.
 const DRAW_CHUNK: u32 = 512;
+
+/// The per-draw work limit of shards written before it was recorded.
+fn draw_work_default() -> u64 {
+    WorkLimit::DRAW_DEFAULT.units()
+}
 
 /// How a study is solved and written; recorded in every shard so that `merge` writes what the run would have.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,6 +50,9 @@ pub struct StudyOptions {
     pub method: Method,
     /// Branch-and-bound node limit per draw (draws have no time limit, so results are reproducible).
     pub node_limit: u64,
+    /// Work limit per draw, in work units (deterministic, like the node limit).
+    #[serde(default = "draw_work_default")]
+    pub work_limit: u64,
     /// The objective's weights.
     pub weights: Weights,
     /// Language of labels.
@@ -59,8 +66,9 @@ pub struct StudyOptions {
 impl StudyOptions {
     /// The solver limits of one draw.
     pub fn limits(&self) -> Limits {
-        // A year: in effect no time limit, which would make results depend on the machine.
-        Limits { time_limit: Duration::from_secs(365 * 86_400), node_limit: self.node_limit, ..Limits::default() }
+        // No time limit, which would make results depend on the machine.
+        let work_limit = WorkLimit::new(self.work_limit).unwrap_or(WorkLimit::UNLIMITED);
+        Limits { work_limit, time_limit: None, node_limit: self.node_limit, ..Limits::default() }
     }
 
     /// How the tables are written.

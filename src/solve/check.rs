@@ -108,6 +108,7 @@ pub(crate) fn keeps_every_rule(batch: &Batch, graph: &Graph, amounts: &[i64]) ->
         relaxation: value,
         status: Status::NodeLimit,
         nodes: 0,
+        work: 0,
     };
     verify(batch, graph, &solution)
 }
@@ -196,6 +197,7 @@ mod tests {
                 relaxation: i128::MAX,
                 status: Status::NodeLimit,
                 nodes: 1,
+                work: 0,
             }
         }
 

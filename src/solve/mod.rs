@@ -25,13 +25,13 @@ mod check;
 mod components;
 mod greedy;
 mod integer;
+mod limits;
 pub mod progress;
 pub mod relaxation;
 mod swap;
 
 pub use integer::DrawShare;
-
-use std::time::Duration;
+pub use limits::{GapLimit, Limits, WorkLimit};
 
 use crate::error::Result;
 use crate::graph::Graph;
@@ -64,64 +64,6 @@ impl Method {
     }
 }
 
-/// Limits on the search for an exact optimum with integer rules. The defaults are `poa-match match`'s: 60 s and
-/// a million nodes. The node limit used to be 20 000, which small generated batches reach within seconds with the
-/// bound still moving (some are proved only after many times that many nodes); an open node keeps only its
-/// decisions, so a million of them fit in some hundreds of megabytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Stop after this long and report the gap (results may then depend on machine speed).
-    pub time_limit: Duration,
-    /// Stop after this many branch-and-bound nodes (deterministic; [`solve`] applies it to each independent part).
-    pub node_limit: u64,
-    /// Stop once the allocation is proven within this gap of the optimum (deterministic; zero, the default, asks
-    /// for a proof of optimality).
-    pub gap_limit: GapLimit,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits { time_limit: Duration::from_secs(60), node_limit: 1_000_000, gap_limit: GapLimit::ZERO }
-    }
-}
-
-/// A relative gap at which a search may stop: `(bound − objective) / bound` at most this many billionths (the
-/// precision of run.json's `gap`). Kept in whole billionths so that whether a search stops is exact arithmetic,
-/// the same on every machine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub struct GapLimit(u32);
-
-impl GapLimit {
-    /// No gap: only a proof of optimality stops the search.
-    pub const ZERO: GapLimit = GapLimit(0);
-    const SCALE: u32 = 1_000_000_000;
-
-    /// The limit closest to `fraction` from below (never looser than asked); `None` unless 0 ≤ `fraction` < 1.
-    pub fn from_fraction(fraction: f64) -> Option<GapLimit> {
-        (0.0..1.0).contains(&fraction).then(|| GapLimit((fraction * f64::from(GapLimit::SCALE)).floor() as u32))
-    }
-
-    /// The limit as a fraction.
-    pub fn fraction(self) -> f64 {
-        f64::from(self.0) / f64::from(GapLimit::SCALE)
-    }
-
-    /// Whether an allocation worth `objective` is proven within the limit of the optimum by `bound`.
-    pub fn reached(self, bound: i128, objective: i128) -> bool {
-        objective >= self.target(bound)
-    }
-
-    /// The least objective that `bound` proves within the limit: (bound − objective) / bound ≤ limit / SCALE in
-    /// whole numbers. A bound at or below zero proves nothing relative, so only the bound itself reaches it.
-    pub fn target(self, bound: i128) -> i128 {
-        if bound <= 0 {
-            return bound;
-        }
-        // bound · limit fits: bounds are sums of i64 products, far below i128::MAX / 10⁹.
-        bound - bound.saturating_mul(i128::from(self.0)) / i128::from(GapLimit::SCALE)
-    }
-}
-
 /// How a solve ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -129,6 +71,8 @@ pub enum Status {
     Optimal,
     /// Stopped by the node limit with a feasible allocation and a gap.
     NodeLimit,
+    /// Stopped by the work limit with a feasible allocation and a gap.
+    WorkLimit,
     /// Stopped by the time limit with a feasible allocation and a gap.
     TimeLimit,
     /// Stopped with the allocation proven within the gap limit of the optimum.
@@ -143,6 +87,7 @@ impl Status {
         match self {
             Status::Optimal => "optimal",
             Status::NodeLimit => "node_limit",
+            Status::WorkLimit => "work_limit",
             Status::TimeLimit => "time_limit",
             Status::GapLimit => "gap_limit",
             Status::Heuristic => "heuristic",
@@ -165,6 +110,8 @@ pub struct Solution {
     pub status: Status,
     /// Branch-and-bound nodes solved (0 when no integer rule applies).
     pub nodes: u64,
+    /// The exact search's work in elementary steps (0 when no integer rule applies; see [`WorkLimit`]).
+    pub work: u64,
 }
 
 impl Solution {
@@ -224,6 +171,7 @@ pub fn solve_observed(
                 relaxation: relaxation_value,
                 status: Status::Heuristic,
                 nodes: 0,
+                work: 0,
             }
         }
         Method::Optimal if !has_integer_rules(batch) => relaxation::solve(batch, graph)?,
@@ -234,8 +182,8 @@ pub fn solve_observed(
             match components::split(batch, graph) {
                 Some(parts) => solve_parts(graph, &parts, &relaxed, limits, started, observer)?,
                 None => {
-                    let limits = Limits { time_limit: limits.time_limit.saturating_sub(started.elapsed()), ..limits };
-                    integer::solve(batch, graph, relaxed.objective, limits, observer)?
+                    let time_limit = limits.time_limit.map(|limit| limit.saturating_sub(started.elapsed()));
+                    integer::solve(batch, graph, relaxed.objective, Limits { time_limit, ..limits }, observer)?
                 }
             }
         }
@@ -272,6 +220,7 @@ fn solve_parts(
         relaxation: relaxed.objective,
         status: Status::Optimal,
         nodes: 0,
+        work: 0,
     };
     let mut edges_left: usize = parts.iter().map(|p| p.graph.edges.len()).sum();
     // Each part's share of the relaxed flow and what it is worth: its bound in the progress display until the
@@ -289,14 +238,23 @@ fn solve_parts(
             objective: whole.objective,
             bound: whole.bound + relaxation_to_come,
             nodes: whole.nodes,
+            work: whole.work,
         });
-        // Each part gets its share of the time left, by edges (what a part leaves unused goes to the larger ones
-        // after it), and the whole node limit: a small part must not starve the large one (the largest generated
-        // batches have small parts beside a main one many times their size).
-        let left = limits.time_limit.saturating_sub(started.elapsed());
-        let share = part.graph.edges.len() as f64 / edges_left.max(1) as f64;
+        // Each part gets its share of the work (and time) left, by edges (what a part leaves unused goes to the
+        // larger ones after it), and the whole node limit: a small part must not starve the large one (the largest
+        // generated batches have small parts beside a main one many times their size). Shares are whole numbers
+        // of work units, so they are the same on every machine.
+        let work_left = limits.work_limit.units().saturating_sub(WorkLimit::units_of(whole.work));
+        let (part_edges, edges_of_rest) = (part.graph.edges.len() as u128, edges_left.max(1) as u128);
+        let part_work = (u128::from(work_left) * part_edges / edges_of_rest) as u64;
+        let time_left = limits.time_limit.map(|limit| limit.saturating_sub(started.elapsed()));
+        let share = part_edges as f64 / edges_of_rest as f64;
         edges_left -= part.graph.edges.len();
-        let part_limits = Limits { time_limit: left.mul_f64(share), ..limits };
+        let part_limits = Limits {
+            work_limit: WorkLimit::new(part_work).unwrap_or(WorkLimit::UNLIMITED),
+            time_limit: time_left.map(|left| left.mul_f64(share)),
+            ..limits
+        };
         let solution = if has_integer_rules(&part.batch) {
             integer::solve(
                 &part.batch,
@@ -313,6 +271,7 @@ fn solve_parts(
                 relaxation: part_relaxation[p],
                 status: Status::Optimal,
                 nodes: 0,
+                work: 0,
             }
         };
         for (&e, &x) in part.edges.iter().zip(&solution.amounts) {
@@ -321,8 +280,10 @@ fn solve_parts(
         whole.objective += solution.objective;
         whole.bound += solution.bound;
         whole.nodes += solution.nodes;
+        whole.work += solution.work;
         whole.status = match (whole.status, solution.status) {
             (Status::TimeLimit, _) | (_, Status::TimeLimit) => Status::TimeLimit,
+            (Status::WorkLimit, _) | (_, Status::WorkLimit) => Status::WorkLimit,
             (Status::NodeLimit, _) | (_, Status::NodeLimit) => Status::NodeLimit,
             // Each part within the limit puts the sum within it too: Σ (b − o) ≤ g · Σ b.
             (Status::GapLimit, _) | (_, Status::GapLimit) => Status::GapLimit,
@@ -332,6 +293,7 @@ fn solve_parts(
     if let Some(observer) = observer {
         observer.incumbent(whole.objective);
         observer.bound(whole.bound, whole.nodes);
+        observer.work(whole.work);
     }
     Ok(whole)
 }
@@ -376,20 +338,30 @@ pub(crate) fn for_generated_batches(
 mod tests {
     use super::*;
 
+    /// A search stopped by its work limit (the default stop, docs/spec.md §10) ends with the same solution on one
+    /// thread and on two, says so, and stops near its budget: a check of the budget is never more than a step
+    /// away, so the work done exceeds the limit by at most a small share.
     #[test]
-    fn a_gap_limit_is_exact_arithmetic_and_never_looser_than_asked() {
-        let one_percent = GapLimit::from_fraction(0.01).unwrap();
-        assert!(one_percent.reached(100, 99));
-        assert!(!one_percent.reached(100, 98));
-        assert!(one_percent.reached(1_000_000_000_000_000_000_000, 990_000_000_000_000_000_000));
-        assert!(!one_percent.reached(1_000_000_000_000_000_000_000, 989_999_999_999_999_999_999));
-        assert!(GapLimit::ZERO.reached(100, 100) && !GapLimit::ZERO.reached(100, 99));
-        // A bound that proves nothing relative: only an allocation that meets it stops the search.
-        assert!(!one_percent.reached(0, -5) && one_percent.reached(-5, -5));
-        assert!(GapLimit::from_fraction(0.0000000019).unwrap().fraction() <= 0.0000000019);
-        for bad in [-0.1, 1.0, 7.0, f64::NAN, f64::INFINITY] {
-            assert_eq!(GapLimit::from_fraction(bad), None, "{bad}");
+    fn a_work_limit_stops_the_search_at_the_same_point_on_any_number_of_threads() {
+        let mut stopped = 0;
+        for (needs, offers, seed, units) in [(300, 30, 7, 3), (150, 15, 3, 1), (1000, 100, 6, 40)] {
+            let (batch, graph) = generated(needs, offers, seed);
+            let limits = Limits { work_limit: WorkLimit::new(units).unwrap(), ..Limits::default() };
+            let on = |threads: usize| {
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                pool.install(|| solve(&batch, &graph, Method::Optimal, limits).unwrap())
+            };
+            let (one, two, again) = (on(1), on(2), on(2));
+            let case = format!("{needs} x {offers} seed {seed} at {units} units");
+            assert_eq!(one, two, "{case}");
+            assert_eq!(two, again, "{case}");
+            if one.status == Status::WorkLimit {
+                stopped += 1;
+                assert!(one.work >= limits.work_limit.operations() / 2, "{case}: stopped at {} steps", one.work);
+                assert!(one.work <= limits.work_limit.operations() * 3 / 2, "{case}: went on to {} steps", one.work);
+            }
         }
+        assert!(stopped >= 2, "the work limit stopped {stopped} searches: the test checks too little");
     }
 
     /// With a gap limit the search takes the same path and stops where its allocation is proven within the limit:

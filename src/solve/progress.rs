@@ -18,6 +18,9 @@ pub struct Snapshot {
     pub bound: Option<i128>,
     /// Branch-and-bound nodes searched, over the batch's independent parts.
     pub nodes: u64,
+    /// The search's work so far in elementary steps, over the batch's independent parts (see
+    /// [`WorkLimit`](super::WorkLimit)).
+    pub work: u64,
 }
 
 impl Snapshot {
@@ -60,6 +63,8 @@ pub trait Observer: Sync {
     fn incumbent(&self, objective: i128);
     /// The search has proven `bound` after `nodes` nodes.
     fn bound(&self, bound: i128, nodes: u64);
+    /// The search has done `work` elementary steps so far.
+    fn work(&self, work: u64);
 }
 
 impl Observer for Progress {
@@ -69,6 +74,10 @@ impl Observer for Progress {
 
     fn bound(&self, bound: i128, nodes: u64) {
         self.update(|snapshot| record(snapshot, None, Some((bound, nodes))));
+    }
+
+    fn work(&self, work: u64) {
+        self.update(|snapshot| snapshot.work = work);
     }
 }
 
@@ -84,6 +93,8 @@ pub(crate) struct PartObserver<'o> {
     pub(crate) bound: i128,
     /// The finished parts' nodes.
     pub(crate) nodes: u64,
+    /// The finished parts' work.
+    pub(crate) work: u64,
 }
 
 impl Observer for PartObserver<'_> {
@@ -93,6 +104,10 @@ impl Observer for PartObserver<'_> {
 
     fn bound(&self, bound: i128, nodes: u64) {
         self.whole.bound(self.bound + bound, self.nodes + nodes);
+    }
+
+    fn work(&self, work: u64) {
+        self.whole.work(self.work + work);
     }
 }
 
@@ -128,6 +143,7 @@ mod tests {
             assert_eq!(seen.objective, Some(solution.objective), "{needs} x {offers} seed {seed}");
             assert_eq!(seen.bound, Some(solution.bound), "{needs} x {offers} seed {seed}");
             assert_eq!(seen.nodes, solution.nodes, "{needs} x {offers} seed {seed}");
+            assert_eq!(seen.work, solution.work, "{needs} x {offers} seed {seed}");
             if solution.status == Status::Optimal {
                 assert_eq!(seen.gap(), Some(0.0));
             }

@@ -69,5 +69,13 @@ pub fn solve(batch: &Batch, graph: &Graph) -> Result<Solution> {
     if objective != -flow.cost {
         return Err(Error::internal(format!("relaxation objective {objective} differs from flow cost {}", flow.cost)));
     }
-    Ok(Solution { amounts, objective, bound: objective, relaxation: objective, status: Status::Optimal, nodes: 0 })
+    Ok(Solution {
+        amounts,
+        objective,
+        bound: objective,
+        relaxation: objective,
+        status: Status::Optimal,
+        nodes: 0,
+        work: 0,
+    })
 }

@@ -19,6 +19,7 @@ fn run_info() -> RunInfo {
         gap: 0.0,
         edges: 0,
         nodes: 0,
+        work: 0,
         integer_rules: false,
         requested_usd: 0,
         offered_usd: 0,

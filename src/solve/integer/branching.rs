@@ -7,8 +7,6 @@
 //! dispatched in `tree.rs`): the plain flow's rules on small searches, the exact relaxation's fractional optimum
 //! where it is solved, every rule of the plain and charged flows on wide searches.
 
-use std::time::Instant;
-
 use crate::error::Result;
 
 use super::lagrange::LagrangeBound;
@@ -136,9 +134,9 @@ impl<'a> Search<'a> {
         // The children of the next untried rule, solved on the helper beside the current one.
         let mut ahead: Option<(usize, Result<Trial>)> = None;
         for (i, &v) in pool.iter().enumerate() {
-            // Wide strong branching at the root of a large batch takes a noticeable share of the time limit: never
-            // past the deadline.
-            if Instant::now() + 2 * self.plain.slowest.get() >= self.deadline {
+            // Wide strong branching at the root of a large batch takes a noticeable share of the budget: never past
+            // it.
+            if !self.room_for_solves(2) {
                 break;
             }
             let seen = self.losses.borrow().get(&v).copied();
@@ -166,9 +164,11 @@ impl<'a> Search<'a> {
                     let (children, lost) = match (ahead.take(), next, helper.as_deref_mut()) {
                         (Some((j, trial)), _, _) if j == i => trial?,
                         (_, Some(j), Some(lane)) => {
-                            let me = &mut *self;
+                            let lane_before = lane.catch_up(self);
+                            let (me, beside_me) = (&mut *self, &mut *lane);
                             let (trial, beside) =
-                                rayon::join(move || me.try_rule(at, v), move || lane.try_rule(at, pool[j]));
+                                rayon::join(move || me.try_rule(at, v), move || beside_me.try_rule(at, pool[j]));
+                            self.absorb(lane, lane_before);
                             ahead = Some((j, beside));
                             trial?
                         }

@@ -2,8 +2,6 @@
 //! relaxation, from the root), or one nearest-to-settled rule at a time on the exact relaxation
 //! ([`Search::lp_dive`], every so many nodes of the tree).
 
-use std::time::Instant;
-
 use crate::error::Result;
 
 use super::super::objective_of;
@@ -50,7 +48,7 @@ impl<'a> Search<'a> {
         let mut value = objective_of(self.graph, &amounts);
         for _ in 0..10_000 {
             // A dive that cannot finish in time gives nothing; the search reports what it has.
-            if Instant::now() >= self.deadline {
+            if self.out_of_budget() {
                 return Ok(None);
             }
             let violations = self.violations(&decisions, &amounts);
@@ -102,7 +100,7 @@ impl<'a> Search<'a> {
             decisions.iter().filter_map(|d| if let Decision::NeedOff(n) = d { Some(*n) } else { None }).collect();
         offs.sort_by_key(|&n| std::cmp::Reverse((self.batch.needs[n as usize].amount, std::cmp::Reverse(n))));
         for n in offs {
-            if Instant::now() >= self.deadline {
+            if self.out_of_budget() {
                 break;
             }
             let mut trial: Vec<Decision> = decisions.iter().copied().filter(|d| *d != Decision::NeedOff(n)).collect();
@@ -177,7 +175,7 @@ impl<'a> Search<'a> {
         let mut decisions = decisions.to_vec();
         let mut last: Option<Vec<i64>> = None;
         for _ in 0..self.graph.edges.len() + self.batch.needs.len() {
-            if Instant::now() >= self.deadline {
+            if self.out_of_budget() {
                 return Ok(None);
             }
             let Some(lp) = self.node_lp(&decisions, incumbent, LP_ROUNDS)? else { break };
@@ -251,7 +249,7 @@ mod tests {
     fn the_dive_of_a_large_search_finishes_feasible() {
         let (batch, graph) = crate::solve::generated(500, 50, 1);
         assert_eq!(strong_branching_candidates(graph.edges.len()), 0, "a large search: {} edges", graph.edges.len());
-        let search = Search::new(&batch, &graph, Instant::now() + std::time::Duration::from_secs(3_600)).unwrap();
+        let search = Search::new(&batch, &graph, super::super::budget::Budget::unlimited()).unwrap();
         let root = search.root_decisions();
         let NodeOutcome::Solved { amounts, value } = search.solve_node(&root).unwrap() else {
             panic!("the root is feasible")
@@ -274,8 +272,7 @@ mod tests {
         let mut dived = 0;
         for seed in 1..=4 {
             let (batch, graph) = crate::solve::generated(150, 15, seed);
-            let mut search =
-                Search::new(&batch, &graph, Instant::now() + std::time::Duration::from_secs(3_600)).unwrap();
+            let mut search = Search::new(&batch, &graph, super::super::budget::Budget::unlimited()).unwrap();
             let root = search.root_decisions();
             let NodeOutcome::Solved { value, .. } = search.solve_node(&root).unwrap() else { panic!("feasible root") };
             let greedy = objective_of(&graph, &greedy::allocate(&batch, &graph));
@@ -286,8 +283,15 @@ mod tests {
             let bound = search.node_lp(&root, i128::MIN, LP_ROUNDS).unwrap().expect("the root has a relaxation").bound;
             let Allocation { value: found, amounts } =
                 search.lp_dive(&root, i128::MIN).unwrap().expect("the dive finishes");
-            let solution =
-                Solution { objective: found, bound, relaxation: value, status: Status::Heuristic, nodes: 0, amounts };
+            let solution = Solution {
+                objective: found,
+                bound,
+                relaxation: value,
+                status: Status::Heuristic,
+                nodes: 0,
+                work: 0,
+                amounts,
+            };
             crate::solve::check::verify(&batch, &graph, &solution).unwrap();
             // A rounded flow one dollar over an edge's limit is not repaired: the exact flow is.
             let mut over = solution.amounts.clone();

@@ -12,6 +12,7 @@ use std::time::Instant;
 use crate::error::{Error, Result};
 
 use super::allocation::Allocation;
+use super::budget::Cost;
 use super::neighbourhood::HELPER_EDGES;
 use super::node::Decision;
 use super::policy::{Policy, RootHeuristics};
@@ -34,7 +35,7 @@ impl<'a> Search<'a> {
         if policy.root_heuristics == RootHeuristics::RepairOnly {
             return Ok(self.keep_better(self.repair(amounts.to_vec())?, "root repair", incumbent, reached));
         }
-        let started = Instant::now();
+        let started = (Instant::now(), self.work());
         let solves = self.plain.solves.get();
         if self.keep_better(self.round_in_bulk(&self.plain, root, amounts.to_vec())?, "rounding", incumbent, reached) {
             return Ok(true);
@@ -42,9 +43,13 @@ impl<'a> Search<'a> {
         // A dive settles about one broken rule per re-solve: where that cannot finish before the deadline (the
         // largest batches break tens of thousands of rules, and each re-solve is slow), its time is left to the
         // search and the final polish instead.
-        let per_solve = started.elapsed() / u32::try_from((self.plain.solves.get() - solves).max(1)).unwrap_or(1);
+        let rounding_solves = (self.plain.solves.get() - solves).max(1);
+        let per_solve = Cost {
+            work: (self.work() - started.1) / rounding_solves,
+            time: started.0.elapsed() / u32::try_from(rounding_solves).unwrap_or(u32::MAX),
+        };
         let broken = u32::try_from(broken).unwrap_or(u32::MAX);
-        if Instant::now() + per_solve.saturating_mul(broken) > self.deadline {
+        if !self.budget.fits(self.work(), per_solve.times(broken)) {
             trace!("dive: skipped ({broken} broken rules at {per_solve:?} per re-solve)");
             return Ok(false);
         }
@@ -92,17 +97,19 @@ impl<'a> Search<'a> {
             for factors in [1.0, 2.0, 4.0, 8.0].chunks(at_once) {
                 let found = match (factors, lane.as_mut()) {
                     (&[first, second], Some(lane)) => {
-                        let me = &mut *self;
+                        let lane_before = lane.catch_up(self);
+                        let (me, beside_me) = (&mut *self, &mut *lane);
                         let (found, beside) = rayon::join(
                             move || {
                                 me.recharge(Some(first));
                                 me.plunge(root, true)
                             },
                             move || {
-                                lane.recharge(Some(second));
-                                lane.plunge(root, true)
+                                beside_me.recharge(Some(second));
+                                beside_me.plunge(root, true)
                             },
                         );
+                        self.absorb(lane, lane_before);
                         vec![found?, beside?]
                     }
                     _ => {

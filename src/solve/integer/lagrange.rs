@@ -6,11 +6,10 @@
 //! charged flows also guide plunges (`plunge.rs`), and the exact relaxation (`node_lp.rs`) re-optimises the
 //! multipliers at every node.
 
-use std::time::Instant;
-
 use crate::error::Result;
 use crate::graph::Graph;
 
+use super::budget::Cost;
 use super::layout;
 use super::node::{Decision, Fix, Fixing};
 use super::resolve::{Costed, Penalised};
@@ -92,7 +91,8 @@ impl Lagrange {
                 simplex: std::cell::RefCell::new(simplex),
                 penalised: std::cell::RefCell::new(Penalised::new(arcs)),
                 solves: std::cell::Cell::new(0),
-                slowest: std::cell::Cell::new(std::time::Duration::ZERO),
+                overhead: std::cell::Cell::new(0),
+                slowest: std::cell::Cell::new(Cost::default()),
             },
             scale,
             credit: 0,
@@ -157,9 +157,9 @@ impl<'a> Search<'a> {
             .filter(|&o| self.batch.offers[o].max_awards.is_some() && !self.layout.edges_of_offer[o].is_empty())
             .collect();
         let Some(fixing) = self.fixing(root) else { return Ok(()) };
-        // A second simplex that cannot solve twice before the deadline would only cost memory and overrun the
-        // time limit (its first solve starts cold: on the largest batches that ran far past the limit).
-        if offers.is_empty() || Instant::now() + 2 * self.plain.slowest.get() >= self.deadline {
+        // A second simplex that cannot solve twice within the budget would only cost memory and overrun it (its
+        // first solve starts cold: on the largest batches that ran far past the limit).
+        if offers.is_empty() || !self.room_for_solves(2) {
             return Ok(());
         }
         let charged = self.charged_network()?;
@@ -184,12 +184,16 @@ impl<'a> Search<'a> {
         let lambda_cap = self.multiplier_caps(scale, &offers);
         let (mut theta, mut stall) = (1.0f64, 0);
         for _ in 0..rounds {
-            if Instant::now() >= self.deadline {
+            // (`l` is out of the search while it is tuned: its work is added here.)
+            if self.budget.spent(self.work() + l.costed.work()) {
                 break;
             }
             let whole: Vec<i64> = lambda.iter().map(|&x| x.floor() as i64).collect();
             l.set_multipliers(self, &offers, &whole);
-            let Some(amounts) = self.solve_fixed(&l.costed, &fixing)? else { return Ok(()) };
+            let Some(amounts) = self.solve_fixed(&l.costed, &fixing)? else {
+                self.borrow_work(l.costed.work());
+                return Ok(());
+            };
             let b = l.bound(self.graph, &amounts, &fixing);
             if best.as_ref().is_none_or(|(v, _)| b < *v) {
                 best = Some((b, whole));
@@ -230,7 +234,10 @@ impl<'a> Search<'a> {
                 *li = (*li + step * gi).clamp(0.0, *cap);
             }
         }
-        let Some((b, whole)) = best else { return Ok(()) };
+        let Some((b, whole)) = best else {
+            self.borrow_work(l.costed.work());
+            return Ok(());
+        };
         l.multipliers.clone_from(&whole);
         l.root_bound = Some(b);
         l.proves = b < plain;

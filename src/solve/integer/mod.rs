@@ -88,6 +88,7 @@
 
 mod allocation;
 mod branching;
+mod budget;
 mod dive;
 mod heuristics;
 mod lagrange;
@@ -118,6 +119,7 @@ pub use layout::Layout;
 
 use super::progress::Observer;
 use super::{Limits, Solution};
+use budget::Budget;
 use node_lp::EXACT_RELAXATION_EDGES;
 use policy::{Kind, Policy};
 use search::Search;
@@ -134,9 +136,14 @@ pub fn solve(
     observer: Option<&dyn Observer>,
 ) -> Result<Solution> {
     let started = Instant::now();
-    let search = Search::new(batch, graph, started + limits.time_limit)?.observed_by(observer);
+    let search = Search::new(batch, graph, budget_of(&limits, started))?.observed_by(observer);
     let policy = Policy::new(Kind::Match, graph.edges.len(), &limits, EXACT_RELAXATION_EDGES);
     Ok(run(search, Some(relaxation), limits, started, policy, None)?.solution)
+}
+
+/// The budget of a search started at `started` under `limits`: its work limit, and its time limit if it has one.
+fn budget_of(limits: &Limits, started: Instant) -> Budget {
+    Budget::new(limits.work_limit.operations(), limits.time_limit.map(|limit| started + limit))
 }
 
 /// What the searches of one scenario's Monte Carlo draws share: the search network of the scenario's own batch
@@ -173,7 +180,7 @@ pub fn solve_draw(batch: &Batch, graph: &Graph, limits: Limits, share: &mut Draw
         None => (Layout::for_draws(batch, graph)?, false),
     };
     let simplex = layout.simplex()?;
-    let search = Search::with_simplex(batch, graph, started + limits.time_limit, layout, simplex);
+    let search = Search::with_simplex(batch, graph, budget_of(&limits, started), layout, simplex);
     let policy = Policy::new(Kind::Draw, graph.edges.len(), &limits, EXACT_RELAXATION_EDGES);
     let Finished { solution, layout, .. } = run(search, None, limits, started, policy, None)?;
     if keep {

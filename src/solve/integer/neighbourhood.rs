@@ -35,7 +35,6 @@
 //! same on one thread and on two.
 
 use std::collections::BinaryHeap;
-use std::time::Instant;
 
 use super::allocation::Allocation;
 use super::node::{Decision, Node, NodeOutcome};
@@ -232,10 +231,10 @@ impl Search<'_> {
         Ok((best, false))
     }
 
-    /// Whether a re-solve (the slowest so far, twice over) still ends before the deadline: what is left after it
-    /// is the final polish's (see [`Search::polish`]).
+    /// Whether a re-solve (the costliest so far, twice over) still fits in the budget: what is left after it is
+    /// the final polish's (see [`Search::polish`]).
     fn time_for_a_solve(&self) -> bool {
-        Instant::now() + 2 * self.plain.slowest.get() < self.deadline
+        self.room_for_solves(2)
     }
 }
 
@@ -420,6 +419,9 @@ impl<'a> Neighbourhoods<'a> {
     ) -> Result<()> {
         let phase_start = self.solves;
         loop {
+            if let Some(observer) = search.observer {
+                observer.work(search.work());
+            }
             if incumbent.value != self.rounds.around {
                 self.rounds = Rounds::around(incumbent.value);
             }
@@ -487,6 +489,9 @@ impl<'a> Neighbourhoods<'a> {
                     parts.push(window);
                 }
                 let results = search.window_scope().search_all(&parts, incumbent, rounds.budget);
+                // Side by side, the windows take as long as the longest of them (see `Search::absorb`).
+                let longest = results.iter().flatten().map(|result| result.operations).max().unwrap_or(0);
+                search.borrow_work(longest);
                 for (around, result) in arounds.into_iter().zip(results) {
                     let result = result?;
                     self.solves += result.work;
@@ -520,13 +525,14 @@ impl<'a> Neighbourhoods<'a> {
             let before = search.solves();
             let (first, second) = match (second, helper) {
                 (Some((next, next_root)), Some(helper)) => {
-                    let helper_before = helper.solves();
+                    let (helper_before, helper_work) = (helper.solves(), helper.catch_up(search));
                     // (Each side takes its search by `&mut`: a search is not shared between threads.)
                     let (main, lane) = (&mut *search, &mut *helper);
                     let (first, second) = rayon::join(
                         move || main.small_search(root, cutoff, budget),
                         move || lane.small_search(next_root, cutoff, budget),
                     );
+                    search.absorb(helper, helper_work);
                     self.solves += helper.solves() - helper_before;
                     (first, Some((next, second)))
                 }
@@ -556,7 +562,6 @@ impl<'a> Neighbourhoods<'a> {
 #[cfg(test)]
 mod tests {
     use super::super::allocation::Allocation;
-    use std::time::{Duration, Instant};
 
     use super::super::search::Search;
     use super::{Backoff, GUIDE_BACKOFF_MAX, Neighbourhoods};
@@ -572,7 +577,7 @@ mod tests {
         let mut searched = 0;
         for seed in 1..=3 {
             let (batch, graph) = crate::solve::generated(150, 15, seed);
-            let mut search = Search::new(&batch, &graph, Instant::now() + Duration::from_secs(3_600)).unwrap();
+            let mut search = Search::new(&batch, &graph, super::super::budget::Budget::unlimited()).unwrap();
             let root = search.root_decisions();
             let start = greedy::allocate(&batch, &graph);
             let start_value = objective_of(&graph, &start);
@@ -594,6 +599,7 @@ mod tests {
                 relaxation: i128::MAX,
                 status: Status::Heuristic,
                 nodes: 0,
+                work: 0,
                 amounts: incumbent.amounts,
             };
             check::verify(&batch, &graph, &solution).unwrap();
@@ -609,7 +615,7 @@ mod tests {
     fn phases_keep_their_share_and_resume_where_they_stopped() {
         let (batch, graph) = crate::solve::generated(150, 15, 2);
         // A search each, so that both start from the same simplex basis.
-        let new_search = || Search::new(&batch, &graph, Instant::now() + Duration::from_secs(3_600)).unwrap();
+        let new_search = || Search::new(&batch, &graph, super::super::budget::Budget::unlimited()).unwrap();
         let mut search = new_search();
         let root = search.root_decisions();
         let start = greedy::allocate(&batch, &graph);
@@ -655,7 +661,7 @@ mod tests {
         let explore_on = |threads: usize| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
             pool.install(|| {
-                let mut search = Search::new(&batch, &graph, Instant::now() + Duration::from_secs(3_600)).unwrap();
+                let mut search = Search::new(&batch, &graph, super::super::budget::Budget::unlimited()).unwrap();
                 let start = greedy::allocate(&batch, &graph);
                 let mut incumbent = Allocation::of(&graph, start);
                 let mut neighbourhoods = Neighbourhoods::new(search.root_decisions());

@@ -167,7 +167,6 @@ impl<'a> Search<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Instant;
 
     use super::super::node::NodeOutcome;
     use super::super::solve;
@@ -189,8 +188,7 @@ mod tests {
             if optimal.status != Status::Optimal {
                 continue;
             }
-            let mut search =
-                Search::new(&batch, &graph, Instant::now() + std::time::Duration::from_secs(3_600)).unwrap();
+            let mut search = Search::new(&batch, &graph, super::super::budget::Budget::unlimited()).unwrap();
             let root = search.root_decisions();
             let NodeOutcome::Solved { value, .. } = search.solve_node(&root).unwrap() else { panic!("feasible root") };
             search.tune_lagrange(&root, value, optimal.objective, 150).unwrap();

@@ -2,8 +2,6 @@
 //! the plain flows or the Lagrangian charged ones. Where the bound is the optimum, a plunge that keeps the value
 //! stays among the relaxation's optima, where an optimal allocation lies.
 
-use std::time::Instant;
-
 use crate::error::Result;
 
 use super::allocation::Allocation;
@@ -37,7 +35,7 @@ impl<'a> Search<'a> {
         let mut decisions = decisions.to_vec();
         let NodeOutcome::Solved { mut amounts, mut value } = solve(&decisions)? else { return Ok(None) };
         loop {
-            if Instant::now() >= self.deadline {
+            if self.out_of_budget() {
                 return Ok(None);
             }
             let Some(violation) = self.first_violation(&self.violations(&decisions, &amounts), &amounts) else {

@@ -2,8 +2,6 @@
 //! window of a match) or on its size, taken once before the tree starts, so that the tree and the heuristics read
 //! named decisions instead of testing the kind of search over and over.
 
-use std::time::Duration;
-
 use super::super::{GapLimit, Limits};
 use super::branching::strong_branching_candidates;
 use super::neighbourhood::{NEIGHBOURHOOD_SHARE, WIDE_NEIGHBOURHOOD_SHARE};
@@ -64,7 +62,7 @@ pub(super) enum NeighbourhoodSearch {
 }
 
 /// Every decision that depends on the kind of search and its size, taken once when the search starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Policy {
     /// Which heuristics run at the root.
     pub(super) root_heuristics: RootHeuristics,
@@ -85,8 +83,9 @@ pub(super) struct Policy {
     pub(super) mending_dives: bool,
     /// When the neighbourhoods of the incumbent are searched.
     pub(super) neighbourhoods: NeighbourhoodSearch,
-    /// How long the tree may run: a match keeps the last share of its time limit for the neighbourhoods.
-    pub(super) tree_time: Duration,
+    /// The share of the search's budget (work, and time under a time limit) the tree may use: a match keeps the
+    /// rest for the neighbourhoods.
+    pub(super) tree_share: f64,
     /// No node is started after this many re-solves (a window: its share of the match's work).
     pub(super) solve_budget: Option<u64>,
     /// The gap at which the search stops: the match's own; every other search proves optimality.
@@ -114,13 +113,10 @@ impl Policy {
             Kind::Match => NeighbourhoodSearch::DuringAndAfterTree,
             Kind::Draw | Kind::Window(_) => NeighbourhoodSearch::Never,
         };
-        // A match keeps the last share of its time for neighbourhoods around the incumbent; a draw has no time
-        // limit.
-        let tree_time = match kind {
-            Kind::Match => {
-                limits.time_limit.mul_f64(1.0 - if exact { NEIGHBOURHOOD_SHARE } else { WIDE_NEIGHBOURHOOD_SHARE })
-            }
-            Kind::Draw | Kind::Window(_) => limits.time_limit,
+        // A match keeps the last share of its budget for neighbourhoods around the incumbent.
+        let tree_share = match kind {
+            Kind::Match => 1.0 - if exact { NEIGHBOURHOOD_SHARE } else { WIDE_NEIGHBOURHOOD_SHARE },
+            Kind::Draw | Kind::Window(_) => 1.0,
         };
         Policy {
             root_heuristics: if draw { RootHeuristics::RepairOnly } else { RootHeuristics::Full },
@@ -136,7 +132,7 @@ impl Policy {
             branching,
             mending_dives: plain_candidates == 0,
             neighbourhoods,
-            tree_time,
+            tree_share,
             solve_budget: match kind {
                 Kind::Window(most) => Some(most),
                 Kind::Match | Kind::Draw => None,

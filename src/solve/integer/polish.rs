@@ -1,8 +1,6 @@
 //! Improving an allocation without a re-solve (award swaps, `swap.rs`, and greedy filling), and the final polish of
 //! the search's result (a re-solve within its awards).
 
-use std::time::Instant;
-
 use crate::error::Result;
 
 use super::super::greedy;
@@ -50,7 +48,7 @@ impl<'a> Search<'a> {
     /// re-solve would end past the deadline it keeps the swapped allocation as is.
     pub(super) fn polish(&self, incumbent: Allocation) -> Result<Allocation> {
         let improved = self.improve(incumbent);
-        if Instant::now() + self.plain.slowest.get() < self.deadline
+        if self.room_for_solves(1)
             && let polished = self.reoptimise(&improved.amounts)?
             && self.violations(&[], &polished).is_empty()
         {

@@ -30,7 +30,9 @@ impl<'a> Search<'a> {
     /// (among those with integer rules; others stay free), solved on its own small network
     /// ([`within::best_within`]). It keeps every rule and is worth at least as much as `amounts`.
     pub(super) fn reoptimise(&self, amounts: &[i64]) -> Result<Vec<i64>> {
-        within::best_within(self.batch, self.graph, &self.layout, amounts)
+        let (best, work) = within::best_within(self.batch, self.graph, &self.layout, amounts)?;
+        self.borrow_work(work);
+        Ok(best)
     }
 
     /// Makes a flow keep every integer rule by taking money away: a need below what its rule demands, an award

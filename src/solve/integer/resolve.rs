@@ -11,6 +11,7 @@ use std::time::Instant;
 use crate::error::{Error, Result};
 
 use super::super::objective_of;
+use super::budget::Cost;
 use super::node::{Decision, Fix, Fixing, NodeOutcome};
 use super::search::Search;
 use crate::solve::relaxation::flow_error;
@@ -31,8 +32,17 @@ pub(super) struct Costed {
     pub(super) penalised: std::cell::RefCell<Penalised>,
     /// Re-solves so far (for the trace).
     pub(super) solves: std::cell::Cell<u64>,
-    /// The longest re-solve so far, to judge whether another fits before the deadline.
-    pub(super) slowest: std::cell::Cell<std::time::Duration>,
+    /// Work of the re-solves beyond the simplex's own steps: reading each flow back is a pass over the pairs.
+    pub(super) overhead: std::cell::Cell<u64>,
+    /// The costliest re-solve so far, to judge whether another fits in the budget.
+    pub(super) slowest: std::cell::Cell<Cost>,
+}
+
+impl Costed {
+    /// Elementary steps of every re-solve on this network so far (see [`super::budget`]).
+    pub(super) fn work(&self) -> u64 {
+        self.simplex.borrow().operations() + self.overhead.get()
+    }
 }
 
 /// The arcs a node's decisions penalise, listed, and stamped: those penalised by the node being set up are the
@@ -129,9 +139,12 @@ impl<'a> Search<'a> {
                 simplex.set_cost(arc, costed.base_cost[arc]);
             }
         }
-        let started = Instant::now();
+        let (started, before) = (Instant::now(), simplex.operations());
         let outcome = simplex.optimise();
-        costed.slowest.set(costed.slowest.get().max(started.elapsed()));
+        let read_back = self.graph.edges.len() as u64;
+        costed.overhead.set(costed.overhead.get() + read_back);
+        let cost = Cost { work: simplex.operations() - before + read_back, time: started.elapsed() };
+        costed.slowest.set(costed.slowest.get().max(cost));
         match outcome {
             Err(FlowError::Infeasible) => return Ok(None),
             Err(e) => return Err(flow_error(e)),

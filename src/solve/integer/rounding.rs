@@ -4,6 +4,8 @@
 
 use std::time::Instant;
 
+use super::budget::Cost;
+
 use crate::error::Result;
 
 use super::super::objective_of;
@@ -31,12 +33,13 @@ impl<'a> Search<'a> {
         mut amounts: Vec<i64>,
     ) -> Result<Option<Allocation>> {
         let mut decisions = decisions.to_vec();
-        let mut round_started = Instant::now();
+        let mut round_started = (Instant::now(), self.work());
         for _ in 0..64 {
-            // Leave time for the repair, which costs about one round.
-            let round_took = round_started.elapsed();
-            round_started = Instant::now();
-            if round_started + 2 * round_took >= self.deadline {
+            // Leave room for the repair, which costs about one round.
+            let (now, work) = (Instant::now(), self.work());
+            let round = Cost { work: work - round_started.1, time: now - round_started.0 };
+            round_started = (now, work);
+            if !self.budget.fits(work, round.times(2)) {
                 break;
             }
             let violations = self.violations(&decisions, &amounts);

@@ -7,13 +7,12 @@
 //! thread; what windows need from it is [`Shared`], plain data that threads can share. A helper is a copy of the
 //! search with simplexes of its own ([`Search::helper`]).
 
-use std::time::Instant;
-
 use crate::error::Result;
 use crate::graph::Graph;
 use crate::model::Batch;
 
 use super::super::progress::Observer;
+use super::budget::{Budget, Cost};
 use super::lagrange::Lagrange;
 use super::layout::Layout;
 use super::resolve::{Costed, Penalised};
@@ -26,8 +25,11 @@ pub(super) struct Search<'a> {
     pub(super) graph: &'a Graph,
     /// The search network and its indices.
     pub(super) layout: Layout,
-    /// When the search must stop (the time limit).
-    pub(super) deadline: Instant,
+    /// How far the search may go: its work limit on [`Search::work`], and its deadline if it has a time limit.
+    pub(super) budget: Budget,
+    /// Work done for this search off its own simplexes: on a helper or a window (counted there while it ran, see
+    /// [`Search::absorb`]) and on the small networks of `within.rs`.
+    pub(super) borrowed: std::cell::Cell<u64>,
     /// Every amount of the batch is a multiple of this, and so is the optimum (see [`granule`]).
     pub(super) granule: i128,
     /// The search network with the values as costs: the node's relaxation.
@@ -39,6 +41,13 @@ pub(super) struct Search<'a> {
     pub(super) lagrange: Option<Lagrange>,
     /// Where the search reports its progress: the match's own search only (see [`Search::observed_by`]).
     pub(super) observer: Option<&'a dyn Observer>,
+}
+
+/// Where a search and its helper's counters stood when they began to work side by side (see
+/// [`Search::catch_up`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct SideBySide {
+    at: u64,
 }
 
 /// What a search reads and never changes: the batch, its graph and the search network. It is plain data (a
@@ -88,10 +97,10 @@ impl<'a> Search<'a> {
         Search { observer: None, ..self.clone() }
     }
 
-    pub(super) fn new(batch: &'a Batch, graph: &'a Graph, deadline: Instant) -> Result<Search<'a>> {
+    pub(super) fn new(batch: &'a Batch, graph: &'a Graph, budget: Budget) -> Result<Search<'a>> {
         let layout = Layout::new(batch, graph)?;
         let simplex = layout.simplex()?;
-        Ok(Search::with_simplex(batch, graph, deadline, layout, simplex))
+        Ok(Search::with_simplex(batch, graph, budget, layout, simplex))
     }
 
     /// A search on a layout built for `batch` and `graph` (or a batch of the same shape, with its capacities
@@ -99,7 +108,7 @@ impl<'a> Search<'a> {
     pub(super) fn with_simplex(
         batch: &'a Batch,
         graph: &'a Graph,
-        deadline: Instant,
+        budget: Budget,
         layout: Layout,
         simplex: WarmSimplex,
     ) -> Search<'a> {
@@ -110,13 +119,15 @@ impl<'a> Search<'a> {
             simplex: std::cell::RefCell::new(simplex),
             penalised: std::cell::RefCell::new(Penalised::new(layout.net.arc_count())),
             solves: std::cell::Cell::new(0),
-            slowest: std::cell::Cell::new(std::time::Duration::ZERO),
+            overhead: std::cell::Cell::new(0),
+            slowest: std::cell::Cell::new(Cost::default()),
         };
         Search {
             batch,
             graph,
             layout,
-            deadline,
+            budget,
+            borrowed: std::cell::Cell::new(0),
             granule: granule(batch),
             plain,
             losses: std::cell::RefCell::new(std::collections::HashMap::new()),
@@ -141,6 +152,46 @@ impl<'a> Search<'a> {
     /// Re-solves so far, of both simplexes: the search's work in a measure that does not depend on the machine.
     pub(super) fn solves(&self) -> u64 {
         self.plain.solves.get() + self.lagrange.as_ref().map_or(0, |l| l.costed.solves.get())
+    }
+
+    /// The search's work so far in elementary steps (see [`super::budget`]): its simplexes' steps, a pass over the
+    /// pairs for each re-solve, and what was done for it elsewhere. It depends only on what the search did, never on
+    /// the machine or the thread.
+    pub(super) fn work(&self) -> u64 {
+        self.plain.work() + self.lagrange.as_ref().map_or(0, |l| l.costed.work()) + self.borrowed.get()
+    }
+
+    /// Counts `work` done for this search elsewhere.
+    pub(super) fn borrow_work(&self, work: u64) {
+        self.borrowed.set(self.borrowed.get() + work);
+    }
+
+    /// Brings this helper's work counter level with `search`'s (whose copy it is), so that its budget checks
+    /// count what the search did since the copy was made. Returns where both counters stand, for
+    /// [`Search::absorb`] once the two have worked side by side.
+    pub(super) fn catch_up(&self, search: &Search<'_>) -> SideBySide {
+        let behind = search.work().saturating_sub(self.work());
+        self.borrow_work(behind);
+        SideBySide { at: self.work() }
+    }
+
+    /// Counts the work of a stretch in which this search and `helper` (a copy of it, see [`Search::helper`]) worked
+    /// side by side from `start`: the longer side's, as the stretch lasts as long as its longer side on two cores.
+    /// So a budget of work is a budget of the time the search takes on the two cores it is made for.
+    pub(super) fn absorb(&self, helper: &Search<'_>, start: SideBySide) {
+        let mine = self.work().saturating_sub(start.at);
+        let theirs = helper.work().saturating_sub(start.at);
+        self.borrow_work(theirs.saturating_sub(mine));
+    }
+
+    /// Whether the search has used its budget up.
+    pub(super) fn out_of_budget(&self) -> bool {
+        self.budget.spent(self.work())
+    }
+
+    /// Whether `times` more re-solves, each as costly as the costliest so far, still fit in the budget.
+    pub(super) fn room_for_solves(&self, times: u32) -> bool {
+        self.budget.fits(self.work(), self.plain.slowest.get().times(times))
     }
 
     /// `value` rounded down to the granule: no allocation is worth anything between (see [`granule`]).

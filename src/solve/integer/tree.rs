@@ -2,7 +2,7 @@
 //!
 //! [`run`] pops the open node of the highest bound (see [`Node`]'s order) and, for each:
 //! 1. stops the search if no open node can beat the incumbent, at the gap limit, the node limit, a window's
-//!    re-solve budget or the tree's time ([`Tree::admit`]), and, in a large match whose bound stalls, first
+//!    re-solve budget or the tree's share of the work or time ([`Tree::admit`]), and, in a large match whose bound stalls, first
 //!    searches neighbourhoods of the incumbent ([`Tree::neighbourhood_phase`]);
 //! 2. solves the node's flow relaxation (unless strong branching already did); a flow that breaks no rule is an
 //!    allocation;
@@ -11,7 +11,7 @@
 //!    nodes dives on the exact relaxation and repairs the node's flows ([`Tree::periodic_heuristics`]);
 //! 5. picks a broken rule by the policy's branching ([`Tree::choose_branch`]) and opens both children.
 //!
-//! When the loop ends, a match stopped by its time searches neighbourhoods in the time left, and the incumbent is
+//! When the loop ends, a match stopped by its work or time searches neighbourhoods with what is left, and the incumbent is
 //! polished ([`Tree::finish`]).
 
 use std::collections::BinaryHeap;
@@ -23,6 +23,7 @@ use crate::error::Result;
 use super::super::{Limits, Solution, Status, greedy, objective_of};
 use super::allocation::Allocation;
 use super::branching::{Branch, Child, ChildBound, EXACT_CANDIDATES, StrongBranching};
+use super::budget::Budget;
 use super::lagrange::LagrangeBound;
 use super::layout::Layout;
 use super::neighbourhood::Neighbourhoods;
@@ -71,6 +72,8 @@ struct Tree<'a> {
     policy: Policy,
     limits: Limits,
     started: Instant,
+    /// The tree's share of the search's budget: what is left is the neighbourhoods' (see [`Policy::tree_share`]).
+    tree_budget: Budget,
     /// The flow relaxation's optimum, when the caller knows it (a bound the search never reports above).
     relaxation: Option<i128>,
     /// The open nodes, best bound first.
@@ -147,11 +150,13 @@ impl<'a> Tree<'a> {
         // `STALL_NODES`), and in the time left after it; a draw or a window never does.
         let neighbourhoods =
             (policy.neighbourhoods != NeighbourhoodSearch::Never).then(|| Neighbourhoods::new(search.root_decisions()));
+        let tree_budget = search.budget.share(search.work(), Instant::now(), policy.tree_share);
         Tree {
             search,
             policy,
             limits,
             started,
+            tree_budget,
             relaxation,
             open,
             seq: 1,
@@ -231,7 +236,7 @@ impl<'a> Tree<'a> {
 
     /// Whether the search goes on with `node` (given back), or stops: no open node can beat the incumbent, the
     /// incumbent is within the gap limit of the best open bound, or the node limit, the re-solve budget or the
-    /// tree's time is reached. A large match whose best open bound stalls first searches neighbourhoods.
+    /// tree's share of the work or time is reached. A large match whose best open bound stalls first searches neighbourhoods.
     fn admit(&mut self, node: Node) -> Result<Option<Node>> {
         let incumbent = self.incumbent.value;
         if node.bound <= incumbent {
@@ -245,11 +250,10 @@ impl<'a> Tree<'a> {
             || self.policy.solve_budget.is_some_and(|most| self.search.solves() >= most)
         {
             Some(Status::NodeLimit)
-        // A node whose re-solve cannot finish in time is not started (on 100 000 needs one takes seconds).
-        } else if self.started.elapsed() + self.search.plain.slowest.get() >= self.policy.tree_time {
-            Some(Status::TimeLimit)
+        // A node whose re-solve cannot finish within the budget is not started (on 100 000 needs one takes
+        // seconds).
         } else {
-            None
+            self.tree_budget.limit_before(self.search.work(), self.search.plain.slowest.get())
         };
         if let Some(status) = limit {
             self.stopped = Some((status, node.bound));
@@ -275,7 +279,11 @@ impl<'a> Tree<'a> {
         let tree_solves = search.solves() - neighbourhoods.in_place + neighbourhoods.tree_on_helper;
         let moved = top < self.stalled.0;
         if moved {
-            trace!("best open bound {top} at node {nodes}, {:?}", self.started.elapsed());
+            trace!(
+                "best open bound {top} at node {nodes}, {:?}, work {}",
+                self.started.elapsed(),
+                search.work() / 1_000_000
+            );
             self.stalled = (top, nodes);
         }
         if nodes == 1 {
@@ -310,7 +318,7 @@ impl<'a> Tree<'a> {
         let Solved { node, value, .. } = *solved;
         let (search, nodes, started) = (&mut self.search, self.nodes, self.started);
         if nodes == 1 {
-            trace!("root solved: value {value} at {:?}", started.elapsed());
+            trace!("root solved: value {value} at {:?}, work {}", started.elapsed(), search.work() / 1_000_000);
             let reached = search.root_heuristics(
                 &node.decisions,
                 value,
@@ -321,10 +329,11 @@ impl<'a> Tree<'a> {
             )?;
             self.lagrangian_root = (!reached).then(|| (node.decisions.clone(), value));
             trace!(
-                "root heuristics done: incumbent {} after {} re-solves, at {:?}",
+                "root heuristics done: incumbent {} after {} re-solves, at {:?}, work {}",
                 self.incumbent.value,
                 search.plain.solves.get(),
-                started.elapsed()
+                started.elapsed(),
+                search.work() / 1_000_000
             );
             if self.heuristics_done(node.bound, value).is_break() {
                 return Ok(ControlFlow::Break(()));
@@ -336,11 +345,12 @@ impl<'a> Tree<'a> {
             let search = &mut self.search;
             search.lagrangian_heuristics(&decisions, root_value, &mut self.incumbent, self.policy.paired_plunges)?;
             trace!(
-                "Lagrangian heuristics done at node {nodes}: incumbent {} after {} + {} re-solves, at {:?}",
+                "Lagrangian heuristics done at node {nodes}: incumbent {} after {} + {} re-solves, at {:?}, work {}",
                 self.incumbent.value,
                 search.plain.solves.get(),
                 search.lagrange.as_ref().map_or(0, |l| l.costed.solves.get()),
-                started.elapsed()
+                started.elapsed(),
+                search.work() / 1_000_000
             );
             if self.heuristics_done(node.bound, value).is_break() {
                 return Ok(ControlFlow::Break(()));
@@ -354,10 +364,14 @@ impl<'a> Tree<'a> {
     /// (short of it: else the tree ends by itself).
     fn heuristics_done(&mut self, node_bound: i128, value: i128) -> ControlFlow<()> {
         let incumbent = self.incumbent.value;
-        if let Some(observer) = self.search.observer {
-            observer.incumbent(incumbent);
-        }
         let bound = node_bound.min(self.search.rounded(value));
+        // At the root, the tuned Lagrangian bound is the search's bound too: shown at once, since on large batches
+        // the root's heuristics take a good share of the budget.
+        let shown = match &self.search.lagrange {
+            Some(l) if self.nodes == 1 && l.proves => bound.min(l.root_bound.map_or(bound, |b| self.search.rounded(b))),
+            _ => bound,
+        };
+        self.report(incumbent, shown);
         if incumbent < bound && incumbent >= self.policy.target(bound) {
             self.stopped = Some((Status::GapLimit, bound));
             return ControlFlow::Break(());
@@ -533,25 +547,33 @@ impl<'a> Tree<'a> {
         if let Some(observer) = self.search.observer {
             observer.incumbent(incumbent);
             observer.bound(bound.min(self.relaxation.unwrap_or(i128::MAX)), self.nodes);
+            observer.work(self.search.work());
         }
     }
 
-    /// After the tree: a match stopped by its time searches neighbourhoods in the time left (and is proved
-    /// optimal after all if they reach the best open bound); the status and bound; the incumbent polished.
+    /// After the tree: a match stopped by its share of the work or time searches neighbourhoods with what is left
+    /// (and is proved optimal after all if they reach the best open bound); the status and bound; the incumbent
+    /// polished.
     fn finish(mut self) -> Result<Finished> {
         let (nodes, started) = (self.nodes, self.started);
         trace!(
-            "search done: {nodes} nodes, {} + {} re-solves, at {:?}",
+            "search done: {nodes} nodes, {} + {} re-solves, at {:?}, work {}",
             self.search.plain.solves.get(),
             self.search.lagrange.as_ref().map_or(0, |l| l.costed.solves.get()),
-            started.elapsed()
+            started.elapsed(),
+            self.search.work() / 1_000_000
         );
-        if let Some((Status::TimeLimit, top)) = self.stopped
+        if let Some((Status::TimeLimit | Status::WorkLimit, top)) = self.stopped
             && let Some(neighbourhoods) = self.neighbourhoods.as_mut()
         {
             let top = self.search.rounded(top);
             neighbourhoods.explore(&mut self.search, self.policy.target(top), &mut self.incumbent, None)?;
-            trace!("final neighbourhoods done: incumbent {} at {:?}", self.incumbent.value, started.elapsed());
+            trace!(
+                "final neighbourhoods done: incumbent {} at {:?}, work {}",
+                self.incumbent.value,
+                started.elapsed(),
+                self.search.work() / 1_000_000
+            );
         }
         let (search, policy) = (&self.search, &self.policy);
         let incumbent = self.incumbent.value;
@@ -576,8 +598,8 @@ impl<'a> Tree<'a> {
             None => crate::solve::relaxation::solve(search.batch, search.graph)?.objective,
         };
         let Allocation { value: objective, amounts } = incumbent;
-        let solves = search.solves();
-        let solution = Solution { amounts, objective, bound: bound.min(relaxation), relaxation, status, nodes };
+        let (solves, work) = (search.solves(), search.work());
+        let solution = Solution { amounts, objective, bound: bound.min(relaxation), relaxation, status, nodes, work };
         self.report(solution.objective, solution.bound);
         let Search { layout, .. } = self.search;
         Ok(Finished { solution, layout, solves })
@@ -631,13 +653,12 @@ mod tests {
         for seed in [2, 11] {
             let (batch, graph) = crate::solve::generated(100, 10, seed);
             let relaxation = crate::solve::relaxation::solve(&batch, &graph).unwrap().objective;
-            let limits =
-                Limits { time_limit: std::time::Duration::from_secs(600), node_limit: 60, ..Limits::default() };
+            let limits = Limits { node_limit: 60, ..Limits::default() };
             let wide_on = |threads: usize| {
                 let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
                 pool.install(|| {
                     let started = Instant::now();
-                    let search = Search::new(&batch, &graph, started + limits.time_limit).unwrap();
+                    let search = Search::new(&batch, &graph, super::super::budget_of(&limits, started)).unwrap();
                     let policy = Policy::new(Kind::Match, graph.edges.len(), &limits, 0);
                     let finished = run(search, Some(relaxation), limits, started, policy, None).unwrap();
                     (finished.solution, finished.solves)
@@ -661,11 +682,10 @@ mod tests {
         for seed in (1..=8).chain([11]) {
             let (batch, graph) = crate::solve::generated(100, 10, seed);
             let relaxation = crate::solve::relaxation::solve(&batch, &graph).unwrap().objective;
-            let limits =
-                Limits { time_limit: std::time::Duration::from_secs(30), node_limit: 50_000, ..Limits::default() };
+            let limits = Limits { node_limit: 50_000, ..Limits::default() };
             let exact = solve(&batch, &graph, relaxation, limits, None).unwrap();
             let started = Instant::now();
-            let search = Search::new(&batch, &graph, started + limits.time_limit).unwrap();
+            let search = Search::new(&batch, &graph, super::super::budget_of(&limits, started)).unwrap();
             let policy = Policy::new(Kind::Match, graph.edges.len(), &limits, 0);
             let wide = run(search, Some(relaxation), limits, started, policy, None).unwrap().solution;
             crate::solve::check::verify(&batch, &graph, &wide).unwrap();

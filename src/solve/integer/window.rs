@@ -21,6 +21,7 @@ use crate::solve::{Limits, Status, objective_of};
 use rayon::prelude::*;
 
 use super::allocation::Allocation;
+use super::budget::Budget;
 use super::node_lp::EXACT_RELAXATION_EDGES;
 use super::policy::{Kind, Policy};
 use super::search::{Search, Shared};
@@ -31,12 +32,14 @@ use super::search::{Search, Shared};
 pub(super) const WINDOW_EDGES: usize = super::node_lp::EXACT_RELAXATION_EDGES;
 
 /// What a window's search gave: a better allocation of the whole batch if it found one, whether it stopped
-/// before proving its optimum, and its work in re-solves of the whole network.
+/// before proving its optimum, and its work: in re-solves of the whole network (for the neighbourhoods' share) and
+/// in elementary steps (for the budget).
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct WindowResult {
     pub(super) found: Option<Allocation>,
     pub(super) cut_short: bool,
     pub(super) work: u64,
+    pub(super) operations: u64,
 }
 
 impl Search<'_> {
@@ -88,41 +91,41 @@ impl Search<'_> {
     }
 }
 
-/// What searching a window needs of the whole search: its plain data, and its deadline less the time the final
-/// polish keeps. Unlike the [`Search`], it can be shared between threads.
+/// What searching a window needs of the whole search: its plain data, and what is left of its budget less what
+/// the final polish keeps. Unlike the [`Search`], it can be shared between threads.
 #[derive(Clone, Copy)]
 pub(super) struct WindowScope<'s> {
     whole: Shared<'s>,
-    deadline: Instant,
+    /// The budget of each window's search, whose work counter starts at zero.
+    budget: Budget,
 }
 
 impl Search<'_> {
     /// The scope in which this search's windows are searched.
     pub(super) fn window_scope(&self) -> WindowScope<'_> {
-        let deadline = self.deadline.checked_sub(2 * self.plain.slowest.get()).unwrap_or_else(Instant::now);
-        WindowScope { whole: self.shared(), deadline }
+        let budget = self.budget.less(self.plain.slowest.get().times(2)).left_after(self.work());
+        WindowScope { whole: self.shared(), budget }
     }
 }
 
 impl WindowScope<'_> {
     /// Searches the window `part` of `incumbent` for an allocation of the whole batch worth more than the
     /// incumbent, starting from the incumbent's allocation inside. It may spend about as much work as `budget`
-    /// re-solves of the whole network (no node is started beyond that), and never goes past the deadline.
+    /// re-solves of the whole network (no node is started beyond that), and never goes past the whole search's
+    /// budget.
     pub(super) fn search(&self, part: &Part, incumbent: &Allocation, budget: u64) -> Result<WindowResult> {
         let whole = self.whole.graph;
         let started = Instant::now();
-        // (A window's search ignores the gap limit, as every search but the match's own does.)
-        let limits = Limits {
-            time_limit: self.deadline.saturating_duration_since(started),
-            node_limit: u64::MAX,
-            ..Limits::default()
-        };
+        // (A window's search ignores the gap limit, as every search but the match's own does; its budget is the
+        // scope's, set below.)
+        let limits = Limits { node_limit: u64::MAX, ..Limits::default() };
         let window_solves = budget.saturating_mul(whole.edges.len() as u64) / part.graph.edges.len() as u64;
         let inside: Vec<i64> = part.edges.iter().map(|&e| incumbent.amounts[e]).collect();
         let start = Allocation::of(&part.graph, inside);
-        let search = Search::new(&part.batch, &part.graph, self.deadline)?;
+        let search = Search::new(&part.batch, &part.graph, self.budget)?;
         let policy = Policy::new(Kind::Window(window_solves), part.graph.edges.len(), &limits, EXACT_RELAXATION_EDGES);
         let finished = super::tree::run(search, None, limits, started, policy, Some(start))?;
+        let operations = finished.solution.work;
         // The window's re-solves, each about as much cheaper than the whole network's as it has fewer edges.
         let work = (finished.solves * part.graph.edges.len() as u64).div_ceil(whole.edges.len().max(1) as u64);
         let solution = finished.solution;
@@ -132,7 +135,7 @@ impl WindowScope<'_> {
         }
         let value = objective_of(whole, &amounts);
         let found = (value > incumbent.value).then(|| self.whole.improve(Allocation { value, amounts }));
-        Ok(WindowResult { found, cut_short: solution.status != Status::Optimal, work: work.max(1) })
+        Ok(WindowResult { found, cut_short: solution.status != Status::Optimal, work: work.max(1), operations })
     }
 
     /// Searches each of `parts` as [`WindowScope::search`] does, side by side on the rayon pool, and returns
@@ -146,14 +149,21 @@ impl WindowScope<'_> {
 #[cfg(test)]
 mod tests {
     use super::super::allocation::Allocation;
-    use std::time::{Duration, Instant};
 
     use super::super::search::Search;
     use crate::solve::greedy;
     use crate::solve::{Solution, Status, check, objective_of};
 
     fn certified(amounts: Vec<i64>, objective: i128) -> Solution {
-        Solution { amounts, objective, bound: i128::MAX, relaxation: i128::MAX, status: Status::Heuristic, nodes: 0 }
+        Solution {
+            amounts,
+            objective,
+            bound: i128::MAX,
+            relaxation: i128::MAX,
+            status: Status::Heuristic,
+            nodes: 0,
+            work: 0,
+        }
     }
 
     /// The incumbent's allocation inside a window keeps every rule of the window's batch (so the window's search
@@ -164,7 +174,7 @@ mod tests {
         let mut improved = 0;
         for seed in 1..=3 {
             let (batch, graph) = crate::solve::generated(150, 15, seed);
-            let search = Search::new(&batch, &graph, Instant::now() + Duration::from_secs(3_600)).unwrap();
+            let search = Search::new(&batch, &graph, super::super::budget::Budget::unlimited()).unwrap();
             let start = greedy::allocate(&batch, &graph);
             let incumbent = Allocation::of(&graph, start);
             for o in 0..batch.offers.len() {
@@ -192,7 +202,7 @@ mod tests {
     #[test]
     fn windows_side_by_side_give_what_each_gives_alone() {
         let (batch, graph) = crate::solve::generated(150, 15, 2);
-        let search = Search::new(&batch, &graph, Instant::now() + Duration::from_secs(3_600)).unwrap();
+        let search = Search::new(&batch, &graph, super::super::budget::Budget::unlimited()).unwrap();
         let start = greedy::allocate(&batch, &graph);
         let incumbent = Allocation::of(&graph, start);
         let parts: Vec<_> = (0..batch.offers.len()).filter_map(|o| search.window(&[o], &incumbent.amounts)).collect();

@@ -25,8 +25,9 @@ use mcf::{FlowError, Network};
 /// The best allocation that funds the needs with integer rules that `amounts` (a feasible allocation) funds, and
 /// makes no award of an offer with integer rules that `amounts` does not make (an award without a floor may
 /// vanish); edges of offers without integer rules stay free wherever their need may take money. Never worth less
-/// than `amounts`, which is one such allocation.
-pub(super) fn best_within(batch: &Batch, graph: &Graph, layout: &Layout, amounts: &[i64]) -> Result<Vec<i64>> {
+/// than `amounts`, which is one such allocation. Also returns the work of the solve on that network (elementary
+/// steps of the simplex, see `budget.rs`).
+pub(super) fn best_within(batch: &Batch, graph: &Graph, layout: &Layout, amounts: &[i64]) -> Result<(Vec<i64>, u64)> {
     let totals = layout.need_totals(amounts);
 
     // Which edges may carry money, and what each must carry (its lower bound).
@@ -118,7 +119,8 @@ pub(super) fn best_within(batch: &Batch, graph: &Graph, layout: &Layout, amounts
     if penalised.iter().any(|&a| flow.flow[a] != 0) {
         return Err(Error::internal("a feasible allocation's awards left a need short of its rule"));
     }
-    Ok((0..graph.edges.len()).map(|e| if open[e] { lower[e] + flow.flow[arc_of_edge[e]] } else { 0 }).collect())
+    let best = (0..graph.edges.len()).map(|e| if open[e] { lower[e] + flow.flow[arc_of_edge[e]] } else { 0 }).collect();
+    Ok((best, flow.operations + net.arc_count() as u64))
 }
 
 #[cfg(test)]
@@ -137,7 +139,7 @@ mod tests {
             let (batch, graph) = crate::solve::generated(150, 15, seed);
             let layout = Layout::new(&batch, &graph).unwrap();
             let start = greedy::allocate(&batch, &graph);
-            let best = best_within(&batch, &graph, &layout, &start).unwrap();
+            let (best, _) = best_within(&batch, &graph, &layout, &start).unwrap();
             let (before, after) = (objective_of(&graph, &start), objective_of(&graph, &best));
             let relaxed = relaxation::solve(&batch, &graph).unwrap().objective;
             assert!(before <= after && after <= relaxed, "seed {seed}: {before} {after} {relaxed}");
@@ -149,6 +151,7 @@ mod tests {
                 relaxation: after,
                 status: Status::Optimal,
                 nodes: 0,
+                work: 0,
             };
             check::verify(&batch, &graph, &solution).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
             for (n, need) in batch.needs.iter().enumerate() {

@@ -59,6 +59,7 @@ impl Simplex {
             next_arc: 0,
             stack: Vec::new(),
             stem: Vec::new(),
+            operations: 0,
         };
         // An arc without capacity can never carry flow: it is left out of pricing for good (state 0, like a tree
         // arc; it never enters, so nothing else reads its state).

@@ -71,6 +71,9 @@ pub struct FlowSolution {
     pub potential: Vec<i64>,
     /// Number of pivots made.
     pub pivots: u64,
+    /// Elementary steps the solve took (arcs priced, tree nodes walked): a measure of its work that, unlike its
+    /// time, is the same on every machine and under any load.
+    pub operations: u64,
 }
 
 /// "No node" or "no arc" in the tree's links.
@@ -104,6 +107,8 @@ struct Simplex {
     stack: Vec<u32>,
     /// The stem of the last pivot, reused between pivots.
     stem: Vec<u32>,
+    /// Elementary steps taken so far (arcs priced, tree nodes walked): see [`WarmSimplex::operations`].
+    operations: u64,
 }
 
 /// Solves `net` to optimality. A network with exactly one demand node starts from [`hub_start()`]'s basis when
@@ -126,7 +131,7 @@ pub fn solve_with(net: &Network, candidates: &[u32]) -> Result<FlowSolution, Flo
     let flow = s.flow[..m].to_vec();
     let cost = net.cost_of(&flow);
     let potential = s.nodes[..s.node_count].iter().map(|node| node.pi).collect();
-    Ok(FlowSolution { flow, cost, potential, pivots })
+    Ok(FlowSolution { flow, cost, potential, pivots, operations: s.operations })
 }
 
 impl Simplex {

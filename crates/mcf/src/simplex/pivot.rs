@@ -22,8 +22,10 @@ impl Simplex {
         let mut delta = self.cap[entering];
         let mut leaving = NONE as usize;
         let mut leaving_on_a_side = false;
+        let mut cycle = 1u64;
         let mut u = a;
         while u != join {
+            cycle += 1;
             let arc = self.nodes[u].pred as usize;
             let residual = if self.nodes[u].up { self.flow[arc] } else { self.cap[arc] - self.flow[arc] };
             if residual < delta {
@@ -35,6 +37,7 @@ impl Simplex {
         }
         let mut u = b;
         while u != join {
+            cycle += 1;
             let arc = self.nodes[u].pred as usize;
             let residual = if self.nodes[u].up { self.cap[arc] - self.flow[arc] } else { self.flow[arc] };
             if residual <= delta {
@@ -61,6 +64,8 @@ impl Simplex {
             }
         }
 
+        // The cycle is walked twice (to find the leaving arc, then to push the flow).
+        self.operations += 2 * cycle;
         if leaving == NONE as usize {
             // The entering arc itself blocks: it moves to its other bound and the tree stays.
             self.state[entering] = -self.state[entering];
@@ -116,6 +121,7 @@ impl Simplex {
             below = size;
         }
         self.nodes[u_in].size = moved;
+        self.operations += self.stem.len() as u64;
 
         // Give the entering arc zero reduced cost: shift the moved subtree by sigma, or, if it is the larger part,
         // everything else by −sigma.

@@ -35,9 +35,11 @@ impl Simplex {
             start = if end == arcs { 0 } else { end };
             if best_arc != usize::MAX {
                 self.next_arc = start;
+                self.operations += scanned as u64;
                 return Some(best_arc);
             }
         }
+        self.operations += scanned as u64;
         None
     }
 }

@@ -62,6 +62,7 @@ impl Simplex {
         self.stack.push(start as u32);
         while let Some(x) = self.stack.pop() {
             let x = x as usize;
+            self.operations += 1;
             self.nodes[x].pi += shift;
             let mut c = self.nodes[x].first_child;
             while c != NONE {

@@ -52,6 +52,14 @@ impl WarmSimplex {
         if self.inner.is_feasible() { Ok(pivots) } else { Err(FlowError::Infeasible) }
     }
 
+    /// Elementary steps taken since the solver was made (arcs priced, tree nodes walked, in every re-solve and
+    /// cost change): a count of its work that does not depend on the machine, its load or the thread it runs on,
+    /// so a caller can stop a series of re-solves at the same point on every run (a work limit), where a time
+    /// limit would stop it wherever the clock says.
+    pub fn operations(&self) -> u64 {
+        self.inner.operations
+    }
+
     /// The flow on arc `e`.
     #[inline]
     pub fn flow(&self, e: usize) -> i64 {
@@ -116,5 +124,34 @@ mod tests {
             }
         }
         assert_eq!(checked, 2_000);
+    }
+
+    /// The work count is a function of the network and the calls alone: two solvers given the same changes count
+    /// the same steps, a re-solve that pivots counts more, and one with nothing to do counts the pricing scan only.
+    #[test]
+    fn operations_count_the_same_steps_for_the_same_calls() {
+        let mut net = Network::with_nodes(4);
+        net.supply = vec![6, 0, 0, -6];
+        for (a, b, c) in [(0, 1, -3), (0, 2, -1), (1, 3, 0), (2, 3, 0), (0, 3, 0)] {
+            net.add_arc(a, b, 4, c);
+        }
+        let run = || {
+            let mut warm = WarmSimplex::new(&net, 100).unwrap();
+            let mut counts = vec![warm.operations()];
+            warm.optimise().unwrap();
+            counts.push(warm.operations());
+            warm.optimise().unwrap();
+            counts.push(warm.operations());
+            warm.set_cost(1, 40);
+            warm.optimise().unwrap();
+            counts.push(warm.operations());
+            counts
+        };
+        let counts = run();
+        assert_eq!(counts, run());
+        assert!(counts[1] > counts[0], "{counts:?}");
+        assert_eq!(counts[2] - counts[1], net.arc_count() as u64, "an optimal basis costs one scan: {counts:?}");
+        assert!(counts[3] > counts[2] + net.arc_count() as u64, "a change that pivots costs more: {counts:?}");
+        assert_eq!(solve(&net).unwrap().operations, counts[1] - counts[0]);
     }
 }
