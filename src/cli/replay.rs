@@ -1,0 +1,487 @@
+//! `poa-match replay OUTDIR`: runs a published match again from its run.json and confirms that every output comes
+//! out byte for byte the same, or says which input, option or file differs (docs/spec.md §10).
+//!
+//! The shape, for a secretariat officer holding a published folder and its input files:
+//! - `replay OUTDIR` checks the run as recorded. Inputs are found at their recorded paths, read as `match` read
+//!   them (relative to the working directory), or the bundled sample; a file moved elsewhere is given with its
+//!   usual flag (`--needs FILE`) and must still have the recorded SHA-256.
+//! - An input that is missing or changed ends the replay before anything runs, one line per input.
+//! - The match options (`--gap-limit 0.5%`, `--method greedy`, ...) may be given as a change to try: each that
+//!   differs from the record is named, then the match runs with it and the outputs are compared as usual (they
+//!   cannot all agree: run.json records the options).
+//!
+//! Exit codes: 0 when every output is identical; 4 when an input, an option or an output differs; otherwise
+//! those of docs/spec.md §8 (a malformed run.json is invalid data, 3).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+use poa_match::io::provenance::{FileInfo, InputInfo};
+use poa_match::objective::Weights;
+use poa_match::report::{RecordedRun, RunOptions};
+use poa_match::run::replay::{self, Change, Comparison, Expected, FileComparison, Source, Verdict};
+use poa_match::solve::GapLimit;
+
+use super::job::MatchJob;
+use super::match_cmd::{FormatArg, MethodArg, parse_gap, parse_seconds, read_weights};
+use super::{InputArgs, Lang, ReferenceArgs};
+
+/// Help headings of the flags that say where a moved input is, and of the options to try.
+const MOVED: &str = "Inputs found elsewhere";
+const TRY: &str = "Options to try instead of the recorded ones";
+
+/// Exit code of a replay that finds a difference (docs/spec.md §8).
+const NOT_REPRODUCED: u8 = 4;
+
+/// Arguments of `replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The output folder of a match (it holds run.json).
+    #[arg(value_name = "OUTDIR")]
+    out_dir: PathBuf,
+    /// needs.csv, if it is no longer at its recorded path (it must have the recorded SHA-256).
+    #[arg(long, value_name = "FILE", help_heading = MOVED)]
+    needs: Option<PathBuf>,
+    /// offers.csv, if it is no longer at its recorded path.
+    #[arg(long, value_name = "FILE", help_heading = MOVED)]
+    offers: Option<PathBuf>,
+    /// The commitment catalogue the run was given, if no longer at its recorded path.
+    #[arg(long, value_name = "FILE", help_heading = MOVED)]
+    commitments_file: Option<PathBuf>,
+    /// The country table the run was given, if no longer at its recorded path.
+    #[arg(long, value_name = "FILE", help_heading = MOVED)]
+    countries_file: Option<PathBuf>,
+    /// The M49 area table the run was given, if no longer at its recorded path.
+    #[arg(long, value_name = "FILE", help_heading = MOVED)]
+    regions_file: Option<PathBuf>,
+    /// The weights file the run was given, if no longer at its recorded path.
+    #[arg(long, value_name = "FILE", help_heading = MOVED)]
+    weights: Option<PathBuf>,
+    /// Allocation method to try instead of the recorded one.
+    #[arg(long, value_enum, help_heading = TRY)]
+    method: Option<MethodArg>,
+    /// Time limit (seconds) to try instead of the recorded one.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, help_heading = TRY)]
+    time_limit: Option<f64>,
+    /// Node limit to try instead of the recorded one.
+    #[arg(long, value_name = "N", help_heading = TRY)]
+    node_limit: Option<u64>,
+    /// Gap limit (0.0001 or 0.01%) to try instead of the recorded one.
+    #[arg(long, value_name = "GAP", value_parser = parse_gap, help_heading = TRY)]
+    gap_limit: Option<GapLimit>,
+    /// Language of the outputs to try instead of the recorded one.
+    #[arg(long, value_enum, help_heading = TRY)]
+    lang: Option<Lang>,
+    /// Table format to try instead of the recorded one.
+    #[arg(long, value_enum, help_heading = TRY)]
+    format: Option<FormatArg>,
+    /// Byte-order mark on CSV files (`--excel` or `--excel=false`) instead of the recorded choice.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          help_heading = TRY)]
+    excel: Option<bool>,
+    /// Ignore unknown input columns (`--allow-extra-columns` or `=false`) instead of the recorded choice.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          help_heading = TRY)]
+    allow_extra_columns: Option<bool>,
+    /// Worker threads (default: `RAYON_NUM_THREADS`, else one per core). Results do not depend on it, so run.json
+    /// does not record it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
+    /// Write the re-run's outputs into DIR (a new or empty folder) and keep them, to look at a difference
+    /// (default: a temporary folder, removed at the end).
+    #[arg(long, value_name = "DIR")]
+    keep: Option<PathBuf>,
+}
+
+pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
+    super::worker_pool(args.threads)?.install(|| replay_on_pool(args))
+}
+
+fn replay_on_pool(args: ReplayArgs) -> anyhow::Result<ExitCode> {
+    let record = RecordedRun::read(&args.out_dir)?;
+    let workspace = Workspace::new(args.keep.as_deref())?;
+    let this_version = env!("CARGO_PKG_VERSION");
+    if record.version != this_version {
+        eprintln!(
+            "note: run.json was written by poa-match {}, this is {this_version}: outputs may differ for that alone",
+            record.version
+        );
+    }
+    let (options, changes) = options_to_try(&args, &record.options);
+    let located = match locate_inputs(&args, &record, options.allow_extra_columns) {
+        Ok(located) => located,
+        Err(problems) => {
+            for problem in problems {
+                eprintln!("error: {problem}");
+            }
+            return Ok(ExitCode::from(NOT_REPRODUCED));
+        }
+    };
+    let names: Vec<&str> = located.checked.iter().map(String::as_str).collect();
+    println!("inputs as recorded: {} (SHA-256 checked)", names.join(", "));
+    for change in &changes {
+        eprintln!("option {}: recorded {}, given {}", change.name, change.recorded, change.given);
+    }
+
+    let network_name = options.export_network.as_deref().map(file_name);
+    let published_network = options.export_network.as_deref().and_then(|p| published_network(p, &args.out_dir));
+    let method = options.method;
+    let job = MatchJob {
+        input: &located.input,
+        options,
+        weights: located.weights,
+        weights_file: located.weights_file,
+        out_dir: workspace.dir.clone(),
+        network: network_name.as_ref().map(|name| workspace.dir.join(name)),
+        recorded_paths: Some(&record.inputs),
+    };
+    super::job::run(job)?;
+    println!("re-ran the match (method {}) into {}", method.as_str(), workspace.describe());
+
+    let mut comparison = replay::compare_dirs(&args.out_dir, &workspace.dir, network_name.as_deref())?;
+    if let Some(name) = &network_name {
+        match published_network {
+            Some(published) => {
+                let verdict = replay::compare_file(&published, &workspace.dir.join(name), false)?;
+                comparison.files.push(FileComparison { published, verdict });
+            }
+            None => eprintln!(
+                "note: the exported network {} is neither there nor in {}: not compared",
+                record.options.export_network.as_deref().unwrap_or_default(),
+                args.out_dir.display()
+            ),
+        }
+    }
+    if !comparison.not_compared.is_empty() {
+        println!("not written by this run, so not compared: {}", comparison.not_compared.join(", "));
+    }
+    if comparison.identical() && changes.is_empty() {
+        println!(
+            "{} files compared with {}: all identical (run.json without its timings)",
+            comparison.files.len(),
+            args.out_dir.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    report_differences(&comparison, &changes, &record, this_version);
+    Ok(ExitCode::from(NOT_REPRODUCED))
+}
+
+/// The recorded options with those given on the command line in their place, and what that changes.
+fn options_to_try(args: &ReplayArgs, recorded: &RunOptions) -> (RunOptions, Vec<Change>) {
+    let mut options = recorded.clone();
+    if let Some(method) = args.method {
+        options.method = method.into();
+    }
+    if let Some(seconds) = args.time_limit {
+        options.limits.time_limit = seconds;
+    }
+    if let Some(nodes) = args.node_limit {
+        options.limits.node_limit = nodes;
+    }
+    if let Some(gap) = args.gap_limit {
+        options.limits.gap_limit = gap;
+    }
+    if let Some(lang) = args.lang {
+        options.lang = lang.lang();
+    }
+    if let Some(format) = args.format {
+        options.format = format.into();
+    }
+    if let Some(excel) = args.excel {
+        options.excel = excel;
+    }
+    if let Some(allow) = args.allow_extra_columns {
+        options.allow_extra_columns = allow;
+    }
+    let changes = replay::option_changes(recorded, &options);
+    (options, changes)
+}
+
+/// The inputs of a replay, found and checked against the record.
+struct Located {
+    /// Where to read them.
+    input: InputArgs,
+    /// The recorded weights in full.
+    weights: Weights,
+    /// The weights file's record, when the run had one.
+    weights_file: Option<FileInfo>,
+    /// The inputs checked, by their names in run.json.
+    checked: Vec<String>,
+}
+
+/// What the checks of the inputs found.
+struct Checks<'a> {
+    version: &'a str,
+    problems: Vec<String>,
+    checked: Vec<String>,
+}
+
+impl Checks<'_> {
+    fn check(&mut self, name: &str, flag: &str, sha256: &str, source: &Source<'_>) -> bool {
+        let expected = Expected { name, flag, sha256, version: self.version };
+        match replay::check_input(&expected, source) {
+            Some(problem) => {
+                self.problems.push(problem);
+                false
+            }
+            None => {
+                self.checked.push(name.to_string());
+                true
+            }
+        }
+    }
+
+    /// Checks needs.csv or offers.csv (`bundled`: the sample's label and text); where to read it.
+    fn batch_file(
+        &mut self,
+        (name, flag): (&str, &str),
+        info: &InputInfo,
+        given: &Option<PathBuf>,
+        bundled: (&str, &str),
+    ) -> Option<PathBuf> {
+        let (path, given) = match given {
+            Some(path) => (path.clone(), true),
+            None if info.path == bundled.0 => {
+                self.check(name, flag, &info.sha256, &Source::Bundled(bundled.1.as_bytes()));
+                return None;
+            }
+            None => (PathBuf::from(&info.path), false),
+        };
+        self.check(name, flag, &info.sha256, &Source::File { path: path.clone(), given });
+        Some(path)
+    }
+
+    /// Checks a reference table the run may have been given; where to read it (`None`: the embedded table).
+    fn table(
+        &mut self,
+        (name, flag): (&str, &str),
+        info: &Option<InputInfo>,
+        given: &Option<PathBuf>,
+    ) -> Option<PathBuf> {
+        match (info, given) {
+            (None, None) => None,
+            (None, Some(path)) => {
+                self.problems.push(unrecorded(name, flag, path, "embedded table", ""));
+                None
+            }
+            (Some(info), given) => {
+                let path = given.clone().unwrap_or_else(|| PathBuf::from(&info.path));
+                self.check(name, flag, &info.sha256, &Source::File { path: path.clone(), given: given.is_some() });
+                Some(path)
+            }
+        }
+    }
+
+    /// Checks the weights file the run may have been given, naming the weights that differ if it changed.
+    fn weights_file(&mut self, record: &RecordedRun, given: &Option<PathBuf>) {
+        const NAME: (&str, &str) = ("weights_file", "--weights");
+        match (&record.inputs.weights_file, given) {
+            (None, None) => {}
+            (None, Some(path)) => {
+                let differ = weights_that_differ(path, &record.weights);
+                self.problems.push(unrecorded(NAME.0, NAME.1, path, "default weights", &differ));
+            }
+            (Some(info), given) => {
+                let path = given.clone().unwrap_or_else(|| PathBuf::from(&info.path));
+                let source = Source::File { path: path.clone(), given: given.is_some() };
+                if !self.check(NAME.0, NAME.1, &info.sha256, &source) {
+                    if let Some(problem) = self.problems.last_mut() {
+                        problem.push_str(&weights_that_differ(&path, &record.weights));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Finds every recorded input and checks its SHA-256; the problems, one line each, if any is missing or changed.
+fn locate_inputs(args: &ReplayArgs, record: &RecordedRun, allow_extra_columns: bool) -> Result<Located, Vec<String>> {
+    let recorded = &record.inputs;
+    let mut checks = Checks { version: &record.version, problems: Vec::new(), checked: Vec::new() };
+    let needs = checks.batch_file(
+        ("needs", "--needs"),
+        &recorded.needs,
+        &args.needs,
+        (super::SAMPLE_NEEDS_LABEL, super::SAMPLE_NEEDS),
+    );
+    let offers = checks.batch_file(
+        ("offers", "--offers"),
+        &recorded.offers,
+        &args.offers,
+        (super::SAMPLE_OFFERS_LABEL, super::SAMPLE_OFFERS),
+    );
+    let reference = ReferenceArgs {
+        commitments_file: checks.table(
+            ("commitments", "--commitments-file"),
+            &recorded.commitments,
+            &args.commitments_file,
+        ),
+        countries_file: checks.table(("countries", "--countries-file"), &recorded.countries, &args.countries_file),
+        regions_file: checks.table(("regions", "--regions-file"), &recorded.regions, &args.regions_file),
+    };
+    checks.weights_file(record, &args.weights);
+    if !checks.problems.is_empty() {
+        return Err(checks.problems);
+    }
+    let input = InputArgs { needs, offers, allow_extra_columns, max_errors: 100, reference };
+    // The recorded weights in full: the file, when there was one, has just been checked to be the same bytes.
+    Ok(Located { input, weights: record.weights, weights_file: recorded.weights_file.clone(), checked: checks.checked })
+}
+
+/// The problem of an input given on the command line that the recorded run did not have.
+fn unrecorded(name: &str, flag: &str, path: &Path, default: &str, detail: &str) -> String {
+    format!(
+        "{name}: the run used the {default}, but {flag} {} was given{detail} (hint: leave out {flag} to check the run \
+         as recorded)",
+        path.display()
+    )
+}
+
+/// " (weights that differ: key recorded A, given B; ...)" for a weights file that can be read, else nothing.
+fn weights_that_differ(path: &Path, recorded: &Weights) -> String {
+    let Ok((given, _)) = read_weights(path) else {
+        return String::new();
+    };
+    let changes = replay::weight_changes(recorded, &given);
+    if changes.is_empty() {
+        return " (the same weights, written differently)".to_string();
+    }
+    let listed: Vec<String> =
+        changes.iter().map(|c| format!("{} recorded {}, given {}", c.name, c.recorded, c.given)).collect();
+    format!(" (weights that differ: {})", listed.join("; "))
+}
+
+/// Where the published network is: its recorded path as `match` saw it, else a file of that name in OUTDIR.
+fn published_network(recorded: &str, out_dir: &Path) -> Option<PathBuf> {
+    let as_recorded = PathBuf::from(recorded);
+    if as_recorded.is_file() {
+        return Some(as_recorded);
+    }
+    let in_out_dir = out_dir.join(file_name(recorded));
+    in_out_dir.is_file().then_some(in_out_dir)
+}
+
+/// The file name of a recorded path.
+fn file_name(path: &str) -> String {
+    Path::new(path).file_name().map_or_else(|| "network.dimacs".to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Prints what differs, the first file on the error line, then each file's first difference and a hint.
+fn report_differences(comparison: &Comparison, changes: &[Change], record: &RecordedRun, this_version: &str) {
+    let differing: Vec<&FileComparison> = comparison.differing().collect();
+    match differing.split_first() {
+        None => eprintln!(
+            "error: the outputs are identical, but the options given differ from the record, so this is not the \
+             recorded run"
+        ),
+        Some((first, rest)) => {
+            let more = if rest.is_empty() {
+                String::new()
+            } else {
+                let names: Vec<String> = rest.iter().map(|f| short_name(&f.published)).collect();
+                format!(" ({} more differ: {})", rest.len(), names.join(", "))
+            };
+            eprintln!("error: {}{more}", what_differs(first));
+            for file in &differing {
+                if let Verdict::Differs(d) = &file.verdict {
+                    let shown =
+                        |side: &Option<String>| side.as_ref().map_or("(end of file)".into(), |t| format!("{t:?}"));
+                    let at = match &d.key {
+                        Some(key) => format!("{} line {} ({key})", file.published.display(), d.line),
+                        None => format!("{} line {}", file.published.display(), d.line),
+                    };
+                    eprintln!("  {at}: published {}", shown(&d.published));
+                    eprintln!("  {at}: re-run    {}", shown(&d.rerun));
+                }
+            }
+            if differing.iter().all(|f| short_name(&f.published) == "run.json") {
+                eprintln!("  (the tables and report.html are identical)");
+            }
+        }
+    }
+    let hint = if !changes.is_empty() {
+        let names: Vec<&str> = changes.iter().map(|c| c.name.as_str()).collect();
+        format!(
+            "the options given differ from the record ({}); replay without them checks the run as recorded",
+            names.join(", ")
+        )
+    } else if record.version != this_version {
+        format!("the record was written by poa-match {}; replay with that version", record.version)
+    } else if record.status == "time_limit" {
+        "the recorded search stopped at its time limit, so where it stopped depended on the machine and its load; \
+         a search proved optimal or stopped by --node-limit or --gap-limit is reproducible"
+            .to_string()
+    } else {
+        "the published files were changed after the run (or this machine computes differently: please report it)"
+            .to_string()
+    };
+    eprintln!("hint: {hint}");
+}
+
+/// One line on a file's first difference.
+fn what_differs(file: &FileComparison) -> String {
+    match &file.verdict {
+        Verdict::Missing => format!("{} is missing (the re-run writes it)", file.published.display()),
+        Verdict::Differs(d) => {
+            let key = d.key.as_ref().map_or(String::new(), |k| format!(" ({k})"));
+            format!("{} differs from the re-run at line {}, column {}{key}", file.published.display(), d.line, d.column)
+        }
+        Verdict::Identical => format!("{} is identical", file.published.display()),
+    }
+}
+
+fn short_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The folder the re-run writes into: a new temporary one, removed when the replay ends, or the one `--keep`
+/// names.
+struct Workspace {
+    dir: PathBuf,
+    remove: bool,
+}
+
+impl Workspace {
+    fn new(keep: Option<&Path>) -> anyhow::Result<Workspace> {
+        if let Some(dir) = keep {
+            let empty = match std::fs::read_dir(dir) {
+                Ok(mut entries) => entries.next().is_none(),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+                Err(e) => return Err(poa_match::Error::io(dir, e).into()),
+            };
+            if !empty {
+                return Err(poa_match::Error::usage(format!(
+                    "--keep {}: not an empty folder (replay writes the re-run's outputs there and overwrites nothing)",
+                    dir.display()
+                ))
+                .into());
+            }
+            return Ok(Workspace { dir: dir.to_path_buf(), remove: false });
+        }
+        let base = std::env::temp_dir();
+        for attempt in 0..1000u32 {
+            let dir = base.join(format!("poa-match-replay-{}-{attempt}", std::process::id()));
+            match std::fs::create_dir(&dir) {
+                Ok(()) => return Ok(Workspace { dir, remove: true }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(poa_match::Error::io(&dir, e).into()),
+            }
+        }
+        Err(poa_match::Error::io(&base, std::io::Error::other("no new folder could be made for the re-run")).into())
+    }
+
+    fn describe(&self) -> String {
+        if self.remove { "a temporary folder".to_string() } else { self.dir.display().to_string() }
+    }
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        if self.remove {
+            // Best effort: a folder left in the system's temporary directory harms nothing.
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
