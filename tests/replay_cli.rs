@@ -295,3 +295,21 @@ fn a_malformed_or_missing_record_is_one_clear_error() {
         .assert_stderr_contains("in/run.json: no run.json here; replay needs the output folder of `poa-match match`");
     dir.run(&["replay", "nowhere"]).assert_code(1).assert_stderr_contains("no such folder");
 }
+
+#[test]
+fn a_record_of_another_version_is_said_so() {
+    let dir = TestDir::new();
+    dir.run(&["match", "--out", "out"]).assert_success();
+    let text = dir.read("out/run.json");
+    let this = format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION"));
+    assert!(text.contains(&this));
+    dir.write("out/run.json", text.replacen(&this, "\"version\": \"0.0.1\"", 1));
+    let stderr = assert_not_reproduced(&dir.run(&["replay", "out"]));
+    assert!(stderr.starts_with("note: run.json was written by poa-match 0.0.1, this is "), "{stderr}");
+    let first = stderr.lines().find(|l| l.starts_with("error: ")).unwrap();
+    assert!(
+        first.starts_with("error: out/run.json differs from the re-run at line 2") && first.ends_with("(version)"),
+        "{first}"
+    );
+    assert!(stderr.contains("hint: the record was written by poa-match 0.0.1"), "{stderr}");
+}
