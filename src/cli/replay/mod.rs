@@ -13,19 +13,20 @@
 //! Exit codes: 0 when every output is identical; 4 when an input, an option or an output differs; otherwise
 //! those of docs/spec.md §8 (a malformed run.json is invalid data, 3).
 
+mod locate;
+mod report;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use poa_match::io::provenance::{FileInfo, InputInfo};
-use poa_match::objective::Weights;
 use poa_match::report::{RecordedRun, RunOptions};
-use poa_match::run::replay::{self, Change, Comparison, Expected, FileComparison, Source, Verdict};
+use poa_match::run::replay::{self, Change, FileComparison};
 use poa_match::solve::GapLimit;
 
+use super::Lang;
 use super::job::MatchJob;
-use super::match_cmd::{FormatArg, MethodArg, parse_gap, parse_seconds, read_weights};
-use super::{InputArgs, Lang, ReferenceArgs};
+use super::match_cmd::{FormatArg, MethodArg, parse_gap, parse_seconds};
 
 /// Help headings of the flags that say where a moved input is, and of the options to try.
 const MOVED: &str = "Inputs found elsewhere";
@@ -109,7 +110,7 @@ fn replay_on_pool(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let (options, changes) = options_to_try(&args, &record.options);
-    let located = match locate_inputs(&args, &record, options.allow_extra_columns) {
+    let located = match locate::locate_inputs(&args, &record, options.allow_extra_columns) {
         Ok(located) => located,
         Err(problems) => {
             for problem in problems {
@@ -164,7 +165,7 @@ fn replay_on_pool(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    report_differences(&comparison, &changes, &record, this_version);
+    report::report_differences(&comparison, &changes, &record, this_version);
     Ok(ExitCode::from(NOT_REPRODUCED))
 }
 
@@ -199,160 +200,6 @@ fn options_to_try(args: &ReplayArgs, recorded: &RunOptions) -> (RunOptions, Vec<
     (options, changes)
 }
 
-/// The inputs of a replay, found and checked against the record.
-struct Located {
-    /// Where to read them.
-    input: InputArgs,
-    /// The recorded weights in full.
-    weights: Weights,
-    /// The weights file's record, when the run had one.
-    weights_file: Option<FileInfo>,
-    /// The inputs checked, by their names in run.json.
-    checked: Vec<String>,
-}
-
-/// What the checks of the inputs found.
-struct Checks<'a> {
-    version: &'a str,
-    problems: Vec<String>,
-    checked: Vec<String>,
-}
-
-impl Checks<'_> {
-    fn check(&mut self, name: &str, flag: &str, sha256: &str, source: &Source<'_>) -> bool {
-        let expected = Expected { name, flag, sha256, version: self.version };
-        match replay::check_input(&expected, source) {
-            Some(problem) => {
-                self.problems.push(problem);
-                false
-            }
-            None => {
-                self.checked.push(name.to_string());
-                true
-            }
-        }
-    }
-
-    /// Checks needs.csv or offers.csv (`bundled`: the sample's label and text); where to read it.
-    fn batch_file(
-        &mut self,
-        (name, flag): (&str, &str),
-        info: &InputInfo,
-        given: &Option<PathBuf>,
-        bundled: (&str, &str),
-    ) -> Option<PathBuf> {
-        let (path, given) = match given {
-            Some(path) => (path.clone(), true),
-            None if info.path == bundled.0 => {
-                self.check(name, flag, &info.sha256, &Source::Bundled(bundled.1.as_bytes()));
-                return None;
-            }
-            None => (PathBuf::from(&info.path), false),
-        };
-        self.check(name, flag, &info.sha256, &Source::File { path: path.clone(), given });
-        Some(path)
-    }
-
-    /// Checks a reference table the run may have been given; where to read it (`None`: the embedded table).
-    fn table(
-        &mut self,
-        (name, flag): (&str, &str),
-        info: &Option<InputInfo>,
-        given: &Option<PathBuf>,
-    ) -> Option<PathBuf> {
-        match (info, given) {
-            (None, None) => None,
-            (None, Some(path)) => {
-                self.problems.push(unrecorded(name, flag, path, "embedded table", ""));
-                None
-            }
-            (Some(info), given) => {
-                let path = given.clone().unwrap_or_else(|| PathBuf::from(&info.path));
-                self.check(name, flag, &info.sha256, &Source::File { path: path.clone(), given: given.is_some() });
-                Some(path)
-            }
-        }
-    }
-
-    /// Checks the weights file the run may have been given, naming the weights that differ if it changed.
-    fn weights_file(&mut self, record: &RecordedRun, given: &Option<PathBuf>) {
-        const NAME: (&str, &str) = ("weights_file", "--weights");
-        match (&record.inputs.weights_file, given) {
-            (None, None) => {}
-            (None, Some(path)) => {
-                let differ = weights_that_differ(path, &record.weights);
-                self.problems.push(unrecorded(NAME.0, NAME.1, path, "default weights", &differ));
-            }
-            (Some(info), given) => {
-                let path = given.clone().unwrap_or_else(|| PathBuf::from(&info.path));
-                let source = Source::File { path: path.clone(), given: given.is_some() };
-                if !self.check(NAME.0, NAME.1, &info.sha256, &source) {
-                    if let Some(problem) = self.problems.last_mut() {
-                        problem.push_str(&weights_that_differ(&path, &record.weights));
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Finds every recorded input and checks its SHA-256; the problems, one line each, if any is missing or changed.
-fn locate_inputs(args: &ReplayArgs, record: &RecordedRun, allow_extra_columns: bool) -> Result<Located, Vec<String>> {
-    let recorded = &record.inputs;
-    let mut checks = Checks { version: &record.version, problems: Vec::new(), checked: Vec::new() };
-    let needs = checks.batch_file(
-        ("needs", "--needs"),
-        &recorded.needs,
-        &args.needs,
-        (super::SAMPLE_NEEDS_LABEL, super::SAMPLE_NEEDS),
-    );
-    let offers = checks.batch_file(
-        ("offers", "--offers"),
-        &recorded.offers,
-        &args.offers,
-        (super::SAMPLE_OFFERS_LABEL, super::SAMPLE_OFFERS),
-    );
-    let reference = ReferenceArgs {
-        commitments_file: checks.table(
-            ("commitments", "--commitments-file"),
-            &recorded.commitments,
-            &args.commitments_file,
-        ),
-        countries_file: checks.table(("countries", "--countries-file"), &recorded.countries, &args.countries_file),
-        regions_file: checks.table(("regions", "--regions-file"), &recorded.regions, &args.regions_file),
-    };
-    checks.weights_file(record, &args.weights);
-    if !checks.problems.is_empty() {
-        return Err(checks.problems);
-    }
-    let input = InputArgs { needs, offers, allow_extra_columns, max_errors: 100, reference };
-    // The recorded weights in full: the file, when there was one, has just been checked to be the same bytes.
-    Ok(Located { input, weights: record.weights, weights_file: recorded.weights_file.clone(), checked: checks.checked })
-}
-
-/// The problem of an input given on the command line that the recorded run did not have.
-fn unrecorded(name: &str, flag: &str, path: &Path, default: &str, detail: &str) -> String {
-    format!(
-        "{name}: the run used the {default}, but {flag} {} was given{detail} (hint: leave out {flag} to check the run \
-         as recorded)",
-        path.display()
-    )
-}
-
-/// " (weights that differ: key recorded A, given B; ...)" for a weights file that can be read, else nothing.
-fn weights_that_differ(path: &Path, recorded: &Weights) -> String {
-    let Ok((given, _)) = read_weights(path) else {
-        return String::new();
-    };
-    let changes = replay::weight_changes(recorded, &given);
-    if changes.is_empty() {
-        return " (the same weights, written differently)".to_string();
-    }
-    let listed: Vec<String> =
-        changes.iter().map(|c| format!("{} recorded {}, given {}", c.name, c.recorded, c.given)).collect();
-    format!(" (weights that differ: {})", listed.join("; "))
-}
-
 /// Where the published network is: its recorded path as `match` saw it, else a file of that name in OUTDIR.
 fn published_network(recorded: &str, out_dir: &Path) -> Option<PathBuf> {
     let as_recorded = PathBuf::from(recorded);
@@ -366,74 +213,6 @@ fn published_network(recorded: &str, out_dir: &Path) -> Option<PathBuf> {
 /// The file name of a recorded path.
 fn file_name(path: &str) -> String {
     Path::new(path).file_name().map_or_else(|| "network.dimacs".to_string(), |n| n.to_string_lossy().into_owned())
-}
-
-/// Prints what differs, the first file on the error line, then each file's first difference and a hint.
-fn report_differences(comparison: &Comparison, changes: &[Change], record: &RecordedRun, this_version: &str) {
-    let differing: Vec<&FileComparison> = comparison.differing().collect();
-    match differing.split_first() {
-        None => eprintln!(
-            "error: the outputs are identical, but the options given differ from the record, so this is not the \
-             recorded run"
-        ),
-        Some((first, rest)) => {
-            let more = if rest.is_empty() {
-                String::new()
-            } else {
-                let names: Vec<String> = rest.iter().map(|f| short_name(&f.published)).collect();
-                format!(" ({} more differ: {})", rest.len(), names.join(", "))
-            };
-            eprintln!("error: {}{more}", what_differs(first));
-            for file in &differing {
-                if let Verdict::Differs(d) = &file.verdict {
-                    let shown =
-                        |side: &Option<String>| side.as_ref().map_or("(end of file)".into(), |t| format!("{t:?}"));
-                    let at = match &d.key {
-                        Some(key) => format!("{} line {} ({key})", file.published.display(), d.line),
-                        None => format!("{} line {}", file.published.display(), d.line),
-                    };
-                    eprintln!("  {at}: published {}", shown(&d.published));
-                    eprintln!("  {at}: re-run    {}", shown(&d.rerun));
-                }
-            }
-            if differing.iter().all(|f| short_name(&f.published) == "run.json") {
-                eprintln!("  (the tables and report.html are identical)");
-            }
-        }
-    }
-    let hint = if !changes.is_empty() {
-        let names: Vec<&str> = changes.iter().map(|c| c.name.as_str()).collect();
-        format!(
-            "the options given differ from the record ({}); replay without them checks the run as recorded",
-            names.join(", ")
-        )
-    } else if record.version != this_version {
-        format!("the record was written by poa-match {}; replay with that version", record.version)
-    } else if record.status == "time_limit" {
-        "the recorded search stopped at its time limit, so where it stopped depended on the machine and its load; \
-         a search proved optimal or stopped by --node-limit or --gap-limit is reproducible"
-            .to_string()
-    } else {
-        "the published files were changed after the run (or this machine computes differently: please report it)"
-            .to_string()
-    };
-    eprintln!("hint: {hint}");
-}
-
-/// One line on a file's first difference.
-fn what_differs(file: &FileComparison) -> String {
-    match &file.verdict {
-        Verdict::Missing => format!("{} is missing (the re-run writes it)", file.published.display()),
-        Verdict::Differs(d) => {
-            let key = d.key.as_ref().map_or(String::new(), |k| format!(" ({k})"));
-            format!("{} differs from the re-run at line {}, column {}{key}", file.published.display(), d.line, d.column)
-        }
-        Verdict::Identical => format!("{} is identical", file.published.display()),
-    }
-}
-
-fn short_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// The folder the re-run writes into: a new temporary one, removed when the replay ends, or the one `--keep`
