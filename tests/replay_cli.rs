@@ -74,7 +74,8 @@ fn a_plain_runs_record_lists_its_two_inputs_and_every_option() {
     assert_eq!(limits["node_limit"], 1_000_000);
     assert_eq!(limits["gap_limit"].as_f64(), Some(0.0));
     assert_eq!(limits["time_limit"].as_f64(), Some(60.0));
-    assert!(options.get("export_network").is_none() && options.get("threads").is_none());
+    assert_eq!(options["export_network"], false);
+    assert!(options.get("threads").is_none(), "threads never change a result");
 
     let text = dir.read("out/run.json");
     assert!(!text.contains(&dir.path().display().to_string()), "no absolute path that match was not given");
@@ -249,7 +250,7 @@ fn a_changed_weights_file_names_each_weight_that_differs() {
 fn replay_confirms_json_chinese_outputs_and_the_exported_network() {
     let dir = matched_sample(&["--format", "json", "--lang", "zh", "--excel", "--export-network", "out/net.dimacs"]);
     let run = run_json(&dir, "out");
-    assert_eq!(run["options"]["export_network"], "out/net.dimacs");
+    assert_eq!(run["options"]["export_network"], true, "that it was exported, not where");
     let replay = dir.run(&["replay", "out", "--threads", "1"]);
     assert_reproduced(&replay);
     replay.assert_stdout_contains("7 files compared");
@@ -258,6 +259,42 @@ fn replay_confirms_json_chinese_outputs_and_the_exported_network() {
     dir.write("out/net.dimacs", network.replacen("a ", "a  ", 1));
     let stderr = assert_not_reproduced(&dir.run(&["replay", "out"]));
     assert!(stderr.starts_with("error: out/net.dimacs differs from the re-run at line "), "{stderr}");
+}
+
+#[test]
+fn a_network_exported_elsewhere_is_compared_where_it_is_given() {
+    let dir = matched_sample(&["--export-network", "net.dimacs"]);
+    let replay = dir.run(&["replay", "out"]);
+    replay.assert_code(0).assert_stdout_contains("6 files compared").assert_stderr_contains("not compared");
+    let replay = dir.run(&["replay", "out", "--export-network", "net.dimacs"]);
+    assert_reproduced(&replay);
+    replay.assert_stdout_contains("7 files compared");
+
+    // The same run written elsewhere, its network included, gives the same record.
+    dir.run(&[
+        "match",
+        "--needs",
+        "in/needs.csv",
+        "--offers",
+        "in/offers.csv",
+        "--out",
+        "o2",
+        "--export-network",
+        "o2/n.dimacs",
+    ])
+    .assert_success();
+    assert_reproduced(&dir.run(&["replay", "out", "--export-network", "o2/n.dimacs"]));
+    let without_timings = |out: &str| {
+        let mut run = run_json(&dir, out);
+        run["timings"] = Value::Null;
+        run
+    };
+    assert_eq!(without_timings("out"), without_timings("o2"));
+
+    // Asking for an export the run did not make is a change to try.
+    let dir = matched_sample(&[]);
+    let stderr = assert_not_reproduced(&dir.run(&["replay", "out", "--export-network", "x.dimacs"]));
+    assert!(stderr.contains("option --export-network: recorded false, given true"), "{stderr}");
 }
 
 #[test]

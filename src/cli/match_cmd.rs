@@ -191,7 +191,7 @@ fn match_on_pool(args: MatchArgs) -> anyhow::Result<ExitCode> {
         lang: args.style.lang.lang(),
         format: args.style.format.into(),
         excel: args.style.excel,
-        export_network: args.export_network.as_ref().map(|p| p.display().to_string()),
+        export_network: args.export_network.is_some(),
         allow_extra_columns: args.input.allow_extra_columns,
     };
     let job = MatchJob {

@@ -3,7 +3,8 @@
 //! match again and name each option that differs from the record.
 //!
 //! The thread count is left out on purpose: it never changes a result (docs/spec.md §10), and recording it would
-//! make the records of two runs of one match differ. `--max-errors` is left out too: it only shortens the list of
+//! make the records of two runs of one match differ. So are the places outputs go (`--out`, the network file's
+//! path): the same inputs and options give the same bytes whatever folder they are written to. `--max-errors` is left out too: it only shortens the list of
 //! data errors of a run that fails, and a failed run writes no record.
 
 use std::time::Duration;
@@ -28,9 +29,8 @@ pub struct RunOptions {
     pub format: TableFormat,
     /// `--excel`.
     pub excel: bool,
-    /// `--export-network`, the path as given (absent when no network was exported).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub export_network: Option<String>,
+    /// Whether `--export-network` wrote the flow network (where it went is not recorded: see the module's note).
+    pub export_network: bool,
     /// `--allow-extra-columns`: whether the inputs were read with unknown columns ignored.
     pub allow_extra_columns: bool,
 }
@@ -44,7 +44,7 @@ impl RunOptions {
             lang: Lang::default(),
             format: TableFormat::Csv,
             excel: false,
-            export_network: None,
+            export_network: false,
             allow_extra_columns: false,
         }
     }
@@ -150,7 +150,7 @@ mod tests {
         assert_eq!(value["lang"], "en");
         assert_eq!(value["format"], "csv");
         assert_eq!(value["limits"]["time_limit"], 60.0);
-        assert!(value.get("export_network").is_none(), "absent unless a network is exported");
+        assert_eq!(value["export_network"], false);
         let back: RunOptions = serde_json::from_value(value).unwrap();
         assert_eq!(back, options);
     }

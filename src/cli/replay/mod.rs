@@ -85,6 +85,10 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true",
           help_heading = TRY)]
     allow_extra_columns: Option<bool>,
+    /// The published flow network to compare, from `match --export-network` (default: the one .dimacs file in
+    /// OUTDIR); given for a run that exported none, a change to try.
+    #[arg(long, value_name = "FILE", help_heading = TRY)]
+    export_network: Option<PathBuf>,
     /// Worker threads (default: `RAYON_NUM_THREADS`, else one per core). Results do not depend on it, so run.json
     /// does not record it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
@@ -125,8 +129,15 @@ fn replay_on_pool(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         eprintln!("option {}: recorded {}, given {}", change.name, change.recorded, change.given);
     }
 
-    let network_name = options.export_network.as_deref().map(file_name);
-    let published_network = options.export_network.as_deref().and_then(|p| published_network(p, &args.out_dir));
+    let published_network = if options.export_network {
+        args.export_network.clone().or_else(|| only_network_in(&args.out_dir))
+    } else {
+        None
+    };
+    let network_name = options.export_network.then(|| {
+        let name = published_network.as_deref().and_then(Path::file_name);
+        name.map_or_else(|| "network.dimacs".to_string(), |n| n.to_string_lossy().into_owned())
+    });
     let method = options.method;
     let job = MatchJob {
         input: &located.input,
@@ -148,8 +159,8 @@ fn replay_on_pool(args: ReplayArgs) -> anyhow::Result<ExitCode> {
                 comparison.files.push(FileComparison { published, verdict });
             }
             None => eprintln!(
-                "note: the exported network {} is neither there nor in {}: not compared",
-                record.options.export_network.as_deref().unwrap_or_default(),
+                "note: the run exported its flow network, but {} holds no one .dimacs file: not compared (give it \
+                 with --export-network FILE)",
                 args.out_dir.display()
             ),
         }
@@ -196,23 +207,21 @@ fn options_to_try(args: &ReplayArgs, recorded: &RunOptions) -> (RunOptions, Vec<
     if let Some(allow) = args.allow_extra_columns {
         options.allow_extra_columns = allow;
     }
+    if args.export_network.is_some() {
+        options.export_network = true;
+    }
     let changes = replay::option_changes(recorded, &options);
     (options, changes)
 }
 
-/// Where the published network is: its recorded path as `match` saw it, else a file of that name in OUTDIR.
-fn published_network(recorded: &str, out_dir: &Path) -> Option<PathBuf> {
-    let as_recorded = PathBuf::from(recorded);
-    if as_recorded.is_file() {
-        return Some(as_recorded);
-    }
-    let in_out_dir = out_dir.join(file_name(recorded));
-    in_out_dir.is_file().then_some(in_out_dir)
-}
-
-/// The file name of a recorded path.
-fn file_name(path: &str) -> String {
-    Path::new(path).file_name().map_or_else(|| "network.dimacs".to_string(), |n| n.to_string_lossy().into_owned())
+/// The one DIMACS file (`.dimacs`) directly in `dir`, if there is exactly one.
+fn only_network_in(dir: &Path) -> Option<PathBuf> {
+    let mut found = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.is_file() && path.extension().is_some_and(|e| e == "dimacs"));
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
 }
 
 /// The folder the re-run writes into: a new temporary one, removed when the replay ends, or the one `--keep`

@@ -80,17 +80,13 @@ mod tests {
         let mut given = recorded.clone();
         given.method = Method::Greedy;
         given.limits.gap_limit = GapLimit::from_fraction(0.01).unwrap();
-        given.export_network = Some("net.dimacs".into());
+        given.export_network = true;
         let found = option_changes(&recorded, &given);
         let named: Vec<(&str, &str, &str)> =
             found.iter().map(|c| (c.name.as_str(), c.recorded.as_str(), c.given.as_str())).collect();
         assert_eq!(
             named,
-            [
-                ("--gap-limit", "0.0", "0.01"),
-                ("--method", "optimal", "greedy"),
-                ("--export-network", "none", "net.dimacs")
-            ]
+            [("--export-network", "false", "true"), ("--gap-limit", "0.0", "0.01"), ("--method", "optimal", "greedy")]
         );
     }
 
