@@ -3,16 +3,17 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use poa_match::io::outputs::{OutputOptions, TableFormat};
+use poa_match::io::provenance::FileInfo;
 use poa_match::model::group_thousands;
 use poa_match::objective::Weights;
-use poa_match::report::RunInputs;
-use poa_match::run::{self, OutputConfig, SolveConfig};
-use poa_match::solve::{GapLimit, Limits, Method, WorkLimit};
+use poa_match::report::{RecordedLimits, RunOptions};
+use poa_match::run::SolveConfig;
+use poa_match::solve::{GapLimit, Method, WorkLimit};
 
+use super::job::MatchJob;
 use super::{InputArgs, Lang};
 
 /// Allocation methods on the command line.
@@ -56,14 +57,19 @@ pub struct OutputStyleArgs {
     pub lang: Lang,
 }
 
+impl From<FormatArg> for TableFormat {
+    fn from(format: FormatArg) -> TableFormat {
+        match format {
+            FormatArg::Csv => TableFormat::Csv,
+            FormatArg::Json => TableFormat::Json,
+        }
+    }
+}
+
 impl OutputStyleArgs {
     /// The table options these flags ask for.
     pub fn output(&self) -> OutputOptions {
-        let format = match self.format {
-            FormatArg::Csv => TableFormat::Csv,
-            FormatArg::Json => TableFormat::Json,
-        };
-        OutputOptions { format, excel_bom: self.excel }
+        OutputOptions { format: self.format.into(), excel_bom: self.excel }
     }
 }
 
@@ -104,15 +110,16 @@ pub struct SolveArgs {
     pub threads: Option<u32>,
 }
 
-pub(super) fn parse_work(text: &str) -> Result<u64, String> {
+/// A work limit in whole work units (thousands separators allowed).
+pub fn parse_work(text: &str) -> Result<u64, String> {
     let digits: String = text.chars().filter(|c| !matches!(c, '_' | ',')).collect();
     match digits.parse::<u64>() {
         Ok(units) if units > 0 && WorkLimit::new(units).is_some() => Ok(units),
-        _ => Err(format!("expected a positive whole number of work units (e.g. 40000), found {text:?}")),
+        _ => Err(format!("expected a positive whole number of work units (e.g. 6000), found {text:?}")),
     }
 }
 
-fn parse_seconds(text: &str) -> Result<f64, String> {
+pub fn parse_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(s) if s.is_finite() && s > 0.0 && s < 1e7 => Ok(s),
         _ => Err(format!("expected a positive number of seconds, found {text:?}")),
@@ -120,7 +127,7 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
 }
 
 /// A gap as a fraction or, with a trailing `%`, a percentage, at least 0 and below 100 %.
-fn parse_gap(text: &str) -> Result<GapLimit, String> {
+pub fn parse_gap(text: &str) -> Result<GapLimit, String> {
     let (number, scale) = match text.trim().strip_suffix('%') {
         Some(percent) => (percent.trim(), 100.0),
         None => (text.trim(), 1.0),
@@ -135,18 +142,45 @@ fn parse_gap(text: &str) -> Result<GapLimit, String> {
 impl SolveArgs {
     /// The solve configuration these flags ask for (the weights file loaded and checked).
     pub fn config(&self) -> anyhow::Result<SolveConfig> {
-        let weights = match &self.weights {
-            Some(p) => Weights::load(p)?,
-            None => Weights::default(),
-        };
-        let limits = Limits {
-            work_limit: WorkLimit::new(self.work_limit).unwrap_or(WorkLimit::UNLIMITED),
-            time_limit: self.time_limit.map(Duration::from_secs_f64),
+        let (weights, _) = self.weights_with_file()?;
+        Ok(SolveConfig { method: self.method.into(), limits: self.recorded_limits().limits(), weights })
+    }
+
+    /// The limits as given, as run.json records them.
+    pub fn recorded_limits(&self) -> RecordedLimits {
+        RecordedLimits {
+            work_limit: self.work_limit,
+            time_limit: self.time_limit,
             node_limit: self.node_limit,
             gap_limit: self.gap_limit,
-        };
-        Ok(SolveConfig { method: self.method.into(), limits, weights })
+        }
     }
+
+    /// The weights (the file's, checked, or the defaults) and, when a file was given, its record.
+    pub fn weights_with_file(&self) -> anyhow::Result<(Weights, Option<FileInfo>)> {
+        match &self.weights {
+            Some(path) => {
+                let (weights, file) = read_weights(path)?;
+                Ok((weights, Some(file)))
+            }
+            None => Ok((Weights::default(), None)),
+        }
+    }
+}
+
+/// Reads and checks a weights file, with the record of its bytes.
+pub fn read_weights(path: &std::path::Path) -> anyhow::Result<(Weights, FileInfo)> {
+    let bytes = std::fs::read(path).map_err(|e| poa_match::Error::io(path, e))?;
+    let label = path.display().to_string();
+    let file = FileInfo::of_bytes(&label, &bytes);
+    // Refused as `Weights::load` refuses it: the same words as reading the file as text.
+    let text = String::from_utf8(bytes).map_err(|_| {
+        poa_match::Error::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"),
+        )
+    })?;
+    Ok((Weights::parse(&label, &text)?, file))
 }
 
 /// Arguments of `match`.
@@ -175,21 +209,28 @@ pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn match_on_pool(args: MatchArgs) -> anyhow::Result<ExitCode> {
-    let solve = args.solve.config()?;
-    let output = OutputConfig {
-        out_dir: args.out.clone(),
-        tables: args.style.output(),
+    let (weights, weights_file) = args.solve.weights_with_file()?;
+    let options = RunOptions {
+        method: args.solve.method.into(),
+        limits: args.solve.recorded_limits(),
         lang: args.style.lang.lang(),
-        export_network: args.export_network.clone(),
+        format: args.style.format.into(),
+        excel: args.style.excel,
+        export_network: args.export_network.is_some(),
+        allow_extra_columns: args.input.allow_extra_columns,
     };
-    let reference = args.input.reference.load()?;
-    let loaded = super::load_batch(&args.input, &reference)?;
-    let inputs = RunInputs { needs: loaded.needs_info, offers: loaded.offers_info };
-    let status = super::status::StatusLine { budget: Some(solve.limits.work_limit), quiet: args.quiet };
-    let outcome = status.while_searching(|observer| {
-        run::solve_batch(&loaded.batch, &reference, &solve, inputs, loaded.read_s, observer)
-    })?;
-    let r = &run::write_outputs(&loaded.batch, &reference, outcome, &output)?;
+    let job = MatchJob {
+        input: &args.input,
+        options,
+        weights,
+        weights_file,
+        out_dir: args.out.clone(),
+        network: args.export_network.clone(),
+        recorded_paths: None,
+        quiet: args.quiet,
+    };
+    let done = super::job::run(job)?;
+    let r = &done.run;
 
     let share = if r.requested_usd > 0 { 100.0 * r.allocated_usd as f64 / r.requested_usd as f64 } else { 0.0 };
     let mut out = std::io::stdout().lock();
@@ -197,7 +238,7 @@ fn match_on_pool(args: MatchArgs) -> anyhow::Result<ExitCode> {
         out,
         "{} needs, {} offers, {} eligible pairs; method {}",
         r.needs.total,
-        loaded.batch.offers.len(),
+        done.offers,
         r.edges,
         r.method.as_str()
     )?;

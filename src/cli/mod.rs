@@ -3,7 +3,9 @@
 mod commitments;
 mod explain;
 mod generate;
+mod job;
 mod match_cmd;
+mod replay;
 mod simulate;
 mod status;
 mod validate;
@@ -14,7 +16,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use poa_match::catalog::{Reference, ReferenceSources};
 use poa_match::io::ReadOptions;
-use poa_match::io::provenance::InputInfo;
+use poa_match::io::provenance::{InputInfo, sha256_hex};
 
 /// Matches PoA/ITI assistance needs with donor offers, exactly, and explains every decision.
 #[derive(Debug, Parser)]
@@ -28,6 +30,9 @@ pub struct Cli {
 enum Command {
     /// Allocate offers to needs and write the reports (the bundled sample when no input is given).
     Match(match_cmd::MatchArgs),
+    /// Run a published match again from its run.json and confirm the same outputs, or say which input, option or
+    /// file differs (docs/spec.md §10).
+    Replay(replay::ReplayArgs),
     /// Show why a need got what it got: every offer, each rule, and the amount.
     Explain(explain::ExplainArgs),
     /// Simulate funding scenarios: many draws of which pledges arrive, each re-allocated (docs/spec.md §7).
@@ -75,9 +80,25 @@ pub struct ReferenceArgs {
     pub regions_file: Option<PathBuf>,
 }
 
+/// What run.json records of the reference tables given instead of the embedded ones (`None`: embedded).
+#[derive(Debug, Clone, Default)]
+pub struct ReferenceFiles {
+    /// `--commitments-file`.
+    pub commitments: Option<InputInfo>,
+    /// `--countries-file`.
+    pub countries: Option<InputInfo>,
+    /// `--regions-file`.
+    pub regions: Option<InputInfo>,
+}
+
 impl ReferenceArgs {
     /// The embedded tables, or the files given.
     pub fn load(&self) -> anyhow::Result<Reference> {
+        Ok(self.load_recorded()?.0)
+    }
+
+    /// The embedded tables, or the files given, with the record of each file given.
+    pub fn load_recorded(&self) -> anyhow::Result<(Reference, ReferenceFiles)> {
         let embedded = ReferenceSources::embedded();
         let read =
             |path: &Option<PathBuf>, default: (&'static str, &'static str)| -> anyhow::Result<(String, String)> {
@@ -92,11 +113,20 @@ impl ReferenceArgs {
         let commitments = read(&self.commitments_file, embedded.commitments)?;
         let countries = read(&self.countries_file, embedded.countries)?;
         let regions = read(&self.regions_file, embedded.regions)?;
-        Ok(Reference::load(ReferenceSources {
+        let reference = Reference::load(ReferenceSources {
             commitments: (&commitments.0, &commitments.1),
             countries: (&countries.0, &countries.1),
             regions: (&regions.0, &regions.1),
-        })?)
+        })?;
+        let record = |given: &Option<PathBuf>, (path, text): (String, String), rows: usize| {
+            given.as_ref().map(|_| InputInfo { path, rows, sha256: sha256_hex(text.as_bytes()) })
+        };
+        let files = ReferenceFiles {
+            commitments: record(&self.commitments_file, commitments, reference.commitments().len()),
+            countries: record(&self.countries_file, countries, reference.countries().len()),
+            regions: record(&self.regions_file, regions, reference.areas().len()),
+        };
+        Ok((reference, files))
     }
 }
 
@@ -119,6 +149,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
     };
     match cli.command {
         Command::Match(args) => match_cmd::run(args),
+        Command::Replay(args) => replay::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Merge(args) => simulate::merge(args),
@@ -155,6 +186,9 @@ impl Lang {
 /// The bundled sample, compiled in so that `poa-match match` works from any directory.
 const SAMPLE_NEEDS: &str = include_str!("../../data/sample/needs.csv");
 const SAMPLE_OFFERS: &str = include_str!("../../data/sample/offers.csv");
+/// How run.json names the bundled sample's files (`replay` reads the bundled text for them).
+const SAMPLE_NEEDS_LABEL: &str = "data/sample/needs.csv (bundled)";
+const SAMPLE_OFFERS_LABEL: &str = "data/sample/offers.csv (bundled)";
 
 /// A batch with what run.json says of its inputs.
 pub struct LoadedBatch {
@@ -202,12 +236,12 @@ pub fn load_batch(args: &InputArgs, reference: &Reference) -> anyhow::Result<Loa
     let options = args.read_options();
     let mut sink = ErrorSink::new(options.error_limit);
 
-    let (needs_label, reader) = open_input(&args.needs, ("data/sample/needs.csv (bundled)", SAMPLE_NEEDS))?;
+    let (needs_label, reader) = open_input(&args.needs, (SAMPLE_NEEDS_LABEL, SAMPLE_NEEDS))?;
     let mut hashing = HashingReader::new(reader);
     let needs = poa_match::io::read_needs_from(&needs_label, &mut hashing, reference, options, &mut sink)?;
     let needs_info = InputInfo { path: needs_label, rows: needs.len(), sha256: hashing.hex_digest() };
 
-    let (offers_label, reader) = open_input(&args.offers, ("data/sample/offers.csv (bundled)", SAMPLE_OFFERS))?;
+    let (offers_label, reader) = open_input(&args.offers, (SAMPLE_OFFERS_LABEL, SAMPLE_OFFERS))?;
     let mut hashing = HashingReader::new(reader);
     let offers = poa_match::io::read_offers_from(&offers_label, &mut hashing, reference, options, &mut sink)?;
     let offers_info = InputInfo { path: offers_label, rows: offers.len(), sha256: hashing.hex_digest() };

@@ -16,6 +16,22 @@ pub struct InputInfo {
     pub sha256: String,
 }
 
+/// A file read whole rather than as a table (the weights file), as the run record keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileInfo {
+    /// The path as given.
+    pub path: String,
+    /// SHA-256 of the bytes read, lower-case hex.
+    pub sha256: String,
+}
+
+impl FileInfo {
+    /// The record of `bytes` read from `path`.
+    pub fn of_bytes(path: &str, bytes: &[u8]) -> FileInfo {
+        FileInfo { path: path.to_string(), sha256: sha256_hex(bytes) }
+    }
+}
+
 /// The lower-case hex SHA-256 of `bytes` (for a file read whole rather than through
 /// [`super::hashing::HashingReader`]).
 pub fn sha256_hex(bytes: &[u8]) -> String {

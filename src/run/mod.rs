@@ -1,12 +1,14 @@
-//! The pipelines end to end: `match` ([`solve_batch`] then [`write_outputs`]) and a study's outputs
-//! ([`study::write`]). Reading is the caller's (the binary reads the bundled sample or the files named), so that
-//! the library never guesses paths.
+//! The pipelines end to end: `match` ([`solve_request`] then [`write_outputs`]), a study's outputs
+//! ([`study::write`]) and the checks of `replay` ([`replay`]). Reading is the caller's (the binary reads the
+//! bundled sample or the files named), so that the library never guesses paths.
 //!
-//! A run takes two configurations, each built and checked once by the command line: how to solve
-//! ([`SolveConfig`]: method, limits, weights) and what to write ([`OutputConfig`]: folder, table format,
-//! language, the network export). `explain` solves with the first only. This is the top layer: it reads every
+//! A match starts from a [`RunRequest`]: its inputs, options and weights as run.json records them. Two
+//! configurations are derived from it: how to solve ([`SolveConfig`]: method, limits, weights) and what to write
+//! ([`OutputConfig`]: folder, table format, language, the network export). `explain` solves with the first only
+//! ([`solve_batch`]). This is the top layer: it reads every
 //! other (the graph, the solver, the report rows, the pages, the writers) and nothing reads it.
 
+pub mod replay;
 pub mod study;
 
 use std::path::{Path, PathBuf};
@@ -21,7 +23,10 @@ use crate::lang::Lang;
 use crate::model::Batch;
 use crate::objective::Weights;
 use crate::render::{self, MatchPage};
-use crate::report::{self, MatchReport, NeedCounts, NeedState, NeedStatus, RunInfo, RunInputs, Timings, schema};
+use crate::report::{
+    self, MatchReport, NeedCounts, NeedState, NeedStatus, RecordedInputs, RunInfo, RunInputs, RunOptions, Timings,
+    schema,
+};
 use crate::solve::{self, Limits, Method, Solution, relaxation};
 
 /// How to solve a batch.
@@ -48,6 +53,32 @@ pub struct OutputConfig {
     pub export_network: Option<PathBuf>,
 }
 
+/// A match as the user asked for it, as run.json records it (docs/spec.md §10): every input, every option and
+/// the weights in full. [`RunRequest::solve_config`] and [`RunRequest::output_config`] are derived from it, so
+/// what is solved and written is what is recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRequest {
+    /// The inputs, with their SHA-256.
+    pub inputs: RecordedInputs,
+    /// The options.
+    pub options: RunOptions,
+    /// The objective's weights.
+    pub weights: Weights,
+}
+
+impl RunRequest {
+    /// How to solve.
+    pub fn solve_config(&self) -> SolveConfig {
+        SolveConfig { method: self.options.method, limits: self.options.limits.limits(), weights: self.weights }
+    }
+
+    /// What to write into `out_dir`; the network, if the options export it, goes to `network` (the recorded path
+    /// for a match; elsewhere for a replay).
+    pub fn output_config(&self, out_dir: PathBuf, network: Option<PathBuf>) -> OutputConfig {
+        OutputConfig { out_dir, tables: self.options.tables(), lang: self.options.lang, export_network: network }
+    }
+}
+
 /// A solved batch: the graph, the allocation, every need's outcome and the run record.
 #[derive(Debug, Clone)]
 pub struct MatchOutcome {
@@ -62,11 +93,39 @@ pub struct MatchOutcome {
 }
 
 /// Solves a batch and records the run, without writing anything; the search reports its progress to `observer`.
+/// The record's options are the solving ones, the output choices left at their defaults (for `explain`, which
+/// writes no record; `match` records its run with [`solve_request`]).
 pub fn solve_batch(
     batch: &Batch,
     reference: &Reference,
     config: &SolveConfig,
     inputs: RunInputs,
+    read_s: f64,
+    observer: Option<&dyn solve::progress::Observer>,
+) -> Result<MatchOutcome> {
+    let options = RunOptions::solving(config.method, &config.limits);
+    solve_recorded(batch, reference, config, inputs.into(), options, read_s, observer)
+}
+
+/// Solves the batch of a request and records the run with the request's inputs and options, without writing
+/// anything; the search reports its progress to `observer`.
+pub fn solve_request(
+    batch: &Batch,
+    reference: &Reference,
+    request: RunRequest,
+    read_s: f64,
+    observer: Option<&dyn solve::progress::Observer>,
+) -> Result<MatchOutcome> {
+    let config = request.solve_config();
+    solve_recorded(batch, reference, &config, request.inputs, request.options, read_s, observer)
+}
+
+fn solve_recorded(
+    batch: &Batch,
+    reference: &Reference,
+    config: &SolveConfig,
+    inputs: RecordedInputs,
+    options: RunOptions,
     read_s: f64,
     observer: Option<&dyn solve::progress::Observer>,
 ) -> Result<MatchOutcome> {
@@ -97,6 +156,7 @@ pub fn solve_batch(
     let run = RunInfo {
         version: env!("CARGO_PKG_VERSION"),
         inputs,
+        options,
         method: config.method,
         status: solution.status,
         objective: solution.objective,

@@ -2,15 +2,16 @@ use super::*;
 use crate::io::provenance::InputInfo;
 use crate::model::Kind;
 use crate::render::parts::MAX_TABLE_ROWS;
-use crate::report::{MatchRow, NeedCounts, RunInputs, Timings};
-use crate::solve::{Method, Status};
+use crate::report::{MatchRow, NeedCounts, RunInputs, RunOptions, Timings};
+use crate::solve::{Limits, Method, Status};
 
 /// A run record for pages built in tests.
 fn run_info() -> RunInfo {
     let input = |path: &str| InputInfo { path: path.into(), rows: 0, sha256: "0".repeat(64) };
     RunInfo {
         version: "test",
-        inputs: RunInputs { needs: input("/home/someone/secret/needs.csv"), offers: input("offers.csv") },
+        inputs: RunInputs { needs: input("/home/someone/secret/needs.csv"), offers: input("offers.csv") }.into(),
+        options: RunOptions::solving(Method::Optimal, &Limits::default()),
         method: Method::Optimal,
         status: Status::Optimal,
         objective: 0,

@@ -1,0 +1,85 @@
+//! One match run and written: what `match` does, and what `replay` does again from a record. Both describe the
+//! run as run.json will record it (inputs, options, weights: a [`RunRequest`]), so the record is the
+//! configuration rather than a report about it (docs/spec.md §10).
+
+use std::path::PathBuf;
+
+use poa_match::io::provenance::FileInfo;
+use poa_match::objective::Weights;
+use poa_match::report::{RecordedInputs, RunInfo, RunOptions};
+use poa_match::run::{self, RunRequest};
+
+use super::InputArgs;
+
+/// A match to run and write.
+pub struct MatchJob<'a> {
+    /// Where the inputs are read from.
+    pub input: &'a InputArgs,
+    /// The options, as recorded.
+    pub options: RunOptions,
+    /// The objective's weights.
+    pub weights: Weights,
+    /// The weights file's record, if the weights came from one.
+    pub weights_file: Option<FileInfo>,
+    /// The output folder.
+    pub out_dir: PathBuf,
+    /// Where the flow network is written, if the options export it.
+    pub network: Option<PathBuf>,
+    /// A replay's record of the inputs: its paths are written to run.json instead of the places the files were
+    /// read from now (the same bytes, found elsewhere), so that the two records can agree.
+    pub recorded_paths: Option<&'a RecordedInputs>,
+    /// Print no status while searching.
+    pub quiet: bool,
+}
+
+/// A match run and written.
+pub struct Done {
+    /// run.json's content, as written.
+    pub run: RunInfo,
+    /// Offers in the batch.
+    pub offers: usize,
+}
+
+/// Reads the inputs, solves (with the status line) and writes every output.
+pub fn run(job: MatchJob<'_>) -> anyhow::Result<Done> {
+    let (reference, tables) = job.input.reference.load_recorded()?;
+    let loaded = super::load_batch(job.input, &reference)?;
+    let mut inputs = RecordedInputs {
+        needs: loaded.needs_info,
+        offers: loaded.offers_info,
+        commitments: tables.commitments,
+        countries: tables.countries,
+        regions: tables.regions,
+        weights_file: job.weights_file,
+    };
+    if let Some(recorded) = job.recorded_paths {
+        use_recorded_paths(&mut inputs, recorded);
+    }
+    let request = RunRequest { inputs, options: job.options, weights: job.weights };
+    let output = request.output_config(job.out_dir, job.network);
+    let status =
+        super::status::StatusLine { budget: Some(request.options.limits.limits().work_limit), quiet: job.quiet };
+    let outcome = status
+        .while_searching(|observer| run::solve_request(&loaded.batch, &reference, request, loaded.read_s, observer))?;
+    let run = run::write_outputs(&loaded.batch, &reference, outcome, &output)?;
+    Ok(Done { run, offers: loaded.batch.offers.len() })
+}
+
+/// Names each input by its recorded path.
+fn use_recorded_paths(inputs: &mut RecordedInputs, recorded: &RecordedInputs) {
+    inputs.needs.path.clone_from(&recorded.needs.path);
+    inputs.offers.path.clone_from(&recorded.offers.path);
+    let tables = [
+        (&mut inputs.commitments, &recorded.commitments),
+        (&mut inputs.countries, &recorded.countries),
+        (&mut inputs.regions, &recorded.regions),
+    ];
+    for (now, then) in tables {
+        if let (Some(now), Some(then)) = (now, then) {
+            now.path.clone_from(&then.path);
+        }
+    }
+    if let (Some(now), Some(then)) = (&mut inputs.weights_file, &recorded.weights_file) {
+        now.path.clone_from(&then.path);
+    }
+}
