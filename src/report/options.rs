@@ -127,7 +127,7 @@ mod tests {
         let mut checked = 0;
         for billionths in (0..1_000_000_000u32).step_by(9_973).chain([1, 999_999_999, 1_000_000, 100_000]) {
             let gap = GapLimit::from_fraction(f64::from(billionths) / 1e9 + 0.5e-9).unwrap();
-            let limits = RecordedLimits { node_limit: 7, gap_limit: gap, time_limit: 0.25 };
+            let limits = RecordedLimits { work_limit: 5, time_limit: Some(0.25), node_limit: 7, gap_limit: gap };
             let text = serde_json::to_string(&limits).unwrap();
             let back: RecordedLimits = serde_json::from_str(&text).unwrap();
             assert_eq!(back, limits, "{text}");
