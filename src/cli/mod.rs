@@ -2,6 +2,7 @@
 
 mod commitments;
 mod explain;
+mod explain_from;
 mod generate;
 mod match_cmd;
 mod simulate;
@@ -28,7 +29,7 @@ pub struct Cli {
 enum Command {
     /// Allocate offers to needs and write the reports (the bundled sample when no input is given).
     Match(match_cmd::MatchArgs),
-    /// Show why a need got what it got: every offer, each rule, and the amount.
+    /// Show why a need got what it got, offer by offer: of a published run with --from OUTDIR, else solved again.
     Explain(explain::ExplainArgs),
     /// Simulate funding scenarios: many draws of which pledges arrive, each re-allocated (docs/spec.md §7).
     Simulate(simulate::SimulateArgs),
@@ -153,8 +154,8 @@ impl Lang {
 }
 
 /// The bundled sample, compiled in so that `poa-match match` works from any directory.
-const SAMPLE_NEEDS: &str = include_str!("../../data/sample/needs.csv");
-const SAMPLE_OFFERS: &str = include_str!("../../data/sample/offers.csv");
+pub(crate) const SAMPLE_NEEDS: &str = include_str!("../../data/sample/needs.csv");
+pub(crate) const SAMPLE_OFFERS: &str = include_str!("../../data/sample/offers.csv");
 
 /// A batch with what run.json says of its inputs.
 pub struct LoadedBatch {

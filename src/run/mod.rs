@@ -84,7 +84,7 @@ pub fn solve_batch(
     let solution = solve::solve_observed(batch, &graph, config.method, limits, observer)?;
     let solve_s = t.elapsed().as_secs_f64();
 
-    let needs = report::need_statuses(batch, reference, &index, &graph, &solution);
+    let needs = report::need_statuses(batch, reference, &index, &graph, &solution.amounts);
     let mut counts = NeedCounts { total: needs.len(), ..NeedCounts::default() };
     for n in &needs {
         match n.status {
