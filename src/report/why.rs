@@ -139,7 +139,8 @@ impl OfferTotals {
 }
 
 /// The hold of each eligible offer of need `n`, in the graph's edge order; empty when the need is fully funded.
-/// The first of the checks below that applies wins, so each offer gets one hold.
+/// The first of the checks below that applies wins, so each offer gets one hold: first the offer's own limits and
+/// rules, then, for the offers free of them, whether the money they have left could meet the need's rules.
 pub fn holds(batch: &Batch, graph: &Graph, amounts: &[i64], totals: &OfferTotals, n: usize) -> Vec<Hold> {
     let need = &batch.needs[n];
     let range = graph.need_start[n]..graph.need_start[n + 1];
@@ -156,7 +157,7 @@ pub fn holds(batch: &Batch, graph: &Graph, amounts: &[i64], totals: &OfferTotals
         .filter(|&(e, &x)| x > 0 && !batch.offers[e.offer as usize].allow_cofinance)
         .map(|(e, _)| e.offer)
         .collect();
-    edges
+    let own: Vec<Option<Hold>> = edges
         .iter()
         .zip(xs)
         .map(|(e, &x)| {
@@ -164,42 +165,130 @@ pub fn holds(batch: &Batch, graph: &Graph, amounts: &[i64], totals: &OfferTotals
             let offer = &batch.offers[o];
             let left = totals.left(batch, o);
             if x >= e.upper {
-                Hold::CapPerNeed
+                Some(Hold::CapPerNeed)
             } else if left <= 0 {
-                Hold::EnvelopeSpent
+                Some(Hold::EnvelopeSpent)
             } else if x == 0 && offer.max_awards.is_some_and(|k| totals.awards[o] >= k as usize) {
-                Hold::MaxAwards
+                Some(Hold::MaxAwards)
             } else if alone_funders.iter().any(|&a| a != e.offer) {
-                Hold::FundedAlone
+                Some(Hold::FundedAlone)
             } else if x == 0 && allocated > 0 && !offer.allow_cofinance {
-                Hold::NoCofinance
+                Some(Hold::NoCofinance)
             } else if x == 0 && offer.floor_per_need.is_some_and(|f| f.get() > left.min(lacking)) {
-                Hold::Floor
-            } else if allocated == 0 && need.funding_mode == FundingMode::AllOrNothing {
-                Hold::WholeNotReached
-            } else if allocated == 0 && need.min_award.is_some() {
-                Hold::MinAwardNotReached
+                Some(Hold::Floor)
             } else {
-                Hold::LeftUnused
+                None
             }
         })
-        .collect()
+        .collect();
+    // What the offers free of their own limits could still add, each up to its room for this need.
+    let open: i64 = edges
+        .iter()
+        .zip(xs)
+        .zip(&own)
+        .filter(|(_, hold)| hold.is_none())
+        .map(|((e, &x), _)| totals.left(batch, e.offer as usize).clamp(0, e.upper - x))
+        .fold(0i64, i64::saturating_add);
+    let need_rule = if allocated == 0 && need.funding_mode == FundingMode::AllOrNothing && open < need.amount.get() {
+        Hold::WholeNotReached
+    } else if allocated == 0 && need.min_award.is_some_and(|m| open < m.get()) {
+        Hold::MinAwardNotReached
+    } else {
+        Hold::LeftUnused
+    };
+    own.into_iter().map(|hold| hold.unwrap_or(need_rule)).collect()
 }
 
 /// The money still open to need `n`: over its eligible offers, what each has left, up to what it could still
-/// give this need. What an all-or-nothing need or a minimum award is measured against.
+/// give this need, not counting offers whose own limits or rules hold them back (see [`holds`]).
 pub fn money_left_for(batch: &Batch, graph: &Graph, amounts: &[i64], totals: &OfferTotals, n: usize) -> i128 {
     let range = graph.need_start[n]..graph.need_start[n + 1];
+    let free = [Hold::WholeNotReached, Hold::MinAwardNotReached, Hold::LeftUnused];
     graph.edges[range.clone()]
         .iter()
         .zip(&amounts[range])
-        .map(|(e, &x)| i128::from(totals.left(batch, e.offer as usize).clamp(0, e.upper - x)))
+        .zip(holds(batch, graph, amounts, totals, n))
+        .filter(|(_, hold)| free.contains(hold))
+        .map(|((e, &x), _)| i128::from(totals.left(batch, e.offer as usize).clamp(0, e.upper - x)))
         .sum()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Reference;
+    use crate::graph;
+    use crate::model::{Kind, Need, NeedId, Offer, OfferId, Requester, Usd};
+    use crate::objective::Weights;
+
+    fn need(id: &str, amount: i64) -> Need {
+        let reference = Reference::embedded();
+        Need::plain(
+            NeedId(id.to_string()),
+            Requester::State(reference.country_by_code("BFA").unwrap()),
+            "BFA".to_string(),
+            vec![reference.commitment_by_code("ITI-2a").unwrap()],
+            [Kind::Equipment].into_iter().collect(),
+            Usd(amount),
+        )
+    }
+
+    fn offer(id: &str, envelope: i64, rules: impl FnOnce(&mut Offer)) -> Offer {
+        let mut offer = Offer::unrestricted(OfferId(id.to_string()), "NLD".to_string(), Usd(envelope));
+        rules(&mut offer);
+        offer
+    }
+
+    /// Needs A (300), B (200), C (500, all or nothing); offers SPENT (100), AWARDS (one award), CAP (50 a need),
+    /// FLOOR (grants from 280, so not eligible for B), SOLE (no co-financing). The allocation is set by hand:
+    /// SPENT gives B 100, AWARDS gives B 10, CAP gives A 50.
+    #[test]
+    fn each_offer_gets_the_first_hold_that_applies() {
+        let mut c = need("C", 500);
+        c.funding_mode = FundingMode::AllOrNothing;
+        let batch = Batch {
+            needs: vec![need("A", 300), need("B", 200), c],
+            offers: vec![
+                offer("SPENT", 100, |_| {}),
+                offer("AWARDS", 1000, |o| o.max_awards = Some(1)),
+                offer("CAP", 1000, |o| o.cap_per_need = Some(Usd(50))),
+                offer("FLOOR", 1000, |o| o.floor_per_need = Some(Usd(280))),
+                offer("SOLE", 1000, |o| o.allow_cofinance = false),
+            ],
+        };
+        let graph = graph::build(&batch, Reference::embedded(), &Weights::default());
+        let given = [("B", "SPENT", 100), ("B", "AWARDS", 10), ("A", "CAP", 50)];
+        let amounts: Vec<i64> = graph
+            .edges
+            .iter()
+            .map(|e| {
+                let (n, o) = (batch.needs[e.need as usize].id.as_str(), batch.offers[e.offer as usize].id.as_str());
+                given.iter().find(|g| g.0 == n && g.1 == o).map_or(0, |g| g.2)
+            })
+            .collect();
+        let totals = OfferTotals::of(&batch, &graph, &amounts);
+        use Hold::*;
+        assert_eq!(
+            holds(&batch, &graph, &amounts, &totals, 0),
+            [EnvelopeSpent, MaxAwards, CapPerNeed, Floor, NoCofinance]
+        );
+        assert_eq!(holds(&batch, &graph, &amounts, &totals, 1), [CapPerNeed, LeftUnused, LeftUnused, NoCofinance]);
+        // C could still take 50 from CAP and its whole 500 from FLOOR or SOLE: the allocation left money unused.
+        assert_eq!(
+            holds(&batch, &graph, &amounts, &totals, 2),
+            [EnvelopeSpent, MaxAwards, LeftUnused, LeftUnused, LeftUnused]
+        );
+        assert_eq!(money_left_for(&batch, &graph, &amounts, &totals, 2), 50 + 500 + 500);
+        // With FLOOR and SOLE spent (their envelopes gone, on the graph as it was), 50 cannot fund C whole.
+        let mut batch = batch;
+        batch.offers[3].envelope = Usd(0);
+        batch.offers[4].envelope = Usd(0);
+        let totals = OfferTotals::of(&batch, &graph, &amounts);
+        assert_eq!(
+            holds(&batch, &graph, &amounts, &totals, 2),
+            [EnvelopeSpent, MaxAwards, WholeNotReached, EnvelopeSpent, EnvelopeSpent]
+        );
+    }
 
     #[test]
     fn counts_are_written_in_a_fixed_order() {
