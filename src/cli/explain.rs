@@ -1,16 +1,36 @@
-//! `poa-match explain --need ID`: every offer, whether it is eligible, which rules fail, and what it gave.
+//! `poa-match explain --need ID`: why a need got what it got, offer by offer (docs/spec.md §10).
+//!
+//! With `--from OUTDIR` it explains the run published there, as published: the inputs run.json names (checked
+//! against their SHA-256), the graph rebuilt with run.json's weights, the amounts of matches.csv; no solve. Without
+//! it, it solves the batch again with the options given and says so, since a search stopped by a limit can land
+//! on another allocation than a published one; when `out/` holds a run of the same input files it points there.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Args;
-use poa_match::graph;
-use poa_match::objective::ScopeMatch;
-use poa_match::report::RunInputs;
+use clap::{Args, ValueEnum};
+use poa_match::io::published;
+use poa_match::lang::Lang;
+use poa_match::model::Batch;
+use poa_match::report::explain_text::{self, TextOptions};
+use poa_match::report::explanation::{self, NeedExplanation};
+use poa_match::report::words::shortfall_text;
+use poa_match::report::{self, OfferTotals, RunInputs, readback};
 use poa_match::run;
 
 use super::InputArgs;
+use super::explain_from;
 use super::match_cmd::SolveArgs;
+
+/// Output formats of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// Aligned text for people.
+    Text,
+    /// One JSON document.
+    Json,
+}
 
 /// Arguments of `explain`.
 #[derive(Debug, Args)]
@@ -18,13 +38,31 @@ pub struct ExplainArgs {
     /// The need to explain.
     #[arg(long, value_name = "ID")]
     need: String,
+    /// The folder of a match run: explain its published allocation without solving (the inputs run.json names
+    /// must be unchanged; --needs and --offers say where they are now if they moved).
+    #[arg(long, value_name = "OUTDIR", conflicts_with_all = ["method", "weights", "work_limit", "time_limit", "node_limit", "gap_limit"])]
+    from: Option<PathBuf>,
+    /// List only the offers eligible for the need.
+    #[arg(long)]
+    eligible_only: bool,
+    /// Text for people, or JSON.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    format: ExplainFormat,
+    /// The same as `--format json`.
+    #[arg(long)]
+    json: bool,
     #[command(flatten)]
     input: InputArgs,
     #[command(flatten)]
     solve: SolveArgs,
-    /// Print JSON instead of text.
-    #[arg(long)]
-    json: bool,
+}
+
+/// Where the allocation explained came from, for the first line of the output.
+enum Source {
+    /// A published run, read back.
+    Published { dir: PathBuf, version: String, method: String, status: String },
+    /// Solved again now.
+    SolvedAgain { method: &'static str, status: &'static str, published_hint: Option<PathBuf> },
 }
 
 pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
@@ -32,93 +70,122 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn explain_on_pool(args: ExplainArgs) -> anyhow::Result<ExitCode> {
+    let (explanation, source) = match &args.from {
+        Some(dir) => explain_published(&args, dir)?,
+        None => explain_solved_again(&args)?,
+    };
+    let json = args.json || args.format == ExplainFormat::Json;
+    let mut out = std::io::stdout().lock();
+    if json {
+        let mut doc = serde_json::to_value(&explanation)?;
+        add_source(&mut doc, &source);
+        if args.eligible_only
+            && let Some(offers) = doc.get_mut("offers").and_then(|o| o.as_array_mut())
+        {
+            offers.retain(|o| o["eligible"] == true);
+        }
+        serde_json::to_writer_pretty(&mut out, &doc)?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "{}", source_line(&source))?;
+        let shortfall = shortfall_text(explanation.reason, Lang::En);
+        let options = TextOptions { eligible_only: args.eligible_only };
+        write!(out, "{}", explain_text::render(&explanation, &shortfall, options))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The need's index in the batch, or a usage error naming where it was looked for.
+fn need_index(batch: &Batch, id: &str, looked_in: &str) -> anyhow::Result<usize> {
+    batch.needs.iter().position(|need| need.id.as_str() == id).ok_or_else(|| {
+        poa_match::Error::usage(format!(
+            "no need with need_id {id:?} in {looked_in} (hint: the ids are needs_status.csv's first column)"
+        ))
+        .into()
+    })
+}
+
+fn explain_published(args: &ExplainArgs, dir: &Path) -> anyhow::Result<(NeedExplanation, Source)> {
+    let p = explain_from::load(dir, &args.input)?;
+    let n = need_index(&p.batch, &args.need, &p.run.inputs.needs.path)?;
+    let totals = OfferTotals::of(&p.batch, &p.graph, &p.amounts);
+    let status = report::need_status(&p.batch, &p.reference, &p.index, &p.graph, &p.amounts, &totals, n);
+    if let Some(table) = &p.needs_status {
+        readback::check_published_status(table, &status)?;
+    }
+    let explanation = explanation::explain(&p.batch, &p.reference, &p.graph, &p.amounts, &status, n);
+    let source = Source::Published {
+        dir: dir.to_path_buf(),
+        version: p.run.version.clone(),
+        method: p.run.method.clone(),
+        status: p.run.status.clone(),
+    };
+    Ok((explanation, source))
+}
+
+fn explain_solved_again(args: &ExplainArgs) -> anyhow::Result<(NeedExplanation, Source)> {
     let solve = args.solve.config()?;
     let reference = args.input.reference.load()?;
     let loaded = super::load_batch(&args.input, &reference)?;
     let batch = &loaded.batch;
-    let Some(n) = batch.needs.iter().position(|need| need.id.as_str() == args.need) else {
-        return Err(poa_match::Error::usage(format!(
-            "no need with need_id {:?} in {}",
-            args.need, loaded.needs_info.path
-        ))
-        .into());
-    };
+    let n = need_index(batch, &args.need, &loaded.needs_info.path)?;
+    let published_hint = same_inputs_published(Path::new("out"), &loaded.needs_info.sha256, &loaded.offers_info.sha256);
     let inputs = RunInputs { needs: loaded.needs_info.clone(), offers: loaded.offers_info.clone() };
-    let outcome = super::status::while_searching(|observer| {
-        run::solve_batch(batch, &reference, &solve, inputs, loaded.read_s, observer)
-    })?;
-    let need = &batch.needs[n];
-    let status = &outcome.needs[n];
-    let reason = status.reason_code();
-    let verdicts = graph::explain_need(batch, &reference, n);
-    let edges = outcome.graph.edges_of(n);
-    let start = outcome.graph.need_start[n];
-    let given = |o: u32| edges.iter().position(|e| e.offer == o).map_or(0, |k| outcome.solution.amounts[start + k]);
+    let status = super::status::StatusLine { budget: Some(solve.limits.work_limit), quiet: false };
+    let outcome = status
+        .while_searching(|observer| run::solve_batch(batch, &reference, &solve, inputs, loaded.read_s, observer))?;
+    let explanation =
+        explanation::explain(batch, &reference, &outcome.graph, &outcome.solution.amounts, &outcome.needs[n], n);
+    let source = Source::SolvedAgain {
+        method: outcome.run.method.as_str(),
+        status: outcome.run.status.as_str(),
+        published_hint,
+    };
+    Ok((explanation, source))
+}
 
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        let offers: Vec<serde_json::Value> = verdicts
-            .iter()
-            .map(|v| {
-                let offer = &batch.offers[v.offer as usize];
-                serde_json::json!({
-                    "offer_id": offer.id.as_str(),
-                    "donor": offer.donor,
-                    "eligible": v.scope.is_some(),
-                    "failed_rules": v.failures.iter().map(|r| r.code()).collect::<Vec<_>>(),
-                    "fit": edges.iter().find(|e| e.offer == v.offer).map(|e| e.fit),
-                    "amount_usd": given(v.offer),
-                })
-            })
-            .collect();
-        let doc = serde_json::json!({
-            "need_id": need.id.as_str(),
-            "requester": need.requester_code,
-            "requested_usd": status.requested_usd,
-            "allocated_usd": status.allocated_usd,
-            "status": status.status.as_str(),
-            "reason": reason,
-            "method": outcome.run.method.as_str(),
-            "offers": offers,
-        });
-        serde_json::to_writer_pretty(&mut out, &doc)?;
-        writeln!(out)?;
-        return Ok(ExitCode::SUCCESS);
-    }
+/// `dir` when it holds a match run of input files with these hashes.
+fn same_inputs_published(dir: &Path, needs_sha256: &str, offers_sha256: &str) -> Option<PathBuf> {
+    let run = published::read_run(dir).ok()?;
+    (run.inputs.needs.sha256 == needs_sha256 && run.inputs.offers.sha256 == offers_sha256).then(|| dir.to_path_buf())
+}
 
-    writeln!(
-        out,
-        "need {} ({}), priority {}, {} USD requested: {} USD allocated, {}{}",
-        need.id,
-        need.requester_code,
-        need.priority,
-        need.amount,
-        status.allocated_usd,
-        status.status.as_str(),
-        if reason.is_empty() { String::new() } else { format!(" ({reason})") }
-    )?;
-    let id_width = batch.offers.iter().map(|o| o.id.as_str().chars().count()).max().unwrap_or(8);
-    for v in &verdicts {
-        let offer = &batch.offers[v.offer as usize];
-        let verdict = match v.scope {
-            Some(scope) => {
-                let fit = edges.iter().find(|e| e.offer == v.offer).map_or(0, |e| e.fit);
-                let how = match scope {
-                    ScopeMatch::Shared(c) => format!("shares {}", reference.commitment(c).code),
-                    ScopeMatch::Related(c) => {
-                        format!("related to {}", reference.commitment(c).code)
-                    }
-                    ScopeMatch::Theme => "by theme".to_string(),
-                };
-                format!("eligible ({how}, fit {fit}): gave {} USD", given(v.offer))
+fn source_line(source: &Source) -> String {
+    match source {
+        Source::Published { dir, version, method, status } => format!(
+            "Published run in {} (poa-match {version}, method {method}, search {status}); inputs match run.json's \
+             SHA-256; nothing solved again.\n",
+            dir.display()
+        ),
+        Source::SolvedAgain { method, status, published_hint } => {
+            let mut line = format!(
+                "Solved again now with the options given (method {method}, search {status}): a published run may \
+                 differ; `explain --from OUTDIR` explains one as published."
+            );
+            if let Some(dir) = published_hint {
+                line.push_str(&format!(
+                    "\n{} holds a run of these input files: `poa-match explain --from {} --need ID`.",
+                    dir.display(),
+                    dir.display()
+                ));
             }
-            None => {
-                let rules: Vec<String> =
-                    v.failures.iter().map(|r| format!("{} ({})", r.code(), r.describe())).collect();
-                format!("not eligible: {}", rules.join("; "))
-            }
-        };
-        writeln!(out, "  {:<id_width$}  {:<8}  {verdict}", offer.id.as_str(), offer.donor)?;
+            line + "\n"
+        }
     }
-    Ok(ExitCode::SUCCESS)
+}
+
+fn add_source(doc: &mut serde_json::Value, source: &Source) {
+    let (method, status, from) = match source {
+        Source::Published { dir, method, status, .. } => {
+            (method.clone(), status.clone(), serde_json::json!({"published": dir.display().to_string()}))
+        }
+        Source::SolvedAgain { method, status, .. } => {
+            (method.to_string(), status.to_string(), serde_json::json!({"solved_again": true}))
+        }
+    };
+    if let Some(map) = doc.as_object_mut() {
+        map.insert("method".into(), method.into());
+        map.insert("search_status".into(), status.into());
+        map.insert("source".into(), from);
+    }
 }

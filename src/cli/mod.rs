@@ -2,6 +2,7 @@
 
 mod commitments;
 mod explain;
+mod explain_from;
 mod generate;
 mod job;
 mod match_cmd;
@@ -33,7 +34,7 @@ enum Command {
     /// Run a published match again from its run.json and confirm the same outputs, or say which input, option or
     /// file differs (docs/spec.md §10).
     Replay(replay::ReplayArgs),
-    /// Show why a need got what it got: every offer, each rule, and the amount.
+    /// Show why a need got what it got, offer by offer: of a published run with --from OUTDIR, else solved again.
     Explain(explain::ExplainArgs),
     /// Simulate funding scenarios: many draws of which pledges arrive, each re-allocated (docs/spec.md §7).
     Simulate(simulate::SimulateArgs),
@@ -184,8 +185,8 @@ impl Lang {
 }
 
 /// The bundled sample, compiled in so that `poa-match match` works from any directory.
-const SAMPLE_NEEDS: &str = include_str!("../../data/sample/needs.csv");
-const SAMPLE_OFFERS: &str = include_str!("../../data/sample/offers.csv");
+pub(crate) const SAMPLE_NEEDS: &str = include_str!("../../data/sample/needs.csv");
+pub(crate) const SAMPLE_OFFERS: &str = include_str!("../../data/sample/offers.csv");
 /// How run.json names the bundled sample's files (`replay` reads the bundled text for them).
 const SAMPLE_NEEDS_LABEL: &str = "data/sample/needs.csv (bundled)";
 const SAMPLE_OFFERS_LABEL: &str = "data/sample/offers.csv (bundled)";

@@ -27,11 +27,6 @@ pub struct StatusLine {
     pub quiet: bool,
 }
 
-/// [`StatusLine::while_searching`] with the defaults: no budget shown, not quiet.
-pub fn while_searching<T>(work: impl FnOnce(Option<&dyn Observer>) -> T) -> T {
-    StatusLine::default().while_searching(work)
-}
-
 impl StatusLine {
     /// Runs `work` (a run that may search) with the status on stderr: `work` is given the observer its search
     /// reports to (none when quiet). The terminal's line is cleared when `work` ends, before anything else is

@@ -3,6 +3,7 @@
 //! - [`read_needs`] / [`read_offers`] / [`read_batch`]: needs.csv and offers.csv into the typed model;
 //! - [`write_inputs`]: needs and offers written back as needs.csv and offers.csv (used by `generate`);
 //! - [`provenance`]: what the run record keeps of each input file (path, rows, SHA-256);
+//! - [`published`]: a match run's run.json and tables read back, for `explain --from`;
 //! - [`outputs`]: the CSV and JSON writers of output tables;
 //! - [`atomic`]: outputs written to a temporary name and renamed, so a failed run leaves nothing half-written.
 
@@ -11,6 +12,7 @@ pub mod hashing;
 mod inputs;
 pub mod outputs;
 pub mod provenance;
+pub mod published;
 pub mod write_inputs;
 
 pub use inputs::{

@@ -10,50 +10,21 @@ use crate::solve::Solution;
 
 use super::dimensions::{Dimension, need_region};
 use super::rows::{MatchReport, MatchRow, NeedState, NeedStatus, OfferStatus, SummaryRow};
-use super::shortfall::{self, OfferUse, Shortfall};
+use super::shortfall::{self, Shortfall};
+use super::why::{self, HoldCounts, OfferTotals};
 use super::words::Word;
 
-/// What the allocation takes from each offer.
-struct OfferTotals {
-    /// Dollars given.
-    given: Vec<i64>,
-    /// Needs funded.
-    awards: Vec<usize>,
-    /// Needs eligible.
-    eligible: Vec<usize>,
-}
-
-impl OfferTotals {
-    fn of(batch: &Batch, graph: &Graph, solution: &Solution) -> OfferTotals {
-        let offers = batch.offers.len();
-        let mut t = OfferTotals { given: vec![0; offers], awards: vec![0; offers], eligible: vec![0; offers] };
-        for (e, &x) in graph.edges.iter().zip(&solution.amounts) {
-            let o = e.offer as usize;
-            t.eligible[o] += 1;
-            if x != 0 {
-                t.given[o] += x;
-                t.awards[o] += 1;
-            }
-        }
-        t
-    }
-
-    fn usage(&self) -> OfferUse<'_> {
-        OfferUse { given: &self.given, awards: &self.awards }
-    }
-}
-
-/// Every need's outcome, in file order; `index` is the offer index the graph was built with (it names the rule
-/// that kept every offer from a need with none eligible).
+/// Every need's outcome, in file order, from the allocation's `amounts` (one per edge of `graph`); `index` is the
+/// offer index the graph was built with (it names the rule that kept every offer from a need with none eligible).
 pub fn need_statuses(
     batch: &Batch,
     reference: &Reference,
     index: &OfferIndex,
     graph: &Graph,
-    solution: &Solution,
+    amounts: &[i64],
 ) -> Vec<NeedStatus> {
-    let totals = OfferTotals::of(batch, graph, solution);
-    (0..batch.needs.len()).map(|n| need_status(batch, reference, index, graph, solution, n, &totals.usage())).collect()
+    let totals = OfferTotals::of(batch, graph, amounts);
+    (0..batch.needs.len()).map(|n| need_status(batch, reference, index, graph, amounts, &totals, n)).collect()
 }
 
 /// The state of a need that asked for `requested` and got `allocated`.
@@ -77,7 +48,7 @@ pub fn build(
     needs: Vec<NeedStatus>,
     lang: Lang,
 ) -> MatchReport {
-    let totals = OfferTotals::of(batch, graph, solution);
+    let totals = OfferTotals::of(batch, graph, &solution.amounts);
     let mut matches = Vec::new();
     for (e, &x) in graph.edges.iter().zip(&solution.amounts) {
         if x == 0 {
@@ -121,25 +92,26 @@ pub fn build(
     MatchReport { matches, needs, offers, summary }
 }
 
-/// One need's outcome and, when it is short, why.
-fn need_status(
+/// One need's outcome and, when it is short, why: the need as a whole ([`Shortfall`]) and offer by offer
+/// ([`why::holds`]). `totals` are those of `amounts`.
+pub fn need_status(
     batch: &Batch,
     reference: &Reference,
     index: &OfferIndex,
     graph: &Graph,
-    solution: &Solution,
+    amounts: &[i64],
+    totals: &OfferTotals,
     n: usize,
-    used: &OfferUse<'_>,
 ) -> NeedStatus {
     let need = &batch.needs[n];
     let range = graph.need_start[n]..graph.need_start[n + 1];
-    let allocated: i64 = solution.amounts[range.clone()].iter().sum();
-    let funders = solution.amounts[range.clone()].iter().filter(|&&x| x > 0).count();
+    let allocated: i64 = amounts[range.clone()].iter().sum();
+    let funders = amounts[range.clone()].iter().filter(|&&x| x > 0).count();
     let status = need_state(need.amount.get(), allocated);
     let reason = match status {
         NeedState::Funded => None,
         _ if range.is_empty() => Some(Shortfall::NoEligibleOffer(graph::dominant_reason(batch, reference, index, n))),
-        _ => Some(shortfall::classify(batch, graph, solution, n, used, allocated)),
+        _ => Some(shortfall::classify(batch, graph, amounts, n, totals, allocated)),
     };
     NeedStatus {
         need_id: need.id.to_string(),
@@ -149,6 +121,7 @@ fn need_status(
         allocated_usd: allocated,
         status,
         reason,
+        offers_why: HoldCounts::of(&why::holds(batch, graph, amounts, totals, n)),
         eligible_offers: range.len(),
         funders,
     }

@@ -6,6 +6,7 @@ use crate::model::Kind;
 
 use super::dimensions::Dimension;
 use super::shortfall::Shortfall;
+use super::why::HoldCounts;
 
 /// One allocation (a row of matches.csv).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +72,8 @@ pub struct NeedStatus {
     pub status: NeedState,
     /// Why it is not fully funded (none when funded).
     pub reason: Option<Shortfall>,
+    /// What kept each eligible offer from giving more, counted (empty when funded or when none is eligible).
+    pub offers_why: HoldCounts,
     /// Number of eligible offers.
     pub eligible_offers: usize,
     /// Number of offers that fund it.

@@ -115,9 +115,12 @@ pub mod needs_status {
         Column { name: "eligible_offers", heading: None, cell: |n| int(n.eligible_offers as i64) };
     /// `funders`.
     pub const FUNDERS: Column<NeedStatus> = Column { name: "funders", heading: None, cell: |n| int(n.funders as i64) };
+    /// `offers_why`: what kept the eligible offers from giving more, counted (`envelope_spent:3;max_awards:1`).
+    pub const OFFERS_WHY: Column<NeedStatus> =
+        Column { name: "offers_why", heading: None, cell: |n| text(n.offers_why.to_string()) };
 
     /// The file's columns, in order.
-    pub const COLUMNS: [Column<NeedStatus>; 10] = [
+    pub const COLUMNS: [Column<NeedStatus>; 11] = [
         NEED_ID,
         REQUESTED_USD,
         ALLOCATED_USD,
@@ -128,6 +131,7 @@ pub mod needs_status {
         PRIORITY,
         ELIGIBLE_OFFERS,
         FUNDERS,
+        OFFERS_WHY,
     ];
 }
 

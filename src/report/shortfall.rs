@@ -5,7 +5,8 @@ use std::fmt;
 
 use crate::graph::{Graph, Reason};
 use crate::model::{Batch, FundingMode};
-use crate::solve::Solution;
+
+use super::why::OfferTotals;
 
 /// The reason a need got less than it asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -58,21 +59,13 @@ impl fmt::Display for Shortfall {
     }
 }
 
-/// What the allocation left of each offer, for judging shortfalls.
-pub(super) struct OfferUse<'a> {
-    /// Dollars given by each offer.
-    pub given: &'a [i64],
-    /// Needs funded by each offer.
-    pub awards: &'a [usize],
-}
-
 /// Why need `n`, which has eligible offers, is not fully funded: the first of the reasons below that holds.
 pub(super) fn classify(
     batch: &Batch,
     graph: &Graph,
-    solution: &Solution,
+    amounts: &[i64],
     n: usize,
-    used: &OfferUse<'_>,
+    used: &OfferTotals,
     allocated: i64,
 ) -> Shortfall {
     let need = &batch.needs[n];
@@ -84,7 +77,7 @@ pub(super) fn classify(
         return Shortfall::BelowMinAward;
     }
     let edges = &graph.edges[range.clone()];
-    let amounts = &solution.amounts[range];
+    let amounts = &amounts[range];
     let open: Vec<usize> =
         edges.iter().zip(amounts).filter(|(e, x)| **x < e.upper).map(|(e, _)| e.offer as usize).collect();
     if open.is_empty() {

@@ -1,5 +1,6 @@
 //! The translation table: every word poa-match shows to people, in English and Chinese, looked up by a typed key
-//! ([`Word`], or the vocabulary types: [`Method`], [`Status`], [`NeedState`], [`Shortfall`], [`Theme`], [`Kind`]).
+//! ([`Word`], or the vocabulary types: [`Method`], [`Status`], [`NeedState`], [`Shortfall`], [`Hold`], [`Theme`],
+//! [`Kind`]).
 //! The match page, the simulate page and summary.csv's labels all read from here, so a new label is added in one
 //! place with both spellings, and a missing one does not compile.
 //!
@@ -13,6 +14,7 @@ use crate::solve::{Method, Status};
 
 use super::rows::NeedState;
 use super::shortfall::Shortfall;
+use super::why::{Hold, HoldCounts};
 
 /// A label, heading or sentence of the outputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -468,6 +470,69 @@ pub fn shortfall_text(reason: Option<Shortfall>, lang: Lang) -> String {
     lang.pick(en, zh).to_string()
 }
 
+/// What kept an eligible offer from giving a need more, as a phrase (`explain` and the page).
+pub fn hold_words(hold: Hold, lang: Lang) -> &'static str {
+    let (en, zh) = match hold {
+        Hold::CapPerNeed => ("gives this need the most it gives one need", "已向该需求提供其单项最高额"),
+        Hold::EnvelopeSpent => ("its envelope is spent, on other needs", "其资金已全部分配给其他需求"),
+        Hold::MaxAwards => ("it has made its most awards, to other needs", "已向其他需求作出其最多资助项目数"),
+        Hold::FundedAlone => {
+            ("another offer funds this need and does not co-finance", "另一提议资助该需求且不允许共同出资")
+        }
+        Hold::NoCofinance => (
+            "it funds only needs it funds alone, and other offers fund this one",
+            "该提议只单独资助，而该需求已有其他资助",
+        ),
+        Hold::Floor => (
+            "its smallest grant is more than it has left or than the need still lacks",
+            "其最低资助额超过其剩余资金或该需求尚缺的金额",
+        ),
+        Hold::WholeNotReached => {
+            ("all or nothing: the money left cannot fund the whole need", "全额或不资助：剩余资金不足以资助全部金额")
+        }
+        Hold::MinAwardNotReached => {
+            ("the money left cannot make up the need's minimum award", "剩余资金凑不足该需求的最低资助额")
+        }
+        Hold::LeftUnused => ("it has money left that this allocation did not use", "尚有剩余资金，但本次分配未使用"),
+    };
+    lang.pick(en, zh)
+}
+
+/// A hold in two or three words, for counts (`3 envelope spent`).
+fn hold_label(hold: Hold, lang: Lang) -> &'static str {
+    let (en, zh) = match hold {
+        Hold::CapPerNeed => ("at its cap per need", "已达单项上限"),
+        Hold::EnvelopeSpent => ("envelope spent on other needs", "资金已用于其他需求"),
+        Hold::MaxAwards => ("most awards made", "资助项目数已满"),
+        Hold::FundedAlone => ("another offer funds it alone", "另一提议单独资助"),
+        Hold::NoCofinance => ("no co-financing", "不允许共同出资"),
+        Hold::Floor => ("smallest grant too large", "最低资助额过高"),
+        Hold::WholeNotReached => ("whole amount out of reach", "无法资助全部金额"),
+        Hold::MinAwardNotReached => ("minimum award out of reach", "达不到最低资助额"),
+        Hold::LeftUnused => ("money left unused", "资金未使用"),
+    };
+    lang.pick(en, zh)
+}
+
+/// The `offers_why` counts in a sentence: "Eligible offers: 3 envelope spent on other needs, 1 most awards made"
+/// (empty when nothing is counted).
+pub fn offers_why_text(counts: &HoldCounts, lang: Lang) -> String {
+    if counts.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(hold, count)| match lang {
+            Lang::En => format!("{count} {}", hold_label(hold, lang)),
+            Lang::Zh => format!("{count} 个{}", hold_label(hold, lang)),
+        })
+        .collect();
+    match lang {
+        Lang::En => format!("Eligible offers: {}", parts.join(", ")),
+        Lang::Zh => format!("符合条件的提议：{}", parts.join("，")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -480,6 +545,9 @@ mod tests {
             }
             for rule in Reason::ALL {
                 assert!(!rule_words(rule, lang).is_empty(), "{rule:?}");
+            }
+            for hold in Hold::ALL {
+                assert!(!hold_words(hold, lang).is_empty() && !hold_label(hold, lang).is_empty(), "{hold:?}");
             }
             for theme in Theme::ALL {
                 assert!(!theme_name(*theme, lang).is_empty(), "{theme}");

@@ -144,7 +144,7 @@ fn solve_recorded(
     let solution = solve::solve_observed(batch, &graph, config.method, limits, observer)?;
     let solve_s = t.elapsed().as_secs_f64();
 
-    let needs = report::need_statuses(batch, reference, &index, &graph, &solution);
+    let needs = report::need_statuses(batch, reference, &index, &graph, &solution.amounts);
     let mut counts = NeedCounts { total: needs.len(), ..NeedCounts::default() };
     for n in &needs {
         match n.status {

@@ -1,11 +1,11 @@
 //! Needs not fully funded: each with its title, requester, commitment, priority, amounts, status and the reason
-//! in words (its code under it).
+//! in words (what kept each eligible offer from giving more, counted, and the reason's code under it).
 
 use std::collections::HashMap;
 
 use crate::model::Need;
 use crate::report::schema::needs_status as col;
-use crate::report::words::{need_state_name, shortfall_text};
+use crate::report::words::{need_state_name, offers_why_text, shortfall_text};
 use crate::report::{NeedState, Word};
 
 use super::super::builder::Html;
@@ -81,6 +81,11 @@ pub(super) fn needs_short(page: &MatchPage<'_>) -> Html {
         h.element("span", &[("class", badge_class(n.status))], need_state_name(n.status, lang));
         h.close("td");
         h.open("td", &[("data-sort", &reason)]).text(&shortfall_text(n.reason, lang));
+        // Offer by offer, in counts: the same holds as needs_status.csv's offers_why and `explain --from`.
+        let offers_why = offers_why_text(&n.offers_why, lang);
+        if !offers_why.is_empty() {
+            h.element("span", &[("class", "sub why")], &offers_why);
+        }
         h.open("span", &[("class", "sub")]).element("code", &[], &reason).raw("</span></td></tr>\n");
     }
     close_table(&mut h);

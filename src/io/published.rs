@@ -1,0 +1,179 @@
+//! A match run's published outputs read back, for `explain --from` (docs/spec.md §10): what run.json records of
+//! the inputs and the weights, and the rows of a table (CSV or JSON, whichever the run wrote).
+//!
+//! run.json is read into a small struct of its own that skips the fields it does not need, so a run record that
+//! gains fields stays readable.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::provenance::InputInfo;
+use crate::error::{DataError, Error, Location, Result};
+use crate::objective::Weights;
+
+/// What `explain --from` needs of run.json.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PublishedRun {
+    /// The poa-match version that wrote it.
+    pub version: String,
+    /// The inputs, each with its SHA-256.
+    pub inputs: PublishedInputs,
+    /// `optimal` or `greedy`.
+    pub method: String,
+    /// How the search ended.
+    pub status: String,
+    /// The objective's weights, in full.
+    pub weights: Weights,
+}
+
+/// run.json's `inputs`: needs and offers always; reference tables and a weights file when the run used them.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PublishedInputs {
+    /// needs.csv.
+    pub needs: InputInfo,
+    /// offers.csv.
+    pub offers: InputInfo,
+    /// A commitment catalogue used instead of the embedded one.
+    #[serde(default)]
+    pub commitments: Option<InputInfo>,
+    /// A country table used instead of the embedded one.
+    #[serde(default)]
+    pub countries: Option<InputInfo>,
+    /// An M49 area table used instead of the embedded one.
+    #[serde(default)]
+    pub regions: Option<InputInfo>,
+    /// The weights file (its weights are in `weights` already).
+    #[serde(default)]
+    pub weights_file: Option<InputInfo>,
+}
+
+/// Reads `dir/run.json`.
+pub fn read_run(dir: &Path) -> Result<PublishedRun> {
+    let path = dir.join("run.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    serde_json::from_str(&text).map_err(|e| {
+        let message = format!(
+            "{e}; expected the run.json that `poa-match match` writes (hint: --from names the folder of a match run)"
+        );
+        Error::invalid_data(vec![data_error(&path, e.line() as u64, e.column(), None, message)], 0)
+    })
+}
+
+/// One data row of a published table, as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedRow {
+    /// The line of a CSV file where the row starts, or the row's number in a JSON file.
+    pub line: u64,
+    /// The cells, in header order.
+    pub cells: Vec<String>,
+}
+
+/// A table of a match run read back: `NAME.csv`, else `NAME.json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedTable {
+    /// The file read.
+    pub path: PathBuf,
+    /// Column names.
+    pub header: Vec<String>,
+    /// Data rows.
+    pub rows: Vec<PublishedRow>,
+}
+
+impl PublishedTable {
+    /// Reads table `name` of the run in `dir`, or `None` when the run wrote neither form.
+    pub fn read(dir: &Path, name: &str) -> Result<Option<PublishedTable>> {
+        let csv_path = dir.join(format!("{name}.csv"));
+        if csv_path.is_file() {
+            return read_csv(&csv_path).map(Some);
+        }
+        let json_path = dir.join(format!("{name}.json"));
+        if json_path.is_file() {
+            return read_json(&json_path).map(Some);
+        }
+        Ok(None)
+    }
+
+    /// The position of column `name`, or a data error naming the file.
+    pub fn column(&self, name: &str) -> Result<usize> {
+        self.header.iter().position(|h| h == name).ok_or_else(|| {
+            let message = format!("has no column {name:?}; expected a table written by `poa-match match`");
+            Error::invalid_data(vec![data_error(&self.path, 1, 1, None, message)], 0)
+        })
+    }
+
+    /// A data error at row `row`, column `column`.
+    pub fn error(&self, row: &PublishedRow, column: usize, message: String) -> Error {
+        let field = self.header.get(column).cloned();
+        Error::invalid_data(vec![data_error(&self.path, row.line, column + 1, field, message)], 0)
+    }
+}
+
+fn data_error(path: &Path, line: u64, column: usize, field: Option<String>, message: String) -> DataError {
+    DataError { location: Location { path: path.display().to_string(), line, column, field }, message }
+}
+
+/// The writer prefixes text a spreadsheet would read as a formula with an apostrophe; this takes it off again.
+fn unprotect(cell: &str) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_string(),
+        _ => cell.to_string(),
+    }
+}
+
+fn read_csv(path: &Path) -> Result<PublishedTable> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    // `--excel` starts the file with a byte-order mark.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
+    let bad = |line: u64, e: csv::Error| {
+        let message = format!("is not a CSV table as `poa-match match` writes it: {e}");
+        Error::invalid_data(vec![data_error(path, line, 1, None, message)], 0)
+    };
+    let header: Vec<String> = reader.headers().map_err(|e| bad(1, e))?.iter().map(str::to_string).collect();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| bad(e.position().map_or(0, |p| p.line()), e))?;
+        let line = record.position().map_or(0, |p| p.line());
+        rows.push(PublishedRow { line, cells: record.iter().map(unprotect).collect() });
+    }
+    Ok(PublishedTable { path: path.to_path_buf(), header, rows })
+}
+
+fn read_json(path: &Path) -> Result<PublishedTable> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let objects: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(&text).map_err(|e| {
+        let message = format!("{e}; expected a JSON table as `poa-match match --format json` writes it");
+        Error::invalid_data(vec![data_error(path, e.line() as u64, e.column(), None, message)], 0)
+    })?;
+    let header: Vec<String> = objects.first().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+    let rows = objects
+        .iter()
+        .enumerate()
+        .map(|(i, object)| PublishedRow {
+            line: i as u64 + 1,
+            cells: header
+                .iter()
+                .map(|h| match object.get(h) {
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    Some(serde_json::Value::Null) | None => String::new(),
+                    Some(other) => other.to_string(),
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(PublishedTable { path: path.to_path_buf(), header, rows })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protected_cells_read_back_as_written() {
+        assert_eq!(unprotect("'=HYPERLINK"), "=HYPERLINK");
+        assert_eq!(unprotect("'-X"), "-X");
+        assert_eq!(unprotect("'quoted"), "'quoted");
+        assert_eq!(unprotect("plain"), "plain");
+    }
+}
