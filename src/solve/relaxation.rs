@@ -5,6 +5,12 @@
 //! (capacity = envelope) and each need's bypass `need → sink` (cost 0, capacity above anything the need can
 //! send) for the dollars left unfunded. Every value is positive, so the min-cost flow maximises Σ value · dollars;
 //! its cost is minus the relaxation's optimum.
+//!
+//! With `max_requester_share` (docs/spec.md §10), each requester that asks for more than its cap gets a node
+//! after the sink, between its needs' bypasses and the sink: the bypasses of its needs lead into it, it demands
+//! (asked − cap) and passes the rest on to the sink. Whatever its needs leave unfunded flows through it, so at
+//! least asked − cap stays unfunded and the requester receives at most its cap: still a min-cost flow, and
+//! exact. A requester asking no more than its cap gets no node (the cap cannot bind).
 
 use crate::error::{Error, Result};
 use crate::graph::Graph;
@@ -39,15 +45,59 @@ pub fn network(batch: &Batch, graph: &Graph) -> Network {
         net.add_arc(offer_node(batch, o), sink, offer.envelope.get(), 0);
     }
     let total: i64 = batch.needs.iter().map(|n| n.amount.get()).sum();
+    let guard = RequesterNodes::add(batch, graph, &mut net);
     for (n, need) in batch.needs.iter().enumerate() {
         net.supply[n] = need.amount.get();
         // Any capacity of at least the amount is the same constraint (the need supplies only its amount). One
         // above the total keeps every bypass below capacity in the simplex's star start, which measured faster
         // than hanging unfunded needs from the artificial root (BENCHMARKS.md).
-        net.add_arc(n, sink, total + 1, 0);
+        net.add_arc(n, guard.bypass_head(n).unwrap_or(sink), total + 1, 0);
     }
     net.supply[sink] = -total;
+    guard.add_arcs(&mut net, sink, total + 1);
     net
+}
+
+/// The nodes of the requesters whose cap can bind (see the module's docs), numbered after the sink.
+#[derive(Debug, Clone, Default)]
+pub struct RequesterNodes {
+    /// For each need, the node its bypass leads into, if its requester has one.
+    node_of_need: Vec<Option<usize>>,
+    /// Each node with its demand: what its requester asks beyond its cap.
+    nodes: Vec<(usize, i64)>,
+}
+
+impl RequesterNodes {
+    /// Adds a node (without arcs) to `net` for every requester of `graph` whose needs ask more than its cap.
+    pub fn add(batch: &Batch, graph: &Graph, net: &mut Network) -> RequesterNodes {
+        let Some(caps) = &graph.caps else { return RequesterNodes::default() };
+        let asked = caps.asked(batch.needs.iter().map(|n| n.amount.get()));
+        let mut node_of_requester = vec![None; caps.requesters()];
+        let mut nodes = Vec::new();
+        for r in (0..caps.requesters()).filter(|&r| caps.binds(r, asked[r])) {
+            let node = net.node_count();
+            net.supply.push(0);
+            node_of_requester[r] = Some(node);
+            nodes.push((node, asked[r] - caps.limit[r]));
+        }
+        let node_of_need = caps.requester_of.iter().map(|&r| node_of_requester[r as usize]).collect();
+        RequesterNodes { node_of_need, nodes }
+    }
+
+    /// Where need `n`'s bypass leads: its requester's node, or `None` for the sink.
+    pub fn bypass_head(&self, n: usize) -> Option<usize> {
+        self.node_of_need.get(n).copied().flatten()
+    }
+
+    /// Sets each node's demand and adds its arc into the sink (of capacity `capacity`, above what can reach it),
+    /// taking the demands from the sink's.
+    pub fn add_arcs(&self, net: &mut Network, sink: usize, capacity: i64) {
+        for &(node, demand) in &self.nodes {
+            net.supply[node] = -demand;
+            net.supply[sink] += demand;
+            net.add_arc(node, sink, capacity, 0);
+        }
+    }
 }
 
 /// Converts a flow solver failure into the library's error.
