@@ -162,6 +162,22 @@ impl Weights {
         Ok(weights)
     }
 
+    /// These weights with the keys of `table` (a partial weights table, as a scenario's `[scenario.weights]`)
+    /// replacing theirs; the message of the first thing wrong (an unknown key, a bad value) otherwise.
+    pub fn with_overrides(&self, table: &toml::Table) -> std::result::Result<Weights, String> {
+        let mut merged = toml::Table::try_from(self).map_err(|e| e.to_string())?;
+        merged.extend(table.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let weights = Weights::deserialize(toml::Value::Table(merged)).map_err(|e| e.message().to_string())?;
+        weights.validate("").map_err(|e| match e.kind() {
+            crate::error::ErrorKind::InvalidData { errors, .. } => errors.first().map_or_else(
+                || e.to_string(),
+                |d| format!("{}: {}", d.location.field.clone().unwrap_or_default(), d.message),
+            ),
+            _ => e.to_string(),
+        })?;
+        Ok(weights)
+    }
+
     fn validate(&self, label: &str) -> Result<()> {
         let all = [
             ("priority_scale", self.priority_scale),
@@ -254,6 +270,14 @@ mod tests {
         assert!(err.contains("flag_bonus"), "{err}");
         let err = Weights::parse("w.toml", "priority_scale = 250000\nflag_bonus = 250000").unwrap_err().to_string();
         assert!(err.contains("flag_bonus") && err.contains("hint"), "{err}");
+        // A partial table overrides only its keys, and is checked as a weights file is.
+        let table: toml::Table = toml::from_str("max_requester_share = 0.25").unwrap();
+        let over = w.with_overrides(&table).unwrap();
+        assert_eq!((over.max_requester_share, over.flag_bonus), (RequesterShare::from_fraction(0.25), 5));
+        let table: toml::Table = toml::from_str("fit_colour = 1").unwrap();
+        assert!(w.with_overrides(&table).unwrap_err().contains("fit_colour"));
+        let table: toml::Table = toml::from_str("flag_bonus = -3").unwrap();
+        assert!(w.with_overrides(&table).unwrap_err().contains("flag_bonus"));
         // Absent guardrails are not written, so a run record without them keeps its bytes.
         let json = serde_json::to_string(&Weights::default()).unwrap();
         assert!(!json.contains("flag_bonus") && !json.contains("max_requester_share"), "{json}");

@@ -239,3 +239,35 @@ fn on_the_sample_no_requester_exceeds_its_share() {
     let free = largest("free", None);
     assert!(free * 20 > envelopes, "without the cap the largest requester gets {free} of {envelopes}");
 }
+
+/// A scenario may set weights of its own (docs/spec.md §10): with certain pledges, a scenario with
+/// `max_requester_share` allocates what `match` allocates with the same key in its weights file, and a scenario
+/// without one what `match` allocates without; a wrong key in the table is refused with its place.
+#[test]
+fn a_scenario_compares_guardrails_in_one_study() {
+    let dir = TestDir::new();
+    dir.write(
+        "study.toml",
+        "draws = 3\n[realisation]\nprobability = 1\nshare = 1\n[[scenario]]\nname = \"as is\"\n\
+         [[scenario]]\nname = \"capped\"\n[scenario.weights]\nmax_requester_share = 0.05\nflag_bonus = 2\n",
+    );
+    dir.write("w.toml", "max_requester_share = 0.05\nflag_bonus = 2\n");
+    dir.run(&["simulate", "--scenarios", "study.toml", "--out", "sim"]).assert_success();
+    dir.run(&["match", "--out", "free"]).assert_success();
+    dir.run(&["match", "--weights", "w.toml", "--out", "capped"]).assert_success();
+    // Each scenario's allocation per need (certain pledges: every draw the same) is match's with its weights.
+    let odds = csv_rows(&dir.read("sim/need_odds.csv"));
+    for (scenario, out) in [("as is", "free"), ("capped", "capped")] {
+        let status = csv_rows(&dir.read(&format!("{out}/needs_status.csv")));
+        let mine: Vec<_> = odds.iter().filter(|row| row["scenario"] == scenario).collect();
+        assert_eq!(mine.len(), status.len());
+        for (o, s) in mine.iter().zip(&status) {
+            assert_eq!(o["allocated_mean_usd"], format!("{}.00", s["allocated_usd"]), "{scenario} {}", s["need_id"]);
+        }
+    }
+    assert_ne!(dir.read("free/needs_status.csv"), dir.read("capped/needs_status.csv"), "the cap binds at 5 %");
+
+    dir.write("bad.toml", "draws = 3\n[[scenario]]\nname = \"x\"\n[scenario.weights]\nfit_colour = 1\n");
+    let run = dir.run(&["simulate", "--scenarios", "bad.toml", "--out", "bad"]);
+    run.assert_code(3).assert_stderr_contains("bad.toml:4:").assert_stderr_contains("fit_colour");
+}
