@@ -7,10 +7,12 @@
 //! its cost is minus the relaxation's optimum.
 //!
 //! With `max_requester_share` (docs/spec.md §10), each requester that asks for more than its cap gets a node
-//! after the sink, between its needs' bypasses and the sink: the bypasses of its needs lead into it, it demands
-//! (asked − cap) and passes the rest on to the sink. Whatever its needs leave unfunded flows through it, so at
-//! least asked − cap stays unfunded and the requester receives at most its cap: still a min-cost flow, and
-//! exact. A requester asking no more than its cap gets no node (the cap cannot bind).
+//! between its needs and the sink: each of its needs has an arc into it beside the bypass, and it has an arc into
+//! the sink of capacity (asked − cap) that pays a reward above any value per dollar (see
+//! [`RequesterNodes::add_rewarded`]). Every optimum fills it, so at least asked − cap stays unfunded and the
+//! requester receives at most its cap: still a min-cost flow, and exact, with the sink the only demand node. A
+//! requester asking no more than its cap gets no node (the cap cannot bind). The search's networks (`within.rs`,
+//! `integer/layout.rs`) give the node a demand of (asked − cap) instead.
 
 use crate::error::{Error, Result};
 use crate::graph::Graph;
@@ -51,11 +53,17 @@ pub fn network(batch: &Batch, graph: &Graph) -> Network {
         // Any capacity of at least the amount is the same constraint (the need supplies only its amount). One
         // above the total keeps every bypass below capacity in the simplex's star start, which measured faster
         // than hanging unfunded needs from the artificial root (BENCHMARKS.md).
-        net.add_arc(n, guard.bypass_head(n).unwrap_or(sink), total + 1, 0);
+        net.add_arc(n, sink, total + 1, 0);
     }
     net.supply[sink] = -total;
-    guard.add_arcs(&mut net, sink, total + 1);
+    guard.add_rewarded(&mut net, sink, reward(graph));
     net
+}
+
+/// The reward per dollar of a requester's forced-unfunded arc: above any edge's value, so that every optimum
+/// leaves at least (asked − cap) of each capped requester unfunded.
+fn reward(graph: &Graph) -> i64 {
+    graph.edges.iter().map(|e| e.value).max().unwrap_or(0) + 1
 }
 
 /// The nodes of the requesters whose cap can bind (see the module's docs), numbered after the sink.
@@ -89,6 +97,28 @@ impl RequesterNodes {
         self.node_of_need.get(n).copied().flatten()
     }
 
+    /// The relaxation's form of the cap, which keeps the sink the only demand node (the simplex's hub start needs
+    /// that; with a demand per requester the 100 000-need batch took many times as long): each capped need gets
+    /// an arc into its requester's node beside its bypass, and the node an arc into the sink of capacity
+    /// (asked − cap) costing −`reward` per dollar. With the reward above every value, an optimum fills those arcs
+    /// whenever it can, and it always can (by leaving money unfunded), so the requester receives at most its cap;
+    /// the flow's cost is then the allocation's −value less `reward` × Σ (asked − cap), see [`RequesterNodes::forced`].
+    pub fn add_rewarded(&self, net: &mut Network, sink: usize, reward: i64) {
+        for (n, node) in self.node_of_need.iter().enumerate() {
+            if let Some(node) = *node {
+                net.add_arc(n, node, net.supply[n], 0);
+            }
+        }
+        for &(node, demand) in &self.nodes {
+            net.add_arc(node, sink, demand, -reward);
+        }
+    }
+
+    /// Σ (asked − cap) over the capped requesters: what the rewarded arcs carry in every optimum.
+    pub fn forced(&self) -> i64 {
+        self.nodes.iter().map(|&(_, d)| d).sum()
+    }
+
     /// Sets each node's demand and adds its arc into the sink (of capacity `capacity`, above what can reach it),
     /// taking the demands from the sink's.
     pub fn add_arcs(&self, net: &mut Network, sink: usize, capacity: i64) {
@@ -116,7 +146,9 @@ pub fn solve(batch: &Batch, graph: &Graph) -> Result<Solution> {
     let flow = mcf::solve(&net).map_err(flow_error)?;
     let amounts = flow.flow[..graph.edges.len()].to_vec();
     let objective = objective_of(graph, &amounts);
-    if objective != -flow.cost {
+    let forced = RequesterNodes::add(batch, graph, &mut Network::with_nodes(0)).forced();
+    let shift = i128::from(forced) * i128::from(reward(graph));
+    if objective != -i128::from(flow.cost) - shift {
         return Err(Error::internal(format!("relaxation objective {objective} differs from flow cost {}", flow.cost)));
     }
     Ok(Solution { amounts, objective, bound: objective, relaxation: objective, status: Status::Optimal, nodes: 0 })
