@@ -148,7 +148,7 @@ pub fn solve(batch: &Batch, graph: &Graph) -> Result<Solution> {
     let objective = objective_of(graph, &amounts);
     let forced = RequesterNodes::add(batch, graph, &mut Network::with_nodes(0)).forced();
     let shift = i128::from(forced) * i128::from(reward(graph));
-    if objective != -i128::from(flow.cost) - shift {
+    if objective != -flow.cost - shift {
         return Err(Error::internal(format!("relaxation objective {objective} differs from flow cost {}", flow.cost)));
     }
     Ok(Solution { amounts, objective, bound: objective, relaxation: objective, status: Status::Optimal, nodes: 0 })
