@@ -149,6 +149,8 @@ const UNIFORM: Weights = Weights {
     fit_related_code: 3,
     fit_theme: 3,
     fit_explicit_geography: 0,
+    flag_bonus: 0,
+    max_requester_share: None,
 };
 
 fn dinic_case(batch: &Batch) -> (i64, i64) {

@@ -604,7 +604,16 @@ fn expected_graph(batch: &Batch, w: &Weights) -> Vec<(u32, u32, ScopeMatch, i64,
                     ScopeMatch::Theme => w.fit_theme,
                 };
                 let fit = base + if explicit { w.fit_explicit_geography } else { 0 };
-                let value = w.priority_scale * w.priority[usize::from(need.priority) - 1] + fit;
+                // flag_bonus (docs/spec.md §10): once for a State that is LDC, LLDC or SIDS, never for an organisation.
+                let flagged = match &need.requester {
+                    Requester::State(c) => {
+                        let country = r.country(*c);
+                        country.ldc || country.lldc || country.sids
+                    }
+                    Requester::RegionalOrg(_) => false,
+                };
+                let bonus = if flagged { w.flag_bonus } else { 0 };
+                let value = w.priority_scale * w.priority[usize::from(need.priority) - 1] + fit + bonus;
                 out.push((n as u32, o as u32, scope, fit, value, edge_limit(need, offer)));
             }
         }
@@ -626,6 +635,8 @@ fn indexed_build_equals_scan_and_the_rules_oracle() {
             fit_related_code: 3,
             fit_theme: 2,
             fit_explicit_geography: 1,
+            flag_bonus: 4,
+            max_requester_share: None,
         },
     ];
     let (mut edges, mut pairs) = (0, 0);

@@ -7,9 +7,11 @@
 //! grows with the number of candidate pairs, not with needs × offers.
 //! Edges come out sorted by need, then offer, whatever the number of threads.
 
+pub mod guard;
 mod index;
 pub mod rules;
 
+pub use guard::RequesterCaps;
 pub use index::OfferIndex;
 pub use rules::{NeedFacts, Reason};
 
@@ -18,7 +20,7 @@ use crate::objective::ScopeMatch;
 use rayon::prelude::*;
 
 use crate::catalog::Reference;
-use crate::model::{Batch, CommitmentIdx};
+use crate::model::{Batch, CommitmentIdx, Need, Requester};
 use crate::objective::Weights;
 
 /// One eligible (need, offer) pair.
@@ -55,6 +57,8 @@ pub struct Graph {
     pub edges: Vec<Edge>,
     /// `edges[need_start[n]..need_start[n + 1]]` are the edges of need `n`.
     pub need_start: Vec<usize>,
+    /// The requesters' caps when the weights set `max_requester_share` (docs/spec.md §10).
+    pub caps: Option<RequesterCaps>,
 }
 
 impl Graph {
@@ -84,6 +88,7 @@ pub fn build_with_index(batch: &Batch, reference: &Reference, weights: &Weights,
         .map_init(Vec::new, |candidates, (n, need)| {
             index.candidates(need, reference, candidates);
             let facts = NeedFacts::of(need, reference);
+            let flagged = is_flagged(need, reference);
             candidates
                 .iter()
                 .filter_map(|&o| {
@@ -91,7 +96,8 @@ pub fn build_with_index(batch: &Batch, reference: &Reference, weights: &Weights,
                     let scope = rules::check(need, &facts, offer, reference).ok()?;
                     let fit = weights.fit(scope, rules::targets_explicitly(need, offer, reference));
                     let upper = need.amount.min(offer.per_need_limit()).get();
-                    Some(Edge { need: n as u32, offer: o, scope, fit, value: weights.value(need.priority, fit), upper })
+                    let value = weights.value_for(need.priority, fit, flagged);
+                    Some(Edge { need: n as u32, offer: o, scope, fit, value, upper })
                 })
                 .collect()
         })
@@ -103,7 +109,24 @@ pub fn build_with_index(batch: &Batch, reference: &Reference, weights: &Weights,
         edges.extend(list);
         need_start.push(edges.len());
     }
-    Graph { edges, need_start }
+    Graph { edges, need_start, caps: caps_of(batch, weights) }
+}
+
+/// The requesters' caps that `weights` set on `batch`, if any.
+fn caps_of(batch: &Batch, weights: &Weights) -> Option<RequesterCaps> {
+    weights.max_requester_share.map(|share| RequesterCaps::new(batch, share))
+}
+
+/// Whether the need's requester earns `flag_bonus`: a State that is LDC, LLDC or SIDS (docs/spec.md §10). A
+/// regional organisation carries no flag, as in the offers' `recipient_flags` rule.
+pub fn is_flagged(need: &Need, reference: &Reference) -> bool {
+    match &need.requester {
+        Requester::State(c) => {
+            let country = reference.country(*c);
+            country.ldc || country.lldc || country.sids
+        }
+        Requester::RegionalOrg(_) => false,
+    }
 }
 
 /// Why need `n` has no edge: the most frequent first-failing rule among the offers whose scope covers it
@@ -156,6 +179,7 @@ pub fn build_by_scan(batch: &Batch, reference: &Reference, weights: &Weights) ->
     let mut need_start = vec![0];
     for (n, need) in batch.needs.iter().enumerate() {
         let facts = NeedFacts::of(need, reference);
+        let flagged = is_flagged(need, reference);
         for (o, offer) in batch.offers.iter().enumerate() {
             if let Ok(scope) = rules::check(need, &facts, offer, reference) {
                 let fit = weights.fit(scope, rules::targets_explicitly(need, offer, reference));
@@ -165,14 +189,14 @@ pub fn build_by_scan(batch: &Batch, reference: &Reference, weights: &Weights) ->
                     offer: o as u32,
                     scope,
                     fit,
-                    value: weights.value(need.priority, fit),
+                    value: weights.value_for(need.priority, fit, flagged),
                     upper,
                 });
             }
         }
         need_start.push(edges.len());
     }
-    Graph { edges, need_start }
+    Graph { edges, need_start, caps: caps_of(batch, weights) }
 }
 
 #[cfg(test)]

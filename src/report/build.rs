@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::catalog::Reference;
 use crate::graph::{self, Graph, OfferIndex};
 use crate::lang::Lang;
-use crate::model::{Batch, Kind};
+use crate::model::{Batch, Kind, Requester};
 use crate::solve::Solution;
 
 use super::dimensions::{Dimension, need_region};
@@ -193,8 +193,60 @@ fn summarise(batch: &Batch, reference: &Reference, needs: &[NeedStatus], given: 
             allocated_usd: alloc,
         });
     }
+    rows.extend(fairness_rows(batch, reference, needs, lang));
     // Numeric keys (M49 codes) in numeric order, the rest alphabetically.
     let key_order = |k: &str| (k.parse::<u32>().unwrap_or(u32::MAX), k.to_string());
     rows.sort_by(|a, b| a.dimension.cmp(&b.dimension).then_with(|| key_order(&a.key).cmp(&key_order(&b.key))));
+    rows
+}
+
+/// The rows of docs/spec.md §10: coverage by LDC, LLDC and SIDS group (every group, even empty) and the
+/// concentration of the allocation on requesters.
+fn fairness_rows(batch: &Batch, reference: &Reference, needs: &[NeedStatus], lang: Lang) -> Vec<SummaryRow> {
+    let groups = [("LDC", Word::GroupLdc), ("LLDC", Word::GroupLldc), ("SIDS", Word::GroupSids)];
+    let mut rows: Vec<SummaryRow> = groups
+        .iter()
+        .map(|&(key, word)| SummaryRow {
+            dimension: Dimension::Group,
+            key: key.to_string(),
+            label: word.text(lang).to_string(),
+            needs: 0,
+            requested_usd: 0,
+            allocated_usd: 0,
+        })
+        .collect();
+    let mut by_requester: BTreeMap<&str, i128> = BTreeMap::new();
+    for (need, status) in batch.needs.iter().zip(needs) {
+        *by_requester.entry(need.requester_code.as_str()).or_default() += i128::from(status.allocated_usd);
+        let Requester::State(c) = need.requester else { continue };
+        let country = reference.country(c);
+        for (row, member) in rows.iter_mut().zip([country.ldc, country.lldc, country.sids]) {
+            if member {
+                row.needs += 1;
+                row.requested_usd += i128::from(status.requested_usd);
+                row.allocated_usd += i128::from(status.allocated_usd);
+            }
+        }
+    }
+    let mut received: Vec<i128> = by_requester.into_values().filter(|&a| a > 0).collect();
+    received.sort_unstable_by(|a, b| b.cmp(a));
+    let total: i128 = received.iter().sum();
+    let top = &received[..received.len().min(5)];
+    rows.push(SummaryRow {
+        dimension: Dimension::Concentration,
+        key: "top5".to_string(),
+        label: Word::TopFiveShare.text(lang).to_string(),
+        needs: top.len(),
+        requested_usd: total,
+        allocated_usd: top.iter().sum(),
+    });
+    rows.push(SummaryRow {
+        dimension: Dimension::Concentration,
+        key: "herfindahl".to_string(),
+        label: Word::Herfindahl.text(lang).to_string(),
+        needs: received.len(),
+        requested_usd: total * total,
+        allocated_usd: received.iter().map(|a| a * a).sum(),
+    });
     rows
 }

@@ -19,6 +19,15 @@ pub enum Dimension {
     Region,
     /// By donor (envelopes and what they give).
     Donor,
+    /// By the requester's LDC, LLDC and SIDS groups (a need counts in each group of its requester; docs/spec.md
+    /// §10).
+    Group,
+    /// How concentrated the allocation is on few requesters (docs/spec.md §10): the share of the five largest
+    /// (key `top5`: requested_usd is the total allocated, allocated_usd what the five receive) and the Herfindahl
+    /// index (key `herfindahl`: the sum of the requesters' squared allocations over the square of the total, the
+    /// two amounts that give the coverage column the index exactly); its `needs` column counts requesters (the
+    /// five largest, or all that receive money).
+    Concentration,
 }
 
 impl Dimension {
@@ -30,6 +39,8 @@ impl Dimension {
             Dimension::Theme => "theme",
             Dimension::Region => "region",
             Dimension::Donor => "donor",
+            Dimension::Group => "group",
+            Dimension::Concentration => "concentration",
         }
     }
 }

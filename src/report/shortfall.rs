@@ -23,18 +23,21 @@ pub enum Shortfall {
     EnvelopesExhausted,
     /// The eligible offers with money left have made their most awards.
     MaxAwardsReached,
+    /// The requester has received what `max_requester_share` lets it (docs/spec.md §10).
+    RequesterShareReached,
     /// The money went to needs worth more per dollar.
     Outranked,
 }
 
 impl Shortfall {
     /// Every reason that names no eligibility rule.
-    pub const ALL_BUT_RULES: [Shortfall; 6] = [
+    pub const ALL_BUT_RULES: [Shortfall; 7] = [
         Shortfall::AllOrNothingNotMet,
         Shortfall::BelowMinAward,
         Shortfall::CapsReached,
         Shortfall::EnvelopesExhausted,
         Shortfall::MaxAwardsReached,
+        Shortfall::RequesterShareReached,
         Shortfall::Outranked,
     ];
 
@@ -53,6 +56,7 @@ impl fmt::Display for Shortfall {
             Shortfall::CapsReached => "caps_reached",
             Shortfall::EnvelopesExhausted => "envelopes_exhausted",
             Shortfall::MaxAwardsReached => "max_awards_reached",
+            Shortfall::RequesterShareReached => "requester_share_reached",
             Shortfall::Outranked => "outranked",
         };
         f.write_str(code)
@@ -70,6 +74,15 @@ pub(super) fn classify(
 ) -> Shortfall {
     let need = &batch.needs[n];
     let range = graph.need_start[n]..graph.need_start[n + 1];
+    // The guardrail binds when the requester's cap leaves less than the need's next dollar, or than what its
+    // rule asks of a first award.
+    if let Some(caps) = &graph.caps {
+        let left = used.requester_left[caps.requester_of[n] as usize];
+        let next = if allocated == 0 { need.must_get().max(1) } else { 1 };
+        if left < next {
+            return Shortfall::RequesterShareReached;
+        }
+    }
     if allocated == 0 && need.funding_mode == FundingMode::AllOrNothing {
         return Shortfall::AllOrNothingNotMet;
     }

@@ -27,6 +27,9 @@ pub enum Hold {
     WholeNotReached,
     /// The need's minimum award cannot be put together from the money left.
     MinAwardNotReached,
+    /// The need's requester has received what the guardrail `max_requester_share` lets one requester receive
+    /// (docs/spec.md §10).
+    RequesterShare,
     /// It has money left and no rule holds it back: this allocation did not use it (a search stopped by a limit,
     /// or the greedy baseline).
     LeftUnused,
@@ -34,7 +37,7 @@ pub enum Hold {
 
 impl Hold {
     /// Every hold, in the order they are checked and listed.
-    pub const ALL: [Hold; 9] = [
+    pub const ALL: [Hold; 10] = [
         Hold::CapPerNeed,
         Hold::EnvelopeSpent,
         Hold::MaxAwards,
@@ -43,6 +46,7 @@ impl Hold {
         Hold::Floor,
         Hold::WholeNotReached,
         Hold::MinAwardNotReached,
+        Hold::RequesterShare,
         Hold::LeftUnused,
     ];
 
@@ -56,6 +60,7 @@ impl Hold {
             Hold::NoCofinance => "no_cofinance",
             Hold::Floor => "floor",
             Hold::WholeNotReached => "all_or_nothing",
+            Hold::RequesterShare => "requester_share",
             Hold::MinAwardNotReached => "min_award",
             Hold::LeftUnused => "left_unused",
         }
@@ -114,15 +119,26 @@ pub struct OfferTotals {
     pub awards: Vec<usize>,
     /// Needs eligible.
     pub eligible: Vec<usize>,
+    /// What each requester's cap (`max_requester_share`) leaves it, by the graph's requester numbers (empty
+    /// without caps).
+    pub requester_left: Vec<i64>,
 }
 
 impl OfferTotals {
     /// Totals of `amounts`, one per edge of `graph`.
     pub fn of(batch: &Batch, graph: &Graph, amounts: &[i64]) -> OfferTotals {
         let offers = batch.offers.len();
-        let mut t = OfferTotals { given: vec![0; offers], awards: vec![0; offers], eligible: vec![0; offers] };
+        let mut t = OfferTotals {
+            given: vec![0; offers],
+            awards: vec![0; offers],
+            eligible: vec![0; offers],
+            requester_left: graph.caps.as_ref().map_or(Vec::new(), |caps| caps.limit.clone()),
+        };
         for (e, &x) in graph.edges.iter().zip(amounts) {
             let o = e.offer as usize;
+            if let Some(caps) = &graph.caps {
+                t.requester_left[caps.requester_of[e.need as usize] as usize] -= x;
+            }
             t.eligible[o] += 1;
             if x != 0 {
                 t.given[o] += x;
@@ -189,7 +205,13 @@ pub fn holds(batch: &Batch, graph: &Graph, amounts: &[i64], totals: &OfferTotals
         .filter(|(_, hold)| hold.is_none())
         .map(|((e, &x), _)| totals.left(batch, e.offer as usize).clamp(0, e.upper - x))
         .fold(0i64, i64::saturating_add);
-    let need_rule = if allocated == 0 && need.funding_mode == FundingMode::AllOrNothing && open < need.amount.get() {
+    let capped = graph.caps.as_ref().is_some_and(|caps| {
+        let next = if allocated == 0 { need.must_get().max(1) } else { 1 };
+        totals.requester_left[caps.requester_of[n] as usize] < next
+    });
+    let need_rule = if capped {
+        Hold::RequesterShare
+    } else if allocated == 0 && need.funding_mode == FundingMode::AllOrNothing && open < need.amount.get() {
         Hold::WholeNotReached
     } else if allocated == 0 && need.min_award.is_some_and(|m| open < m.get()) {
         Hold::MinAwardNotReached

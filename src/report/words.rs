@@ -35,6 +35,20 @@ pub enum Word {
     CoverageByTheme,
     /// "Coverage by region (M49)"
     CoverageByRegion,
+    /// "Concentration and coverage of LDC, LLDC and SIDS"
+    Fairness,
+    /// "Least developed countries (LDC)"
+    GroupLdc,
+    /// "Landlocked developing countries (LLDC)"
+    GroupLldc,
+    /// "Small island developing States (SIDS)"
+    GroupSids,
+    /// "Share of the five largest requesters in the total allocated"
+    TopFiveShare,
+    /// "Herfindahl index of requesters' shares"
+    Herfindahl,
+    /// "Group"
+    Group,
     /// "Donor envelopes: used and left"
     DonorEnvelopes,
     /// "Needs not fully funded"
@@ -240,6 +254,18 @@ impl Word {
             Word::CoverageByCommitment => ("Coverage by commitment", "按承诺分列的资助覆盖率"),
             Word::CoverageByTheme => ("Coverage by theme", "按主题分列的资助覆盖率"),
             Word::CoverageByRegion => ("Coverage by region (M49)", "按区域（M49）分列的资助覆盖率"),
+            Word::Fairness => (
+                "Concentration and coverage of LDC, LLDC and SIDS",
+                "资助集中度及最不发达国家、内陆发展中国家和小岛屿发展中国家的覆盖率",
+            ),
+            Word::GroupLdc => ("Least developed countries (LDC)", "最不发达国家"),
+            Word::GroupLldc => ("Landlocked developing countries (LLDC)", "内陆发展中国家"),
+            Word::GroupSids => ("Small island developing States (SIDS)", "小岛屿发展中国家"),
+            Word::TopFiveShare => {
+                ("Share of the five largest requesters in the total allocated", "五个最大请求方在资助总额中的份额")
+            }
+            Word::Herfindahl => ("Herfindahl index of requesters' shares", "请求方份额的赫芬达尔指数"),
+            Word::Group => ("Group", "类别"),
             Word::DonorEnvelopes => ("Donor envelopes: used and left", "捐助方资金：已用与剩余"),
             Word::NeedsNotFunded => ("Needs not fully funded", "未获全额资助的需求"),
             Word::MatchesHeading => ("Matches", "匹配结果"),
@@ -463,6 +489,10 @@ pub fn shortfall_text(reason: Option<Shortfall>, lang: Lang) -> String {
         }
         Some(Shortfall::CapsReached) => ("The offers' caps per need are reached", "已达到各提议的单项上限"),
         Some(Shortfall::MaxAwardsReached) => ("The offers have made their most awards", "各提议已达到资助项目数上限"),
+        Some(Shortfall::RequesterShareReached) => (
+            "Its requester has received the most the guardrail max_requester_share allows",
+            "其请求方已获得 max_requester_share 限额所允许的最高资助",
+        ),
         Some(Shortfall::Outranked) => {
             ("The money went to needs worth more per dollar", "资金分配给了每美元价值更高的需求")
         }
@@ -493,6 +523,10 @@ pub fn hold_words(hold: Hold, lang: Lang) -> &'static str {
         Hold::MinAwardNotReached => {
             ("the money left cannot make up the need's minimum award", "剩余资金凑不足该需求的最低资助额")
         }
+        Hold::RequesterShare => (
+            "its requester has received the most that max_requester_share allows",
+            "其请求方已获得 max_requester_share 所允许的最高额",
+        ),
         Hold::LeftUnused => ("it has money left that this allocation did not use", "尚有剩余资金，但本次分配未使用"),
     };
     lang.pick(en, zh)
@@ -509,6 +543,7 @@ fn hold_label(hold: Hold, lang: Lang) -> &'static str {
         Hold::Floor => ("smallest grant too large", "最低资助额过高"),
         Hold::WholeNotReached => ("whole amount out of reach", "无法资助全部金额"),
         Hold::MinAwardNotReached => ("minimum award out of reach", "达不到最低资助额"),
+        Hold::RequesterShare => ("requester's share reached", "请求方份额已满"),
         Hold::LeftUnused => ("money left unused", "资金未使用"),
     };
     lang.pick(en, zh)

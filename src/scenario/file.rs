@@ -7,6 +7,8 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
+
+use crate::objective::Weights;
 use toml::Spanned;
 
 use crate::error::{DataError, Error, Location, Result};
@@ -42,6 +44,7 @@ struct RawScenario {
     #[serde(default)]
     demand_factor: RawDemandFactors,
     realisation: Option<RawRealisation>,
+    weights: Option<Spanned<toml::Table>>,
 }
 
 type FactorMap = BTreeMap<Spanned<String>, Spanned<f64>>;
@@ -146,6 +149,8 @@ pub struct Realisation {
 /// One named scenario: changes to the baseline batch.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
+    /// Keys of the weights file that this scenario sets otherwise (docs/spec.md §10), over the study's weights.
+    pub weights: Option<Placed<toml::Table>>,
     /// Its name, unique in the file.
     pub name: Placed<String>,
     /// Free text for the report.
@@ -337,7 +342,16 @@ impl Checker<'_> {
             self.factors(&raw.demand_factor.theme, &format!("{at}.demand_factor.theme"), f64::MIN_POSITIVE);
         let realisation =
             raw.realisation.map(|r| self.realisation(r, &format!("{at}.realisation"))).unwrap_or_default();
+        // Checked here on the default weights, so that a wrong key is reported with its place before anything runs;
+        // `simulate` applies the table to the study's own weights (docs/spec.md §10).
+        let weights = raw.weights.map(|w| {
+            if let Err(message) = Weights::default().with_overrides(w.get_ref()) {
+                self.fail(&w, &format!("{at}.weights"), message);
+            }
+            Placed { value: w.get_ref().clone(), location: self.place(&w, &format!("{at}.weights")) }
+        });
         Scenario {
+            weights,
             name,
             description: raw.description,
             draws,

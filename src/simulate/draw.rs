@@ -104,6 +104,9 @@ pub fn run(
         let offer = &scratch.batch.offers[edge.offer as usize];
         edge.upper = need.amount.min(offer.per_need_limit()).get();
     }
+    if let Some(caps) = &mut scratch.graph.caps {
+        caps.reset_limits(&scratch.batch);
+    }
     let solution = solve::solve_draw(&scratch.batch, &scratch.graph, method, limits, &mut scratch.share)?;
     Ok(summarise(prepared, &scratch.graph, &solution, draw))
 }

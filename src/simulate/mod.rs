@@ -274,7 +274,18 @@ pub fn prepare(
             },
         };
         let batch = changed.batch;
-        let graph = graph::build(&batch, reference, &options.weights);
+        // A scenario's own weights (docs/spec.md §10) replace the study's where it sets them.
+        let weights = match &scenario.weights {
+            None => options.weights,
+            Some(table) => match options.weights.with_overrides(&table.value) {
+                Ok(w) => w,
+                Err(message) => {
+                    errors.push(DataError { location: table.location.clone(), message });
+                    continue;
+                }
+            },
+        };
+        let graph = graph::build(&batch, reference, &weights);
         let pledges: Vec<Pledge> = batch.offers.iter().map(|o| study.pledge(s, &o.donor)).collect();
         let frame = scenario_frame(scenario, &batch, &graph, &pledges, changed.added, reference, options.lang);
         let mut p = Prepared { frame, batch, graph, pledges, certain: None };

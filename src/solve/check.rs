@@ -69,6 +69,23 @@ pub fn verify(batch: &Batch, graph: &Graph, solution: &Solution) -> Result<()> {
             return fail(format!("offer {} makes {} awards, above max_awards", offer.id, offer_awards[o]));
         }
     }
+    if let Some(caps) = &graph.caps {
+        if caps.requester_of.len() != batch.needs.len() {
+            return fail(format!("{} needs with a requester for {} needs", caps.requester_of.len(), batch.needs.len()));
+        }
+        // Summed from the needs' own totals, so a cap is held against the money that really reaches them.
+        let mut received = vec![0i128; caps.requesters()];
+        for (n, need) in batch.needs.iter().enumerate() {
+            let r = caps.requester_of[n] as usize;
+            received[r] += need_total[n];
+            if received[r] > i128::from(caps.limit[r]) {
+                return fail(format!(
+                    "requester {} receives {}, above its cap of {} (max_requester_share)",
+                    need.requester_code, received[r], caps.limit[r]
+                ));
+            }
+        }
+    }
     for (e, &x) in graph.edges.iter().zip(&solution.amounts) {
         if x > 0 && !batch.offers[e.offer as usize].allow_cofinance && need_funders[e.need as usize] > 1 {
             return fail(format!(
@@ -209,6 +226,25 @@ mod tests {
             let text = err.to_string();
             assert!(text.starts_with("internal error, please report: "), "{text}");
             assert!(text.contains(fragment), "{text:?} does not contain {fragment:?}");
+        }
+    }
+
+    /// With `max_requester_share` the three needs of BFA (total envelopes 2100) may receive 210 together: 210
+    /// passes, 211 spread over two needs is refused, and the solvers keep to it.
+    #[test]
+    fn an_allocation_over_a_requesters_cap_is_refused() {
+        let mut case = Case::new();
+        let weights =
+            Weights { max_requester_share: crate::objective::RequesterShare::from_fraction(0.1), ..Weights::default() };
+        case.graph = graph::build(&case.batch, Reference::embedded(), &weights);
+        assert_eq!(case.graph.caps.as_ref().map(|c| c.limit.clone()), Some(vec![210]));
+        verify(&case.batch, &case.graph, &case.solution(&[("N1", "OPEN", 100), ("N3", "OPEN", 110)])).unwrap();
+        let over = case.solution(&[("N1", "OPEN", 100), ("N3", "OPEN", 111)]);
+        case.refuses(&over, "requester BFA receives 211, above its cap of 210 (max_requester_share)");
+        for method in [Method::Optimal, Method::Greedy] {
+            let solution = solve(&case.batch, &case.graph, method, Limits::default()).unwrap();
+            let total: i64 = solution.amounts.iter().sum();
+            assert!(total <= 210, "{method:?} gives {total}");
         }
     }
 

@@ -33,6 +33,18 @@ pub fn split(batch: &Batch, graph: &Graph) -> Option<Vec<Part>> {
     for e in &graph.edges {
         sets.union(e.need as usize, needs + e.offer as usize);
     }
+    // A requester's cap is a constraint over all its needs: those with edges stay in one part wherever the cap
+    // can bind (docs/spec.md §10).
+    if let Some(caps) = &graph.caps {
+        let asked = caps.asked(batch.needs.iter().map(|n| n.amount.get()));
+        let mut first: Vec<Option<usize>> = vec![None; caps.requesters()];
+        for n in (0..needs).filter(|&n| !graph.edges_of(n).is_empty()) {
+            let r = caps.requester_of[n] as usize;
+            if caps.binds(r, asked[r]) {
+                sets.union(*first[r].get_or_insert(n), n);
+            }
+        }
+    }
     let root = sets.into_labeling();
     // Parts numbered in the order their first edge (hence their first need) appears.
     let mut part_of_root: Vec<Option<usize>> = vec![None; root.len()];
@@ -83,7 +95,11 @@ impl Part {
                 needs: needs.iter().map(|&n| batch.needs[n].clone()).collect(),
                 offers: offers.iter().map(|&o| offer_of(o)).collect(),
             },
-            graph: Graph { edges: Vec::new(), need_start: vec![0; needs.len() + 1] },
+            graph: Graph {
+                edges: Vec::new(),
+                need_start: vec![0; needs.len() + 1],
+                caps: graph.caps.as_ref().map(|caps| caps.select(needs, |_| 0)),
+            },
             edges: Vec::new(),
         };
         for (i, &n) in needs.iter().enumerate() {
@@ -142,6 +158,46 @@ mod tests {
             assert!(seen.iter().all(|&s| s == 1), "seed {seed}: an edge in no part or in two");
         }
         assert!(split_batches > 0, "no generated batch has more than one part: the test checks nothing");
+    }
+
+    /// With a requester cap that binds, a requester's needs stay in one part, each part keeps its requesters'
+    /// caps, and solving by parts gives the optimum of one search over the whole batch.
+    #[test]
+    fn a_capped_requesters_needs_stay_in_one_part() {
+        use crate::solve::{Limits, Method, Status, integer, relaxation, solve};
+        let weights = crate::objective::Weights {
+            max_requester_share: crate::objective::RequesterShare::from_fraction(0.02),
+            ..crate::objective::Weights::default()
+        };
+        let (mut split_batches, mut compared) = (0, 0);
+        for seed in 1..=30 {
+            let (batch, _) = crate::solve::generated(60, 8, seed);
+            let graph = crate::graph::build(&batch, crate::catalog::Reference::embedded(), &weights);
+            let Some(parts) = split(&batch, &graph) else { continue };
+            split_batches += 1;
+            let caps = graph.caps.as_ref().unwrap();
+            let asked = caps.asked(batch.needs.iter().map(|n| n.amount.get()));
+            let mut part_of_requester = std::collections::HashMap::new();
+            for (p, part) in parts.iter().enumerate() {
+                let part_caps = part.graph.caps.as_ref().expect("a part keeps the caps");
+                for (i, need) in part.batch.needs.iter().enumerate() {
+                    let whole = batch.needs.iter().position(|n| n.id == need.id).unwrap();
+                    let r = caps.requester_of[whole] as usize;
+                    assert_eq!(part_caps.limit[part_caps.requester_of[i] as usize], caps.limit[r]);
+                    if caps.binds(r, asked[r]) {
+                        assert_eq!(*part_of_requester.entry(r).or_insert(p), p, "seed {seed}: requester split");
+                    }
+                }
+            }
+            let by_parts = solve(&batch, &graph, Method::Optimal, Limits::default()).unwrap();
+            let relaxed = relaxation::solve(&batch, &graph).unwrap().objective;
+            let whole = integer::solve(&batch, &graph, relaxed, Limits::default(), None).unwrap();
+            if by_parts.status == Status::Optimal && whole.status == Status::Optimal {
+                assert_eq!(by_parts.objective, whole.objective, "seed {seed}");
+                compared += 1;
+            }
+        }
+        assert!(split_batches >= 3 && compared >= 3, "{split_batches} {compared}");
     }
 
     /// Solving the parts one by one gives the optimum of one search over the whole batch, and the merged

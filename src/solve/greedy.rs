@@ -1,7 +1,8 @@
 //! The desk officer's baseline (docs/spec.md §5): needs in order of priority, then need_id; each takes what it can from
 //! its eligible offers in descending fit (offer_id on ties). Integer rules are respected: a need whose
 //! all-or-nothing amount or min_award cannot be met is skipped, an offer gives nothing below its floor or beyond
-//! max_awards, and an offer that cannot co-finance only funds a need alone.
+//! max_awards, and an offer that cannot co-finance only funds a need alone. With `max_requester_share`
+//! (docs/spec.md §10) a need takes no more than its requester's cap leaves.
 
 use crate::graph::Graph;
 use crate::model::Batch;
@@ -75,6 +76,7 @@ pub fn fill_in(
             awards[edge.offer as usize] += 1;
         }
     }
+    let mut room = RequesterRoom::new(graph, &amounts);
 
     let mut plan: Vec<(usize, i64)> = Vec::new();
     for &n in order {
@@ -82,7 +84,7 @@ pub fn fill_in(
         let start = graph.need_start[n];
         let range = start..graph.need_start[n + 1];
         let funded: i64 = amounts[range.clone()].iter().sum();
-        let mut left = need.amount.get() - funded;
+        let mut left = (need.amount.get() - funded).min(room.of(n));
         let alone_already =
             range.clone().any(|e| amounts[e] > 0 && !batch.offers[graph.edges[e].offer as usize].allow_cofinance);
         if left <= 0 || alone_already {
@@ -133,8 +135,60 @@ pub fn fill_in(
             amounts[e] += give;
             remaining[o] -= give;
         }
+        room.take(n, total);
     }
     amounts
+}
+
+/// What each requester's cap (docs/spec.md §10) leaves it to receive, for allocations built piece by piece.
+#[derive(Debug, Clone)]
+pub struct RequesterRoom<'g> {
+    graph: &'g Graph,
+    /// Per requester, what its cap leaves; empty without caps.
+    left: Vec<i64>,
+}
+
+impl<'g> RequesterRoom<'g> {
+    /// The room `amounts` leaves each requester of `graph`.
+    pub fn new(graph: &'g Graph, amounts: &[i64]) -> RequesterRoom<'g> {
+        let left = match &graph.caps {
+            None => Vec::new(),
+            Some(caps) => {
+                let mut left = caps.limit.clone();
+                for (edge, &x) in graph.edges.iter().zip(amounts) {
+                    left[caps.requester_of[edge.need as usize] as usize] -= x;
+                }
+                left
+            }
+        };
+        RequesterRoom { graph, left }
+    }
+
+    /// What need `n` may still receive under its requester's cap (no limit without caps).
+    pub fn of(&self, n: usize) -> i64 {
+        self.requester(n).map_or(i64::MAX, |r| self.left[r].max(0))
+    }
+
+    /// Records `x` dollars more (or less, when negative) for need `n`.
+    pub fn take(&mut self, n: usize, x: i64) {
+        if let Some(r) = self.requester(n) {
+            self.left[r] -= x;
+        }
+    }
+
+    /// Whether no requester receives more than its cap.
+    pub fn fits(&self) -> bool {
+        self.left.iter().all(|&l| l >= 0)
+    }
+
+    /// Whether needs `a` and `b` have the same capped requester.
+    pub fn same_requester(&self, a: usize, b: usize) -> bool {
+        self.requester(a).is_some() && self.requester(a) == self.requester(b)
+    }
+
+    fn requester(&self, n: usize) -> Option<usize> {
+        self.graph.caps.as_ref().map(|caps| caps.requester_of[n] as usize)
+    }
 }
 
 #[cfg(test)]
@@ -161,5 +215,25 @@ mod tests {
         });
         // The top-up must really add money in some cases, or the second half tests nothing.
         assert!(topped_up > 30, "{topped_up}");
+    }
+
+    /// With a requester cap, `fill` and the award swaps keep it (the rule check includes it), in any order.
+    #[test]
+    fn fill_and_swaps_keep_the_requesters_caps() {
+        let weights = crate::objective::Weights {
+            max_requester_share: crate::objective::RequesterShare::from_fraction(0.05),
+            ..crate::objective::Weights::default()
+        };
+        let mut capped = 0;
+        for_generated_batches(0x5EED_FA1E, 40, |case, batch, _, order| {
+            let graph = &crate::graph::build(batch, crate::catalog::Reference::embedded(), &weights);
+            let filled = fill(batch, graph, vec![0; graph.edges.len()], order);
+            keeps_every_rule(batch, graph, &filled).unwrap_or_else(|e| panic!("case {case}, fill: {e}"));
+            let swapped = crate::solve::swap::swap_awards(batch, graph, filled.clone(), 4);
+            keeps_every_rule(batch, graph, &swapped).unwrap_or_else(|e| panic!("case {case}, swaps: {e}"));
+            let room = RequesterRoom::new(graph, &filled);
+            capped += usize::from((0..batch.needs.len()).any(|n| room.of(n) == 0));
+        });
+        assert!(capped > 10, "{capped}");
     }
 }

@@ -5,6 +5,14 @@
 //! (capacity = envelope) and each need's bypass `need → sink` (cost 0, capacity above anything the need can
 //! send) for the dollars left unfunded. Every value is positive, so the min-cost flow maximises Σ value · dollars;
 //! its cost is minus the relaxation's optimum.
+//!
+//! With `max_requester_share` (docs/spec.md §10), each requester that asks for more than its cap gets a node
+//! between its needs and the sink: each of its needs has an arc into it beside the bypass, and it has an arc into
+//! the sink of capacity (asked − cap) that pays a reward above any value per dollar (see
+//! [`RequesterNodes::add_rewarded`]). Every optimum fills it, so at least asked − cap stays unfunded and the
+//! requester receives at most its cap: still a min-cost flow, and exact, with the sink the only demand node. A
+//! requester asking no more than its cap gets no node (the cap cannot bind). The search's networks (`within.rs`,
+//! `integer/layout.rs`) give the node a demand of (asked − cap) instead.
 
 use crate::error::{Error, Result};
 use crate::graph::Graph;
@@ -39,6 +47,7 @@ pub fn network(batch: &Batch, graph: &Graph) -> Network {
         net.add_arc(offer_node(batch, o), sink, offer.envelope.get(), 0);
     }
     let total: i64 = batch.needs.iter().map(|n| n.amount.get()).sum();
+    let guard = RequesterNodes::add(batch, graph, &mut net);
     for (n, need) in batch.needs.iter().enumerate() {
         net.supply[n] = need.amount.get();
         // Any capacity of at least the amount is the same constraint (the need supplies only its amount). One
@@ -47,7 +56,78 @@ pub fn network(batch: &Batch, graph: &Graph) -> Network {
         net.add_arc(n, sink, total + 1, 0);
     }
     net.supply[sink] = -total;
+    guard.add_rewarded(&mut net, sink, reward(graph));
     net
+}
+
+/// The reward per dollar of a requester's forced-unfunded arc: above any edge's value, so that every optimum
+/// leaves at least (asked − cap) of each capped requester unfunded.
+fn reward(graph: &Graph) -> i64 {
+    graph.edges.iter().map(|e| e.value).max().unwrap_or(0) + 1
+}
+
+/// The nodes of the requesters whose cap can bind (see the module's docs), numbered after the sink.
+#[derive(Debug, Clone, Default)]
+pub struct RequesterNodes {
+    /// For each need, the node its bypass leads into, if its requester has one.
+    node_of_need: Vec<Option<usize>>,
+    /// Each node with its demand: what its requester asks beyond its cap.
+    nodes: Vec<(usize, i64)>,
+}
+
+impl RequesterNodes {
+    /// Adds a node (without arcs) to `net` for every requester of `graph` whose needs ask more than its cap.
+    pub fn add(batch: &Batch, graph: &Graph, net: &mut Network) -> RequesterNodes {
+        let Some(caps) = &graph.caps else { return RequesterNodes::default() };
+        let asked = caps.asked(batch.needs.iter().map(|n| n.amount.get()));
+        let mut node_of_requester = vec![None; caps.requesters()];
+        let mut nodes = Vec::new();
+        for r in (0..caps.requesters()).filter(|&r| caps.binds(r, asked[r])) {
+            let node = net.node_count();
+            net.supply.push(0);
+            node_of_requester[r] = Some(node);
+            nodes.push((node, asked[r] - caps.limit[r]));
+        }
+        let node_of_need = caps.requester_of.iter().map(|&r| node_of_requester[r as usize]).collect();
+        RequesterNodes { node_of_need, nodes }
+    }
+
+    /// Where need `n`'s bypass leads: its requester's node, or `None` for the sink.
+    pub fn bypass_head(&self, n: usize) -> Option<usize> {
+        self.node_of_need.get(n).copied().flatten()
+    }
+
+    /// The relaxation's form of the cap, which keeps the sink the only demand node (the simplex's hub start needs
+    /// that; with a demand per requester the 100 000-need batch took many times as long): each capped need gets
+    /// an arc into its requester's node beside its bypass, and the node an arc into the sink of capacity
+    /// (asked − cap) costing −`reward` per dollar. With the reward above every value, an optimum fills those arcs
+    /// whenever it can, and it always can (by leaving money unfunded), so the requester receives at most its cap;
+    /// the flow's cost is then the allocation's −value less `reward` × Σ (asked − cap), see [`RequesterNodes::forced`].
+    pub fn add_rewarded(&self, net: &mut Network, sink: usize, reward: i64) {
+        for (n, node) in self.node_of_need.iter().enumerate() {
+            if let Some(node) = *node {
+                net.add_arc(n, node, net.supply[n], 0);
+            }
+        }
+        for &(node, demand) in &self.nodes {
+            net.add_arc(node, sink, demand, -reward);
+        }
+    }
+
+    /// Σ (asked − cap) over the capped requesters: what the rewarded arcs carry in every optimum.
+    pub fn forced(&self) -> i64 {
+        self.nodes.iter().map(|&(_, d)| d).sum()
+    }
+
+    /// Sets each node's demand and adds its arc into the sink (of capacity `capacity`, above what can reach it),
+    /// taking the demands from the sink's.
+    pub fn add_arcs(&self, net: &mut Network, sink: usize, capacity: i64) {
+        for &(node, demand) in &self.nodes {
+            net.supply[node] = -demand;
+            net.supply[sink] += demand;
+            net.add_arc(node, sink, capacity, 0);
+        }
+    }
 }
 
 /// Converts a flow solver failure into the library's error.
@@ -66,7 +146,9 @@ pub fn solve(batch: &Batch, graph: &Graph) -> Result<Solution> {
     let flow = mcf::solve(&net).map_err(flow_error)?;
     let amounts = flow.flow[..graph.edges.len()].to_vec();
     let objective = objective_of(graph, &amounts);
-    if objective != -flow.cost {
+    let forced = RequesterNodes::add(batch, graph, &mut Network::with_nodes(0)).forced();
+    let shift = i128::from(forced) * i128::from(reward(graph));
+    if objective != -flow.cost - shift {
         return Err(Error::internal(format!("relaxation objective {objective} differs from flow cost {}", flow.cost)));
     }
     Ok(Solution {

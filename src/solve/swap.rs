@@ -6,10 +6,13 @@
 //! offer and funds instead a need that nobody funds yet, with as much as the award's money and the offer's
 //! leftover allow. It is taken when the value gained exceeds the value lost, including the rest of the old need's
 //! money when taking the award away leaves that need below its own rule. No re-solve is needed; the caller spends
-//! what the swaps freed with the greedy rule and may re-optimise the awards.
+//! what the swaps freed with the greedy rule and may re-optimise the awards. A need funded instead takes no more
+//! than its requester's cap leaves (docs/spec.md §10), counting what the swap frees for the same requester.
 
 use crate::graph::Graph;
 use crate::model::Batch;
+
+use super::greedy::RequesterRoom;
 
 /// An edge as a swap reads it: (edge, need, value, the least it may give the need). Its limit is read from the
 /// graph, which a Monte Carlo draw changes.
@@ -72,6 +75,7 @@ pub fn swap_awards_in(
     for (edge, &x) in graph.edges.iter().zip(&amounts) {
         spent[edge.offer as usize] += x;
     }
+    let mut room = RequesterRoom::new(graph, &amounts);
     for _ in 0..passes {
         let mut swapped = false;
         for (o, offer) in batch.offers.iter().enumerate() {
@@ -101,7 +105,15 @@ pub fn swap_awards_in(
                     if totals[nf] != 0 {
                         continue;
                     }
-                    let take = graph.edges[f].upper.min(budget);
+                    // What the swap frees for the requester of the need funded instead, if it is also the old one's.
+                    let freed = if !room.same_requester(na, nf) {
+                        0
+                    } else if strips {
+                        totals[na]
+                    } else {
+                        x
+                    };
+                    let take = graph.edges[f].upper.min(budget).min(room.of(nf).saturating_add(freed));
                     if take < least {
                         continue;
                     }
@@ -122,12 +134,14 @@ pub fn swap_awards_in(
             for k in taken_away {
                 spent[graph.edges[k].offer as usize] -= amounts[k];
                 totals[na] -= amounts[k];
+                room.take(na, -amounts[k]);
                 amounts[k] = 0;
             }
             let nf = graph.edges[f].need as usize;
             amounts[f] = take;
             totals[nf] = take;
             spent[o] += take;
+            room.take(nf, take);
             swapped = true;
         }
         if !swapped {

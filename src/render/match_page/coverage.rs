@@ -29,6 +29,7 @@ pub(super) fn chart(page: &MatchPage<'_>, dimension: Dimension) -> Html {
     let first = match dimension {
         Dimension::Commitment => Word::Commitment,
         Dimension::Theme => Word::Theme,
+        Dimension::Group => Word::Group,
         _ => Word::Region,
     };
     let rows = page.report.summary.iter().filter(|r| r.dimension == dimension);
@@ -66,6 +67,21 @@ pub(super) fn chart(page: &MatchPage<'_>, dimension: Dimension) -> Html {
         h.raw("</div></td></tr>\n");
     }
     close_table(&mut h);
+    h
+}
+
+/// The section of docs/spec.md §10: the concentration of the allocation on requesters (summary.csv's
+/// `concentration` rows), then the coverage of the LDC, LLDC and SIDS groups as a chart.
+pub(super) fn fairness(page: &MatchPage<'_>) -> Html {
+    let lang = page.lang;
+    let mut h = Html::new();
+    for r in page.report.summary.iter().filter(|r| r.dimension == Dimension::Concentration) {
+        let figure = if r.key == "top5" { percent(r.coverage()) } else { fixed4(r.coverage()) };
+        let word = if r.key == "top5" { Word::TopFiveShare } else { Word::Herfindahl };
+        h.open("p", &[("data-concentration", &r.key), ("data-value", &fixed4(r.coverage()))]);
+        h.text(word.text(lang)).text(": ").element("strong", &[], &figure).close("p");
+    }
+    h.append(&chart(page, Dimension::Group));
     h
 }
 

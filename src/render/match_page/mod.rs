@@ -64,6 +64,7 @@ pub fn match_sections(page: &MatchPage<'_>) -> Vec<Section> {
         Section::new("by-commitment", Word::CoverageByCommitment, lang, coverage::chart(page, Dimension::Commitment)),
         Section::new("by-theme", Word::CoverageByTheme, lang, coverage::chart(page, Dimension::Theme)),
         Section::new("by-region", Word::CoverageByRegion, lang, coverage::chart(page, Dimension::Region)),
+        Section::new("fairness", Word::Fairness, lang, coverage::fairness(page)),
         Section::new("donors", Word::DonorEnvelopes, lang, donors::donors(page)),
         Section::new("needs", Word::NeedsNotFunded, lang, needs::needs_short(page)),
         Section::new("matches", Word::MatchesHeading, lang, matches::matches(page)),

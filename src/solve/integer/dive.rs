@@ -232,7 +232,8 @@ impl<'a> Search<'a> {
                 edges.iter().map(|&e| i128::from(rounded[e as usize])).sum::<i128>() <= i128::from(offer.envelope.get())
             })
         };
-        if edges_fit && needs_fit() && offers_fit() { rounded } else { exact }
+        let requesters_fit = || super::super::greedy::RequesterRoom::new(self.graph, &rounded).fits();
+        if edges_fit && needs_fit() && offers_fit() && requesters_fit() { rounded } else { exact }
     }
 }
 

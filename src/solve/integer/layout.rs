@@ -4,6 +4,12 @@
 //! A Monte Carlo draw changes envelopes, and with them edge limits, but never which arcs exist or what they
 //! cost. So the network is built once per scenario ([`Layout::new`]) and each draw only recomputes capacities
 //! ([`Layout::set_capacities`]); on large batches the build was a sizeable share of a draw's root.
+//!
+//! With `max_requester_share` (docs/spec.md §10) every requester gets a node between its needs' bypasses and the
+//! sink, as in the flow relaxation (`relaxation.rs`): it demands what its requester asks beyond its cap, so at
+//! least that much stays unfunded. Every requester gets one, whether its cap binds or not, because a draw's
+//! envelopes, hence its caps, may differ while the network's shape may not; a node whose cap cannot bind
+//! demands nothing.
 
 use std::collections::BinaryHeap;
 use std::ops::Range;
@@ -36,6 +42,8 @@ enum Role {
     Bypass(u32),
     /// The "must" part of a need's bypass: what an "on" decision forbids to leave unfunded.
     NeedMust(u32),
+    /// A requester's node into the sink: what its needs leave unfunded beyond what its cap demands.
+    RequesterSink,
 }
 
 /// The search network of one batch shape, with the indices the search looks things up by.
@@ -77,6 +85,8 @@ pub struct Layout {
     /// The arcs the simplex's star start tries to place whole, sorted once (they depend only on supplies and
     /// costs, which no draw changes).
     star_candidates: Vec<u32>,
+    /// Each requester's node, with `max_requester_share` (empty without).
+    requester_nodes: Vec<usize>,
 }
 
 /// Which nested sets of an offer's edges get an award-chain node (see [`award_chains`]).
@@ -117,6 +127,15 @@ impl Layout {
         let mut net = Network::with_nodes(sink + 1);
         let mut roles = Vec::new();
         let (entry, chain_arcs, chain_order) = award_chains(batch, graph, &edges_of_offer, sets, &mut net);
+        let requester_nodes: Vec<usize> = (0..graph.caps.as_ref().map_or(0, |caps| caps.requesters()))
+            .map(|_| {
+                net.supply.push(0);
+                net.node_count() - 1
+            })
+            .collect();
+        // Where a need's bypasses lead: its requester's node, or the sink.
+        let unfunded_to =
+            |n: usize| graph.caps.as_ref().map_or(sink, |caps| requester_nodes[caps.requester_of[n] as usize]);
         // Costs are values times `scale`, and a "must" arc costs one more than its free twin, so that among
         // flows of equal value the search network prefers the one with the fewest dollars on "must" arcs.
         // Without that tie-break a relaxation optimum spreads single dollars over many "must" arcs, each of them
@@ -144,10 +163,13 @@ impl Layout {
         }
         let mut need_must = vec![None; batch.needs.len()];
         for (n, need) in batch.needs.iter().enumerate() {
-            add(&mut net, n, sink, 0, Role::Bypass(n as u32));
+            add(&mut net, n, unfunded_to(n), 0, Role::Bypass(n as u32));
             if need.has_integer_rules() && need.must_get() > 0 {
-                need_must[n] = Some(add(&mut net, n, sink, 0, Role::NeedMust(n as u32)));
+                need_must[n] = Some(add(&mut net, n, unfunded_to(n), 0, Role::NeedMust(n as u32)));
             }
+        }
+        for &node in &requester_nodes {
+            add(&mut net, node, sink, 0, Role::RequesterSink);
         }
         let mut edge_must = vec![None; graph.edges.len()];
         for (e, edge) in graph.edges.iter().enumerate() {
@@ -180,6 +202,7 @@ impl Layout {
             max_cost,
             shape: (batch.needs.len(), batch.offers.len(), graph.edges.len()),
             star_candidates: Vec::new(),
+            requester_nodes,
         };
         layout.set_capacities(batch, graph)?;
         layout.star_candidates = star_candidates(&layout.net);
@@ -231,6 +254,7 @@ impl Layout {
             let need = &batch.needs[n];
             if need.has_integer_rules() { need.must_get() } else { 0 }
         };
+        let total_asked: i64 = batch.needs.iter().map(|n| n.amount.get()).sum();
         for (cap, role) in self.net.capacity.iter_mut().zip(&self.roles) {
             *cap = match *role {
                 Role::EdgeFree(e) if closed(e as usize) => 0,
@@ -245,6 +269,8 @@ impl Layout {
                 Role::Closed => 0,
                 Role::Bypass(n) => batch.needs[n as usize].amount.get() - need_must(n as usize),
                 Role::NeedMust(n) => need_must(n as usize),
+                // Above anything its needs can send.
+                Role::RequesterSink => total_asked + 1,
             };
         }
         let mut total = 0;
@@ -253,6 +279,14 @@ impl Layout {
             total += need.amount.get();
         }
         self.net.supply[sink_node(batch)] = -total;
+        if let Some(caps) = &graph.caps {
+            let asked = caps.asked(batch.needs.iter().map(|n| n.amount.get()));
+            for (r, &node) in self.requester_nodes.iter().enumerate() {
+                let demand = (asked[r] - caps.limit[r]).max(0);
+                self.net.supply[node] = -demand;
+                self.net.supply[sink_node(batch)] += demand;
+            }
+        }
         Ok(())
     }
 }

@@ -87,7 +87,19 @@ impl Search<'_> {
             offer.max_awards = awards_left(o);
             offer
         };
-        Some(Part::select(batch, graph, &needs, &offers, offer_of, |edge| edge.upper.min(left(edge.offer as usize))))
+        let mut part =
+            Part::select(batch, graph, &needs, &offers, offer_of, |edge| edge.upper.min(left(edge.offer as usize)));
+        if let Some(caps) = &graph.caps {
+            // A requester's cap in the window is what its needs outside leave of it (docs/spec.md §10).
+            let mut outside = vec![0i64; caps.requesters()];
+            for (edge, &x) in graph.edges.iter().zip(incumbent) {
+                if !inside[edge.need as usize] {
+                    outside[caps.requester_of[edge.need as usize] as usize] += x;
+                }
+            }
+            part.graph.caps = Some(caps.select(&needs, |r| outside[r]));
+        }
+        Some(part)
     }
 }
 

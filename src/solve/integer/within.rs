@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::graph::Graph;
 use crate::model::Batch;
 
-use super::super::relaxation::{flow_error, offer_node, sink_node};
+use super::super::relaxation::{RequesterNodes, flow_error, offer_node, sink_node};
 use super::Layout;
 use mcf::{FlowError, Network};
 
@@ -61,6 +61,9 @@ pub(super) fn best_within(batch: &Batch, graph: &Graph, layout: &Layout, amounts
     // allocation `amounts` shows something is.
     let sink = sink_node(batch);
     let mut net = Network::with_nodes(sink + 1);
+    // A requester's cap (docs/spec.md §10) as in the relaxation: what its needs must leave unfunded is the same
+    // whatever is sent in advance, since that is money they receive.
+    let guard = RequesterNodes::add(batch, graph, &mut net);
     let mut arc_of_edge = vec![usize::MAX; graph.edges.len()];
     let max_value = graph.edges.iter().map(|e| e.value).max().unwrap_or(0);
     let penalty = super::layout::big_m(net.node_count(), max_value)?;
@@ -91,14 +94,16 @@ pub(super) fn best_within(batch: &Batch, graph: &Graph, layout: &Layout, amounts
         total += supply;
         // Arcs into the sink wider than the supply, so that the simplex's star start can hang the need from one
         // below its capacity.
+        let unfunded_to = guard.bypass_head(n).unwrap_or(sink);
         if free >= supply {
-            net.add_arc(n, sink, supply + 1, 0);
+            net.add_arc(n, unfunded_to, supply + 1, 0);
         } else {
-            net.add_arc(n, sink, free, 0);
-            penalised.push(net.add_arc(n, sink, supply + 1, penalty));
+            net.add_arc(n, unfunded_to, free, 0);
+            penalised.push(net.add_arc(n, unfunded_to, supply + 1, penalty));
         }
     }
     net.supply[sink] = -total;
+    guard.add_arcs(&mut net, sink, total + 1);
 
     let started = std::time::Instant::now();
     // The star start's candidates, most valuable first: the layout's order, without sorting every edge's arc
