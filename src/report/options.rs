@@ -139,12 +139,14 @@ mod tests {
     #[test]
     fn out_of_range_gaps_and_unknown_limits_are_refused() {
         for text in [
-            r#"{"node_limit": 1, "gap_limit": 1.0, "time_limit": 60.0}"#,
-            r#"{"node_limit": 1, "gap_limit": -0.1, "time_limit": 60.0}"#,
-            r#"{"node_limit": 1, "gap_limit": 0.0, "time_limit": 60.0, "pivot_limit": 3}"#,
+            r#"{"work_limit": 5, "time_limit": null, "node_limit": 1, "gap_limit": 1.0}"#,
+            r#"{"work_limit": 5, "time_limit": 60.0, "node_limit": 1, "gap_limit": -0.1}"#,
+            r#"{"work_limit": 5, "time_limit": null, "node_limit": 1, "gap_limit": 0.0, "pivot_limit": 3}"#,
         ] {
             assert!(serde_json::from_str::<RecordedLimits>(text).is_err(), "{text}");
         }
+        let fine = r#"{"work_limit": 5, "time_limit": null, "node_limit": 1, "gap_limit": 0.0}"#;
+        assert!(serde_json::from_str::<RecordedLimits>(fine).is_ok());
     }
 
     #[test]
@@ -154,7 +156,8 @@ mod tests {
         assert_eq!(value["method"], "greedy");
         assert_eq!(value["lang"], "en");
         assert_eq!(value["format"], "csv");
-        assert_eq!(value["limits"]["time_limit"], 60.0);
+        assert!(value["limits"]["time_limit"].is_null(), "no time limit by default");
+        assert_eq!(value["limits"]["work_limit"], crate::solve::WorkLimit::DEFAULT.units());
         assert_eq!(value["export_network"], false);
         let back: RunOptions = serde_json::from_value(value).unwrap();
         assert_eq!(back, options);

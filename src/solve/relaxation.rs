@@ -7,9 +7,9 @@
 //! its cost is minus the relaxation's optimum.
 //!
 //! With `max_requester_share` (docs/spec.md §10), each requester that asks for more than its cap gets a node
-//! between its needs and the sink: each of its needs has an arc into it beside the bypass, and it has an arc into
-//! the sink of capacity (asked − cap) that pays a reward above any value per dollar (see
-//! [`RequesterNodes::add_rewarded`]). Every optimum fills it, so at least asked − cap stays unfunded and the
+//! between its needs and the sink: each of its needs has an arc into it beside the bypass, paying a reward above
+//! any value per dollar, and the node has an arc into the sink of capacity (asked − cap) (see
+//! [`RequesterNodes::add_rewarded`]). Every optimum fills that arc, so at least asked − cap stays unfunded and the
 //! requester receives at most its cap: still a min-cost flow, and exact, with the sink the only demand node. A
 //! requester asking no more than its cap gets no node (the cap cannot bind). The search's networks (`within.rs`,
 //! `integer/layout.rs`) give the node a demand of (asked − cap) instead.
@@ -56,7 +56,10 @@ pub fn network(batch: &Batch, graph: &Graph) -> Network {
         net.add_arc(n, sink, total + 1, 0);
     }
     net.supply[sink] = -total;
-    guard.add_rewarded(&mut net, sink, reward(graph));
+    let worth: Vec<i64> = (0..batch.needs.len())
+        .map(|n| graph.edges[graph.need_start[n]..graph.need_start[n + 1]].iter().map(|e| e.value).max().unwrap_or(0))
+        .collect();
+    guard.add_rewarded(&mut net, sink, reward(graph), &worth);
     net
 }
 
@@ -99,18 +102,26 @@ impl RequesterNodes {
 
     /// The relaxation's form of the cap, which keeps the sink the only demand node (the simplex's hub start needs
     /// that; with a demand per requester the 100 000-need batch took many times as long): each capped need gets
-    /// an arc into its requester's node beside its bypass, and the node an arc into the sink of capacity
-    /// (asked − cap) costing −`reward` per dollar. With the reward above every value, an optimum fills those arcs
+    /// an arc into its requester's node beside its bypass, costing −`reward` per dollar, and the node an arc into
+    /// the sink of capacity (asked − cap). With the reward above every value, an optimum fills the node's arc
     /// whenever it can, and it always can (by leaving money unfunded), so the requester receives at most its cap;
     /// the flow's cost is then the allocation's −value less `reward` × Σ (asked − cap), see [`RequesterNodes::forced`].
-    pub fn add_rewarded(&self, net: &mut Network, sink: usize, reward: i64) {
-        for (n, node) in self.node_of_need.iter().enumerate() {
-            if let Some(node) = *node {
-                net.add_arc(n, node, net.supply[n], 0);
+    ///
+    /// Why the reward sits on the needs' arcs, and why they come least valuable need first: the hub start places
+    /// arcs out of the needs whole, cheapest first and, among equal costs, in arc order, so it fills each node's
+    /// (asked − cap) with the needs whose dollars are worth least (`worth`, per need) before any edge is placed.
+    /// That is where the optimum leaves money unfunded, so few pivots remain; a reward on the node's own arc left
+    /// the whole choice to pivots, several times as many as the flow without caps needs.
+    pub fn add_rewarded(&self, net: &mut Network, sink: usize, reward: i64, worth: &[i64]) {
+        let mut capped: Vec<usize> = (0..self.node_of_need.len()).filter(|&n| self.node_of_need[n].is_some()).collect();
+        capped.sort_by_key(|&n| (worth[n], n));
+        for n in capped {
+            if let Some(node) = self.node_of_need[n] {
+                net.add_arc(n, node, net.supply[n], -reward);
             }
         }
         for &(node, demand) in &self.nodes {
-            net.add_arc(node, sink, demand, -reward);
+            net.add_arc(node, sink, demand, 0);
         }
     }
 
