@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use poa_match::io::published;
 use poa_match::lang::Lang;
 use poa_match::model::Batch;
+use poa_match::report::RecordedRun;
 use poa_match::report::explain_text::{self, TextOptions};
 use poa_match::report::explanation::{self, NeedExplanation};
 use poa_match::report::words::shortfall_text;
@@ -117,7 +117,7 @@ fn explain_published(args: &ExplainArgs, dir: &Path) -> anyhow::Result<(NeedExpl
     let source = Source::Published {
         dir: dir.to_path_buf(),
         version: p.run.version.clone(),
-        method: p.run.method.clone(),
+        method: p.run.options.method.as_str().to_string(),
         status: p.run.status.clone(),
     };
     Ok((explanation, source))
@@ -146,7 +146,7 @@ fn explain_solved_again(args: &ExplainArgs) -> anyhow::Result<(NeedExplanation, 
 
 /// `dir` when it holds a match run of input files with these hashes.
 fn same_inputs_published(dir: &Path, needs_sha256: &str, offers_sha256: &str) -> Option<PathBuf> {
-    let run = published::read_run(dir).ok()?;
+    let run = RecordedRun::read(dir).ok()?;
     (run.inputs.needs.sha256 == needs_sha256 && run.inputs.offers.sha256 == offers_sha256).then(|| dir.to_path_buf())
 }
 

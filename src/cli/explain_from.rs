@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use poa_match::catalog::{Reference, ReferenceSources};
 use poa_match::graph::{self, Graph, OfferIndex};
 use poa_match::io::provenance::{InputInfo, sha256_hex};
-use poa_match::io::published::{self, PublishedRun, PublishedTable};
+use poa_match::io::published::PublishedTable;
 use poa_match::model::Batch;
 use poa_match::records::ErrorSink;
+use poa_match::report::RecordedRun;
 use poa_match::report::readback;
 
 use super::{InputArgs, SAMPLE_NEEDS, SAMPLE_OFFERS};
@@ -17,7 +18,7 @@ use super::{InputArgs, SAMPLE_NEEDS, SAMPLE_OFFERS};
 /// A published run loaded back: the batch, the reference tables, the graph and the amounts on its edges.
 pub struct Published {
     /// run.json's content (what explain needs of it).
-    pub run: PublishedRun,
+    pub run: RecordedRun,
     /// The batch as the run read it.
     pub batch: Batch,
     /// The reference tables the run used.
@@ -96,7 +97,7 @@ fn reference_text(
     Ok((label, text))
 }
 
-fn load_reference(args: &InputArgs, run: &PublishedRun) -> anyhow::Result<Reference> {
+fn load_reference(args: &InputArgs, run: &RecordedRun) -> anyhow::Result<Reference> {
     let embedded = ReferenceSources::embedded();
     let flags = &args.reference;
     let inputs = &run.inputs;
@@ -130,7 +131,7 @@ fn load_reference(args: &InputArgs, run: &PublishedRun) -> anyhow::Result<Refere
 
 /// Loads the run published in `dir`.
 pub fn load(dir: &Path, args: &InputArgs) -> anyhow::Result<Published> {
-    let run = published::read_run(dir)?;
+    let run = RecordedRun::read(dir)?;
     let reference = load_reference(args, &run)?;
     let needs_bytes = input_bytes(&run.inputs.needs, "needs", "--needs", args.needs.as_ref(), SAMPLE_NEEDS)?;
     let offers_bytes = input_bytes(&run.inputs.offers, "offers", "--offers", args.offers.as_ref(), SAMPLE_OFFERS)?;

@@ -1,64 +1,10 @@
-//! A match run's published outputs read back, for `explain --from` (docs/spec.md §10): what run.json records of
-//! the inputs and the weights, and the rows of a table (CSV or JSON, whichever the run wrote).
-//!
-//! run.json is read into a small struct of its own that skips the fields it does not need, so a run record that
-//! gains fields stays readable.
+//! A match run's published tables read back, for `explain --from` (docs/spec.md §10): the rows of a table (CSV or
+//! JSON, whichever the run wrote). run.json itself is read by the run record's own reader
+//! (`RecordedRun` in the report layer), which `replay` reads it with too.
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
-use super::provenance::InputInfo;
 use crate::error::{DataError, Error, Location, Result};
-use crate::objective::Weights;
-
-/// What `explain --from` needs of run.json.
-#[derive(Debug, Clone, Deserialize)]
-pub struct PublishedRun {
-    /// The poa-match version that wrote it.
-    pub version: String,
-    /// The inputs, each with its SHA-256.
-    pub inputs: PublishedInputs,
-    /// `optimal` or `greedy`.
-    pub method: String,
-    /// How the search ended.
-    pub status: String,
-    /// The objective's weights, in full.
-    pub weights: Weights,
-}
-
-/// run.json's `inputs`: needs and offers always; reference tables and a weights file when the run used them.
-#[derive(Debug, Clone, Deserialize)]
-pub struct PublishedInputs {
-    /// needs.csv.
-    pub needs: InputInfo,
-    /// offers.csv.
-    pub offers: InputInfo,
-    /// A commitment catalogue used instead of the embedded one.
-    #[serde(default)]
-    pub commitments: Option<InputInfo>,
-    /// A country table used instead of the embedded one.
-    #[serde(default)]
-    pub countries: Option<InputInfo>,
-    /// An M49 area table used instead of the embedded one.
-    #[serde(default)]
-    pub regions: Option<InputInfo>,
-    /// The weights file (its weights are in `weights` already).
-    #[serde(default)]
-    pub weights_file: Option<InputInfo>,
-}
-
-/// Reads `dir/run.json`.
-pub fn read_run(dir: &Path) -> Result<PublishedRun> {
-    let path = dir.join("run.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-    serde_json::from_str(&text).map_err(|e| {
-        let message = format!(
-            "{e}; expected the run.json that `poa-match match` writes (hint: --from names the folder of a match run)"
-        );
-        Error::invalid_data(vec![data_error(&path, e.line() as u64, e.column(), None, message)], 0)
-    })
-}
 
 /// One data row of a published table, as text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -40,7 +40,7 @@ impl<'a> Search<'a> {
         if self.keep_better(self.round_in_bulk(&self.plain, root, amounts.to_vec())?, "rounding", incumbent, reached) {
             return Ok(true);
         }
-        // A dive settles about one broken rule per re-solve: where that cannot finish before the deadline (the
+        // A dive settles about one broken rule per re-solve: where that cannot finish within the budget (the
         // largest batches break tens of thousands of rules, and each re-solve is slow), its time is left to the
         // search and the final polish instead.
         let rounding_solves = (self.plain.solves.get() - solves).max(1);
@@ -91,7 +91,7 @@ impl<'a> Search<'a> {
             // With `side_by_side` (a match beyond the exact relaxation's range: draws keep the cores for other
             // draws, and on a small batch paired plunges delayed the proof several times over) and up to
             // `HELPER_EDGES`, two plunges at a time, the second on a copy of the search: each takes thousands of
-            // re-solves (on large batches four of them, one after another, took a good share of the time limit).
+            // re-solves (on large batches four of them, one after another, took a good share of the budget).
             let mut lane = (side_by_side && self.graph.edges.len() <= HELPER_EDGES).then(|| self.helper());
             let at_once = if lane.is_some() { 2 } else { 1 };
             for factors in [1.0, 2.0, 4.0, 8.0].chunks(at_once) {

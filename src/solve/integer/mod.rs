@@ -9,7 +9,7 @@
 //! off, on, or made its need's only source). Each node is again a min-cost flow, so its optimum bounds every
 //! allocation below it. A node whose flow breaks no rule is an allocation; otherwise the search branches on one
 //! broken rule, one child for each way of settling it. It returns the best allocation found (the incumbent), a
-//! proven upper bound, and why it stopped: proved optimal, within the gap limit, or at the node or time limit.
+//! proven upper bound, and why it stopped: proved optimal, within the gap limit, or at the work, node or time limit.
 //!
 //! Every decision is a cost on one fixed network, never a change of capacity or supply: an arc that must carry
 //! nothing costs a penalty `M` larger than any path's value, an amount that must flow sits on a separate arc that
@@ -69,16 +69,17 @@
 //!    for larger matches, plain strong branching for draws.
 //! 5. A large match whose best open bound stalls searches neighbourhoods during the tree, for a share of the
 //!    tree's work; every match searches them in the time the tree leaves.
-//! 6. The search stops when no open node can beat the incumbent, at the gap limit, or at the node or time limit;
-//!    the incumbent is polished.
+//! 6. The search stops when no open node can beat the incumbent, at the gap limit, or at the work, node or time
+//!    limit; the incumbent is polished.
 //!
 //! # Why it is built this way
 //!
-//! - Determinism: work is counted in nodes and re-solves, never in time, wherever it decides what the search does;
+//! - Determinism: work is counted in nodes, re-solves and simplex steps (`budget.rs`), never in time, wherever it
+//!   decides what the search does (unless the caller set a time limit);
 //!   a large match uses a second core (a helper copy of the search for wide strong branching, plunges and
 //!   neighbourhoods, windows side by side), but which side solves what is fixed by the order of the rules and
-//!   neighbourhoods, never by the number of threads, so a search stopped by its node limit ends alike on one
-//!   thread and on two.
+//!   neighbourhoods, never by the number of threads, so a search stopped by its work or node limit ends alike on
+//!   one thread and on two.
 //! - Progress: only the match's own search reports, to the observer it is given (`progress.rs`); windows,
 //!   helpers and draws report nothing, and the results are the same observed or not.
 //! - With `POA_MATCH_TRACE` set, the search prints its progress to stderr.

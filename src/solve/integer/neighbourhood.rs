@@ -1,4 +1,4 @@
-//! Neighbourhood search around the incumbent, in the last share of a time-limited search.
+//! Neighbourhood search around the incumbent, in the last share of a search stopped by its budget.
 //!
 //! Where the bound is already the optimum, or nearly, what is missing is an allocation, and the tree does not
 //! find it: values repeat, so the relaxation of thousands of nodes keeps the same value while money moves between
@@ -23,7 +23,7 @@
 //! The neighbourhoods run in phases ([`Neighbourhoods`]): during the tree of a large search, whenever its best open
 //! bound has not moved for `STALL_NODES` nodes or its tree has spent `PHASE_EVERY_SOLVES` re-solves since the last
 //! phase, for at most `NEIGHBOURHOOD_WORK` times the re-solves the tree has spent (the windows' work counted as
-//! searches in place would have cost it) and until a round finds nothing; and in the last share of the time limit.
+//! searches in place would have cost it) and until a round finds nothing; and in the last share of the budget.
 //! On large generated batches the bound is mostly the plain flow's from the root on, and even a long tree search
 //! did not improve the root's incumbent there; the neighbourhoods reached the bound, and so proved it, in a small
 //! part of that time.
@@ -44,7 +44,7 @@ use super::window::WINDOW_EDGES;
 use crate::error::Result;
 use crate::solve::progress::Observer;
 
-/// The share of a match's time limit kept for the neighbourhoods: the tree stops at the rest. With a fifth, a
+/// The share of a match's budget kept for the neighbourhoods: the tree stops at the rest. With a fifth, a
 /// small batch whose tree reaches the optimum's bound but not the allocation is proved by the final
 /// neighbourhoods, and large ones ended with smaller gaps (before the phases during the tree); the batches of the
 /// generated suite that the tree proves on its own finish well within the four fifths it keeps (BENCHMARKS.md).
@@ -407,7 +407,7 @@ impl<'a> Neighbourhoods<'a> {
     /// search early with a wider gap; with every offer it uses the time and ends with a smaller one.)
     ///
     /// Stops when the incumbent reaches `top` (the best open bound: proved optimal; or, with a gap limit, the
-    /// least objective it accepts below that bound), at the deadline (leaving time for the polish), when the
+    /// least objective it accepts below that bound), at the end of the budget (leaving room for the polish), when the
     /// neighbourhoods are exhausted, or, with `until_solves` (a phase during the tree), once they have spent that
     /// many re-solves in all (checked between small searches) or at the end of a round that found nothing.
     pub(super) fn explore(

@@ -45,7 +45,7 @@ impl<'a> Search<'a> {
     /// takes that dollar (as happened on the sample); and an allocation a heuristic built gets the best flow its
     /// awards allow (on large batches this narrows the root's gap several times over). Polishing each heuristic's
     /// result as it comes instead made the sample's draws slower and changed nothing on large batches. When a
-    /// re-solve would end past the deadline it keeps the swapped allocation as is.
+    /// re-solve would go past the budget it keeps the swapped allocation as is.
     pub(super) fn polish(&self, incumbent: Allocation) -> Result<Allocation> {
         let improved = self.improve(incumbent);
         if self.room_for_solves(1)
