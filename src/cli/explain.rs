@@ -65,14 +65,14 @@ enum Source {
     SolvedAgain { method: &'static str, status: &'static str, published_hint: Option<PathBuf> },
 }
 
-pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
-    super::worker_pool(args.solve.threads)?.install(|| explain_on_pool(args))
+pub fn run(args: ExplainArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+    super::worker_pool(args.solve.threads)?.install(|| explain_on_pool(args, quiet))
 }
 
-fn explain_on_pool(args: ExplainArgs) -> anyhow::Result<ExitCode> {
+fn explain_on_pool(args: ExplainArgs, quiet: bool) -> anyhow::Result<ExitCode> {
     let (explanation, source) = match &args.from {
         Some(dir) => explain_published(&args, dir)?,
-        None => explain_solved_again(&args)?,
+        None => explain_solved_again(&args, quiet)?,
     };
     let json = args.json || args.format == ExplainFormat::Json;
     let mut out = std::io::stdout().lock();
@@ -123,7 +123,7 @@ fn explain_published(args: &ExplainArgs, dir: &Path) -> anyhow::Result<(NeedExpl
     Ok((explanation, source))
 }
 
-fn explain_solved_again(args: &ExplainArgs) -> anyhow::Result<(NeedExplanation, Source)> {
+fn explain_solved_again(args: &ExplainArgs, quiet: bool) -> anyhow::Result<(NeedExplanation, Source)> {
     let solve = args.solve.config()?;
     let reference = args.input.reference.load()?;
     let loaded = super::load_batch(&args.input, &reference)?;
@@ -131,7 +131,7 @@ fn explain_solved_again(args: &ExplainArgs) -> anyhow::Result<(NeedExplanation, 
     let n = need_index(batch, &args.need, &loaded.needs_info.path)?;
     let published_hint = same_inputs_published(Path::new("out"), &loaded.needs_info.sha256, &loaded.offers_info.sha256);
     let inputs = RunInputs { needs: loaded.needs_info.clone(), offers: loaded.offers_info.clone() };
-    let status = super::status::StatusLine { budget: Some(solve.limits.work_limit), quiet: false };
+    let status = super::status::StatusLine { budget: Some(solve.limits.work_limit), quiet };
     let outcome = status
         .while_searching(|observer| run::solve_batch(batch, &reference, &solve, inputs, loaded.read_s, observer))?;
     let explanation =

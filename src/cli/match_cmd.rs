@@ -198,17 +198,13 @@ pub struct MatchArgs {
     /// Also write the flow network in DIMACS min-cost-flow format to FILE.
     #[arg(long, value_name = "FILE")]
     export_network: Option<PathBuf>,
-    /// Print no status while searching (by default a line on stderr: redrawn on a terminal, every few seconds
-    /// otherwise).
-    #[arg(long, short)]
-    quiet: bool,
 }
 
-pub fn run(args: MatchArgs) -> anyhow::Result<ExitCode> {
-    super::worker_pool(args.solve.threads)?.install(|| match_on_pool(args))
+pub fn run(args: MatchArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+    super::worker_pool(args.solve.threads)?.install(|| match_on_pool(args, quiet))
 }
 
-fn match_on_pool(args: MatchArgs) -> anyhow::Result<ExitCode> {
+fn match_on_pool(args: MatchArgs, quiet: bool) -> anyhow::Result<ExitCode> {
     let (weights, weights_file) = args.solve.weights_with_file()?;
     let options = RunOptions {
         method: args.solve.method.into(),
@@ -227,7 +223,7 @@ fn match_on_pool(args: MatchArgs) -> anyhow::Result<ExitCode> {
         out_dir: args.out.clone(),
         network: args.export_network.clone(),
         recorded_paths: None,
-        quiet: args.quiet,
+        quiet,
     };
     let done = super::job::run(job)?;
     let r = &done.run;

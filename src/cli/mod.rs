@@ -25,6 +25,10 @@ use poa_match::io::provenance::{InputInfo, sha256_hex};
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print no status line while searching (by default `match`, `explain` and `replay` show one on stderr:
+    /// redrawn on a terminal, a line every few seconds otherwise).
+    #[arg(long, short, global = true)]
+    quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,9 +153,9 @@ pub fn run() -> anyhow::Result<ExitCode> {
         }
     };
     match cli.command {
-        Command::Match(args) => match_cmd::run(args),
-        Command::Replay(args) => replay::run(args),
-        Command::Explain(args) => explain::run(args),
+        Command::Match(args) => match_cmd::run(args, cli.quiet),
+        Command::Replay(args) => replay::run(args, cli.quiet),
+        Command::Explain(args) => explain::run(args, cli.quiet),
         Command::Simulate(args) => simulate::run(args),
         Command::Merge(args) => simulate::merge(args),
         Command::Validate(args) => validate::run(args),

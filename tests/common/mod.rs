@@ -271,7 +271,10 @@ pub fn reorder_columns(text: &str, order: &[&str]) -> String {
 
 /// Runs the real `poa-match` binary like [`run`], with extra environment variables set.
 pub fn run_with_env(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Run {
+    // `--quiet`: a search that runs a few seconds (a debug build, a loaded machine) prints a status line to a
+    // stderr that is not a terminal, and the tests read stderr for what the command reports, not for that line.
     let output = Command::new(BIN)
+        .arg("--quiet")
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::null())

@@ -102,11 +102,11 @@ pub struct ReplayArgs {
     keep: Option<PathBuf>,
 }
 
-pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
-    super::worker_pool(args.threads)?.install(|| replay_on_pool(args))
+pub fn run(args: ReplayArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+    super::worker_pool(args.threads)?.install(|| replay_on_pool(args, quiet))
 }
 
-fn replay_on_pool(args: ReplayArgs) -> anyhow::Result<ExitCode> {
+fn replay_on_pool(args: ReplayArgs, quiet: bool) -> anyhow::Result<ExitCode> {
     let record = RecordedRun::read(&args.out_dir)?;
     let workspace = Workspace::new(args.keep.as_deref())?;
     let this_version = env!("CARGO_PKG_VERSION");
@@ -150,7 +150,7 @@ fn replay_on_pool(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         out_dir: workspace.dir.clone(),
         network: network_name.as_ref().map(|name| workspace.dir.join(name)),
         recorded_paths: Some(&record.inputs),
-        quiet: false,
+        quiet,
     };
     super::job::run(job)?;
     println!("re-ran the match (method {}) into {}", method.as_str(), workspace.describe());
