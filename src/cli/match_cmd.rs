@@ -115,7 +115,7 @@ pub fn parse_work(text: &str) -> Result<u64, String> {
     let digits: String = text.chars().filter(|c| !matches!(c, '_' | ',')).collect();
     match digits.parse::<u64>() {
         Ok(units) if units > 0 && WorkLimit::new(units).is_some() => Ok(units),
-        _ => Err(format!("expected a positive whole number of work units (e.g. 6000), found {text:?}")),
+        _ => Err(format!("expected a positive whole number of work units (e.g. 9000), found {text:?}")),
     }
 }
 

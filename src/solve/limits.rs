@@ -45,7 +45,7 @@ impl WorkLimit {
     pub const OPERATIONS_PER_UNIT: u64 = 1_000_000;
     /// The default budget of `match`: what a generated batch of 2 000 needs and 200 offers spends in about a
     /// minute on the two-core machines the project measures on (BENCHMARKS.md, "Work limit").
-    pub const DEFAULT: WorkLimit = WorkLimit(6_000);
+    pub const DEFAULT: WorkLimit = WorkLimit(9_000);
     /// The default budget of each Monte Carlo draw of `simulate`: small enough that a study of a hundred draws of
     /// such a batch takes a few minutes on two cores; the draws' gaps are reported.
     pub const DRAW_DEFAULT: WorkLimit = WorkLimit(200);
