@@ -4,6 +4,7 @@
 mod date;
 mod ids;
 mod money;
+#[macro_use]
 mod vocab;
 
 pub use date::Date;
@@ -42,6 +43,10 @@ id_newtype!(
     /// An offer's `offer_id`, unique within its file.
     OfferId
 );
+
+// After `id_newtype!`, which it uses.
+mod ledger;
+pub use ledger::{Award, AwardId, AwardStatus, Ledger, LockLevel, RoundLabel};
 
 /// Who asks: a State (normalised to its ISO alpha-3 code) or a regional organisation (its code and region).
 #[derive(Debug, Clone, PartialEq, Eq)]
