@@ -9,6 +9,8 @@
 
 pub mod guard;
 mod index;
+pub mod locks;
+pub mod residual;
 pub mod rules;
 
 pub use guard::RequesterCaps;

@@ -80,6 +80,10 @@ pub struct Award {
 pub struct Ledger {
     /// Awards in file order.
     pub awards: Vec<Award>,
+    /// The file as the user named it, for messages about its rows.
+    pub label: String,
+    /// The 1-based position of `amount_usd` in the file's header, for messages about locked totals.
+    pub amount_column: usize,
 }
 
 impl Ledger {
@@ -111,9 +115,9 @@ mod tests {
     #[test]
     fn the_next_round_follows_the_highest_whole_number() {
         assert_eq!(Ledger::default().next_round().as_str(), "1");
-        let ledger = Ledger { awards: vec![award("2013"), award("2014-call-2"), award("9")] };
+        let ledger = Ledger { awards: vec![award("2013"), award("2014-call-2"), award("9")], ..Ledger::default() };
         assert_eq!(ledger.next_round().as_str(), "2014");
-        let ledger = Ledger { awards: vec![award("call-a")] };
+        let ledger = Ledger { awards: vec![award("call-a")], ..Ledger::default() };
         assert_eq!(ledger.next_round().as_str(), "1");
     }
 

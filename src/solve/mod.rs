@@ -26,6 +26,7 @@ mod components;
 mod greedy;
 mod integer;
 mod limits;
+pub mod locked;
 pub mod progress;
 pub mod relaxation;
 mod swap;
