@@ -109,7 +109,7 @@ fn explain_published(args: &ExplainArgs, dir: &Path) -> anyhow::Result<(NeedExpl
     let p = explain_from::load(dir, &args.input)?;
     let n = need_index(&p.batch, &args.need, &p.run.inputs.needs.path)?;
     let totals = OfferTotals::of(&p.batch, &p.graph, &p.amounts);
-    let status = report::need_status(&p.batch, &p.reference, &p.index, &p.graph, &p.amounts, &totals, n);
+    let status = report::need_status(&p.batch, &p.reference, &p.index, &p.graph, &p.amounts, &totals, None, n);
     if let Some(table) = &p.needs_status {
         readback::check_published_status(table, &status)?;
     }

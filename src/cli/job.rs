@@ -51,6 +51,7 @@ pub fn run(job: MatchJob<'_>) -> anyhow::Result<Done> {
         countries: tables.countries,
         regions: tables.regions,
         weights_file: job.weights_file,
+        ledger: None,
     };
     if let Some(recorded) = job.recorded_paths {
         use_recorded_paths(&mut inputs, recorded);
@@ -59,8 +60,9 @@ pub fn run(job: MatchJob<'_>) -> anyhow::Result<Done> {
     let output = request.output_config(job.out_dir, job.network);
     let status =
         super::status::StatusLine { budget: Some(request.options.limits.limits().work_limit), quiet: job.quiet };
-    let outcome = status
-        .while_searching(|observer| run::solve_request(&loaded.batch, &reference, request, loaded.read_s, observer))?;
+    let outcome = status.while_searching(|observer| {
+        run::solve_request(&loaded.batch, &reference, request, None, loaded.read_s, observer)
+    })?;
     let run = run::write_outputs(&loaded.batch, &reference, outcome, &output)?;
     Ok(Done { run, offers: loaded.batch.offers.len() })
 }

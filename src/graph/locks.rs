@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::error::{DataError, Error, Location, Result};
-use crate::model::{AwardStatus, Batch, Ledger, LockLevel, group_thousands};
+use crate::model::{AwardStatus, Batch, Ledger, LockLevel, OfferId, group_thousands};
 
 use super::Graph;
 
@@ -43,6 +43,17 @@ pub struct OffGraphLock {
     pub amount: i64,
 }
 
+/// A locked award whose offer is not in the batch (an earlier call's, say): it counts against its need only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutsideLock {
+    /// Index of the need in the batch.
+    pub need: u32,
+    /// The offer's id as the ledger gives it.
+    pub offer: OfferId,
+    /// Locked dollars (all the ledger's locked awards on the pair).
+    pub amount: i64,
+}
+
 /// Who has locked money in a need: an offer of the batch, or one outside it.
 pub type Locker = Option<u32>;
 
@@ -67,6 +78,8 @@ pub struct Locks {
     pub lockers: BTreeMap<u32, Vec<Locker>>,
     /// Locked awards whose offer is not in the batch (they count against their need only).
     pub outside_offer: Tally,
+    /// The same awards by pair, by need then offer id.
+    pub outside: Vec<OutsideLock>,
     /// Locked awards whose need is not in the batch (they count nowhere).
     pub unknown_need: Tally,
 }
@@ -89,12 +102,14 @@ impl Locks {
             declined: vec![false; graph.edges.len()],
             lockers: BTreeMap::new(),
             outside_offer: Tally::default(),
+            outside: Vec::new(),
             unknown_need: Tally::default(),
         };
         // The rows behind each total, so that an error can name them.
         let mut need_rows: BTreeMap<u32, (i128, Vec<usize>)> = BTreeMap::new();
         let mut offer_rows: BTreeMap<u32, (i128, Vec<usize>)> = BTreeMap::new();
         let mut pair_rows: BTreeMap<(u32, u32), (i128, Vec<usize>)> = BTreeMap::new();
+        let mut outside: BTreeMap<(u32, &OfferId), i64> = BTreeMap::new();
         for (i, award) in ledger.awards.iter().enumerate() {
             let need = need_of.get(award.need.as_str()).copied();
             let offer = offer_of.get(award.offer.as_str()).copied();
@@ -118,7 +133,12 @@ impl Locks {
                 lockers.push(offer);
             }
             match offer {
-                None => locks.outside_offer.add(amount),
+                None => {
+                    locks.outside_offer.add(amount);
+                    // Within the need's amount once checked below; saturating until then.
+                    let pair = outside.entry((n, &award.offer)).or_default();
+                    *pair = pair.saturating_add(amount);
+                }
                 Some(o) => {
                     add_row(offer_rows.entry(o).or_default(), amount, i);
                     add_row(pair_rows.entry((n, o)).or_default(), amount, i);
@@ -176,6 +196,10 @@ impl Locks {
                 None => locks.off_graph.push(OffGraphLock { need: n, offer: o, amount }),
             }
         }
+        locks.outside = outside
+            .into_iter()
+            .map(|((need, offer), amount)| OutsideLock { need, offer: offer.clone(), amount })
+            .collect();
         if errors.is_empty() { Ok(locks) } else { Err(Error::invalid_data(errors, 0)) }
     }
 

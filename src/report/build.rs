@@ -3,13 +3,14 @@
 use std::collections::BTreeMap;
 
 use crate::catalog::Reference;
-use crate::graph::{self, Graph, OfferIndex};
+use crate::graph::locks::Locks;
+use crate::graph::{self, Edge, Graph, OfferIndex};
 use crate::lang::Lang;
-use crate::model::{Batch, Kind, Requester};
+use crate::model::{Batch, FundingMode, Kind, Requester};
 use crate::solve::Solution;
 
 use super::dimensions::{Dimension, need_region};
-use super::rows::{MatchReport, MatchRow, NeedState, NeedStatus, OfferStatus, SummaryRow};
+use super::rows::{LedgerTotals, MatchReport, MatchRow, NeedState, NeedStatus, OfferStatus, Origin, SummaryRow};
 use super::shortfall::{self, Shortfall};
 use super::why::{self, HoldCounts, OfferTotals};
 use super::words::Word;
@@ -22,9 +23,10 @@ pub fn need_statuses(
     index: &OfferIndex,
     graph: &Graph,
     amounts: &[i64],
+    locks: Option<&Locks>,
 ) -> Vec<NeedStatus> {
     let totals = OfferTotals::of(batch, graph, amounts);
-    (0..batch.needs.len()).map(|n| need_status(batch, reference, index, graph, amounts, &totals, n)).collect()
+    (0..batch.needs.len()).map(|n| need_status(batch, reference, index, graph, amounts, &totals, locks, n)).collect()
 }
 
 /// The state of a need that asked for `requested` and got `allocated`.
@@ -38,40 +40,45 @@ pub fn need_state(requested: i64, allocated: i64) -> NeedState {
     }
 }
 
-/// Builds the report of an allocation around the needs' outcomes ([`need_statuses`]); `lang` is the language
-/// of the summary's names.
+/// Builds the report of an allocation around the needs' outcomes ([`need_statuses`]); `locks` are the ledger's
+/// (the solution's amounts include them on the graph's edges); `lang` is the language of the summary's names.
 pub fn build(
     batch: &Batch,
     reference: &Reference,
     graph: &Graph,
     solution: &Solution,
     needs: Vec<NeedStatus>,
+    locks: Option<&Locks>,
     lang: Lang,
 ) -> MatchReport {
-    let totals = OfferTotals::of(batch, graph, &solution.amounts);
+    let mut totals = OfferTotals::of(batch, graph, &solution.amounts);
     let mut matches = Vec::new();
-    for (e, &x) in graph.edges.iter().zip(&solution.amounts) {
-        if x == 0 {
-            continue;
+    for (e, (edge, &total)) in graph.edges.iter().zip(&solution.amounts).enumerate() {
+        let locked = locks.map_or(0, |l| l.on_edge[e]);
+        for (amount, origin) in [(locked, Origin::Locked), (total - locked, Origin::New)] {
+            if amount > 0 {
+                matches.push(match_row(batch, reference, edge, amount, origin));
+            }
         }
-        let need = &batch.needs[e.need as usize];
-        let offer = &batch.offers[e.offer as usize];
-        let kind = if offer.kinds.is_empty() {
-            need.kinds.iter().next()
-        } else {
-            need.kinds.iter().find(|&k| offer.kinds.contains(k))
-        };
-        matches.push(MatchRow {
-            need_id: need.id.to_string(),
-            offer_id: offer.id.to_string(),
-            donor: offer.donor.clone(),
-            requester: need.requester_code.clone(),
-            commitment: reference.commitment(e.commitment(batch)).code.clone(),
-            kind: kind.unwrap_or(Kind::Financial),
-            amount_usd: x,
-            fit: e.fit,
-            value: i128::from(x) * i128::from(e.value),
-            value_per_usd: e.value,
+    }
+    if let Some(locks) = locks {
+        for lock in &locks.off_graph {
+            totals.given[lock.offer as usize] += lock.amount;
+            totals.awards[lock.offer as usize] += 1;
+            let offer = &batch.offers[lock.offer as usize];
+            matches.push(locked_row(batch, reference, lock.need, offer.id.as_str(), &offer.donor, lock.amount));
+        }
+        for lock in &locks.outside {
+            matches.push(locked_row(batch, reference, lock.need, lock.offer.as_str(), "", lock.amount));
+        }
+        // Need by need in file order, offers of the batch in file order before offers outside it, locked first.
+        let need_of: std::collections::HashMap<&str, usize> =
+            batch.needs.iter().enumerate().map(|(n, need)| (need.id.as_str(), n)).collect();
+        let offer_of: std::collections::HashMap<&str, usize> =
+            batch.offers.iter().enumerate().map(|(o, offer)| (offer.id.as_str(), o)).collect();
+        matches.sort_by_cached_key(|m| {
+            let offer = offer_of.get(m.offer_id.as_str()).copied().unwrap_or(usize::MAX);
+            (need_of[m.need_id.as_str()], offer, m.offer_id.clone(), m.origin)
         });
     }
     let offers = batch
@@ -83,13 +90,67 @@ pub fn build(
             donor: offer.donor.clone(),
             envelope_usd: offer.envelope.get(),
             allocated_usd: totals.given[o],
+            locked_usd: locks.map_or(0, |l| l.of_offer[o]),
             remaining_usd: offer.envelope.get() - totals.given[o],
             awards: totals.awards[o],
             eligible_needs: totals.eligible[o],
         })
         .collect();
     let summary = summarise(batch, reference, &needs, &totals.given, lang);
-    MatchReport { matches, needs, offers, summary }
+    let ledger = locks.map(|locks| {
+        let locked_usd: i128 = locks.of_need.iter().map(|&x| i128::from(x)).sum();
+        let allocated: i128 = needs.iter().map(|n| i128::from(n.allocated_usd)).sum();
+        LedgerTotals {
+            locked_usd,
+            new_usd: allocated - locked_usd,
+            outside_offer: locks.outside_offer,
+            unknown_need: locks.unknown_need,
+        }
+    });
+    MatchReport { matches, needs, offers, summary, ledger }
+}
+
+/// The row of `amount` dollars on edge `e`.
+fn match_row(batch: &Batch, reference: &Reference, e: &Edge, amount: i64, origin: Origin) -> MatchRow {
+    let need = &batch.needs[e.need as usize];
+    let offer = &batch.offers[e.offer as usize];
+    let kind = if offer.kinds.is_empty() {
+        need.kinds.iter().next()
+    } else {
+        need.kinds.iter().find(|&k| offer.kinds.contains(k))
+    };
+    MatchRow {
+        need_id: need.id.to_string(),
+        offer_id: offer.id.to_string(),
+        donor: offer.donor.clone(),
+        requester: need.requester_code.clone(),
+        commitment: reference.commitment(e.commitment(batch)).code.clone(),
+        kind: kind.unwrap_or(Kind::Financial),
+        amount_usd: amount,
+        fit: e.fit,
+        value: i128::from(amount) * i128::from(e.value),
+        value_per_usd: e.value,
+        origin,
+    }
+}
+
+/// The row of a locked award on a pair without an edge (the rules no longer allow it, or its offer is not in the
+/// batch): it has no value in this round's objective, and carries the need's primary commitment and first kind.
+fn locked_row(batch: &Batch, reference: &Reference, n: u32, offer_id: &str, donor: &str, amount: i64) -> MatchRow {
+    let need = &batch.needs[n as usize];
+    MatchRow {
+        need_id: need.id.to_string(),
+        offer_id: offer_id.to_string(),
+        donor: donor.to_string(),
+        requester: need.requester_code.clone(),
+        commitment: reference.commitment(need.commitments[0]).code.clone(),
+        kind: need.kinds.iter().next().unwrap_or(Kind::Financial),
+        amount_usd: amount,
+        fit: 0,
+        value: 0,
+        value_per_usd: 0,
+        origin: Origin::Locked,
+    }
 }
 
 /// One need's outcome and, when it is short, why: the need as a whole ([`Shortfall`]) and offer by offer
@@ -101,13 +162,25 @@ pub fn need_status(
     graph: &Graph,
     amounts: &[i64],
     totals: &OfferTotals,
+    locks: Option<&Locks>,
     n: usize,
 ) -> NeedStatus {
     let need = &batch.needs[n];
     let range = graph.need_start[n]..graph.need_start[n + 1];
-    let allocated: i64 = amounts[range.clone()].iter().sum();
-    let funders = amounts[range.clone()].iter().filter(|&&x| x > 0).count();
-    let status = need_state(need.amount.get(), allocated);
+    let off_graph = locks.map_or(0, |l| l.of_need_off_graph(graph, n));
+    let allocated: i64 = amounts[range.clone()].iter().sum::<i64>() + off_graph;
+    let locked = locks.map_or(0, |l| l.of_need[n]);
+    let mut funders = amounts[range.clone()].iter().filter(|&&x| x > 0).count();
+    if let Some(locks) = locks {
+        funders += locks.off_graph.iter().filter(|l| l.need as usize == n).count();
+        funders += locks.outside.iter().filter(|l| l.need as usize == n).count();
+    }
+    let broken = match need.funding_mode {
+        FundingMode::AllOrNothing => allocated != need.amount.get(),
+        FundingMode::Partial => need.min_award.is_some_and(|m| allocated < m.get()),
+    };
+    let status =
+        if locked > 0 && broken { NeedState::LockedIncomplete } else { need_state(need.amount.get(), allocated) };
     let reason = match status {
         NeedState::Funded => None,
         _ if range.is_empty() => Some(Shortfall::NoEligibleOffer(graph::dominant_reason(batch, reference, index, n))),
@@ -119,6 +192,7 @@ pub fn need_status(
         priority: need.priority,
         requested_usd: need.amount.get(),
         allocated_usd: allocated,
+        locked_usd: locked,
         status,
         reason,
         offers_why: HoldCounts::of(&why::holds(batch, graph, amounts, totals, n)),

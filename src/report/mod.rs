@@ -24,9 +24,9 @@ pub mod words;
 
 pub use build::{build, need_state, need_status, need_statuses};
 pub use dimensions::{Dimension, need_region};
-pub use options::{RecordedLimits, RunOptions};
+pub use options::{RecordedLimits, RoundOptions, RunOptions};
 pub use record::{NeedCounts, RecordedInputs, RecordedRun, RunInfo, RunInputs, Timings};
-pub use rows::{MatchReport, MatchRow, NeedState, NeedStatus, OfferStatus, SummaryRow, ratio};
+pub use rows::{LedgerTotals, MatchReport, MatchRow, NeedState, NeedStatus, OfferStatus, Origin, SummaryRow, ratio};
 pub use shortfall::Shortfall;
 pub use why::{Hold, HoldCounts, OfferTotals};
 pub use words::Word;

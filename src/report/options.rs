@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::io::outputs::{OutputOptions, TableFormat};
 use crate::lang::Lang;
+use crate::model::LockLevel;
 use crate::solve::{GapLimit, Limits, Method, WorkLimit};
 
 /// The options of a match run (`options` in run.json).
@@ -33,6 +34,30 @@ pub struct RunOptions {
     pub export_network: bool,
     /// `--allow-extra-columns`: whether the inputs were read with unknown columns ignored.
     pub allow_extra_columns: bool,
+    /// With `--ledger`: the round and what it locks (left out of the file without a ledger).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounds: Option<RoundOptions>,
+}
+
+/// A round's options (`options.rounds` in run.json, docs/spec.md §9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundOptions {
+    /// `--round`: the label this round's awards get (given, or worked out from the ledger).
+    pub round: String,
+    /// `--lock`.
+    #[serde(serialize_with = "lock_code", deserialize_with = "lock_of_code")]
+    pub lock: LockLevel,
+}
+
+fn lock_code<S: Serializer>(lock: &LockLevel, out: S) -> Result<S::Ok, S::Error> {
+    out.serialize_str(lock.as_str())
+}
+
+fn lock_of_code<'de, D: Deserializer<'de>>(input: D) -> Result<LockLevel, D::Error> {
+    let code = String::deserialize(input)?;
+    LockLevel::parse(&code)
+        .ok_or_else(|| serde::de::Error::custom(format!("lock must be one of {}, found {code}", LockLevel::expected())))
 }
 
 impl RunOptions {
@@ -46,6 +71,7 @@ impl RunOptions {
             excel: false,
             export_network: false,
             allow_extra_columns: false,
+            rounds: None,
         }
     }
 

@@ -37,6 +37,13 @@ pub struct NeedCounts {
     pub partial: usize,
     /// Not funded.
     pub unfunded: usize,
+    /// With a ledger: locked money breaks a rule of theirs that this round did not complete.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub locked_incomplete: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The batch of a run: the two files every run reads.
@@ -69,6 +76,9 @@ pub struct RecordedInputs {
     /// `--weights`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weights_file: Option<FileInfo>,
+    /// `--ledger`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<InputInfo>,
 }
 
 impl From<RunInputs> for RecordedInputs {
@@ -80,6 +90,7 @@ impl From<RunInputs> for RecordedInputs {
             countries: None,
             regions: None,
             weights_file: None,
+            ledger: None,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! summary's totals. Pure data: the table schemas ([`super::schema`]) say how each row is written to CSV and
 //! JSON, and the rendering layer how it is shown.
 
+use crate::graph::locks::Tally;
 use crate::model::Kind;
 
 use super::dimensions::Dimension;
@@ -31,6 +32,27 @@ pub struct MatchRow {
     pub value: i128,
     /// Value per dollar on this edge.
     pub value_per_usd: i64,
+    /// Whether the money was locked by the ledger or allocated by this round.
+    pub origin: Origin,
+}
+
+/// Where a match's money comes from (docs/spec.md §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Origin {
+    /// A locked award of the ledger: fixed before this round.
+    Locked,
+    /// Allocated by this round.
+    New,
+}
+
+impl Origin {
+    /// The output spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Locked => "locked",
+            Origin::New => "new",
+        }
+    }
 }
 
 /// How much of a need is funded.
@@ -42,6 +64,8 @@ pub enum NeedState {
     Partial,
     /// Not funded.
     Unfunded,
+    /// Locked money breaks one of its rules (all-or-nothing, min_award) and this round did not complete it.
+    LockedIncomplete,
 }
 
 impl NeedState {
@@ -51,6 +75,7 @@ impl NeedState {
             NeedState::Funded => "funded",
             NeedState::Partial => "partial",
             NeedState::Unfunded => "unfunded",
+            NeedState::LockedIncomplete => "locked_incomplete",
         }
     }
 }
@@ -66,9 +91,11 @@ pub struct NeedStatus {
     pub priority: u8,
     /// Amount requested.
     pub requested_usd: i64,
-    /// Amount allocated.
+    /// Amount allocated, locked money included.
     pub allocated_usd: i64,
-    /// Funded, partial or unfunded.
+    /// Of which locked by the ledger.
+    pub locked_usd: i64,
+    /// Funded, partial, unfunded or locked_incomplete.
     pub status: NeedState,
     /// Why it is not fully funded (none when funded).
     pub reason: Option<Shortfall>,
@@ -101,8 +128,10 @@ pub struct OfferStatus {
     pub donor: String,
     /// Envelope.
     pub envelope_usd: i64,
-    /// Allocated from it.
+    /// Allocated from it, locked money included.
     pub allocated_usd: i64,
+    /// Of which locked by the ledger.
+    pub locked_usd: i64,
     /// Left over.
     pub remaining_usd: i64,
     /// Number of needs it funds.
@@ -146,6 +175,21 @@ pub struct MatchReport {
     pub offers: Vec<OfferStatus>,
     /// Totals.
     pub summary: Vec<SummaryRow>,
+    /// With a ledger: what it locked, and what it holds that the batch cannot place.
+    pub ledger: Option<LedgerTotals>,
+}
+
+/// The ledger's part in a round (docs/spec.md §9).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LedgerTotals {
+    /// Locked money on the batch's needs.
+    pub locked_usd: i128,
+    /// Money this round allocates.
+    pub new_usd: i128,
+    /// Locked awards whose offer is not in the batch (counted against their need).
+    pub outside_offer: Tally,
+    /// Locked awards whose need is not in the batch (counted nowhere).
+    pub unknown_need: Tally,
 }
 
 /// `a / b` as a float, 0 when `b` is 0.

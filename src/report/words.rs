@@ -417,6 +417,7 @@ pub fn need_state_name(state: NeedState, lang: Lang) -> &'static str {
         NeedState::Funded => lang.pick("funded", "全额资助"),
         NeedState::Partial => lang.pick("partial", "部分资助"),
         NeedState::Unfunded => lang.pick("unfunded", "未获资助"),
+        NeedState::LockedIncomplete => lang.pick("locked, incomplete", "已锁定，未完成"),
     }
 }
 

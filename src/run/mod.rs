@@ -16,11 +16,12 @@ use std::time::Instant;
 
 use crate::catalog::Reference;
 use crate::error::Result;
+use crate::graph::locks::Locks;
 use crate::graph::{self, Graph};
 use crate::io::atomic;
 use crate::io::outputs::{self, OutputOptions};
 use crate::lang::Lang;
-use crate::model::Batch;
+use crate::model::{Batch, Ledger, LockLevel};
 use crate::objective::Weights;
 use crate::render::{self, MatchPage};
 use crate::report::{
@@ -90,6 +91,8 @@ pub struct MatchOutcome {
     pub needs: Vec<NeedStatus>,
     /// run.json's content.
     pub run: RunInfo,
+    /// With a ledger: its awards placed on the batch (the solution's amounts include the locked ones).
+    pub locks: Option<Locks>,
 }
 
 /// Solves a batch and records the run, without writing anything; the search reports its progress to `observer`.
@@ -104,28 +107,32 @@ pub fn solve_batch(
     observer: Option<&dyn solve::progress::Observer>,
 ) -> Result<MatchOutcome> {
     let options = RunOptions::solving(config.method, &config.limits);
-    solve_recorded(batch, reference, config, inputs.into(), options, read_s, observer)
+    solve_recorded(batch, reference, config, inputs.into(), options, None, read_s, observer)
 }
 
 /// Solves the batch of a request and records the run with the request's inputs and options, without writing
-/// anything; the search reports its progress to `observer`.
+/// anything; the search reports its progress to `observer`. With a `ledger` (the request's options then say
+/// which awards it locks), the allocation keeps its locks (docs/spec.md §9).
 pub fn solve_request(
     batch: &Batch,
     reference: &Reference,
     request: RunRequest,
+    ledger: Option<&Ledger>,
     read_s: f64,
     observer: Option<&dyn solve::progress::Observer>,
 ) -> Result<MatchOutcome> {
     let config = request.solve_config();
-    solve_recorded(batch, reference, &config, request.inputs, request.options, read_s, observer)
+    solve_recorded(batch, reference, &config, request.inputs, request.options, ledger, read_s, observer)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn solve_recorded(
     batch: &Batch,
     reference: &Reference,
     config: &SolveConfig,
     inputs: RecordedInputs,
     options: RunOptions,
+    ledger: Option<&Ledger>,
     read_s: f64,
     observer: Option<&dyn solve::progress::Observer>,
 ) -> Result<MatchOutcome> {
@@ -133,6 +140,8 @@ fn solve_recorded(
     // One offer index serves the graph and, later, the reasons of the needs' outcomes.
     let index = graph::OfferIndex::new(batch, reference);
     let graph = graph::build_with_index(batch, reference, &config.weights, &index);
+    let lock = options.rounds.as_ref().map_or(LockLevel::Committed, |r| r.lock);
+    let locks = ledger.map(|ledger| Locks::place(batch, &graph, ledger, lock)).transpose()?;
     let build_s = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
@@ -141,16 +150,20 @@ fn solve_recorded(
     let spent = std::time::Duration::from_secs_f64(2.0 * (read_s + build_s));
     let time_limit = config.limits.time_limit.map(|limit| limit.saturating_sub(spent));
     let limits = solve::Limits { time_limit, ..config.limits };
-    let solution = solve::solve_observed(batch, &graph, config.method, limits, observer)?;
+    let solution = match &locks {
+        Some(locks) => solve::locked::solve_with_locks(batch, &graph, locks, config.method, limits, observer)?,
+        None => solve::solve_observed(batch, &graph, config.method, limits, observer)?,
+    };
     let solve_s = t.elapsed().as_secs_f64();
 
-    let needs = report::need_statuses(batch, reference, &index, &graph, &solution.amounts);
+    let needs = report::need_statuses(batch, reference, &index, &graph, &solution.amounts, locks.as_ref());
     let mut counts = NeedCounts { total: needs.len(), ..NeedCounts::default() };
     for n in &needs {
         match n.status {
             NeedState::Funded => counts.funded += 1,
             NeedState::Partial => counts.partial += 1,
             NeedState::Unfunded => counts.unfunded += 1,
+            NeedState::LockedIncomplete => counts.locked_incomplete += 1,
         }
     }
     let run = RunInfo {
@@ -169,17 +182,18 @@ fn solve_recorded(
         integer_rules: solve::has_integer_rules(batch),
         requested_usd: batch.needs.iter().map(|n| i128::from(n.amount.get())).sum(),
         offered_usd: batch.offers.iter().map(|o| i128::from(o.envelope.get())).sum(),
-        allocated_usd: solution.amounts.iter().map(|&x| i128::from(x)).sum(),
+        allocated_usd: needs.iter().map(|n| i128::from(n.allocated_usd)).sum(),
         needs: counts,
         weights: config.weights,
         timings: Timings { read_s, build_s, solve_s, write_s: 0.0 },
     };
-    Ok(MatchOutcome { graph, solution, needs, run })
+    Ok(MatchOutcome { graph, solution, needs, run, locks })
 }
 
 /// The report of a solved batch, with the summary's names in `lang`.
 pub fn report(batch: &Batch, reference: &Reference, outcome: &MatchOutcome, lang: Lang) -> MatchReport {
-    report::build(batch, reference, &outcome.graph, &outcome.solution, outcome.needs.clone(), lang)
+    let locks = outcome.locks.as_ref();
+    report::build(batch, reference, &outcome.graph, &outcome.solution, outcome.needs.clone(), locks, lang)
 }
 
 /// Writes every output of a solved batch into the configured directory (the tables, report.html and run.json;
@@ -192,8 +206,8 @@ pub fn write_outputs(
     config: &OutputConfig,
 ) -> Result<RunInfo> {
     let t = Instant::now();
-    let MatchOutcome { graph, solution, needs, mut run } = outcome;
-    let report = report::build(batch, reference, &graph, &solution, needs, config.lang);
+    let MatchOutcome { graph, solution, needs, mut run, locks } = outcome;
+    let report = report::build(batch, reference, &graph, &solution, needs, locks.as_ref(), config.lang);
     let mut staged = atomic::Staged::in_dir(&config.out_dir)?;
     if let Some(path) = &config.export_network {
         stage_network(&mut staged, batch, &graph, path, solution.relaxation)?;

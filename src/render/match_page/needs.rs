@@ -98,5 +98,6 @@ fn badge_class(s: NeedState) -> &'static str {
         NeedState::Funded => "badge funded",
         NeedState::Partial => "badge partial",
         NeedState::Unfunded => "badge unfunded",
+        NeedState::LockedIncomplete => "badge partial",
     }
 }

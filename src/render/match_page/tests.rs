@@ -2,7 +2,7 @@ use super::*;
 use crate::io::provenance::InputInfo;
 use crate::model::Kind;
 use crate::render::parts::MAX_TABLE_ROWS;
-use crate::report::{MatchRow, NeedCounts, RunInputs, RunOptions, Timings};
+use crate::report::{MatchRow, NeedCounts, Origin, RunInputs, RunOptions, Timings};
 use crate::solve::{Limits, Method, Status};
 
 /// A run record for pages built in tests.
@@ -44,12 +44,14 @@ fn long_tables_are_cut_with_a_note_and_paths_and_timings_stay_out() {
         fit: 4,
         value: 34,
         value_per_usd: 34,
+        origin: Origin::New,
     };
     let report = MatchReport {
         matches: (0..MAX_TABLE_ROWS + 3).map(row).collect(),
         needs: Vec::new(),
         offers: Vec::new(),
         summary: Vec::new(),
+        ledger: None,
     };
     let run = run_info();
     let page = MatchPage {
