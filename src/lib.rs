@@ -63,6 +63,7 @@ pub mod run;
 pub mod scenario;
 pub mod simulate;
 pub mod solve;
+pub mod track;
 
 pub use catalog::Reference;
 pub use error::{Error, ErrorKind, Location, Result};
