@@ -139,3 +139,39 @@ fn awards_outside_the_batch_are_listed_and_counted() {
     assert_eq!(t.ledger_totals.awards, 11);
     assert_eq!(t.ledger_totals.committed, 67_000);
 }
+
+#[test]
+fn a_generated_ledger_adds_up_whichever_way_it_is_summed() {
+    let batch = crate::generate::generate(
+        &crate::generate::GenerateConfig { needs: 300, offers: 30, seed: 7, partial_only: false },
+        crate::catalog::Reference::embedded(),
+    );
+    let ledger = crate::generate::draw_ledger(&batch, 5_000, 7);
+    assert_eq!(ledger, crate::generate::draw_ledger(&batch, 5_000, 7), "seeded");
+    let t = track(&batch, &ledger, TrackOptions { as_of: date("2015-01-01"), stale_days: 90 });
+    // Every award counts for its need unless the need is missing, and against its offer unless the offer is.
+    let mut by_needs = StatusSums::default();
+    t.needs.iter().for_each(|n| by_needs.merge(&n.sums));
+    let mut by_offers = StatusSums::default();
+    t.offers.iter().for_each(|o| by_offers.merge(&o.sums));
+    let mut by_donors = StatusSums::default();
+    t.donors.iter().for_each(|d| by_donors.merge(&d.sums));
+    for u in &t.unmatched {
+        let amount = Usd(u.amount);
+        if u.kind.need_missing() {
+            by_needs.add(u.status, amount);
+        }
+        if u.kind.offer_missing() {
+            by_offers.add(u.status, amount);
+            by_donors.add(u.status, amount);
+        }
+    }
+    assert_eq!(by_needs, t.ledger_totals);
+    assert_eq!(by_offers, t.ledger_totals);
+    assert_eq!(by_donors, t.ledger_totals);
+    let (need_missing, offer_missing) = t.unmatched_counts();
+    assert!(need_missing > 0 && offer_missing > 0, "the generator names a few ids the batch lacks");
+    for kind in [FollowUpKind::StaleProposal, FollowUpKind::UndisbursedCommitment, FollowUpKind::Undated] {
+        assert!(t.followups.iter().any(|f| f.kind == kind), "{kind:?}");
+    }
+}
