@@ -94,7 +94,7 @@ fn read_ledger(args: &TrackArgs, options: ReadOptions) -> anyhow::Result<poa_mat
 
 fn print_summary(track: &Track, info: &TrackInfo, out_dir: &std::path::Path) -> anyhow::Result<()> {
     let t = &info.totals;
-    let usd = |v: i128| group_thousands(v);
+    let usd = group_thousands;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

@@ -9,7 +9,9 @@ use crate::track::words::need_state_name;
 use crate::track::{NeedAccount, NeedState, StatusSums, TrackWord};
 
 use super::super::builder::Html;
-use super::super::parts::{MAX_TABLE_ROWS, close_table, header_row, name_cell, num_cell, open_table, truncated_note};
+use super::super::parts::{
+    MAX_TABLE_ROWS, close_table, header_row, money, name_cell, num_cell, open_table, truncated_note,
+};
 use super::TrackPage;
 
 /// The money columns every account table shows, after its own: pledged, committed, disbursed.
@@ -30,7 +32,7 @@ fn left_cell(h: &mut Html, page: &TrackPage<'_>, left: i128) {
         num_cell(h, left);
         return;
     }
-    h.open("td", &[("class", "num"), ("data-sort", &left.to_string())]).text(&super::super::parts::money(left));
+    h.open("td", &[("class", "num"), ("data-sort", &left.to_string())]).text(&money(left));
     h.open("span", &[("class", "sub")]);
     h.element("span", &[("class", "badge unfunded")], TrackWord::OverBadge.text(page.lang));
     h.raw("</span></td>");

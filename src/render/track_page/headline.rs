@@ -6,7 +6,7 @@ use crate::track::TrackWord;
 use crate::track::words::followup_kind_name;
 
 use super::super::builder::Html;
-use super::super::parts::money;
+use super::super::parts::{labelled, money};
 use super::TrackPage;
 
 /// One figure: `id="kpi-NAME"` and the exact value in `data-value`.
@@ -27,6 +27,11 @@ pub(super) fn headline(page: &TrackPage<'_>) -> Html {
     let tw = |w: TrackWord| w.text(lang);
     let usd = Word::Usd.text(lang);
     let mut h = Html::new();
+    h.element(
+        "p",
+        &[("class", "note"), ("id", "as-of")],
+        &labelled(lang, tw(TrackWord::AsOf), &page.info.options.as_of),
+    );
     h.raw("<dl class=\"kpis\">\n");
     kpi(&mut h, "needs", "kpi", Word::NeedsTotal.text(lang), totals.needs as i128, "");
     for (name, class, label, n) in [
@@ -51,12 +56,12 @@ pub(super) fn headline(page: &TrackPage<'_>) -> Html {
     h.raw("</dl>\n<dl class=\"kpis\">\n");
     for (kind, n) in t.followup_counts() {
         let name = format!("followup-{}", kind.as_str());
-        kpi(&mut h, &name, "kpi word", followup_kind_name(kind, lang), n as i128, "");
+        kpi(&mut h, &name, "kpi", followup_kind_name(kind, lang), n as i128, "");
     }
     kpi(
         &mut h,
         "need-not-in-batch",
-        "kpi word",
+        "kpi",
         tw(TrackWord::NeedNotInBatchCount),
         totals.awards_need_not_in_batch as i128,
         "",
@@ -64,12 +69,12 @@ pub(super) fn headline(page: &TrackPage<'_>) -> Html {
     kpi(
         &mut h,
         "offer-not-in-batch",
-        "kpi word",
+        "kpi",
         tw(TrackWord::OfferNotInBatchCount),
         totals.awards_offer_not_in_batch as i128,
         "",
     );
-    kpi(&mut h, "offers-over", "kpi word", tw(TrackWord::OffersOver), totals.offers_over_committed as i128, "");
+    kpi(&mut h, "offers-over", "kpi", tw(TrackWord::OffersOver), totals.offers_over_committed as i128, "");
     h.raw("</dl>\n");
     h
 }
