@@ -23,7 +23,8 @@
 //! data, read with [`records`]) → [`io`] (inputs) → [`objective`] and [`graph`] → [`solve`](mod@solve) (allocation; the
 //! min-cost flow itself is the `mcf` crate) → [`report`] (typed rows, the run record, table schemas and words
 //! in each [`Lang`]) → [`render`] (pages) → [`run`] (the pipelines and the files). [`scenario`] and [`simulate`]
-//! draw planners' funding scenarios and solve each draw; [`generate`] writes seeded synthetic batches.
+//! draw planners' funding scenarios and solve each draw; [`generate`] writes seeded synthetic batches (and
+//! ledgers). [`track`], beside [`report`], follows up a ledger of awards against a batch as of a given date.
 //!
 //! ## Example: the bundled sample
 //!
@@ -63,6 +64,7 @@ pub mod run;
 pub mod scenario;
 pub mod simulate;
 pub mod solve;
+pub mod track;
 
 pub use catalog::Reference;
 pub use error::{Error, ErrorKind, Location, Result};

@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["catalog"],
     &["io", "graph", "generate"],
     &["solve", "scenario"],
-    &["report"],
+    &["report", "track"],
     &["simulate"],
     &["render"],
     &["run"],

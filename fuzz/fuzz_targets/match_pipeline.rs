@@ -27,7 +27,7 @@ fn info(path: &str, rows: usize) -> InputInfo {
 }
 
 fn solve(batch: &Batch, reference: &Reference, method: Method) -> MatchOutcome {
-    let limits = Limits { time_limit: Duration::from_secs(20), node_limit: 40, ..Limits::default() };
+    let limits = Limits { time_limit: Some(Duration::from_secs(20)), node_limit: 40, ..Limits::default() };
     let config = SolveConfig { method, limits, weights: Weights::default() };
     let inputs =
         RunInputs { needs: info("needs.csv", batch.needs.len()), offers: info("offers.csv", batch.offers.len()) };

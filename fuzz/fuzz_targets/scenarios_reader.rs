@@ -35,6 +35,7 @@ fuzz_target!(|data: &[u8]| {
     let study_options = StudyOptions {
         method: poa_match::Method::Optimal,
         node_limit: 20,
+        work_limit: poa_match::solve::WorkLimit::DRAW_DEFAULT.units(),
         weights: Default::default(),
         lang: if data.len() % 2 == 0 { poa_match::Lang::En } else { poa_match::Lang::Zh },
         format: poa_match::io::outputs::TableFormat::Csv,

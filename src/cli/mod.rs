@@ -9,6 +9,7 @@ mod match_cmd;
 mod replay;
 mod simulate;
 mod status;
+mod track;
 mod validate;
 
 use std::path::PathBuf;
@@ -44,6 +45,9 @@ enum Command {
     Simulate(simulate::SimulateArgs),
     /// Combine the shard files of `simulate --shard I/N` into the outputs of one run.
     Merge(simulate::MergeArgs),
+    /// Follow up a ledger of awards as of a date: what became of each need and each envelope, and what to chase
+    /// (docs/spec.md §9).
+    Track(track::TrackArgs),
     /// Check a pair of input files and print a short summary, or every data error (exit code 3).
     Validate(validate::ValidateArgs),
     /// List the commitment catalogue.
@@ -158,6 +162,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Explain(args) => explain::run(args, cli.quiet),
         Command::Simulate(args) => simulate::run(args),
         Command::Merge(args) => simulate::merge(args),
+        Command::Track(args) => track::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Commitments(args) => commitments::run(args),
         Command::Generate(args) => generate::run(args),

@@ -1,11 +1,15 @@
-//! `poa-match validate`: read a pair of input files and say whether they are good.
+//! `poa-match validate`: read a pair of input files (and a ledger, if given) and say whether they are good.
 
 use std::collections::BTreeSet;
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use poa_match::model::{Requester, group_thousands};
+use poa_match::error::{ErrorKind, Result};
+use poa_match::io::LedgerFile;
+use poa_match::model::{AwardStatus, Requester, group_thousands};
+use poa_match::records::ErrorSink;
 
 use super::InputArgs;
 
@@ -14,11 +18,25 @@ use super::InputArgs;
 pub struct ValidateArgs {
     #[command(flatten)]
     input: InputArgs,
+    /// A ledger of awards (ledger.csv, docs/spec.md §9) to check as well.
+    #[arg(long, value_name = "FILE")]
+    ledger: Option<PathBuf>,
 }
 
 pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     let reference = args.input.reference.load()?;
-    let loaded = super::load_batch(&args.input, &reference)?;
+    let options = args.input.read_options();
+    let mut ledger_errors = ErrorSink::new(options.error_limit);
+    let ledger = args
+        .ledger
+        .as_deref()
+        .map(|path| poa_match::io::load_ledger_file(path, options, &mut ledger_errors))
+        .transpose()?;
+    let loaded = match super::load_batch(&args.input, &reference) {
+        Ok(loaded) => loaded,
+        Err(e) => return Err(with_ledger_errors(e, ledger_errors, options.error_limit)),
+    };
+    ledger_errors.into_result()?;
     let batch = &loaded.batch;
     let states: BTreeSet<&str> = batch
         .needs
@@ -53,6 +71,43 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         donors.len(),
         group_thousands(offered)
     )?;
+    if let Some(ledger) = &ledger {
+        write_ledger_summary(&mut out, ledger)?;
+    }
     writeln!(out, "ok: no errors")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The batch's data errors followed by the ledger's, as one list under the one limit: a run reports every bad
+/// cell of its inputs together. Any other error of the batch is returned as it is.
+fn with_ledger_errors(batch: anyhow::Error, ledger: ErrorSink, limit: usize) -> anyhow::Error {
+    let Err(ledger) = ledger.into_result() else { return batch };
+    let (Some(batch_kind), ErrorKind::InvalidData { errors: more_errors, more: more_count }) =
+        (batch.downcast_ref::<poa_match::Error>().map(poa_match::Error::kind), ledger.kind())
+    else {
+        return batch;
+    };
+    let ErrorKind::InvalidData { errors, more } = batch_kind else { return batch };
+    let mut all: Vec<_> = errors.iter().chain(more_errors).cloned().collect();
+    let left_out = all.len().saturating_sub(limit);
+    all.truncate(limit);
+    poa_match::Error::invalid_data(all, more + more_count + left_out).into()
+}
+
+/// One line on the ledger: its awards and rounds, and the money at each stage that binds later rounds.
+fn write_ledger_summary(out: &mut impl Write, ledger: &LedgerFile) -> Result<(), std::io::Error> {
+    let awards = &ledger.ledger.awards;
+    let rounds: BTreeSet<&str> = awards.iter().map(|a| a.round.as_str()).collect();
+    let sum = |statuses: &[AwardStatus]| -> i128 {
+        awards.iter().filter(|a| statuses.contains(&a.status)).map(|a| i128::from(a.amount.get())).sum()
+    };
+    writeln!(
+        out,
+        "{}: {} awards from {} rounds, {} USD committed or disbursed, {} USD pledged",
+        ledger.label,
+        awards.len(),
+        rounds.len(),
+        group_thousands(sum(&[AwardStatus::Committed, AwardStatus::Disbursed])),
+        group_thousands(sum(&[AwardStatus::Pledged]))
+    )
 }

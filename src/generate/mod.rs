@@ -25,11 +25,14 @@
 //! about 20 eligible offers on average at any size (BENCHMARKS.md lists the measured pairs per size), while
 //! batches of up to 15 offers look like the bundled sample.
 //!
+//! **Ledgers** (see `ledger.rs`): [`draw_ledger`] draws awards over a batch for `track` and `match --ledger`.
+//!
 //! **Determinism**: the same configuration gives the same batch on any machine: one ChaCha8 stream for the
 //! needs and one for the offers (so the needs do not depend on the number of offers), no hash-map iteration
 //! order, and no platform maths library (see `draw.rs`).
 
 mod draw;
+pub mod ledger;
 mod needs;
 mod offers;
 mod profile;
@@ -41,6 +44,7 @@ use rand::SeedableRng;
 use crate::catalog::Reference;
 use crate::model::{Batch, Date};
 
+pub use ledger::draw_ledger;
 pub use offers::ELIGIBLE_PER_NEED;
 
 /// What to generate.

@@ -34,11 +34,11 @@ impl Default for ReadOptions {
     }
 }
 
-const fn req(name: &'static str) -> ColumnSpec {
+pub(super) const fn req(name: &'static str) -> ColumnSpec {
     ColumnSpec { name, required: true }
 }
 
-const fn opt(name: &'static str) -> ColumnSpec {
+pub(super) const fn opt(name: &'static str) -> ColumnSpec {
     ColumnSpec { name, required: false }
 }
 
@@ -144,18 +144,19 @@ fn open(path: &Path) -> Result<File> {
     File::open(path).map_err(|e| Error::io(path, e))
 }
 
-/// Cell-level helpers shared by both readers: each records an error and returns `None` on bad input.
-struct Cells<'r, 'a> {
-    row: &'r Row<'a>,
-    sink: &'r mut ErrorSink,
+/// Cell-level helpers shared by the readers of needs, offers and the ledger: each records an error and returns `None` on
+/// bad input.
+pub(super) struct Cells<'r, 'a> {
+    pub(super) row: &'r Row<'a>,
+    pub(super) sink: &'r mut ErrorSink,
 }
 
 impl<'a> Cells<'_, 'a> {
-    fn error(&mut self, name: &str, message: impl Into<String>) {
+    pub(super) fn error(&mut self, name: &str, message: impl Into<String>) {
         self.row.error(self.sink, name, message);
     }
 
-    fn required(&mut self, name: &str) -> Option<&'a str> {
+    pub(super) fn required(&mut self, name: &str) -> Option<&'a str> {
         let value = self.row.get(name);
         if value.is_none() {
             self.error(name, "is required but blank");
@@ -163,7 +164,12 @@ impl<'a> Cells<'_, 'a> {
         value
     }
 
-    fn parse<T>(&mut self, name: &str, text: Option<&str>, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+    pub(super) fn parse<T>(
+        &mut self,
+        name: &str,
+        text: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
         match parse(text?) {
             Ok(v) => Some(v),
             Err(why) => {
@@ -173,12 +179,12 @@ impl<'a> Cells<'_, 'a> {
         }
     }
 
-    fn required_with<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+    pub(super) fn required_with<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
         let text = self.required(name);
         self.parse(name, text, parse)
     }
 
-    fn optional<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+    pub(super) fn optional<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
         let text = self.row.get(name);
         self.parse(name, text, parse)
     }
@@ -277,14 +283,14 @@ fn date(text: &str) -> Result<Date, String> {
 /// memory): the index maps a 64-bit hash of the id to the record's position in the output, and a hash match is
 /// confirmed by comparing with that record's id. Ids of rejected records, and an id whose hash another id already
 /// holds, are kept as text.
-struct IdRegistry<S = RandomState> {
+pub(super) struct IdRegistry<S = RandomState> {
     hasher: S,
     accepted: HashMap<u64, usize>,
     by_text: HashMap<String, u64>,
 }
 
 impl IdRegistry {
-    fn new() -> IdRegistry {
+    pub(super) fn new() -> IdRegistry {
         IdRegistry::with_hasher(RandomState::new())
     }
 }
@@ -307,7 +313,7 @@ impl<S: BuildHasher> IdRegistry<S> {
     }
 
     /// Records a new id of an accepted record, `records[k]`.
-    fn add_accepted(&mut self, id: &str, line: u64, k: usize) {
+    pub(super) fn add_accepted(&mut self, id: &str, line: u64, k: usize) {
         let hash = self.hasher.hash_one(id);
         if let std::collections::hash_map::Entry::Vacant(slot) = self.accepted.entry(hash) {
             slot.insert(k);
@@ -317,13 +323,13 @@ impl<S: BuildHasher> IdRegistry<S> {
     }
 
     /// Records a new id of a rejected record.
-    fn add_rejected(&mut self, id: &str, line: u64) {
+    pub(super) fn add_rejected(&mut self, id: &str, line: u64) {
         self.by_text.insert(id.to_string(), line);
     }
 }
 
 /// Reports `id` if an earlier record has it; `true` if so.
-fn check_duplicate<T>(
+pub(super) fn check_duplicate<T>(
     ids: &IdRegistry,
     c: &mut Cells<'_, '_>,
     name: &str,
@@ -571,7 +577,7 @@ pub fn read_offers_from(
 /// The solver keeps flows in `i64` and multiplies them by objective weights below 64, so a file whose column sum
 /// exceeds `i64::MAX / 64` is refused as a whole rather than risk an inexact total.
 /// The error points at the column in the file's last row.
-fn check_total(label: &str, (line, column): (u64, usize), field: &str, total: i128, sink: &mut ErrorSink) {
+pub(super) fn check_total(label: &str, (line, column): (u64, usize), field: &str, total: i128, sink: &mut ErrorSink) {
     if total > i128::from(i64::MAX) / 64 {
         sink.push(
             Location { path: label.to_string(), line, column, field: Some(field.to_string()) },

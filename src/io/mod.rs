@@ -1,6 +1,7 @@
 //! Reading inputs and writing outputs.
 //!
 //! - [`read_needs`] / [`read_offers`] / [`read_batch`]: needs.csv and offers.csv into the typed model;
+//! - [`ledger`]: ledger.csv into the typed model, and the output ledger written after it;
 //! - [`write_inputs`]: needs and offers written back as needs.csv and offers.csv (used by `generate`);
 //! - [`provenance`]: what the run record keeps of each input file (path, rows, SHA-256);
 //! - [`published`]: a match run's run.json and tables read back, for `explain --from`;
@@ -10,6 +11,7 @@
 pub mod atomic;
 pub mod hashing;
 mod inputs;
+pub mod ledger;
 pub mod outputs;
 pub mod provenance;
 pub mod published;
@@ -18,4 +20,7 @@ pub mod write_inputs;
 pub use inputs::{
     ReadOptions, read_batch, read_needs, read_needs_file, read_needs_from, read_offers, read_offers_file,
     read_offers_from,
+};
+pub use ledger::{
+    LEDGER_COLUMNS, LedgerFile, load_ledger_file, read_ledger, read_ledger_file, read_ledger_from, write_ledger,
 };

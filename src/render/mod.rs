@@ -1,8 +1,8 @@
-//! report.html: one self-contained page for people (docs/spec.md §6), for `match` ([`match_page`]) and for
-//! `simulate` / `merge` ([`simulate_page`]), each a pure function of report rows, the run record, the reference
-//! tables and the language. This layer reads [`crate::report`] (rows, run record, table columns, words) and
-//! [`crate::simulate`] (a study's frame and tallies), and writes no file: [`crate::run`] stages the pages with the
-//! other outputs.
+//! report.html: one self-contained page for people (docs/spec.md §6), for `match` ([`match_page`]), for
+//! `simulate` / `merge` ([`simulate_page`]) and, as track.html, for `track` ([`track_page`]), each a pure function
+//! of report rows, the run record, the reference tables and the language. This layer reads [`crate::report`]
+//! (rows, run record, table columns, words), [`crate::simulate`] (a study's frame and tallies) and
+//! [`crate::track`] (a follow-up), and writes no file: [`crate::run`] stages the pages with the other outputs.
 //!
 //! - **Self-contained**: inline CSS and script ([`assets`], files compiled in), inline SVG charts ([`svg`]); no
 //!   font, image, style sheet or script is loaded from anywhere, and a Content-Security-Policy ([`csp`]) makes
@@ -27,9 +27,11 @@ pub mod page;
 pub mod parts;
 pub mod simulate_page;
 pub mod svg;
+pub mod track_page;
 
 pub use builder::{Html, escape};
 pub use match_page::{MatchPage, render_match_page};
 pub use page::{PageFrame, Section, render_page};
 pub use parts::MAX_TABLE_ROWS;
 pub use simulate_page::{SimulatePage, render_simulate_page};
+pub use track_page::{TrackPage, render_track_page};

@@ -1,6 +1,6 @@
 //! The pipelines end to end: `match` ([`solve_request`] then [`write_outputs`]), a study's outputs
-//! ([`study::write`]) and the checks of `replay` ([`replay`]). Reading is the caller's (the binary reads the
-//! bundled sample or the files named), so that the library never guesses paths.
+//! ([`study::write`]), a follow-up's ([`track::write`]) and the checks of `replay` ([`replay`]). Reading is the
+//! caller's (the binary reads the bundled sample or the files named), so that the library never guesses paths.
 //!
 //! A match starts from a [`RunRequest`]: its inputs, options and weights as run.json records them. Two
 //! configurations are derived from it: how to solve ([`SolveConfig`]: method, limits, weights) and what to write
@@ -10,6 +10,7 @@
 
 pub mod replay;
 pub mod study;
+pub mod track;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
