@@ -27,7 +27,7 @@ pub fn draw_ledger(batch: &Batch, awards: usize, seed: u64) -> Ledger {
     let mut rng = GenRng::seed_from_u64(seed ^ 0x1ed6_e700);
     let pick = |rng: &mut GenRng, n: usize| rng.gen_range(0..n as u64) as usize;
     let start = Date::from_ymd(2013, 1, 1);
-    let mut ledger = Ledger { awards: Vec::with_capacity(awards) };
+    let mut ledger = Ledger { awards: Vec::with_capacity(awards), label: "ledger.csv".into(), amount_column: 5 };
     for i in 0..awards {
         let need = &batch.needs[pick(&mut rng, batch.needs.len())];
         let offer = &batch.offers[pick(&mut rng, batch.offers.len())];

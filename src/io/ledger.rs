@@ -139,7 +139,7 @@ pub fn read_ledger_from(label: &str, input: impl Read, options: ReadOptions, sin
         }
     })?;
     check_total(label, (last_line, total_column), TOTAL_FIELD, total, sink);
-    Ok(Ledger { awards })
+    Ok(Ledger { awards, label: label.to_string(), amount_column: total_column })
 }
 
 /// An id or a round label: the rules of `need_id` and `offer_id`.

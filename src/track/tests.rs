@@ -63,7 +63,11 @@ fn example() -> Track {
         award("A10", "N1", "OX", 3_000, Cancelled, None),
         award("A11", "N2", "O3", 1_000, Cancelled, Some("2014-04-01")),
     ];
-    track(&batch, &Ledger { awards }, TrackOptions { as_of: date("2014-03-01"), stale_days: DEFAULT_STALE_DAYS })
+    track(
+        &batch,
+        &Ledger { awards, ..Ledger::default() },
+        TrackOptions { as_of: date("2014-03-01"), stale_days: DEFAULT_STALE_DAYS },
+    )
 }
 
 #[test]

@@ -29,8 +29,10 @@ fn page_html(lang: Lang, title: &str) -> String {
         note: String::new(),
         line: 2,
     };
-    let ledger =
-        Ledger { awards: vec![award("A1", "N1", AwardStatus::Committed), award("A2", "NX", AwardStatus::Pledged)] };
+    let ledger = Ledger {
+        awards: vec![award("A1", "N1", AwardStatus::Committed), award("A2", "NX", AwardStatus::Pledged)],
+        ..Ledger::default()
+    };
     let options = TrackOptions { as_of: Date::parse("2014-03-01").unwrap(), stale_days: 90 };
     let t = track(&batch, &ledger, options);
     let input = |path: &str| InputInfo { path: path.into(), rows: 1, sha256: "0".repeat(64) };
