@@ -7,7 +7,7 @@ mod common;
 use common::{TestDir, csv_row, write_good_pair};
 use poa_match::error::ErrorKind;
 use poa_match::io::{LEDGER_COLUMNS, ReadOptions, read_ledger, read_ledger_file, write_ledger};
-use poa_match::model::{Award, AwardId, AwardStatus, Date, Ledger, NeedId, OfferId, RoundLabel, Usd};
+use poa_match::model::{Award, AwardId, AwardStatus, Date, NeedId, OfferId, RoundLabel, Usd};
 use proptest::prelude::*;
 
 const LEDGER: &str = "data/ledger.csv";
@@ -80,7 +80,8 @@ fn an_empty_file_asks_for_the_header() {
 fn a_header_alone_is_an_empty_ledger() {
     for text in [format!("{HEADER}\n"), HEADER.to_string(), "award_id,round,need_id,offer_id,amount_usd,status".into()]
     {
-        assert_eq!(read_ledger(LEDGER, text.as_bytes(), ReadOptions::default()).unwrap(), Ledger::default());
+        let ledger = read_ledger(LEDGER, text.as_bytes(), ReadOptions::default()).unwrap();
+        assert_eq!((ledger.awards, ledger.label.as_str()), (Vec::new(), LEDGER));
     }
 }
 
@@ -270,10 +271,12 @@ fn a_valid_ledger_is_read_whatever_its_form() {
     assert_eq!(expected.awards[2].status_date, Some(Date::parse("2014-03-31").unwrap()));
 
     let crlf = format!("\u{feff}{}", good_ledger().replace('\n', "\r\n"));
+    assert_eq!(expected.amount_column, 5, "messages about locked totals point at amount_usd");
     assert_eq!(read_ledger(LEDGER, crlf.as_bytes(), ReadOptions::default()).unwrap(), expected);
     let order = ["note", "status", "amount_usd", "award_id", "offer_id", "need_id", "round", "status_date"];
     let reordered = common::reorder_columns(&good_ledger(), &order);
-    assert_eq!(read_ledger(LEDGER, reordered.as_bytes(), ReadOptions::default()).unwrap(), expected);
+    let read = read_ledger(LEDGER, reordered.as_bytes(), ReadOptions::default()).unwrap();
+    assert_eq!((&read.awards, read.amount_column), (&expected.awards, 3));
 }
 
 // ---- the output ledger: the input unchanged, then the new awards ----
