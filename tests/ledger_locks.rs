@@ -237,14 +237,24 @@ fn locked_totals_above_an_envelope_or_an_amount_name_the_rows() {
             .to_string();
     assert_eq!(
         error.lines().nth(1).unwrap_or(""),
-        "ledger.csv:3:5: field 'amount_usd': locked awards on lines 2, 3 add up to 120 USD for offer O1, above its \
-         envelope_usd of 100 in offers.csv"
+        "ledger.csv:3:5: field 'amount_usd': locked awards on lines 2, 3 add up to 120 USD, above offer O1's \
+         envelope_usd of 100"
     );
     let error =
         Locks::place(&batch, &graph, &ledger(vec![award(1, "N1", 60), award(2, "N1", 50)]), LockLevel::Committed)
             .unwrap_err()
             .to_string();
-    assert!(error.lines().nth(1).unwrap_or("").starts_with("ledger.csv:3:5: field 'amount_usd': locked awards on lines 2, 3 add up to 110 USD for need N1, above its amount_usd of 100"), "{error}");
+    assert_eq!(
+        error.lines().nth(1).unwrap_or(""),
+        "ledger.csv:3:5: field 'amount_usd': locked awards on lines 2, 3 add up to 110 USD, above need N1's amount_usd \
+         of 100"
+    );
+    let error =
+        Locks::place(&batch, &graph, &ledger(vec![award(1, "N1", 150)]), LockLevel::Committed).unwrap_err().to_string();
+    assert_eq!(
+        error.lines().nth(1).unwrap_or(""),
+        "ledger.csv:2:5: field 'amount_usd': the locked award on line 2 (150 USD) is above need N1's amount_usd of 100"
+    );
     // Pledged awards are locked only at --lock pledged.
     let mut pledged = ledger(vec![award(1, "N1", 60), award(2, "N1", 50)]);
     pledged.awards[1].status = AwardStatus::Pledged;

@@ -4,9 +4,11 @@
 
 use std::path::PathBuf;
 
+use poa_match::io::LedgerFile;
 use poa_match::io::provenance::FileInfo;
+use poa_match::model::{Date, LockLevel, RoundLabel};
 use poa_match::objective::Weights;
-use poa_match::report::{RecordedInputs, RunInfo, RunOptions};
+use poa_match::report::{RecordedInputs, RoundOptions, RunInfo, RunOptions};
 use poa_match::run::{self, RunRequest};
 
 use super::InputArgs;
@@ -30,6 +32,20 @@ pub struct MatchJob<'a> {
     pub recorded_paths: Option<&'a RecordedInputs>,
     /// Print no status while searching.
     pub quiet: bool,
+    /// A round over a ledger of earlier awards, if one was asked for.
+    pub round: Option<RoundJob>,
+}
+
+/// A round over a ledger (docs/spec.md §9), as asked for: the label is worked out from the ledger when not given.
+pub struct RoundJob {
+    /// ledger.csv.
+    pub ledger: PathBuf,
+    /// `--round`.
+    pub round: Option<RoundLabel>,
+    /// `--lock`.
+    pub lock: LockLevel,
+    /// `--proposed-on`.
+    pub proposed_on: Option<Date>,
 }
 
 /// A match run and written.
@@ -43,7 +59,13 @@ pub struct Done {
 /// Reads the inputs, solves (with the status line) and writes every output.
 pub fn run(job: MatchJob<'_>) -> anyhow::Result<Done> {
     let (reference, tables) = job.input.reference.load_recorded()?;
-    let loaded = super::load_batch(job.input, &reference)?;
+    let ledger_path = job.round.as_ref().map(|r| r.ledger.as_path());
+    let (loaded, ledger) = super::with_ledger::load_batch_with_ledger(job.input, &reference, ledger_path)?;
+    let mut options = job.options;
+    if let (Some(round), Some(file)) = (&job.round, &ledger) {
+        let label = round.round.clone().unwrap_or_else(|| file.ledger.next_round());
+        options.rounds = Some(RoundOptions { round: label.0, lock: round.lock, proposed_on: round.proposed_on });
+    }
     let mut inputs = RecordedInputs {
         needs: loaded.needs_info,
         offers: loaded.offers_info,
@@ -51,19 +73,20 @@ pub fn run(job: MatchJob<'_>) -> anyhow::Result<Done> {
         countries: tables.countries,
         regions: tables.regions,
         weights_file: job.weights_file,
-        ledger: None,
+        ledger: ledger.as_ref().map(LedgerFile::info),
     };
     if let Some(recorded) = job.recorded_paths {
         use_recorded_paths(&mut inputs, recorded);
     }
-    let request = RunRequest { inputs, options: job.options, weights: job.weights };
+    let request = RunRequest { inputs, options, weights: job.weights };
     let output = request.output_config(job.out_dir, job.network);
     let status =
         super::status::StatusLine { budget: Some(request.options.limits.limits().work_limit), quiet: job.quiet };
     let outcome = status.while_searching(|observer| {
-        run::solve_request(&loaded.batch, &reference, request, None, loaded.read_s, observer)
+        let locked = ledger.as_ref().map(|file| &file.ledger);
+        run::solve_request(&loaded.batch, &reference, request, locked, loaded.read_s, observer)
     })?;
-    let run = run::write_outputs(&loaded.batch, &reference, outcome, &output)?;
+    let run = run::write_outputs(&loaded.batch, &reference, outcome, &output, ledger.as_ref())?;
     Ok(Done { run, offers: loaded.batch.offers.len() })
 }
 
@@ -82,6 +105,9 @@ fn use_recorded_paths(inputs: &mut RecordedInputs, recorded: &RecordedInputs) {
         }
     }
     if let (Some(now), Some(then)) = (&mut inputs.weights_file, &recorded.weights_file) {
+        now.path.clone_from(&then.path);
+    }
+    if let (Some(now), Some(then)) = (&mut inputs.ledger, &recorded.ledger) {
         now.path.clone_from(&then.path);
     }
 }

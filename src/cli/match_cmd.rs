@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use poa_match::io::outputs::{OutputOptions, TableFormat};
 use poa_match::io::provenance::FileInfo;
-use poa_match::model::group_thousands;
+use poa_match::model::{Date, LockLevel, RoundLabel, group_thousands};
 use poa_match::objective::Weights;
 use poa_match::report::{RecordedLimits, RunOptions};
 use poa_match::run::SolveConfig;
@@ -183,11 +183,67 @@ pub fn read_weights(path: &std::path::Path) -> anyhow::Result<(Weights, FileInfo
     Ok((Weights::parse(&label, &text)?, file))
 }
 
+/// Which awards a round locks, on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LockArg {
+    /// Committed and disbursed awards.
+    Committed,
+    /// Pledged awards too.
+    Pledged,
+}
+
+impl From<LockArg> for LockLevel {
+    fn from(lock: LockArg) -> LockLevel {
+        match lock {
+            LockArg::Committed => LockLevel::Committed,
+            LockArg::Pledged => LockLevel::Pledged,
+        }
+    }
+}
+
+/// A matching round over a ledger of earlier awards (docs/spec.md §9).
+#[derive(Debug, Args)]
+pub struct RoundArgs {
+    /// ledger.csv: the awards of earlier rounds and where each stands. Committed and disbursed money stays where it
+    /// is; this round allocates around it, and `ledger.csv` in the output folder adds its awards as proposed.
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+    /// The label of this round's awards (default: one above the ledger's highest round that is a whole number).
+    #[arg(long, value_name = "LABEL", requires = "ledger", value_parser = parse_round)]
+    pub round: Option<RoundLabel>,
+    /// Which awards of the ledger are fixed: committed (with disbursed; the default) or pledged too.
+    #[arg(long, value_enum, requires = "ledger")]
+    pub lock: Option<LockArg>,
+    /// The status date (YYYY-MM-DD) of this round's proposed awards in the output ledger; blank without it.
+    #[arg(long, value_name = "DATE", requires = "ledger", value_parser = super::track::parse_date)]
+    pub proposed_on: Option<Date>,
+}
+
+/// A round label: the rules of an id.
+fn parse_round(text: &str) -> Result<RoundLabel, String> {
+    poa_match::records::fields::identifier(text).map(|label| RoundLabel(label.to_string()))
+}
+
+impl RoundArgs {
+    /// The round these flags ask for, if a ledger was given.
+    pub fn round(&self) -> Option<super::job::RoundJob> {
+        let ledger = self.ledger.clone()?;
+        Some(super::job::RoundJob {
+            ledger,
+            round: self.round.clone(),
+            lock: self.lock.map_or(LockLevel::Committed, LockLevel::from),
+            proposed_on: self.proposed_on,
+        })
+    }
+}
+
 /// Arguments of `match`.
 #[derive(Debug, Args)]
 pub struct MatchArgs {
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    round: RoundArgs,
     #[command(flatten)]
     solve: SolveArgs,
     /// Directory for the outputs (created if missing).
@@ -217,6 +273,7 @@ fn match_on_pool(args: MatchArgs, quiet: bool) -> anyhow::Result<ExitCode> {
         rounds: None,
     };
     let job = MatchJob {
+        round: args.round.round(),
         input: &args.input,
         options,
         weights,
@@ -256,6 +313,45 @@ fn match_on_pool(args: MatchArgs, quiet: bool) -> anyhow::Result<ExitCode> {
         100.0 * r.gap,
         r.status.as_str()
     )?;
+    if let (Some(round), Some(ledger)) = (&r.options.rounds, &r.ledger) {
+        let locked = match round.lock {
+            LockLevel::Committed => "committed or disbursed",
+            LockLevel::Pledged => "pledged, committed or disbursed",
+        };
+        writeln!(
+            out,
+            "locked: {} USD in {} awards of the ledger ({locked})",
+            group_thousands(ledger.locked.usd),
+            ledger.locked.awards,
+        )?;
+        let outside = ledger.outside_offer;
+        if outside.awards > 0 {
+            writeln!(
+                out,
+                "  {} USD of it in {} awards of offers not in this batch (they count against their needs only)",
+                group_thousands(outside.usd),
+                outside.awards
+            )?;
+        }
+        writeln!(
+            out,
+            "round {}: {} USD new in {} awards, added as proposed to {}",
+            round.round,
+            group_thousands(ledger.new_usd),
+            ledger.new_awards,
+            args.out.join("ledger.csv").display()
+        )?;
+        let unknown = ledger.unknown_need;
+        if unknown.awards > 0 {
+            writeln!(
+                out,
+                "note: {} locked awards ({} USD) are for needs not in this batch and count nowhere \
+                 (`poa-match track` lists them; a mistyped need_id?)",
+                unknown.awards,
+                group_thousands(unknown.usd)
+            )?;
+        }
+    }
     writeln!(out, "outputs written to {}", args.out.display())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -11,6 +11,7 @@ mod simulate;
 mod status;
 mod track;
 mod validate;
+mod with_ledger;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

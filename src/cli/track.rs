@@ -7,10 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use poa_match::io::ReadOptions;
-use poa_match::io::ledger::load_ledger_file;
 use poa_match::model::{Date, group_thousands};
-use poa_match::records::ErrorSink;
 use poa_match::run::track::{TrackOutput, write};
 use poa_match::track::record::{TrackInfo, TrackInputs, TrackRunOptions, TrackTotals};
 use poa_match::track::{DEFAULT_STALE_DAYS, Track, TrackOptions, track};
@@ -42,15 +39,15 @@ pub struct TrackArgs {
 }
 
 /// A date as `YYYY-MM-DD`.
-fn parse_date(text: &str) -> Result<Date, String> {
+pub(crate) fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text).map_err(|why| format!("{why}, found {text:?}"))
 }
 
 pub fn run(args: TrackArgs) -> anyhow::Result<ExitCode> {
-    let options = args.input.read_options();
-    let ledger = read_ledger(&args, options)?;
     let (reference, tables) = args.input.reference.load_recorded()?;
-    let loaded = super::load_batch(&args.input, &reference)?;
+    let (loaded, ledger) =
+        super::with_ledger::load_batch_with_ledger(&args.input, &reference, Some(args.ledger.as_path()))?;
+    let ledger = ledger.expect("a ledger was named");
     let track = track(&loaded.batch, &ledger.ledger, TrackOptions { as_of: args.as_of, stale_days: args.stale_days });
     let info = TrackInfo {
         version: env!("CARGO_PKG_VERSION"),
@@ -82,14 +79,6 @@ pub fn run(args: TrackArgs) -> anyhow::Result<ExitCode> {
     })?;
     print_summary(&track, &info, &args.out)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Reads the ledger, every data error of it at once.
-fn read_ledger(args: &TrackArgs, options: ReadOptions) -> anyhow::Result<poa_match::io::LedgerFile> {
-    let mut sink = ErrorSink::new(options.error_limit);
-    let file = load_ledger_file(&args.ledger, options, &mut sink)?;
-    sink.into_result()?;
-    Ok(file)
 }
 
 fn print_summary(track: &Track, info: &TrackInfo, out_dir: &std::path::Path) -> anyhow::Result<()> {

@@ -6,10 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use poa_match::error::{ErrorKind, Result};
+use poa_match::error::Result;
 use poa_match::io::LedgerFile;
 use poa_match::model::{AwardStatus, Requester, group_thousands};
-use poa_match::records::ErrorSink;
 
 use super::InputArgs;
 
@@ -25,18 +24,7 @@ pub struct ValidateArgs {
 
 pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     let reference = args.input.reference.load()?;
-    let options = args.input.read_options();
-    let mut ledger_errors = ErrorSink::new(options.error_limit);
-    let ledger = args
-        .ledger
-        .as_deref()
-        .map(|path| poa_match::io::load_ledger_file(path, options, &mut ledger_errors))
-        .transpose()?;
-    let loaded = match super::load_batch(&args.input, &reference) {
-        Ok(loaded) => loaded,
-        Err(e) => return Err(with_ledger_errors(e, ledger_errors, options.error_limit)),
-    };
-    ledger_errors.into_result()?;
+    let (loaded, ledger) = super::with_ledger::load_batch_with_ledger(&args.input, &reference, args.ledger.as_deref())?;
     let batch = &loaded.batch;
     let states: BTreeSet<&str> = batch
         .needs
@@ -78,20 +66,9 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The batch's data errors followed by the ledger's, as one list under the one limit: a run reports every bad
-/// cell of its inputs together. Any other error of the batch is returned as it is.
-fn with_ledger_errors(batch: anyhow::Error, ledger: ErrorSink, limit: usize) -> anyhow::Error {
-    let Err(ledger) = ledger.into_result() else { return batch };
-    let (Some(batch_kind), ErrorKind::InvalidData { errors: more_errors, more: more_count }) =
-        (batch.downcast_ref::<poa_match::Error>().map(poa_match::Error::kind), ledger.kind())
-    else {
-        return batch;
-    };
-    let ErrorKind::InvalidData { errors, more } = batch_kind else { return batch };
-    let mut all: Vec<_> = errors.iter().chain(more_errors).cloned().collect();
-    let left_out = all.len().saturating_sub(limit);
-    all.truncate(limit);
-    poa_match::Error::invalid_data(all, more + more_count + left_out).into()
+/// `n` things, "1 award" or "3 awards".
+fn counted(n: usize, thing: &str) -> String {
+    if n == 1 { format!("1 {thing}") } else { format!("{n} {thing}s") }
 }
 
 /// One line on the ledger: its awards and rounds, and the money at each stage that binds later rounds.
@@ -103,10 +80,10 @@ fn write_ledger_summary(out: &mut impl Write, ledger: &LedgerFile) -> Result<(),
     };
     writeln!(
         out,
-        "{}: {} awards from {} rounds, {} USD committed or disbursed, {} USD pledged",
+        "{}: {} from {}, {} USD committed or disbursed, {} USD pledged",
         ledger.label,
-        awards.len(),
-        rounds.len(),
+        counted(awards.len(), "award"),
+        counted(rounds.len(), "round"),
         group_thousands(sum(&[AwardStatus::Committed, AwardStatus::Disbursed])),
         group_thousands(sum(&[AwardStatus::Pledged]))
     )

@@ -16,7 +16,7 @@ use crate::model::{AwardStatus, Batch, Ledger, LockLevel, OfferId, group_thousan
 use super::Graph;
 
 /// How many awards, and how much money, a group of ledger rows holds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Tally {
     /// Number of awards.
     pub awards: usize,
@@ -76,6 +76,8 @@ pub struct Locks {
     pub declined: Vec<bool>,
     /// The offers with locked money in each need that has some, in order, without repeats.
     pub lockers: BTreeMap<u32, Vec<Locker>>,
+    /// Locked awards whose need is in the batch, whatever their offer.
+    pub locked: Tally,
     /// Locked awards whose offer is not in the batch (they count against their need only).
     pub outside_offer: Tally,
     /// The same awards by pair, by need then offer id.
@@ -101,6 +103,7 @@ impl Locks {
             awards_of_offer: vec![0; batch.offers.len()],
             declined: vec![false; graph.edges.len()],
             lockers: BTreeMap::new(),
+            locked: Tally::default(),
             outside_offer: Tally::default(),
             outside: Vec::new(),
             unknown_need: Tally::default(),
@@ -127,6 +130,7 @@ impl Locks {
                 locks.unknown_need.add(amount);
                 continue;
             };
+            locks.locked.add(amount);
             add_row(need_rows.entry(n).or_default(), amount, i);
             let lockers = locks.lockers.entry(n).or_default();
             if !lockers.contains(&offer) {
@@ -147,28 +151,33 @@ impl Locks {
         }
 
         let mut errors = Vec::new();
-        let mut broken = |rows: &[usize], what: String, limit: i64, field: &str, file: &str| {
+        // `whose` names the total's owner and field, as "need N1's amount_usd".
+        let mut broken = |rows: &[usize], whose: String, limit: i64| {
             let last = &ledger.awards[*rows.last().unwrap_or(&0)];
-            let lines: Vec<String> = rows.iter().map(|&r| ledger.awards[r].line.to_string()).collect();
-            errors.push(DataError {
-                location: Location {
-                    path: ledger.label.clone(),
-                    line: last.line,
-                    column: ledger.amount_column,
-                    field: Some("amount_usd".to_string()),
-                },
-                message: format!(
-                    "locked awards on lines {} add up to {} USD for {what}, above its {field} of {} in {file}",
-                    lines.join(", "),
-                    group_thousands(rows.iter().map(|&r| i128::from(ledger.awards[r].amount.get())).sum()),
-                    group_thousands(i128::from(limit)),
+            let total = group_thousands(rows.iter().map(|&r| i128::from(ledger.awards[r].amount.get())).sum());
+            let limit = group_thousands(i128::from(limit));
+            let message = match rows {
+                [one] => format!(
+                    "the locked award on line {} ({total} USD) is above {whose} of {limit}",
+                    ledger.awards[*one].line
                 ),
-            });
+                _ => {
+                    let lines: Vec<String> = rows.iter().map(|&r| ledger.awards[r].line.to_string()).collect();
+                    format!(
+                        "locked awards on lines {} add up to {total} USD, above {whose} of {limit}",
+                        lines.join(", ")
+                    )
+                }
+            };
+            let field = Some("amount_usd".to_string());
+            let location =
+                Location { path: ledger.label.clone(), line: last.line, column: ledger.amount_column, field };
+            errors.push(DataError { location, message });
         };
         for (&n, (total, rows)) in &need_rows {
             let need = &batch.needs[n as usize];
             if *total > i128::from(need.amount.get()) {
-                broken(rows, format!("need {}", need.id), need.amount.get(), "amount_usd", "needs.csv");
+                broken(rows, format!("need {}'s amount_usd", need.id), need.amount.get());
             } else {
                 locks.of_need[n as usize] = *total as i64;
             }
@@ -176,7 +185,7 @@ impl Locks {
         for (&o, (total, rows)) in &offer_rows {
             let offer = &batch.offers[o as usize];
             if *total > i128::from(offer.envelope.get()) {
-                broken(rows, format!("offer {}", offer.id), offer.envelope.get(), "envelope_usd", "offers.csv");
+                broken(rows, format!("offer {}'s envelope_usd", offer.id), offer.envelope.get());
             } else {
                 locks.of_offer[o as usize] = *total as i64;
             }
@@ -184,8 +193,8 @@ impl Locks {
         for (&(n, o), (total, rows)) in &pair_rows {
             let offer = &batch.offers[o as usize];
             if let Some(cap) = offer.cap_per_need.filter(|cap| *total > i128::from(cap.get())) {
-                let what = format!("need {} from offer {}", batch.needs[n as usize].id, offer.id);
-                broken(rows, what, cap.get(), "cap_per_need_usd", "offers.csv");
+                let whose = format!("offer {}'s cap_per_need_usd (for need {})", offer.id, batch.needs[n as usize].id);
+                broken(rows, whose, cap.get());
                 continue;
             }
             // Within the need's amount, checked above, so it fits an i64.
@@ -200,6 +209,8 @@ impl Locks {
             .into_iter()
             .map(|((need, offer), amount)| OutsideLock { need, offer: offer.clone(), amount })
             .collect();
+        // In the ledger's order, as a user reads it.
+        errors.sort_by_key(|e| e.location.line);
         if errors.is_empty() { Ok(locks) } else { Err(Error::invalid_data(errors, 0)) }
     }
 

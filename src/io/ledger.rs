@@ -56,7 +56,7 @@ impl LedgerFile {
     }
 
     /// Writes the output ledger: these bytes unchanged, then `new_awards` (see [`write_ledger`]).
-    pub fn write_with(&self, new_awards: &[Award], out: &mut impl std::io::Write) -> std::io::Result<()> {
+    pub fn write_with(&self, new_awards: &[Award], out: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
         write_ledger(&self.bytes, new_awards, out)
     }
 }

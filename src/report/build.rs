@@ -97,16 +97,8 @@ pub fn build(
         })
         .collect();
     let summary = summarise(batch, reference, &needs, &totals.given, lang);
-    let ledger = locks.map(|locks| {
-        let locked_usd: i128 = locks.of_need.iter().map(|&x| i128::from(x)).sum();
-        let allocated: i128 = needs.iter().map(|n| i128::from(n.allocated_usd)).sum();
-        LedgerTotals {
-            locked_usd,
-            new_usd: allocated - locked_usd,
-            outside_offer: locks.outside_offer,
-            unknown_need: locks.unknown_need,
-        }
-    });
+    let allocated: i128 = needs.iter().map(|n| i128::from(n.allocated_usd)).sum();
+    let ledger = locks.map(|locks| LedgerTotals::of(locks, &solution.amounts, allocated));
     MatchReport { matches, needs, offers, summary, ledger }
 }
 

@@ -9,6 +9,7 @@
 //! and the solution, and knows nothing of HTML or files. The CSV and JSON writers ([`crate::io::outputs`]) write
 //! the tables of [`schema`]; the pages ([`crate::render`]) render the rows; [`crate::run`] ties them together.
 
+pub mod awards;
 mod build;
 pub mod dimensions;
 pub mod explain_text;

@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::io::outputs::{OutputOptions, TableFormat};
 use crate::lang::Lang;
-use crate::model::LockLevel;
+use crate::model::{Date, LockLevel};
 use crate::solve::{GapLimit, Limits, Method, WorkLimit};
 
 /// The options of a match run (`options` in run.json).
@@ -48,6 +48,26 @@ pub struct RoundOptions {
     /// `--lock`.
     #[serde(serialize_with = "lock_code", deserialize_with = "lock_of_code")]
     pub lock: LockLevel,
+    /// `--proposed-on`: the `status_date` of this round's proposed awards (blank in the output ledger without one).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "date_text",
+        deserialize_with = "date_of_text"
+    )]
+    pub proposed_on: Option<Date>,
+}
+
+fn date_text<S: Serializer>(date: &Option<Date>, out: S) -> Result<S::Ok, S::Error> {
+    match date {
+        Some(date) => out.serialize_str(&date.to_string()),
+        None => out.serialize_none(),
+    }
+}
+
+fn date_of_text<'de, D: Deserializer<'de>>(input: D) -> Result<Option<Date>, D::Error> {
+    let text = String::deserialize(input)?;
+    Date::parse(&text).map(Some).map_err(|why| serde::de::Error::custom(format!("{why}, found {text}")))
 }
 
 fn lock_code<S: Serializer>(lock: &LockLevel, out: S) -> Result<S::Ok, S::Error> {

@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::options::RunOptions;
+use super::rows::LedgerTotals;
 use crate::error::{DataError, Error, Location, Result};
 use crate::io::provenance::{FileInfo, InputInfo};
 use crate::objective::Weights;
@@ -135,6 +136,10 @@ pub struct RunInfo {
     pub allocated_usd: i128,
     /// Needs by outcome.
     pub needs: NeedCounts,
+    /// With a ledger: what it locked (on the batch's needs, of offers outside the batch, on needs outside it) and
+    /// what this round allocated anew (left out of the file without a ledger).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<LedgerTotals>,
     /// The objective's weights.
     pub weights: Weights,
     /// Seconds per stage (these vary between runs; every other field is a function of the inputs).

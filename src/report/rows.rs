@@ -2,7 +2,7 @@
 //! summary's totals. Pure data: the table schemas ([`super::schema`]) say how each row is written to CSV and
 //! JSON, and the rendering layer how it is shown.
 
-use crate::graph::locks::Tally;
+use crate::graph::locks::{Locks, Tally};
 use crate::model::Kind;
 
 use super::dimensions::Dimension;
@@ -179,17 +179,33 @@ pub struct MatchReport {
     pub ledger: Option<LedgerTotals>,
 }
 
-/// The ledger's part in a round (docs/spec.md §9).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// The ledger's part in a round (docs/spec.md §9), as run.json's `ledger` and the page's headline give it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct LedgerTotals {
-    /// Locked money on the batch's needs.
-    pub locked_usd: i128,
+    /// Locked awards on the batch's needs (whatever their offer), and their money.
+    pub locked: Tally,
     /// Money this round allocates.
     pub new_usd: i128,
+    /// This round's awards: the pairs it gives new money to (a locked pair topped up counts once).
+    pub new_awards: usize,
     /// Locked awards whose offer is not in the batch (counted against their need).
     pub outside_offer: Tally,
     /// Locked awards whose need is not in the batch (counted nowhere).
     pub unknown_need: Tally,
+}
+
+impl LedgerTotals {
+    /// The totals of `locks` in an allocation of `amounts` on the graph's edges (locked money included) and
+    /// `allocated_usd` dollars in all.
+    pub fn of(locks: &Locks, amounts: &[i64], allocated_usd: i128) -> LedgerTotals {
+        LedgerTotals {
+            locked: locks.locked,
+            new_usd: allocated_usd - locks.locked.usd,
+            new_awards: amounts.iter().zip(&locks.on_edge).filter(|(total, locked)| total > locked).count(),
+            outside_offer: locks.outside_offer,
+            unknown_need: locks.unknown_need,
+        }
+    }
 }
 
 /// `a / b` as a float, 0 when `b` is 0.

@@ -27,7 +27,8 @@ impl<R> Column<R> {
 }
 
 /// A table named `name` (the file stem) of `rows` under `columns`.
-pub fn table<R>(name: &'static str, columns: &[Column<R>], rows: &[R]) -> Table {
+pub fn table<'c, R: 'c>(name: &'static str, columns: impl IntoIterator<Item = &'c Column<R>>, rows: &[R]) -> Table {
+    let columns: Vec<&Column<R>> = columns.into_iter().collect();
     Table {
         name,
         header: columns.iter().map(|c| c.name).collect(),
@@ -35,12 +36,23 @@ pub fn table<R>(name: &'static str, columns: &[Column<R>], rows: &[R]) -> Table 
     }
 }
 
-/// The four tables of a match run: matches, needs_status, offers_status and summary.
+/// The four tables of a match run: matches, needs_status, offers_status and summary. A round run with a ledger
+/// adds a last column to the first three (docs/spec.md §9): matches' `origin`, and the needs' and offers'
+/// `locked_usd`; without one, the files are as they always were.
 pub fn match_tables(report: &MatchReport) -> Vec<Table> {
+    let with_ledger = report.ledger.is_some();
     vec![
-        table("matches", &matches::COLUMNS, &report.matches),
-        table("needs_status", &needs_status::COLUMNS, &report.needs),
-        table("offers_status", &offers_status::COLUMNS, &report.offers),
+        table("matches", matches::COLUMNS.iter().chain(with_ledger.then_some(&matches::ORIGIN)), &report.matches),
+        table(
+            "needs_status",
+            needs_status::COLUMNS.iter().chain(with_ledger.then_some(&needs_status::LOCKED_USD)),
+            &report.needs,
+        ),
+        table(
+            "offers_status",
+            offers_status::COLUMNS.iter().chain(with_ledger.then_some(&offers_status::LOCKED_USD)),
+            &report.offers,
+        ),
         table("summary", &summary::COLUMNS, &report.summary),
     ]
 }
@@ -77,7 +89,10 @@ pub mod matches {
     pub const VALUE_PER_USD: Column<MatchRow> =
         Column { name: "value_per_usd", heading: None, cell: |m| int(m.value_per_usd) };
 
-    /// The file's columns, in order.
+    /// `origin`, with a ledger only: `locked` (an award of the ledger) or `new` (this round's).
+    pub const ORIGIN: Column<MatchRow> = Column { name: "origin", heading: None, cell: |m| text(m.origin.as_str()) };
+
+    /// The file's columns, in order (a round with a ledger adds [`ORIGIN`]).
     pub const COLUMNS: [Column<MatchRow>; 10] =
         [NEED_ID, OFFER_ID, DONOR, REQUESTER, COMMITMENT, KIND, AMOUNT_USD, FIT, VALUE, VALUE_PER_USD];
 }
@@ -119,7 +134,11 @@ pub mod needs_status {
     pub const OFFERS_WHY: Column<NeedStatus> =
         Column { name: "offers_why", heading: None, cell: |n| text(n.offers_why.to_string()) };
 
-    /// The file's columns, in order.
+    /// `locked_usd`, with a ledger only: the part of `allocated_usd` the ledger's awards lock.
+    pub const LOCKED_USD: Column<NeedStatus> =
+        Column { name: "locked_usd", heading: None, cell: |n| int(n.locked_usd) };
+
+    /// The file's columns, in order (a round with a ledger adds [`LOCKED_USD`]).
     pub const COLUMNS: [Column<NeedStatus>; 11] = [
         NEED_ID,
         REQUESTED_USD,
@@ -161,7 +180,11 @@ pub mod offers_status {
     pub const ELIGIBLE_NEEDS: Column<OfferStatus> =
         Column { name: "eligible_needs", heading: Some(Word::EligibleNeeds), cell: |o| int(o.eligible_needs as i64) };
 
-    /// The file's columns, in order.
+    /// `locked_usd`, with a ledger only: the part of `allocated_usd` the ledger's awards lock.
+    pub const LOCKED_USD: Column<OfferStatus> =
+        Column { name: "locked_usd", heading: None, cell: |o| int(o.locked_usd) };
+
+    /// The file's columns, in order (a round with a ledger adds [`LOCKED_USD`]).
     pub const COLUMNS: [Column<OfferStatus>; 7] =
         [OFFER_ID, ENVELOPE_USD, ALLOCATED_USD, REMAINING_USD, AWARDS, DONOR, ELIGIBLE_NEEDS];
 }

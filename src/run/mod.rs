@@ -19,15 +19,16 @@ use crate::catalog::Reference;
 use crate::error::Result;
 use crate::graph::locks::Locks;
 use crate::graph::{self, Graph};
+use crate::io::LedgerFile;
 use crate::io::atomic;
 use crate::io::outputs::{self, OutputOptions};
 use crate::lang::Lang;
-use crate::model::{Batch, Ledger, LockLevel};
+use crate::model::{Batch, Ledger, LockLevel, RoundLabel};
 use crate::objective::Weights;
 use crate::render::{self, MatchPage};
 use crate::report::{
-    self, MatchReport, NeedCounts, NeedState, NeedStatus, RecordedInputs, RunInfo, RunInputs, RunOptions, Timings,
-    schema,
+    self, LedgerTotals, MatchReport, NeedCounts, NeedState, NeedStatus, RecordedInputs, RunInfo, RunInputs, RunOptions,
+    Timings, schema,
 };
 use crate::solve::{self, Limits, Method, Solution, relaxation};
 
@@ -167,6 +168,7 @@ fn solve_recorded(
             NeedState::LockedIncomplete => counts.locked_incomplete += 1,
         }
     }
+    let allocated_usd: i128 = needs.iter().map(|n| i128::from(n.allocated_usd)).sum();
     let run = RunInfo {
         version: env!("CARGO_PKG_VERSION"),
         inputs,
@@ -183,8 +185,9 @@ fn solve_recorded(
         integer_rules: solve::has_integer_rules(batch),
         requested_usd: batch.needs.iter().map(|n| i128::from(n.amount.get())).sum(),
         offered_usd: batch.offers.iter().map(|o| i128::from(o.envelope.get())).sum(),
-        allocated_usd: needs.iter().map(|n| i128::from(n.allocated_usd)).sum(),
+        allocated_usd,
         needs: counts,
+        ledger: locks.as_ref().map(|locks| LedgerTotals::of(locks, &solution.amounts, allocated_usd)),
         weights: config.weights,
         timings: Timings { read_s, build_s, solve_s, write_s: 0.0 },
     };
@@ -198,13 +201,15 @@ pub fn report(batch: &Batch, reference: &Reference, outcome: &MatchOutcome, lang
 }
 
 /// Writes every output of a solved batch into the configured directory (the tables, report.html and run.json;
-/// and the DIMACS network if asked), all staged and renamed together. Returns the run record as written, with
-/// the time writing took. The outcome is consumed: its needs' outcomes become the report's rows without a copy.
+/// the DIMACS network if asked; with a `ledger`, the output ledger: its bytes, then this round's new awards as
+/// proposed), all staged and renamed together. Returns the run record as written, with the time writing took.
+/// The outcome is consumed: its needs' outcomes become the report's rows without a copy.
 pub fn write_outputs(
     batch: &Batch,
     reference: &Reference,
     outcome: MatchOutcome,
     config: &OutputConfig,
+    ledger: Option<&LedgerFile>,
 ) -> Result<RunInfo> {
     let t = Instant::now();
     let MatchOutcome { graph, solution, needs, mut run, locks } = outcome;
@@ -215,6 +220,11 @@ pub fn write_outputs(
     }
     for table in schema::match_tables(&report) {
         outputs::write_table(&mut staged, &config.out_dir, &table, config.tables)?;
+    }
+    if let (Some(file), Some(round)) = (ledger, &run.options.rounds) {
+        let label = RoundLabel(round.round.clone());
+        let awards = report::awards::new_awards(&report.matches, &label, round.proposed_on, &file.ledger);
+        staged.stage(&config.out_dir.join("ledger.csv"), |out| file.write_with(&awards, out))?;
     }
     // The page shows no timing, so it is rendered from the run as solved and stays byte-identical across runs.
     let page =

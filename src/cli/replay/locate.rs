@@ -20,6 +20,8 @@ pub struct Located {
     pub weights: Weights,
     /// The weights file's record, when the run had one.
     pub weights_file: Option<FileInfo>,
+    /// The ledger of a round, when the run had one.
+    pub ledger: Option<PathBuf>,
     /// The inputs checked, by their names in run.json.
     pub checked: Vec<String>,
 }
@@ -66,17 +68,18 @@ impl Checks<'_> {
         Some(path)
     }
 
-    /// Checks a reference table the run may have been given; where to read it (`None`: the embedded table).
-    fn table(
+    /// Checks an input the run may have been given (a reference table, the ledger); where to read it (`None`: the
+    /// run had none, and `default` says what it used instead).
+    fn optional(
         &mut self,
-        (name, flag): (&str, &str),
+        (name, flag, default): (&str, &str, &str),
         info: &Option<InputInfo>,
         given: &Option<PathBuf>,
     ) -> Option<PathBuf> {
         match (info, given) {
             (None, None) => None,
             (None, Some(path)) => {
-                self.problems.push(unrecorded(name, flag, path, "embedded table", ""));
+                self.problems.push(unrecorded(name, flag, path, default, ""));
                 None
             }
             (Some(info), given) => {
@@ -94,7 +97,7 @@ impl Checks<'_> {
             (None, None) => {}
             (None, Some(path)) => {
                 let differ = weights_that_differ(path, &record.weights);
-                self.problems.push(unrecorded(NAME.0, NAME.1, path, "default weights", &differ));
+                self.problems.push(unrecorded(NAME.0, NAME.1, path, "the default weights", &differ));
             }
             (Some(info), given) => {
                 let path = given.clone().unwrap_or_else(|| PathBuf::from(&info.path));
@@ -122,27 +125,41 @@ pub fn locate_inputs(
     let offers =
         checks.batch_file(("offers", "--offers"), &recorded.offers, &args.offers, (SAMPLE_OFFERS_LABEL, SAMPLE_OFFERS));
     let reference = ReferenceArgs {
-        commitments_file: checks.table(
-            ("commitments", "--commitments-file"),
+        commitments_file: checks.optional(
+            ("commitments", "--commitments-file", EMBEDDED),
             &recorded.commitments,
             &args.commitments_file,
         ),
-        countries_file: checks.table(("countries", "--countries-file"), &recorded.countries, &args.countries_file),
-        regions_file: checks.table(("regions", "--regions-file"), &recorded.regions, &args.regions_file),
+        countries_file: checks.optional(
+            ("countries", "--countries-file", EMBEDDED),
+            &recorded.countries,
+            &args.countries_file,
+        ),
+        regions_file: checks.optional(("regions", "--regions-file", EMBEDDED), &recorded.regions, &args.regions_file),
     };
+    let ledger = checks.optional(("ledger", "--ledger", "no ledger"), &recorded.ledger, &args.ledger);
     checks.weights_file(record, &args.weights);
     if !checks.problems.is_empty() {
         return Err(checks.problems);
     }
     let input = InputArgs { needs, offers, allow_extra_columns, max_errors: 100, reference };
     // The recorded weights in full: the file, when there was one, has just been checked to be the same bytes.
-    Ok(Located { input, weights: record.weights, weights_file: recorded.weights_file.clone(), checked: checks.checked })
+    Ok(Located {
+        input,
+        weights: record.weights,
+        weights_file: recorded.weights_file.clone(),
+        ledger,
+        checked: checks.checked,
+    })
 }
+
+/// What a run without a reference table of its own used.
+const EMBEDDED: &str = "the embedded table";
 
 /// The problem of an input given on the command line that the recorded run did not have.
 fn unrecorded(name: &str, flag: &str, path: &Path, default: &str, detail: &str) -> String {
     format!(
-        "{name}: the run used the {default}, but {flag} {} was given{detail} (hint: leave out {flag} to check the run \
+        "{name}: the run used {default}, but {flag} {} was given{detail} (hint: leave out {flag} to check the run \
          as recorded)",
         path.display()
     )

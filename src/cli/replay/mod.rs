@@ -20,12 +20,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
+use poa_match::model::RoundLabel;
 use poa_match::report::{RecordedRun, RunOptions};
 use poa_match::run::replay::{self, Change, FileComparison};
 use poa_match::solve::GapLimit;
 
 use super::Lang;
-use super::job::MatchJob;
+use super::job::{MatchJob, RoundJob};
 use super::match_cmd::{FormatArg, MethodArg, parse_gap, parse_seconds, parse_work};
 
 /// Help headings of the flags that say where a moved input is, and of the options to try.
@@ -59,6 +60,9 @@ pub struct ReplayArgs {
     /// The weights file the run was given, if no longer at its recorded path.
     #[arg(long, value_name = "FILE", help_heading = MOVED)]
     weights: Option<PathBuf>,
+    /// The ledger of the round the run was, if no longer at its recorded path.
+    #[arg(long, value_name = "FILE", help_heading = MOVED)]
+    ledger: Option<PathBuf>,
     /// Allocation method to try instead of the recorded one.
     #[arg(long, value_enum, help_heading = TRY)]
     method: Option<MethodArg>,
@@ -142,7 +146,14 @@ fn replay_on_pool(args: ReplayArgs, quiet: bool) -> anyhow::Result<ExitCode> {
         name.map_or_else(|| "network.dimacs".to_string(), |n| n.to_string_lossy().into_owned())
     });
     let method = options.method;
+    let round = options.rounds.as_ref().zip(located.ledger).map(|(round, ledger)| RoundJob {
+        ledger,
+        round: Some(RoundLabel(round.round.clone())),
+        lock: round.lock,
+        proposed_on: round.proposed_on,
+    });
     let job = MatchJob {
+        round,
         input: &located.input,
         options,
         weights: located.weights,

@@ -22,7 +22,7 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 ///
 /// An original without a header row (empty, or nothing but a byte-order mark and blank lines, which no read
 /// accepts) is replaced by a header with every column of the dictionary.
-pub fn write_ledger(original: &[u8], new_awards: &[Award], out: &mut impl Write) -> io::Result<()> {
+pub fn write_ledger(original: &[u8], new_awards: &[Award], out: &mut (impl Write + ?Sized)) -> io::Result<()> {
     let line_end = line_end(original);
     let names = match header_names(original) {
         Some(names) => {

@@ -26,6 +26,7 @@ fn run_info() -> RunInfo {
         offered_usd: 0,
         allocated_usd: 0,
         needs: NeedCounts::default(),
+        ledger: None,
         weights: crate::objective::Weights::default(),
         timings: Timings { read_s: 1.25, build_s: 2.5, solve_s: 3.75, write_s: 0.0 },
     }
