@@ -219,9 +219,17 @@ pub struct RoundArgs {
     pub proposed_on: Option<Date>,
 }
 
-/// A round label: the rules of an id.
+/// A round label: letters, digits, `-`, `_` and `.`, at most 40 characters, since it starts every new award's id
+/// (`2014-0001`). A ledger's own rows may hold any id.
 fn parse_round(text: &str) -> Result<RoundLabel, String> {
-    poa_match::records::fields::identifier(text).map(|label| RoundLabel(label.to_string()))
+    let ok = !text.is_empty()
+        && text.len() <= 40
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(RoundLabel(text.to_string()))
+    } else {
+        Err(format!("expected a label of letters, digits, '-', '_' and '.' (e.g. 2014 or 2014-call-2), found {text:?}"))
+    }
 }
 
 impl RoundArgs {

@@ -44,7 +44,7 @@ use rand::SeedableRng;
 use crate::catalog::Reference;
 use crate::model::{Batch, Date};
 
-pub use ledger::draw_ledger;
+pub use ledger::{draw_ledger, round_ledger};
 pub use offers::ELIGIBLE_PER_NEED;
 
 /// What to generate.

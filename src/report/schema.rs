@@ -90,7 +90,8 @@ pub mod matches {
         Column { name: "value_per_usd", heading: None, cell: |m| int(m.value_per_usd) };
 
     /// `origin`, with a ledger only: `locked` (an award of the ledger) or `new` (this round's).
-    pub const ORIGIN: Column<MatchRow> = Column { name: "origin", heading: None, cell: |m| text(m.origin.as_str()) };
+    pub const ORIGIN: Column<MatchRow> =
+        Column { name: "origin", heading: Some(Word::Origin), cell: |m| text(m.origin.as_str()) };
 
     /// The file's columns, in order (a round with a ledger adds [`ORIGIN`]).
     pub const COLUMNS: [Column<MatchRow>; 10] =

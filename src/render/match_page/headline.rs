@@ -3,7 +3,7 @@
 
 use crate::io::outputs::fixed4;
 use crate::report::words::{method_name, status_name};
-use crate::report::{Word, ratio};
+use crate::report::{LedgerTotals, Word, ratio};
 
 use super::super::builder::Html;
 use super::super::parts::{labelled, money, percent};
@@ -37,7 +37,11 @@ pub(super) fn headline(page: &MatchPage<'_>) -> Html {
         kpi(&mut h, name, "kpi", word(label), &v.to_string(), &money(v), word(Word::Usd));
     }
     kpi(&mut h, "coverage", "kpi", word(Word::Coverage), &fixed4(coverage), &percent(coverage), "");
-    h.raw("</dl>\n<dl class=\"kpis\">\n");
+    h.raw("</dl>\n");
+    if let (Some(ledger), Some(round)) = (&run.ledger, &run.options.rounds) {
+        round_figures(&mut h, page, ledger, &round.round);
+    }
+    h.raw("<dl class=\"kpis\">\n");
     let counts = &run.needs;
     for (name, class, label, n) in [
         ("needs-total", "kpi", Word::NeedsTotal, counts.total),
@@ -46,6 +50,11 @@ pub(super) fn headline(page: &MatchPage<'_>) -> Html {
         ("needs-unfunded", "kpi unfunded", Word::Unfunded, counts.unfunded),
     ] {
         kpi(&mut h, name, class, word(label), &n.to_string(), &money(n as i128), "");
+    }
+    if counts.locked_incomplete > 0 {
+        let n = counts.locked_incomplete;
+        let label = word(Word::LockedIncompleteCount);
+        kpi(&mut h, "needs-locked-incomplete", "kpi partial", label, &n.to_string(), &money(n as i128), "");
     }
     h.raw("</dl>\n");
     // The needs by outcome as one stacked bar.
@@ -79,4 +88,22 @@ pub(super) fn headline(page: &MatchPage<'_>) -> Html {
     h.raw("</dl>\n");
     h.element("p", &[("class", "note")], word(Word::ObjectiveNote)).raw("\n");
     h
+}
+
+/// A round's figures: its label, the money the ledger locks (and how much of it is of offers outside the batch) and
+/// the money the round adds, with a note on what locking means.
+fn round_figures(h: &mut Html, page: &MatchPage<'_>, ledger: &LedgerTotals, round: &str) {
+    let lang = page.lang;
+    let word = |w: Word| w.text(lang);
+    h.raw("<dl class=\"kpis\">\n");
+    kpi(h, "round", "kpi word", word(Word::Round), round, round, "");
+    for (name, label, v) in [
+        ("locked", Word::LockedMoney, ledger.locked.usd),
+        ("new", Word::NewMoney, ledger.new_usd),
+        ("locked-outside", Word::LockedOutside, ledger.outside_offer.usd),
+    ] {
+        kpi(h, name, "kpi", word(label), &v.to_string(), &money(v), word(Word::Usd));
+    }
+    h.raw("</dl>\n");
+    h.element("p", &[("class", "note")], word(Word::RoundNote)).raw("\n");
 }

@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 
 use crate::model::Need;
-use crate::report::Word;
 use crate::report::schema::matches as col;
 use crate::report::words::kind_name;
+use crate::report::{Origin, Word};
 
 use super::super::builder::Html;
 use super::super::parts::{MAX_TABLE_ROWS, close_table, header_row, name_cell, num_cell, open_table, truncated_note};
@@ -24,11 +24,16 @@ pub(super) fn matches(page: &MatchPage<'_>) -> Html {
     let shown_columns = [col::NEED_ID, col::REQUESTER, col::OFFER_ID, col::DONOR, col::COMMITMENT, col::KIND];
     let mut headers: Vec<(&str, bool)> = shown_columns.iter().map(|c| (c.label(lang), false)).collect();
     headers.extend([(col::AMOUNT_USD.label(lang), true), (col::FIT.label(lang), true)]);
+    // A round with a ledger tells locked money from new.
+    let with_origin = page.report.ledger.is_some();
+    if with_origin {
+        headers.push((col::ORIGIN.label(lang), false));
+    }
     header_row(&mut h, &headers);
     let shown = all.len().min(MAX_TABLE_ROWS);
     for m in &all[..shown] {
         let need = by_id.get(m.need_id.as_str()).copied();
-        h.open("tr", &[("data-need", &m.need_id), ("data-offer", &m.offer_id)]);
+        h.open("tr", &[("data-need", &m.need_id), ("data-offer", &m.offer_id), ("data-origin", m.origin.as_str())]);
         match need {
             Some(n) => h.element("td", &[("class", "id"), ("title", &n.title)], &m.need_id),
             None => h.element("td", &[("class", "id")], &m.need_id),
@@ -40,6 +45,14 @@ pub(super) fn matches(page: &MatchPage<'_>) -> Html {
         h.element("td", &[("data-sort", m.kind.as_str())], kind_name(m.kind, lang));
         num_cell(&mut h, m.amount_usd.into());
         h.element("td", &[("class", "num")], &m.fit.to_string());
+        if with_origin {
+            let (class, word) = match m.origin {
+                Origin::Locked => ("badge locked", Word::OriginLocked),
+                Origin::New => ("badge new", Word::OriginNew),
+            };
+            h.open("td", &[("data-sort", m.origin.as_str())]);
+            h.element("span", &[("class", class)], word.text(lang)).close("td");
+        }
         h.raw("</tr>\n");
     }
     close_table(&mut h);

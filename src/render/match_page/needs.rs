@@ -76,7 +76,12 @@ pub(super) fn needs_short(page: &MatchPage<'_>) -> Html {
         // Allocated, with the coverage under it.
         h.open("td", &[("class", "num"), ("data-sort", &n.allocated_usd.to_string())]);
         h.text(&money(n.allocated_usd.into()));
-        h.element("span", &[("class", "sub")], &percent(n.coverage())).close("td");
+        h.element("span", &[("class", "sub")], &percent(n.coverage()));
+        if n.locked_usd > 0 {
+            let locked = format!("{} {}", Word::OfWhichLocked.text(lang), money(n.locked_usd.into()));
+            h.element("span", &[("class", "sub locked")], &locked);
+        }
+        h.close("td");
         h.open("td", &[("data-sort", n.status.as_str())]);
         h.element("span", &[("class", badge_class(n.status))], need_state_name(n.status, lang));
         h.close("td");
