@@ -244,3 +244,37 @@ fn round_flags_need_a_ledger_and_a_good_label() {
     dir.run(&["match", "--ledger", &ledger, "--proposed-on", "2014-02-30"]).assert_code(2);
     assert!(!dir.path().join("out").exists());
 }
+
+#[test]
+fn explain_from_a_round_agrees_with_every_published_need() {
+    let dir = TestDir::new();
+    let (offers, ledger) = (sample("offers_2014.csv"), sample("ledger.csv"));
+    run(&dir, &round_args(&offers, &ledger, "out")).assert_success();
+    let needs = csv_rows(&dir.read("out/needs_status.csv"));
+    for need in &needs {
+        // explain --from checks its reading of the need against needs_status.csv and fails on any difference.
+        let done = dir.run(&["explain", "--from", "out", "--need", &need["need_id"], "--format", "json"]);
+        done.assert_success();
+        let doc: serde_json::Value = serde_json::from_str(&done.stdout()).unwrap();
+        assert_eq!(doc["allocated_usd"].to_string(), need["allocated_usd"], "need {}", need["need_id"]);
+        assert_eq!(doc["locked"]["locked_usd"].to_string(), need["locked_usd"], "need {}", need["need_id"]);
+    }
+    let text = dir.run(&["explain", "--from", "out", "--need", "NER-01"]).assert_success().stdout();
+    assert!(
+        text.contains("Locked by the ledger: 155,000 USD, of it from offers not in this batch: NLD-2013 90,000 USD, UNSCAR-2013 65,000 USD"),
+        "{text}"
+    );
+}
+
+#[test]
+fn explain_names_a_declined_pair() {
+    let dir = TestDir::new();
+    let (offers, ledger) = (sample("offers.csv"), sample("ledger.csv"));
+    run(&dir, &round_args(&offers, &ledger, "out")).assert_success();
+    let done = dir.run(&["explain", "--from", "out", "--need", "NER-01", "--format", "json"]).assert_success().stdout();
+    let doc: serde_json::Value = serde_json::from_str(&done).unwrap();
+    let eu = doc["offers"].as_array().unwrap().iter().find(|o| o["offer_id"] == "EU-2013").unwrap();
+    assert_eq!((eu["hold"].as_str(), eu["amount_usd"].as_i64()), (Some("declined"), Some(0)));
+    let status = csv_rows(&dir.read("out/needs_status.csv")).into_iter().find(|n| n["need_id"] == "NER-01").unwrap();
+    assert!(status["offers_why"].contains("declined:1"), "{}", status["offers_why"]);
+}

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use poa_match::lang::Lang;
-use poa_match::model::Batch;
+use poa_match::model::{Batch, LockLevel};
 use poa_match::report::RecordedRun;
 use poa_match::report::explain_text::{self, TextOptions};
 use poa_match::report::explanation::{self, NeedExplanation};
@@ -21,7 +21,7 @@ use poa_match::run;
 
 use super::InputArgs;
 use super::explain_from;
-use super::match_cmd::SolveArgs;
+use super::match_cmd::{LockArg, SolveArgs};
 
 /// Output formats of `explain`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -51,6 +51,13 @@ pub struct ExplainArgs {
     /// The same as `--format json`.
     #[arg(long)]
     json: bool,
+    /// A round's ledger: solving again, the round over it (docs/spec.md §9); with --from, where the ledger run.json
+    /// names is now, if it moved.
+    #[arg(long, value_name = "FILE")]
+    ledger: Option<PathBuf>,
+    /// Solving again with --ledger: which awards are fixed (committed, the default, or pledged too).
+    #[arg(long, value_enum, requires = "ledger", conflicts_with = "from")]
+    lock: Option<LockArg>,
     #[command(flatten)]
     input: InputArgs,
     #[command(flatten)]
@@ -106,14 +113,16 @@ fn need_index(batch: &Batch, id: &str, looked_in: &str) -> anyhow::Result<usize>
 }
 
 fn explain_published(args: &ExplainArgs, dir: &Path) -> anyhow::Result<(NeedExplanation, Source)> {
-    let p = explain_from::load(dir, &args.input)?;
+    let p = explain_from::load(dir, &args.input, args.ledger.as_ref())?;
     let n = need_index(&p.batch, &args.need, &p.run.inputs.needs.path)?;
-    let totals = OfferTotals::of(&p.batch, &p.graph, &p.amounts);
-    let status = report::need_status(&p.batch, &p.reference, &p.index, &p.graph, &p.amounts, &totals, None, n);
+    let locks = p.locks.as_ref();
+    let totals = OfferTotals::with_locks(&p.batch, &p.graph, &p.amounts, locks);
+    let allocation = report::Allocation { amounts: &p.amounts, totals: &totals, locks };
+    let status = report::need_status(&p.batch, &p.reference, &p.index, &p.graph, &allocation, n);
     if let Some(table) = &p.needs_status {
         readback::check_published_status(table, &status)?;
     }
-    let explanation = explanation::explain(&p.batch, &p.reference, &p.graph, &p.amounts, &status, n);
+    let explanation = explanation::explain(&p.batch, &p.reference, &p.graph, &p.amounts, locks, &status, n);
     let source = Source::Published {
         dir: dir.to_path_buf(),
         version: p.run.version.clone(),
@@ -126,16 +135,19 @@ fn explain_published(args: &ExplainArgs, dir: &Path) -> anyhow::Result<(NeedExpl
 fn explain_solved_again(args: &ExplainArgs, quiet: bool) -> anyhow::Result<(NeedExplanation, Source)> {
     let solve = args.solve.config()?;
     let reference = args.input.reference.load()?;
-    let loaded = super::load_batch(&args.input, &reference)?;
+    let (loaded, ledger) = super::with_ledger::load_batch_with_ledger(&args.input, &reference, args.ledger.as_deref())?;
     let batch = &loaded.batch;
+    let lock = args.lock.map_or(LockLevel::Committed, LockLevel::from);
+    let round = ledger.as_ref().map(|file| (&file.ledger, lock));
     let n = need_index(batch, &args.need, &loaded.needs_info.path)?;
     let published_hint = same_inputs_published(Path::new("out"), &loaded.needs_info.sha256, &loaded.offers_info.sha256);
     let inputs = RunInputs { needs: loaded.needs_info.clone(), offers: loaded.offers_info.clone() };
     let status = super::status::StatusLine { budget: Some(solve.limits.work_limit), quiet };
-    let outcome = status
-        .while_searching(|observer| run::solve_batch(batch, &reference, &solve, inputs, loaded.read_s, observer))?;
-    let explanation =
-        explanation::explain(batch, &reference, &outcome.graph, &outcome.solution.amounts, &outcome.needs[n], n);
+    let outcome = status.while_searching(|observer| {
+        run::solve_batch(batch, &reference, &solve, inputs, round, loaded.read_s, observer)
+    })?;
+    let (graph, amounts, locks) = (&outcome.graph, &outcome.solution.amounts, outcome.locks.as_ref());
+    let explanation = explanation::explain(batch, &reference, graph, amounts, locks, &outcome.needs[n], n);
     let source = Source::SolvedAgain {
         method: outcome.run.method.as_str(),
         status: outcome.run.status.as_str(),

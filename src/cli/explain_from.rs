@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use poa_match::catalog::{Reference, ReferenceSources};
+use poa_match::graph::locks::Locks;
 use poa_match::graph::{self, Graph, OfferIndex};
 use poa_match::io::provenance::{InputInfo, sha256_hex};
 use poa_match::io::published::PublishedTable;
@@ -31,6 +32,8 @@ pub struct Published {
     pub amounts: Vec<i64>,
     /// needs_status.csv, when the run wrote it.
     pub needs_status: Option<PublishedTable>,
+    /// A round's ledger placed on the batch again, when the run had one.
+    pub locks: Option<Locks>,
 }
 
 /// Labels run.json gives inputs that came from inside the binary.
@@ -129,8 +132,8 @@ fn load_reference(args: &InputArgs, run: &RecordedRun) -> anyhow::Result<Referen
     })?)
 }
 
-/// Loads the run published in `dir`.
-pub fn load(dir: &Path, args: &InputArgs) -> anyhow::Result<Published> {
+/// Loads the run published in `dir`; `ledger` is where the round's ledger is now, if it moved.
+pub fn load(dir: &Path, args: &InputArgs, ledger: Option<&PathBuf>) -> anyhow::Result<Published> {
     let run = RecordedRun::read(dir)?;
     let reference = load_reference(args, &run)?;
     let needs_bytes = input_bytes(&run.inputs.needs, "needs", "--needs", args.needs.as_ref(), SAMPLE_NEEDS)?;
@@ -154,5 +157,16 @@ pub fn load(dir: &Path, args: &InputArgs) -> anyhow::Result<Published> {
     })?;
     let amounts = readback::amounts_from_matches(&batch, &graph, &matches)?;
     let needs_status = PublishedTable::read(dir, "needs_status")?;
-    Ok(Published { run, batch, reference, index, graph, amounts, needs_status })
+    let locks = match (&run.inputs.ledger, &run.options.rounds) {
+        (Some(info), Some(round)) => {
+            let bytes = input_bytes(info, "ledger", "--ledger", ledger, "")?;
+            let label = ledger.map_or(info.path.clone(), |p| p.display().to_string());
+            let mut sink = ErrorSink::new(options.error_limit);
+            let awards = poa_match::io::ledger::read_ledger_from(&label, &bytes[..], options, &mut sink)?;
+            sink.into_result()?;
+            Some(Locks::place(&batch, &graph, &awards, round.lock)?)
+        }
+        _ => None,
+    };
+    Ok(Published { run, batch, reference, index, graph, amounts, needs_status, locks })
 }

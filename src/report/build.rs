@@ -15,6 +15,18 @@ use super::shortfall::{self, Shortfall};
 use super::why::{self, HoldCounts, OfferTotals};
 use super::words::Word;
 
+/// An allocation as the report reads it: the amounts on the graph's edges (locked money included), what they take
+/// from each offer, and in a round the ledger's locks.
+#[derive(Debug, Clone, Copy)]
+pub struct Allocation<'a> {
+    /// Dollars on each edge of the graph.
+    pub amounts: &'a [i64],
+    /// What they take from each offer ([`OfferTotals::with_locks`]).
+    pub totals: &'a OfferTotals,
+    /// The ledger's locks, in a round.
+    pub locks: Option<&'a Locks>,
+}
+
 /// Every need's outcome, in file order, from the allocation's `amounts` (one per edge of `graph`); `index` is the
 /// offer index the graph was built with (it names the rule that kept every offer from a need with none eligible).
 pub fn need_statuses(
@@ -25,8 +37,9 @@ pub fn need_statuses(
     amounts: &[i64],
     locks: Option<&Locks>,
 ) -> Vec<NeedStatus> {
-    let totals = OfferTotals::of(batch, graph, amounts);
-    (0..batch.needs.len()).map(|n| need_status(batch, reference, index, graph, amounts, &totals, locks, n)).collect()
+    let totals = OfferTotals::with_locks(batch, graph, amounts, locks);
+    let allocation = Allocation { amounts, totals: &totals, locks };
+    (0..batch.needs.len()).map(|n| need_status(batch, reference, index, graph, &allocation, n)).collect()
 }
 
 /// The state of a need that asked for `requested` and got `allocated`.
@@ -51,7 +64,7 @@ pub fn build(
     locks: Option<&Locks>,
     lang: Lang,
 ) -> MatchReport {
-    let mut totals = OfferTotals::of(batch, graph, &solution.amounts);
+    let totals = OfferTotals::with_locks(batch, graph, &solution.amounts, locks);
     let mut matches = Vec::new();
     for (e, (edge, &total)) in graph.edges.iter().zip(&solution.amounts).enumerate() {
         let locked = locks.map_or(0, |l| l.on_edge[e]);
@@ -63,8 +76,6 @@ pub fn build(
     }
     if let Some(locks) = locks {
         for lock in &locks.off_graph {
-            totals.given[lock.offer as usize] += lock.amount;
-            totals.awards[lock.offer as usize] += 1;
             let offer = &batch.offers[lock.offer as usize];
             matches.push(locked_row(batch, reference, lock.need, offer.id.as_str(), &offer.donor, lock.amount));
         }
@@ -146,17 +157,16 @@ fn locked_row(batch: &Batch, reference: &Reference, n: u32, offer_id: &str, dono
 }
 
 /// One need's outcome and, when it is short, why: the need as a whole ([`Shortfall`]) and offer by offer
-/// ([`why::holds`]). `totals` are those of `amounts`.
+/// ([`why::holds`]) under `allocation`.
 pub fn need_status(
     batch: &Batch,
     reference: &Reference,
     index: &OfferIndex,
     graph: &Graph,
-    amounts: &[i64],
-    totals: &OfferTotals,
-    locks: Option<&Locks>,
+    allocation: &Allocation<'_>,
     n: usize,
 ) -> NeedStatus {
+    let Allocation { amounts, totals, locks } = *allocation;
     let need = &batch.needs[n];
     let range = graph.need_start[n]..graph.need_start[n + 1];
     let off_graph = locks.map_or(0, |l| l.of_need_off_graph(graph, n));
@@ -176,7 +186,7 @@ pub fn need_status(
     let reason = match status {
         NeedState::Funded => None,
         _ if range.is_empty() => Some(Shortfall::NoEligibleOffer(graph::dominant_reason(batch, reference, index, n))),
-        _ => Some(shortfall::classify(batch, graph, amounts, n, totals, allocated)),
+        _ => Some(shortfall::classify(batch, graph, amounts, n, totals, locks, allocated)),
     };
     NeedStatus {
         need_id: need.id.to_string(),
@@ -187,7 +197,7 @@ pub fn need_status(
         locked_usd: locked,
         status,
         reason,
-        offers_why: HoldCounts::of(&why::holds(batch, graph, amounts, totals, n)),
+        offers_why: HoldCounts::of(&why::holds(batch, graph, amounts, totals, locks, n)),
         eligible_offers: range.len(),
         funders,
     }

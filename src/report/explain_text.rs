@@ -44,6 +44,15 @@ fn head(out: &mut String, x: &NeedExplanation, shortfall: &str) {
     let _ = writeln!(out, "Need {} (requester {}, priority {}, {mode})", x.need_id, x.requester, x.priority);
     let _ =
         writeln!(out, "Requested {} USD, allocated {} USD: {}", usd(x.requested_usd), usd(x.allocated_usd), x.status);
+    if let Some(locked) = x.locked.as_ref().filter(|l| l.locked_usd > 0) {
+        let _ = write!(out, "Locked by the ledger: {} USD", usd(locked.locked_usd));
+        if !locked.outside.is_empty() {
+            let listed: Vec<String> =
+                locked.outside.iter().map(|a| format!("{} {} USD", a.offer_id, usd(a.amount_usd))).collect();
+            let _ = write!(out, ", of it from offers not in this batch: {}", listed.join(", "));
+        }
+        let _ = writeln!(out);
+    }
     if !shortfall.is_empty() {
         let _ = writeln!(out, "Why: {shortfall} ({})", x.reason.map(|r| r.code()).unwrap_or_default());
     }
@@ -71,7 +80,7 @@ fn eligible_offers(out: &mut String, offers: &[&OfferPart]) {
                 o.offer_id.clone(),
                 o.donor.clone(),
                 o.value_per_usd.map_or(String::new(), usd),
-                usd(o.amount_usd),
+                given_here(o),
                 usd(o.envelope_usd),
                 usd(o.given_usd),
                 usd(o.left_usd),
@@ -109,6 +118,15 @@ fn eligible_offers(out: &mut String, offers: &[&OfferPart]) {
         let _ = writeln!(out, "{}", line(row));
         let here = o.value_per_usd.unwrap_or(0);
         takers(out, &o.taken_by, here, width[0] + width[1] + 6);
+    }
+}
+
+/// What an offer gives the need, with the part the ledger locks.
+fn given_here(o: &OfferPart) -> String {
+    match o.locked_usd {
+        0 => usd(o.amount_usd),
+        locked if locked == o.amount_usd => format!("{} locked", usd(o.amount_usd)),
+        locked => format!("{} ({} locked)", usd(o.amount_usd), usd(locked)),
     }
 }
 
@@ -156,6 +174,10 @@ fn ineligible_offers(out: &mut String, offers: &[&OfferPart]) {
     let donor_width = offers.iter().map(|o| o.donor.chars().count()).max().unwrap_or(0).max(5);
     for o in offers {
         let rules: Vec<String> = o.failed_rules.iter().map(|r| format!("{} ({})", r.code(), r.describe())).collect();
-        let _ = writeln!(out, "  {:<id_width$} {:<donor_width$}  {}", o.offer_id, o.donor, rules.join("; "));
+        let kept = match o.locked_usd {
+            0 => String::new(),
+            locked => format!(" (its locked award of {} USD stays)", usd(locked)),
+        };
+        let _ = writeln!(out, "  {:<id_width$} {:<donor_width$}  {}{kept}", o.offer_id, o.donor, rules.join("; "));
     }
 }

@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use crate::catalog::Reference;
+use crate::graph::locks::Locks;
 use crate::graph::{self, Graph, Reason};
 use crate::model::{Batch, FundingMode};
 use crate::objective::ScopeMatch;
@@ -41,8 +42,29 @@ pub struct NeedExplanation {
     pub offers_why: HoldCounts,
     /// What the eligible offers have left that this need could still take (each up to its room for the need).
     pub money_left_usd: i128,
+    /// With a ledger: the part of `allocated_usd` its awards lock (left out of the JSON without a ledger).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locked: Option<LockedPart>,
     /// Every offer, in file order.
     pub offers: Vec<OfferPart>,
+}
+
+/// What a round's ledger locks in a need (docs/spec.md §9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LockedPart {
+    /// Locked dollars, from any offer.
+    pub locked_usd: i64,
+    /// Locked awards of offers not in the batch, by offer id: they count against the need only.
+    pub outside: Vec<OutsideAward>,
+}
+
+/// Locked money of an offer outside the batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutsideAward {
+    /// The offer's id, as the ledger gives it.
+    pub offer_id: String,
+    /// Locked dollars.
+    pub amount_usd: i64,
 }
 
 /// One offer's part in a need's outcome.
@@ -63,8 +85,11 @@ pub struct OfferPart {
     pub fit: Option<i64>,
     /// Value of one dollar of this offer on this need (eligible offers).
     pub value_per_usd: Option<i64>,
-    /// What it gives this need.
+    /// What it gives this need, locked money included.
     pub amount_usd: i64,
+    /// Of which locked by the ledger (left out of the JSON when 0).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub locked_usd: i64,
     /// Its envelope.
     pub envelope_usd: i64,
     /// What it gives in all.
@@ -101,6 +126,10 @@ pub struct Taker {
     pub value_per_usd: i64,
 }
 
+fn is_zero(x: &i64) -> bool {
+    *x == 0
+}
+
 fn shortfall_code<S: serde::Serializer>(reason: &Option<Shortfall>, out: S) -> Result<S::Ok, S::Error> {
     out.serialize_str(&reason.map(Shortfall::code).unwrap_or_default())
 }
@@ -120,21 +149,28 @@ fn hold_code<S: serde::Serializer>(hold: &Option<Hold>, out: S) -> Result<S::Ok,
     }
 }
 
-/// Explains need `n`'s outcome `status` under the allocation `amounts` (one per edge of `graph`).
+/// Explains need `n`'s outcome `status` under the allocation `amounts` (one per edge of `graph`, locked money
+/// included) and, in a round, the ledger's `locks`.
 pub fn explain(
     batch: &Batch,
     reference: &Reference,
     graph: &Graph,
     amounts: &[i64],
+    locks: Option<&Locks>,
     status: &NeedStatus,
     n: usize,
 ) -> NeedExplanation {
     let need = &batch.needs[n];
-    let totals = OfferTotals::of(batch, graph, amounts);
+    let totals = OfferTotals::with_locks(batch, graph, amounts, locks);
     let range = graph.need_start[n]..graph.need_start[n + 1];
+    let first = range.start;
     let own_edges = &graph.edges[range.clone()];
     let own_amounts = &amounts[range];
-    let holds = why::holds(batch, graph, amounts, &totals, n);
+    let holds = why::holds(batch, graph, amounts, &totals, locks, n);
+    // Locked money on pairs the rules no longer allow, by offer.
+    let off_graph = |o: u32| {
+        locks.map_or(0, |l| l.off_graph.iter().filter(|x| x.need as usize == n && x.offer == o).map(|x| x.amount).sum())
+    };
     let mut takers = takers_of(batch, graph, amounts, n);
     let offers = graph::explain_need(batch, reference, n)
         .into_iter()
@@ -156,7 +192,8 @@ pub fn explain(
                 scope,
                 fit: edge.map(|e| e.fit),
                 value_per_usd: edge.map(|e| e.value),
-                amount_usd: k.map_or(0, |k| own_amounts[k]),
+                amount_usd: k.map_or(0, |k| own_amounts[k]) + off_graph(verdict.offer),
+                locked_usd: locks.map_or(0, |l| k.map_or(0, |k| l.on_edge[first + k])) + off_graph(verdict.offer),
                 envelope_usd: offer.envelope.get(),
                 given_usd: totals.given[o],
                 left_usd: totals.left(batch, o),
@@ -184,7 +221,16 @@ pub fn explain(
         status: status.status.as_str(),
         reason: status.reason,
         offers_why: status.offers_why,
-        money_left_usd: why::money_left_for(batch, graph, amounts, &totals, n),
+        money_left_usd: why::money_left_for(batch, graph, amounts, &totals, locks, n),
+        locked: locks.map(|l| LockedPart {
+            locked_usd: l.of_need[n],
+            outside: l
+                .outside
+                .iter()
+                .filter(|x| x.need as usize == n)
+                .map(|x| OutsideAward { offer_id: x.offer.to_string(), amount_usd: x.amount })
+                .collect(),
+        }),
         offers,
     }
 }

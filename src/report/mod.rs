@@ -23,7 +23,7 @@ pub mod shortfall;
 pub mod why;
 pub mod words;
 
-pub use build::{build, need_state, need_status, need_statuses};
+pub use build::{Allocation, build, need_state, need_status, need_statuses};
 pub use dimensions::{Dimension, need_region};
 pub use options::{RecordedLimits, RoundOptions, RunOptions};
 pub use record::{NeedCounts, RecordedInputs, RecordedRun, RunInfo, RunInputs, Timings};

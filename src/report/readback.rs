@@ -8,13 +8,16 @@ use crate::graph::Graph;
 use crate::io::published::PublishedTable;
 use crate::model::Batch;
 
-use super::rows::NeedStatus;
+use super::rows::{NeedStatus, Origin};
 use super::schema::{matches, needs_status};
 
 /// The amount on every edge of `graph` according to matches.csv (`table`); an edge without a row gets nothing.
 /// A row whose need, offer or pair the rebuilt graph does not know is an error: the outputs then come from other
-/// inputs, rules or reference data than the ones at hand.
+/// inputs, rules or reference data than the ones at hand. The exception is a round's locked row (`origin`
+/// `locked`) of an offer outside the batch or of a pair the rules no longer allow: the ledger's locks, placed
+/// again by the caller, carry those.
 pub fn amounts_from_matches(batch: &Batch, graph: &Graph, table: &PublishedTable) -> Result<Vec<i64>> {
+    let origin_col = table.column(matches::ORIGIN.name).ok();
     let need_col = table.column(matches::NEED_ID.name)?;
     let offer_col = table.column(matches::OFFER_ID.name)?;
     let amount_col = table.column(matches::AMOUNT_USD.name)?;
@@ -25,10 +28,14 @@ pub fn amounts_from_matches(batch: &Batch, graph: &Graph, table: &PublishedTable
     let mut amounts = vec![0i64; graph.edges.len()];
     for row in &table.rows {
         let cell = |c: usize| row.cells.get(c).map_or("", String::as_str);
+        let locked = origin_col.is_some_and(|c| cell(c) == Origin::Locked.as_str());
         let Some(&n) = needs.get(cell(need_col)) else {
             return Err(table.error(row, need_col, format!("need {:?} is not in needs.csv; {hint}", cell(need_col))));
         };
         let Some(&o) = offers.get(cell(offer_col)) else {
+            if locked {
+                continue;
+            }
             return Err(table.error(
                 row,
                 offer_col,
@@ -44,6 +51,9 @@ pub fn amounts_from_matches(batch: &Batch, graph: &Graph, table: &PublishedTable
         };
         let start = graph.need_start[n];
         let Ok(k) = graph.edges_of(n).binary_search_by_key(&o, |e| e.offer) else {
+            if locked {
+                continue;
+            }
             let message = format!(
                 "offer {} is not eligible for need {} under the rules of today; {hint}",
                 cell(offer_col),

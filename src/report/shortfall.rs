@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::graph::locks::Locks;
+
 use crate::graph::{Graph, Reason};
 use crate::model::{Batch, FundingMode};
 
@@ -70,6 +72,7 @@ pub(super) fn classify(
     amounts: &[i64],
     n: usize,
     used: &OfferTotals,
+    locks: Option<&Locks>,
     allocated: i64,
 ) -> Shortfall {
     let need = &batch.needs[n];
@@ -89,10 +92,12 @@ pub(super) fn classify(
     if allocated == 0 && need.min_award.is_some() {
         return Shortfall::BelowMinAward;
     }
-    let edges = &graph.edges[range.clone()];
-    let amounts = &amounts[range];
-    let open: Vec<usize> =
-        edges.iter().zip(amounts).filter(|(e, x)| **x < e.upper).map(|(e, _)| e.offer as usize).collect();
+    // An edge the ledger holds (declined, or a locked award that cannot grow) is as closed as one at its cap.
+    let held = |e: usize| locks.is_some_and(|l| super::why::ledger_hold(l, batch, graph, e).is_some());
+    let open: Vec<usize> = range
+        .filter(|&e| amounts[e] < graph.edges[e].upper && !held(e))
+        .map(|e| graph.edges[e].offer as usize)
+        .collect();
     if open.is_empty() {
         return Shortfall::CapsReached;
     }

@@ -6,6 +6,7 @@
 use std::fmt;
 
 use crate::graph::Graph;
+use crate::graph::locks::Locks;
 use crate::model::{Batch, FundingMode};
 
 /// What kept an eligible offer from giving a need more than it gave.
@@ -33,11 +34,18 @@ pub enum Hold {
     /// It has money left and no rule holds it back: this allocation did not use it (a search stopped by a limit,
     /// or the greedy baseline).
     LeftUnused,
+    /// The ledger says its donor declined this need (docs/spec.md §9): it gives it no new money.
+    Declined,
+    /// Its award to this need is locked by the ledger, and an offer with a smallest grant or a most number of
+    /// awards does not add to a locked award (docs/spec.md §9).
+    LockedAward,
 }
 
 impl Hold {
     /// Every hold, in the order they are checked and listed.
-    pub const ALL: [Hold; 10] = [
+    pub const ALL: [Hold; 12] = [
+        Hold::Declined,
+        Hold::LockedAward,
         Hold::CapPerNeed,
         Hold::EnvelopeSpent,
         Hold::MaxAwards,
@@ -63,6 +71,8 @@ impl Hold {
             Hold::RequesterShare => "requester_share",
             Hold::MinAwardNotReached => "min_award",
             Hold::LeftUnused => "left_unused",
+            Hold::Declined => "declined",
+            Hold::LockedAward => "locked_award",
         }
     }
 
@@ -148,6 +158,24 @@ impl OfferTotals {
         t
     }
 
+    /// Totals of `amounts` (one per edge of `graph`, locked money included) and, with a ledger, of its locked
+    /// awards on pairs without an edge: they too spend envelopes, count as awards and take from requesters' caps.
+    pub fn with_locks(batch: &Batch, graph: &Graph, amounts: &[i64], locks: Option<&Locks>) -> OfferTotals {
+        let mut t = OfferTotals::of(batch, graph, amounts);
+        let Some(locks) = locks else { return t };
+        for lock in &locks.off_graph {
+            t.given[lock.offer as usize] += lock.amount;
+            t.awards[lock.offer as usize] += 1;
+        }
+        if let Some(caps) = &graph.caps {
+            let off_graph = locks.off_graph.iter().map(|l| (l.need, l.amount));
+            for (n, amount) in off_graph.chain(locks.outside.iter().map(|l| (l.need, l.amount))) {
+                t.requester_left[caps.requester_of[n as usize] as usize] -= amount;
+            }
+        }
+        t
+    }
+
     /// What offer `o` has left.
     pub fn left(&self, batch: &Batch, o: usize) -> i64 {
         batch.offers[o].envelope.get() - self.given[o]
@@ -157,12 +185,24 @@ impl OfferTotals {
 /// The hold of each eligible offer of need `n`, in the graph's edge order; empty when the need is fully funded.
 /// The first of the checks below that applies wins, so each offer gets one hold: first the offer's own limits and
 /// rules, then, for the offers free of them, whether the money they have left could meet the need's rules.
-pub fn holds(batch: &Batch, graph: &Graph, amounts: &[i64], totals: &OfferTotals, n: usize) -> Vec<Hold> {
+///
+/// With a ledger (`locks`), a declined pair is held by [`Hold::Declined`] and a locked award that its offer's rules
+/// keep from growing by [`Hold::LockedAward`], before anything else; locked money on pairs without an edge counts
+/// in what the need has.
+pub fn holds(
+    batch: &Batch,
+    graph: &Graph,
+    amounts: &[i64],
+    totals: &OfferTotals,
+    locks: Option<&Locks>,
+    n: usize,
+) -> Vec<Hold> {
     let need = &batch.needs[n];
     let range = graph.need_start[n]..graph.need_start[n + 1];
+    let first = range.start;
     let edges = &graph.edges[range.clone()];
     let xs = &amounts[range];
-    let allocated: i64 = xs.iter().sum();
+    let allocated: i64 = xs.iter().sum::<i64>() + locks.map_or(0, |l| l.of_need_off_graph(graph, n));
     if allocated >= need.amount.get() {
         return Vec::new();
     }
@@ -176,11 +216,14 @@ pub fn holds(batch: &Batch, graph: &Graph, amounts: &[i64], totals: &OfferTotals
     let own: Vec<Option<Hold>> = edges
         .iter()
         .zip(xs)
-        .map(|(e, &x)| {
+        .enumerate()
+        .map(|(k, (e, &x))| {
             let o = e.offer as usize;
             let offer = &batch.offers[o];
             let left = totals.left(batch, o);
-            if x >= e.upper {
+            if let Some(hold) = locks.and_then(|l| ledger_hold(l, batch, graph, first + k)) {
+                Some(hold)
+            } else if x >= e.upper {
                 Some(Hold::CapPerNeed)
             } else if left <= 0 {
                 Some(Hold::EnvelopeSpent)
@@ -221,15 +264,35 @@ pub fn holds(batch: &Batch, graph: &Graph, amounts: &[i64], totals: &OfferTotals
     own.into_iter().map(|hold| hold.unwrap_or(need_rule)).collect()
 }
 
+/// What the ledger holds edge `e` to: a declined pair gets no new money, and a locked award of an offer with a
+/// smallest grant or a most number of awards does not grow (the rule of graph::residual).
+pub fn ledger_hold(locks: &Locks, batch: &Batch, graph: &Graph, e: usize) -> Option<Hold> {
+    let offer = &batch.offers[graph.edges[e].offer as usize];
+    if locks.declined[e] {
+        Some(Hold::Declined)
+    } else if locks.on_edge[e] > 0 && (offer.floor_per_need.is_some() || offer.max_awards.is_some()) {
+        Some(Hold::LockedAward)
+    } else {
+        None
+    }
+}
+
 /// The money still open to need `n`: over its eligible offers, what each has left, up to what it could still
 /// give this need, not counting offers whose own limits or rules hold them back (see [`holds`]).
-pub fn money_left_for(batch: &Batch, graph: &Graph, amounts: &[i64], totals: &OfferTotals, n: usize) -> i128 {
+pub fn money_left_for(
+    batch: &Batch,
+    graph: &Graph,
+    amounts: &[i64],
+    totals: &OfferTotals,
+    locks: Option<&Locks>,
+    n: usize,
+) -> i128 {
     let range = graph.need_start[n]..graph.need_start[n + 1];
     let free = [Hold::WholeNotReached, Hold::MinAwardNotReached, Hold::LeftUnused];
     graph.edges[range.clone()]
         .iter()
         .zip(&amounts[range])
-        .zip(holds(batch, graph, amounts, totals, n))
+        .zip(holds(batch, graph, amounts, totals, locks, n))
         .filter(|(_, hold)| free.contains(hold))
         .map(|((e, &x), _)| i128::from(totals.left(batch, e.offer as usize).clamp(0, e.upper - x)))
         .sum()
@@ -291,23 +354,26 @@ mod tests {
         let totals = OfferTotals::of(&batch, &graph, &amounts);
         use Hold::*;
         assert_eq!(
-            holds(&batch, &graph, &amounts, &totals, 0),
+            holds(&batch, &graph, &amounts, &totals, None, 0),
             [EnvelopeSpent, MaxAwards, CapPerNeed, Floor, NoCofinance]
         );
-        assert_eq!(holds(&batch, &graph, &amounts, &totals, 1), [CapPerNeed, LeftUnused, LeftUnused, NoCofinance]);
+        assert_eq!(
+            holds(&batch, &graph, &amounts, &totals, None, 1),
+            [CapPerNeed, LeftUnused, LeftUnused, NoCofinance]
+        );
         // C could still take 50 from CAP and its whole 500 from FLOOR or SOLE: the allocation left money unused.
         assert_eq!(
-            holds(&batch, &graph, &amounts, &totals, 2),
+            holds(&batch, &graph, &amounts, &totals, None, 2),
             [EnvelopeSpent, MaxAwards, LeftUnused, LeftUnused, LeftUnused]
         );
-        assert_eq!(money_left_for(&batch, &graph, &amounts, &totals, 2), 50 + 500 + 500);
+        assert_eq!(money_left_for(&batch, &graph, &amounts, &totals, None, 2), 50 + 500 + 500);
         // With FLOOR and SOLE spent (their envelopes gone, on the graph as it was), 50 cannot fund C whole.
         let mut batch = batch;
         batch.offers[3].envelope = Usd(0);
         batch.offers[4].envelope = Usd(0);
         let totals = OfferTotals::of(&batch, &graph, &amounts);
         assert_eq!(
-            holds(&batch, &graph, &amounts, &totals, 2),
+            holds(&batch, &graph, &amounts, &totals, None, 2),
             [EnvelopeSpent, MaxAwards, WholeNotReached, EnvelopeSpent, EnvelopeSpent]
         );
     }

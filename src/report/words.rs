@@ -565,6 +565,11 @@ pub fn hold_words(hold: Hold, lang: Lang) -> &'static str {
             "其请求方已获得 max_requester_share 所允许的最高额",
         ),
         Hold::LeftUnused => ("it has money left that this allocation did not use", "尚有剩余资金，但本次分配未使用"),
+        Hold::Declined => ("its donor declined this need (ledger)", "捐助方已拒绝该需求（账本）"),
+        Hold::LockedAward => (
+            "its award here is locked, and an offer with a floor or a most number of awards does not add to it",
+            "其对该需求的资助已锁定；设有最低资助额或最多资助项目数的提议不追加锁定资助",
+        ),
     };
     lang.pick(en, zh)
 }
@@ -582,6 +587,8 @@ fn hold_label(hold: Hold, lang: Lang) -> &'static str {
         Hold::MinAwardNotReached => ("minimum award out of reach", "达不到最低资助额"),
         Hold::RequesterShare => ("requester's share reached", "请求方份额已满"),
         Hold::LeftUnused => ("money left unused", "资金未使用"),
+        Hold::Declined => ("declined", "已拒绝"),
+        Hold::LockedAward => ("locked award", "资助已锁定"),
     };
     lang.pick(en, zh)
 }

@@ -27,8 +27,8 @@ use crate::model::{Batch, Ledger, LockLevel, RoundLabel};
 use crate::objective::Weights;
 use crate::render::{self, MatchPage};
 use crate::report::{
-    self, LedgerTotals, MatchReport, NeedCounts, NeedState, NeedStatus, RecordedInputs, RunInfo, RunInputs, RunOptions,
-    Timings, schema,
+    self, LedgerTotals, MatchReport, NeedCounts, NeedState, NeedStatus, RecordedInputs, RoundOptions, RunInfo,
+    RunInputs, RunOptions, Timings, schema,
 };
 use crate::solve::{self, Limits, Method, Solution, relaxation};
 
@@ -97,19 +97,23 @@ pub struct MatchOutcome {
     pub locks: Option<Locks>,
 }
 
-/// Solves a batch and records the run, without writing anything; the search reports its progress to `observer`.
-/// The record's options are the solving ones, the output choices left at their defaults (for `explain`, which
-/// writes no record; `match` records its run with [`solve_request`]).
+/// Solves a batch (in a `round`, around a ledger's locks at a lock level) and records the run, without writing
+/// anything; the search reports its progress to `observer`. The record's options are the solving ones, the output
+/// choices left at their defaults (for `explain`, which writes no record; `match` records its run with
+/// [`solve_request`]).
 pub fn solve_batch(
     batch: &Batch,
     reference: &Reference,
     config: &SolveConfig,
     inputs: RunInputs,
+    round: Option<(&Ledger, LockLevel)>,
     read_s: f64,
     observer: Option<&dyn solve::progress::Observer>,
 ) -> Result<MatchOutcome> {
-    let options = RunOptions::solving(config.method, &config.limits);
-    solve_recorded(batch, reference, config, inputs.into(), options, None, read_s, observer)
+    let mut options = RunOptions::solving(config.method, &config.limits);
+    options.rounds = round.map(|(ledger, lock)| RoundOptions { round: ledger.next_round().0, lock, proposed_on: None });
+    let ledger = round.map(|(ledger, _)| ledger);
+    solve_recorded(batch, reference, config, inputs.into(), options, ledger, read_s, observer)
 }
 
 /// Solves the batch of a request and records the run with the request's inputs and options, without writing
