@@ -1,5 +1,6 @@
 //! Writes a generated batch and the ledger of an earlier round over it (needs.csv, offers.csv, ledger.csv): the
-//! greedy allocation's awards a year on, about half of the money committed or disbursed. For timing
+//! awards of `match`'s allocation with default options, a year on, about half of the money committed or disbursed.
+//! Add `greedy` after the seed for the greedy allocation instead, which takes no search. For timing
 //! `poa-match match --ledger` against a plain match of the same batch (BENCHMARKS.md):
 //!
 //! ```sh
@@ -22,7 +23,7 @@ use poa_match::solve::{self, Limits, Method};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(dir) = args.first().map(PathBuf::from) else {
-        return Err("usage: round_ledger DIR [NEEDS [OFFERS [SEED]]]".into());
+        return Err("usage: round_ledger DIR [NEEDS [OFFERS [SEED [greedy]]]]".into());
     };
     let number = |i: usize, default: u64| -> Result<u64, Box<dyn std::error::Error>> {
         Ok(args.get(i).map(|a| a.parse::<u64>()).transpose()?.unwrap_or(default))
@@ -32,8 +33,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = GenerateConfig { needs: needs as usize, offers: offers as usize, seed, partial_only: false };
     let batch = generate(&config, reference);
     let graph = graph::build(&batch, reference, &Weights::default());
-    // The greedy allocation keeps every rule and takes no search: an earlier round's plausible outcome.
-    let solution = solve::solve(&batch, &graph, Method::Greedy, Limits::default())?;
+    let method = if args.get(4).is_some_and(|a| a == "greedy") { Method::Greedy } else { Method::Optimal };
+    let solution = solve::solve(&batch, &graph, method, Limits::default())?;
     let allocation: Vec<(u32, u32, i64)> =
         graph.edges.iter().zip(&solution.amounts).map(|(e, &amount)| (e.need, e.offer, amount)).collect();
     let ledger = round_ledger(&batch, &allocation, seed);
