@@ -153,6 +153,9 @@ fn a_round_keeps_every_locked_award_and_proposes_the_rest() {
     assert!(page.contains(r#"id="kpi-locked" data-value="4429500""#), "the headline's locked money");
     let new_usd = record["ledger"]["new_usd"].to_string();
     assert!(page.contains(&format!(r#"id="kpi-new" data-value="{new_usd}""#)), "the headline's new money");
+    assert!(
+        page.contains(r#"data-key="WB_SALW_TF" data-envelope="900000" data-allocated="590000" data-locked="500000""#)
+    );
     let rows = csv_rows(&matches);
     for origin in ["locked", "new"] {
         let in_file = rows.iter().filter(|m| m["origin"] == origin).count();
@@ -277,4 +280,56 @@ fn explain_names_a_declined_pair() {
     assert_eq!((eu["hold"].as_str(), eu["amount_usd"].as_i64()), (Some("declined"), Some(0)));
     let status = csv_rows(&dir.read("out/needs_status.csv")).into_iter().find(|n| n["need_id"] == "NER-01").unwrap();
     assert!(status["offers_why"].contains("declined:1"), "{}", status["offers_why"]);
+}
+
+/// The README's walk-through of rounds, step by step, with its figures: the sample ledger is round 2013's
+/// proposals with statuses a year on, so a change to the sample's optimum shows here.
+#[test]
+fn the_readme_round_walk_through_holds() {
+    let dir = TestDir::new();
+    dir.write("ledger.csv", "award_id,round,need_id,offer_id,amount_usd,status,status_date,note\n");
+    dir.run(&[
+        "match",
+        "--ledger",
+        "ledger.csv",
+        "--round",
+        "2013",
+        "--proposed-on",
+        "2013-04-15",
+        "--out",
+        "round-2013",
+    ])
+    .assert_success()
+    .assert_stdout_contains("round 2013: 5,124,500 USD new in 40 awards");
+    let proposed = csv_rows(&dir.read("round-2013/ledger.csv"));
+    let sample_ledger = csv_rows(&std::fs::read_to_string(sample("ledger.csv")).unwrap());
+    let pair = |r: &HashMap<String, String>| {
+        [&r["award_id"], &r["round"], &r["need_id"], &r["offer_id"], &r["amount_usd"]].map(|s| s.to_string())
+    };
+    assert_eq!(
+        proposed.iter().map(pair).collect::<Vec<_>>(),
+        sample_ledger.iter().map(pair).collect::<Vec<_>>(),
+        "data/sample/ledger.csv is round 2013's proposals, statuses aside"
+    );
+    assert!(proposed.iter().all(|r| r["status"] == "proposed" && r["status_date"] == "2013-04-15"));
+
+    let (offers, ledger) = (sample("offers_2014.csv"), sample("ledger.csv"));
+    let args = ["match", "--offers", &offers, "--ledger", &ledger, "--round", "2014", "--proposed-on", "2014-03-20"];
+    dir.run(&[&args[..], &["--out", "round-2014"]].concat())
+        .assert_success()
+        .assert_stdout_contains("locked: 4,429,500 USD in 34 awards")
+        .assert_stdout_contains("round 2014: 4,410,000 USD new in 45 awards");
+    dir.run(&[
+        "track",
+        "--ledger",
+        "round-2014/ledger.csv",
+        "--offers",
+        &offers,
+        "--as-of",
+        "2014-12-31",
+        "--out",
+        "t",
+    ])
+    .assert_success()
+    .assert_stdout_contains("ledger: 85 awards");
 }

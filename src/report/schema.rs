@@ -183,7 +183,7 @@ pub mod offers_status {
 
     /// `locked_usd`, with a ledger only: the part of `allocated_usd` the ledger's awards lock.
     pub const LOCKED_USD: Column<OfferStatus> =
-        Column { name: "locked_usd", heading: None, cell: |o| int(o.locked_usd) };
+        Column { name: "locked_usd", heading: Some(Word::LockedUsd), cell: |o| int(o.locked_usd) };
 
     /// The file's columns, in order (a round with a ledger adds [`LOCKED_USD`]).
     pub const COLUMNS: [Column<OfferStatus>; 7] =

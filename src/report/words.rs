@@ -243,6 +243,8 @@ pub enum Word {
     OriginNew,
     /// "of which locked"
     OfWhichLocked,
+    /// "Locked (USD)"
+    LockedUsd,
     /// The note under the headline of a round with a ledger.
     RoundNote,
 }
@@ -266,6 +268,7 @@ impl Word {
             Word::OriginLocked => ("locked", "已锁定"),
             Word::OriginNew => ("new", "新增"),
             Word::OfWhichLocked => ("of which locked", "其中锁定"),
+            Word::LockedUsd => ("Locked (USD)", "锁定（美元）"),
             Word::RoundNote => (
                 "Awards of earlier rounds that the ledger marks committed or disbursed (and pledged, when the round \
                  locks pledges) are fixed: this round allocates around them, and every rule counts them. A locked \
