@@ -31,7 +31,7 @@ fn solve(batch: &Batch, reference: &Reference, method: Method) -> MatchOutcome {
     let config = SolveConfig { method, limits, weights: Weights::default() };
     let inputs =
         RunInputs { needs: info("needs.csv", batch.needs.len()), offers: info("offers.csv", batch.offers.len()) };
-    match solve_batch(batch, reference, &config, inputs, 0.0, None) {
+    match solve_batch(batch, reference, &config, inputs, None, 0.0, None) {
         Ok(outcome) => outcome,
         Err(e) => panic!("{} failed on a valid batch: {e}", method.as_str()),
     }
