@@ -148,6 +148,20 @@ fn a_round_keeps_every_locked_award_and_proposes_the_rest() {
     assert_eq!(record["ledger"]["outside_offer"]["awards"], 29);
 
     dir.run(&["replay", "out"]).assert_success().assert_stdout_contains("needs, offers, ledger (SHA-256 checked)");
+    // The desk officer's greedy baseline with the same locks does no better.
+    let mut greedy = round_args(&offers, &ledger, "greedy");
+    greedy.extend(["--method", "greedy"].map(String::from));
+    run(&dir, &greedy).assert_success();
+    check_round(&dir, "greedy", &ledger_text, &offers_text, LockLevel::Committed, "2014");
+    let greedy_record: serde_json::Value = serde_json::from_str(&dir.read("greedy/run.json")).unwrap();
+    let objective = |r: &serde_json::Value| r["objective"].as_i64().expect("an objective");
+    assert!(
+        objective(&record) >= objective(&greedy_record),
+        "optimal {} < greedy {}",
+        record["objective"],
+        greedy_record["objective"]
+    );
+    assert_eq!(greedy_record["ledger"]["locked"], record["ledger"]["locked"]);
     // The page shows locked and new money apart: in the headline, and row by row.
     let page = dir.read("out/report.html");
     assert!(page.contains(r#"id="kpi-locked" data-value="4429500""#), "the headline's locked money");
