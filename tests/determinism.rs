@@ -25,7 +25,12 @@ fn match_is_the_same_on_every_thread_count(dir: &TestDir, args: &[&str]) -> Valu
         all.extend_from_slice(args);
         dir.run_env(&all, &[("RAYON_NUM_THREADS", threads)]).assert_success();
     }
-    assert_eq!(common::snapshot(&dir.path().join("t1")).len(), 6, "the four tables, report.html and run.json");
+    let expected = if args.contains(&"--ledger") { 7 } else { 6 };
+    assert_eq!(
+        common::snapshot(&dir.path().join("t1")).len(),
+        expected,
+        "the tables, report.html, run.json (ledger.csv)"
+    );
     let first_network = dir.read("t1.dimacs");
     for (tag, _) in &THREADS[1..] {
         assert_same_outputs(&dir.path().join("t1"), &dir.path().join(tag));
@@ -75,6 +80,33 @@ fn match_on_a_random_batch_with_a_deeper_search() {
     let args = ["--needs", "needs.csv", "--offers", "offers.csv", "--node-limit", "150"];
     let run = match_is_the_same_on_every_thread_count(&dir, &args);
     assert_eq!(run["integer_rules"], true);
+}
+
+/// A round over the ledger of an earlier allocation, with integer rules and a search stopped by its work limit: the
+/// residual batch is searched like any other, and the output ledger is the same bytes too.
+#[test]
+fn match_with_a_ledger_stopped_by_its_work_limit() {
+    let dir = TestDir::new();
+    dir.run(&["generate", "--needs", "300", "--offers", "30", "--seed", "7", "--out", "batch"]).assert_success();
+    let reference = poa_match::Reference::embedded();
+    let options = poa_match::ReadOptions::default();
+    let (needs, offers) = (dir.path().join("batch/needs.csv"), dir.path().join("batch/offers.csv"));
+    let batch = poa_match::read_batch(&needs, &offers, reference, options).unwrap();
+    // The earlier round: greedy's allocation, about half of its money committed or disbursed since.
+    let graph = poa_match::graph::build(&batch, reference, &poa_match::Weights::default());
+    let greedy =
+        poa_match::solve::solve(&batch, &graph, poa_match::Method::Greedy, poa_match::Limits::default()).unwrap();
+    let allocation: Vec<(u32, u32, i64)> =
+        graph.edges.iter().zip(&greedy.amounts).map(|(e, &x)| (e.need, e.offer, x)).collect();
+    let ledger = poa_match::generate::round_ledger(&batch, &allocation, 7);
+    let mut text = Vec::new();
+    poa_match::io::write_ledger(b"", &ledger.awards, &mut text).unwrap();
+    dir.write("ledger.csv", text);
+    let args =
+        ["--needs", "batch/needs.csv", "--offers", "batch/offers.csv", "--ledger", "ledger.csv", "--work-limit", "3"];
+    let run = match_is_the_same_on_every_thread_count(&dir, &args);
+    assert_eq!(run["integer_rules"], true);
+    assert!(run["ledger"]["locked"]["awards"].as_u64().unwrap() > 20, "{}", run["ledger"]);
 }
 
 /// `--threads` sets the worker threads and wins over `RAYON_NUM_THREADS`; zero threads is a usage error.
