@@ -255,6 +255,32 @@ fn locked_totals_above_an_envelope_or_an_amount_name_the_rows() {
         error.lines().nth(1).unwrap_or(""),
         "ledger.csv:2:5: field 'amount_usd': the locked award on line 2 (150 USD) is above need N1's amount_usd of 100"
     );
+    // A cap per need counts the pair's locked awards together; the errors come in the ledger's line order.
+    let mut capped = batch.clone();
+    capped.offers[0].cap_per_need = Some(Usd(50));
+    let error = Locks::place(
+        &capped,
+        &graph,
+        &ledger(vec![award(1, "N2", 30), award(2, "N1", 30), award(3, "N2", 30)]),
+        LockLevel::Committed,
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        error.lines().nth(1).unwrap_or(""),
+        "ledger.csv:4:5: field 'amount_usd': locked awards on lines 2, 4 add up to 60 USD, above offer O1's \
+         cap_per_need_usd (for need N2) of 50"
+    );
+    assert_eq!(error.lines().count(), 2, "one broken total: {error}");
+    let error =
+        Locks::place(&capped, &graph, &ledger(vec![award(1, "N2", 70), award(2, "N1", 60)]), LockLevel::Committed)
+            .unwrap_err()
+            .to_string();
+    let lines: Vec<&str> = error.lines().skip(1).collect();
+    assert_eq!(lines.len(), 3, "{error}");
+    assert!(lines[0].starts_with("ledger.csv:2:5: field 'amount_usd': the locked award on line 2 (70 USD) is above offer O1's cap_per_need_usd (for need N2)"), "{error}");
+    assert!(lines[1].starts_with("ledger.csv:3:5: field 'amount_usd': locked awards on lines 2, 3 add up to 130 USD, above offer O1's envelope_usd"), "{error}");
+    assert!(lines[2].starts_with("ledger.csv:3:5: field 'amount_usd': the locked award on line 3 (60 USD) is above offer O1's cap_per_need_usd (for need N1)"), "{error}");
     // Pledged awards are locked only at --lock pledged.
     let mut pledged = ledger(vec![award(1, "N1", 60), award(2, "N1", 50)]);
     pledged.awards[1].status = AwardStatus::Pledged;
