@@ -29,8 +29,8 @@ fn sample(name: &str) -> String {
     format!("{SAMPLE}/{name}")
 }
 
-/// The need of the sample funded by a pledged award only (300 000 USD from USA-2013), which no offer of 2013 can
-/// otherwise fund.
+/// The need of the sample whose only money is a pledged award (from USA-2013, all it asks for): no offer of 2013
+/// can otherwise fund it.
 const PLEDGED_NEED: &str = "SOM-01";
 const PLEDGED_USD: i64 = 300_000;
 
@@ -173,7 +173,8 @@ fn a_drawn_pledge_arrives_with_its_offers_pledge() {
                 continue;
             }
             draw::realise(p, study.seed, s, i, &mut envelopes);
-            // A pledge that arrives brings at least half its envelope, so a positive envelope means it arrived.
+            // A pledge that arrives brings a share of its envelope above nothing, so a positive envelope means it
+            // arrived.
             if envelopes[usa].get() > 0 {
                 arrived += 1;
                 assert_eq!(got, PLEDGED_USD, "draw {i}: USA's pledge arrived, and so does the award");
@@ -271,7 +272,7 @@ fn pledged_awards_are_unlocked_certain_or_drawn() {
         assert_eq!(json["options"]["lock"], lock);
         let rule = |i: usize| json["scenarios"][i]["ledger"]["pledged_awards"].as_str().unwrap().to_string();
         assert_eq!([rule(0), rule(1), rule(2)], [default_rule, "certain", "drawn"]);
-        // Two pledged awards in the sample: 300 000 to SOM-01 and 150 000 to COD-01.
+        // The sample's two pledged awards, to SOM-01 and COD-01.
         let drawn = &json["scenarios"][2]["ledger"];
         assert_eq!((drawn["drawn"]["awards"].as_u64(), drawn["drawn"]["usd"].as_i64()), (Some(2), Some(450_000)));
         let certain = &json["scenarios"][1]["ledger"]["locked"];
@@ -386,7 +387,8 @@ fn ledger_errors_come_with_the_batchs_and_a_broken_total_once() {
     let dir = TestDir::new();
     dir.write("two.toml", "draws = 2\n[[scenario]]\nname = \"a\"\n[[scenario]]\nname = \"b\"\n");
     let ledger = std::fs::read_to_string(sample("ledger.csv")).unwrap();
-    // Line 40: the award to BIH-01 above the fund's cap, its need's amount and, with line 41, the envelope.
+    // The award to BIH-01 made larger than the fund's cap and its need's amount, and with the fund's other award
+    // larger than its envelope.
     let big = ledger.replace("2013-0039,2013,BIH-01,WBTF-2013,250000", "2013-0039,2013,BIH-01,WBTF-2013,950000");
     dir.write("big.csv", big);
     let (needs, offers) = (sample("needs.csv"), sample("offers_2014.csv"));
