@@ -16,12 +16,14 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::catalog::Reference;
 use crate::error::{DataError, Error, ErrorKind, Result};
-use crate::graph::Graph;
 use crate::graph::locks::{Locks, Tally};
+use crate::graph::{self, Graph};
 use crate::model::{AwardStatus, Batch, Ledger, LockLevel, PledgedAwards};
+use crate::objective::Weights;
 use crate::scenario::{Scenario, Study};
 
 /// What the draws of a scenario do with the ledger's pledged awards.
@@ -163,6 +165,37 @@ impl ScenarioLocks {
         // A subset of `all`, whose totals were checked: no total can break here.
         Locks::place_where(batch, graph, &self.ledger, LockLevel::Pledged, pledged).map(Some)
     }
+}
+
+/// Checks the ledger against the study's own batch, as `match` checks it, at the level the scenarios' `rules` need
+/// at most: a total it breaks there is the ledger's error (or the batch's), reported once at the ledger's row
+/// rather than by every scenario.
+pub fn check_baseline(
+    base: &Batch,
+    reference: &Reference,
+    weights: &Weights,
+    ledger: &Ledger,
+    rules: &[PledgedRule],
+) -> Result<()> {
+    let pledged = rules.iter().any(|r| r.level() == LockLevel::Pledged);
+    let level = if pledged { LockLevel::Pledged } else { LockLevel::Committed };
+    Locks::place(base, &graph::build(base, reference, weights), ledger, level).map(|_| ())
+}
+
+/// `--lock` in the record, by its word.
+pub(super) fn lock_text<S: Serializer>(lock: &Option<LockLevel>, out: S) -> std::result::Result<S::Ok, S::Error> {
+    match lock {
+        Some(lock) => out.serialize_str(lock.as_str()),
+        None => out.serialize_none(),
+    }
+}
+
+/// `--lock` read back from a shard.
+pub(super) fn lock_of_text<'de, D: Deserializer<'de>>(input: D) -> std::result::Result<Option<LockLevel>, D::Error> {
+    let text = String::deserialize(input)?;
+    LockLevel::parse(&text)
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom(format!("lock must be one of {}, found {text}", LockLevel::expected())))
 }
 
 /// The ledger's errors about locked totals, as errors of the scenario whose changes left too little.

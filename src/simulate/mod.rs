@@ -22,11 +22,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::Reference;
 use crate::error::{DataError, Error, Result};
-use crate::graph::locks::Locks;
 use crate::graph::residual::Residual;
 use crate::graph::{self, Graph};
 use crate::io::ReadOptions;
@@ -71,24 +70,10 @@ pub struct StudyOptions {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        serialize_with = "lock_text",
-        deserialize_with = "lock_of_text"
+        serialize_with = "locks::lock_text",
+        deserialize_with = "locks::lock_of_text"
     )]
     pub lock: Option<LockLevel>,
-}
-
-fn lock_text<S: Serializer>(lock: &Option<LockLevel>, out: S) -> std::result::Result<S::Ok, S::Error> {
-    match lock {
-        Some(lock) => out.serialize_str(lock.as_str()),
-        None => out.serialize_none(),
-    }
-}
-
-fn lock_of_text<'de, D: Deserializer<'de>>(input: D) -> std::result::Result<Option<LockLevel>, D::Error> {
-    let text = String::deserialize(input)?;
-    LockLevel::parse(&text)
-        .map(Some)
-        .ok_or_else(|| serde::de::Error::custom(format!("lock must be one of {}, found {text}", LockLevel::expected())))
 }
 
 impl StudyOptions {
@@ -316,11 +301,7 @@ pub fn prepare(
     let rules: Vec<PledgedRule> = study.scenarios.iter().map(|s| PledgedRule::of(s.pledged_awards, lock)).collect();
     let ledger = ledger.map(|l| Arc::new(l.clone()));
     if let Some(ledger) = &ledger {
-        // The ledger against the study's own batch first, as `match` checks it: a total it breaks there is the
-        // ledger's error (or the batch's), reported once rather than by every scenario.
-        let pledged = rules.iter().any(|r| r.level() == LockLevel::Pledged);
-        let level = if pledged { LockLevel::Pledged } else { LockLevel::Committed };
-        Locks::place(base, &graph::build(base, reference, &options.weights), ledger, level)?;
+        locks::check_baseline(base, reference, &options.weights, ledger, &rules)?;
     }
     let mut prepared = Vec::with_capacity(study.scenarios.len());
     let mut errors = Vec::new();
