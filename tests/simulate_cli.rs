@@ -171,8 +171,10 @@ fn the_draw_path_itself_reaches_matchs_optimum() {
         lang: poa_match::Lang::En,
         format: poa_match::io::outputs::TableFormat::Csv,
         excel: false,
+        lock: None,
     };
-    let mut prepared = simulate::prepare(&study, &batch, reference, root, ReadOptions::default(), &options).unwrap();
+    let mut prepared =
+        simulate::prepare(&study, &batch, reference, root, ReadOptions::default(), &options, None).unwrap();
     let p = &mut prepared[0];
     p.certain.take().expect("certain pledges are solved once");
     let graph = poa_match::graph::build(&batch, reference, &Default::default());

@@ -1,6 +1,7 @@
 //! The scenarios file of `simulate` from arbitrary bytes: never a panic; a parse either fails with data errors
 //! located in the file, or gives a study that applies to the bundled sample (or fails with located errors), whose
-//! first draws solve, pass the invariant checks and render every output in memory.
+//! first draws solve, pass the invariant checks and render every output in memory. One input in three runs over
+//! the bundled ledger, whose locks its scenarios may break (located errors too).
 
 #![no_main]
 
@@ -11,13 +12,15 @@ use libfuzzer_sys::fuzz_target;
 use poa_match::ErrorKind;
 use poa_match::catalog::Reference;
 use poa_match::io::provenance::InputInfo;
+use poa_match::io::ledger::read_ledger;
 use poa_match::io::{ReadOptions, read_needs, read_offers};
-use poa_match::model::Batch;
+use poa_match::model::{Batch, LockLevel};
 use poa_match::simulate::{self, Frame, ShardSpec, StudyInputs, StudyOptions};
 
 const LABEL: &str = "fuzz/scenarios.toml";
 const NEEDS: &str = include_str!("../../data/sample/needs.csv");
 const OFFERS: &str = include_str!("../../data/sample/offers.csv");
+const LEDGER: &str = include_str!("../../data/sample/ledger.csv");
 
 fuzz_target!(|data: &[u8]| {
     // The command refuses bytes that are not UTF-8 before parsing (tested in tests/simulate_cli.rs).
@@ -40,10 +43,16 @@ fuzz_target!(|data: &[u8]| {
         lang: if data.len() % 2 == 0 { poa_match::Lang::En } else { poa_match::Lang::Zh },
         format: poa_match::io::outputs::TableFormat::Csv,
         excel: false,
+        lock: None,
+    };
+    let ledger = (data.len() % 3 == 0).then(|| read_ledger("ledger.csv", LEDGER.as_bytes(), options).expect("it reads"));
+    let study_options = StudyOptions {
+        lock: ledger.as_ref().map(|_| if data.len() % 2 == 0 { LockLevel::Committed } else { LockLevel::Pledged }),
+        ..study_options
     };
     // add_offers names a file next to the scenarios file: there is none, so that is an I/O error.
     let dir = std::path::Path::new("/nonexistent-poa-match-fuzz");
-    let mut prepared = match simulate::prepare(&study, &batch, reference, dir, options, &study_options) {
+    let mut prepared = match simulate::prepare(&study, &batch, reference, dir, options, &study_options, ledger.as_ref()) {
         Ok(p) => p,
         Err(e) => {
             match e.kind() {
@@ -63,7 +72,12 @@ fuzz_target!(|data: &[u8]| {
     let info = |path: &str| InputInfo { path: path.into(), rows: 0, sha256: String::new() };
     let frame = Frame {
         version: "fuzz".into(),
-        inputs: StudyInputs { needs: info("needs.csv"), offers: info("offers.csv"), scenarios: info(LABEL) },
+        inputs: StudyInputs {
+            needs: info("needs.csv"),
+            offers: info("offers.csv"),
+            scenarios: info(LABEL),
+            ledger: ledger.as_ref().map(|_| info("ledger.csv")),
+        },
         seed: study.seed,
         options: study_options,
         scenarios: prepared.iter().map(|p| p.frame.clone()).collect(),

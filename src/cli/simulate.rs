@@ -10,14 +10,14 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use poa_match::error::{DataError, Location};
 use poa_match::io::provenance::{InputInfo, sha256_hex};
-use poa_match::model::group_thousands;
+use poa_match::model::{LockLevel, group_thousands};
 use poa_match::objective::Weights;
 use poa_match::simulate::outputs::ScenarioSummary;
 use poa_match::simulate::{self, Frame, SHARD_KIND, Shard, ShardSpec, StudyInputs, StudyOptions, Tally, Timings};
 use poa_match::solve::WorkLimit;
 
 use super::InputArgs;
-use super::match_cmd::{MethodArg, OutputStyleArgs};
+use super::match_cmd::{LockArg, MethodArg, OutputStyleArgs};
 
 /// Arguments of `simulate`.
 #[derive(Debug, Args)]
@@ -27,6 +27,14 @@ pub struct SimulateArgs {
     /// The scenarios file (TOML; see data/sample/scenarios.toml).
     #[arg(long, value_name = "FILE")]
     scenarios: PathBuf,
+    /// ledger.csv: the awards of earlier rounds. Committed and disbursed money stays where it is in every draw of
+    /// every scenario, and each draw allocates around it.
+    #[arg(long, value_name = "FILE")]
+    ledger: Option<PathBuf>,
+    /// Which awards of the ledger are fixed: committed (with disbursed; the default) or pledged too. A scenario's
+    /// `pledged_awards` key decides for its pledged awards.
+    #[arg(long, value_enum, requires = "ledger")]
+    lock: Option<LockArg>,
     /// Allocation method of every draw.
     #[arg(long, value_enum, default_value_t = MethodArg::Optimal)]
     method: MethodArg,
@@ -113,7 +121,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         None => Weights::default(),
     };
     let reference = args.input.reference.load()?;
-    let loaded = super::load_batch(&args.input, &reference)?;
+    let (loaded, ledger) = super::with_ledger::load_batch_with_ledger(&args.input, &reference, args.ledger.as_deref())?;
     let (text, scenarios_info) = read_scenarios(&args.scenarios)?;
     let study = poa_match::scenario::parse(&scenarios_info.path, &text)?;
     let options = StudyOptions {
@@ -124,6 +132,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         lang: args.style.lang.lang(),
         format: args.style.output().format,
         excel: args.style.excel,
+        lock: ledger.as_ref().map(|_| args.lock.map_or(LockLevel::Committed, LockLevel::from)),
     };
     let mut timings = Timings { read_s: started.elapsed().as_secs_f64(), ..Timings::default() };
 
@@ -133,7 +142,15 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
 
     let (frame, tallies) = pool.install(|| -> anyhow::Result<(Frame, Vec<Tally>)> {
         let t = Instant::now();
-        let prepared = simulate::prepare(&study, &loaded.batch, &reference, &dir, args.input.read_options(), &options)?;
+        let prepared = simulate::prepare(
+            &study,
+            &loaded.batch,
+            &reference,
+            &dir,
+            args.input.read_options(),
+            &options,
+            ledger.as_ref().map(|file| &file.ledger),
+        )?;
         timings.prepare_s = t.elapsed().as_secs_f64();
         let frame = Frame {
             version: env!("CARGO_PKG_VERSION").to_string(),
@@ -141,6 +158,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
                 needs: loaded.needs_info.clone(),
                 offers: loaded.offers_info.clone(),
                 scenarios: scenarios_info.clone(),
+                ledger: ledger.as_ref().map(poa_match::io::LedgerFile::info),
             },
             seed: study.seed,
             options: options.clone(),
@@ -197,6 +215,19 @@ fn print_summary(
             100.0 * p95,
             sum.funded.p50
         )?;
+        if let Some(ledger) = &s.ledger {
+            let (locked, drawn) = (ledger.locked, ledger.drawn);
+            write!(
+                out,
+                "    ledger: {} USD locked in {} awards in every draw",
+                group_thousands(locked.usd),
+                locked.awards
+            )?;
+            if drawn.awards > 0 {
+                write!(out, ", {} USD in {} pledged awards drawn", group_thousands(drawn.usd), drawn.awards)?;
+            }
+            writeln!(out)?;
+        }
     }
     Ok(())
 }

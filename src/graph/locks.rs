@@ -16,7 +16,7 @@ use crate::model::{AwardStatus, Batch, Ledger, LockLevel, OfferId, group_thousan
 use super::Graph;
 
 /// How many awards, and how much money, a group of ledger rows holds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tally {
     /// Number of awards.
     pub awards: usize,
@@ -90,6 +90,18 @@ impl Locks {
     /// Places `ledger` on `batch` and its `graph`, locking the statuses `level` names. Locked totals above a need's
     /// amount, an offer's envelope or its cap per need are data errors, one per broken total.
     pub fn place(batch: &Batch, graph: &Graph, ledger: &Ledger, level: LockLevel) -> Result<Locks> {
+        Locks::place_where(batch, graph, ledger, level, |_| true)
+    }
+
+    /// [`Locks::place`] with the pledged awards that `level` locks narrowed to those `pledged` takes (by index in
+    /// the ledger): a Monte Carlo draw locks the pledges that arrive in it (docs/spec.md §7).
+    pub fn place_where(
+        batch: &Batch,
+        graph: &Graph,
+        ledger: &Ledger,
+        level: LockLevel,
+        pledged: impl Fn(usize) -> bool,
+    ) -> Result<Locks> {
         let need_of: HashMap<&str, u32> =
             batch.needs.iter().enumerate().map(|(n, need)| (need.id.as_str(), n as u32)).collect();
         let offer_of: HashMap<&str, u32> =
@@ -123,7 +135,7 @@ impl Locks {
                 }
                 continue;
             }
-            if !award.status.is_locked(level) {
+            if !award.status.is_locked(level) || (award.status == AwardStatus::Pledged && !pledged(i)) {
                 continue;
             }
             let Some(n) = need else {

@@ -41,6 +41,17 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// How a study's draws treat the ledger's pledged awards (`pledged_awards` of a scenarios file, docs/spec.md
+    /// §7).
+    PledgedAwards {
+        /// Locked in every draw.
+        Certain = "certain",
+        /// Locked in a draw when the pledge arrives, with the probability the scenario gives its donor.
+        Drawn = "drawn",
+    }
+);
+
 impl AwardStatus {
     /// Whether an award with this status is a fixed amount in a new round at `level`.
     pub fn is_locked(self, level: LockLevel) -> bool {

@@ -46,7 +46,7 @@ id_newtype!(
 
 // After `id_newtype!`, which it uses.
 mod ledger;
-pub use ledger::{Award, AwardId, AwardStatus, Ledger, LockLevel, RoundLabel};
+pub use ledger::{Award, AwardId, AwardStatus, Ledger, LockLevel, PledgedAwards, RoundLabel};
 
 /// Who asks: a State (normalised to its ISO alpha-3 code) or a regional organisation (its code and region).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -255,7 +255,10 @@ fn about(page: &SimulatePage<'_>) -> Html {
     let lang = page.lang();
     let mut h = Html::new();
     let added = frame.scenarios.iter().filter_map(|s| s.added_offers.as_ref());
-    let inputs = [&frame.inputs.needs, &frame.inputs.offers, &frame.inputs.scenarios].into_iter().chain(added);
+    let inputs = [&frame.inputs.needs, &frame.inputs.offers, &frame.inputs.scenarios]
+        .into_iter()
+        .chain(frame.inputs.ledger.as_ref())
+        .chain(added);
     inputs_table(&mut h, inputs, lang);
     let facts = [
         (Word::Method.text(lang), method_name(frame.options.method, lang).to_string()),

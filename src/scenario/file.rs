@@ -12,6 +12,7 @@ use crate::objective::Weights;
 use toml::Spanned;
 
 use crate::error::{DataError, Error, Location, Result};
+use crate::model::PledgedAwards;
 
 /// Most draws one scenario may ask for.
 pub const MAX_DRAWS: u32 = 10_000_000;
@@ -24,6 +25,7 @@ pub const MAX_FACTOR: f64 = 1000.0;
 struct RawStudy {
     draws: Option<Spanned<i64>>,
     seed: Option<Spanned<i64>>,
+    pledged_awards: Option<Spanned<String>>,
     realisation: Option<RawRealisation>,
     #[serde(default)]
     scenario: Vec<RawScenario>,
@@ -36,6 +38,7 @@ struct RawScenario {
     #[serde(default)]
     description: String,
     draws: Option<Spanned<i64>>,
+    pledged_awards: Option<Spanned<String>>,
     #[serde(default)]
     remove_offers: Vec<Spanned<String>>,
     add_offers: Option<Spanned<String>>,
@@ -157,6 +160,9 @@ pub struct Scenario {
     pub description: String,
     /// Draws of this scenario.
     pub draws: u32,
+    /// How the draws treat a ledger's pledged awards (this scenario's key, else the file's; none: `--lock`
+    /// decides). Without a ledger it changes nothing.
+    pub pledged_awards: Option<PledgedAwards>,
     /// Offer ids to drop.
     pub remove_offers: Vec<Placed<String>>,
     /// A CSV file of offers to add (offers.csv columns), as written in the file (relative to the file's folder).
@@ -191,12 +197,15 @@ impl Study {
     /// study's, else the scenario's default, else the study's default, else certain.
     pub fn pledge(&self, s: usize, donor: &str) -> Pledge {
         let by_donor = |r: &Realisation| r.donors.iter().find(|(d, _)| d.value == donor).map(|(_, p)| *p);
-        let scenario = &self.scenarios[s].realisation;
-        by_donor(scenario)
+        by_donor(&self.scenarios[s].realisation)
             .or_else(|| by_donor(&self.realisation))
-            .or(scenario.default)
-            .or(self.realisation.default)
-            .unwrap_or(Pledge::CERTAIN)
+            .unwrap_or_else(|| self.default_pledge(s))
+    }
+
+    /// The pledge rule in scenario `s` for a donor that no rule names, or one that is not known: the scenario's
+    /// default, else the study's, else certain.
+    pub fn default_pledge(&self, s: usize) -> Pledge {
+        self.scenarios[s].realisation.default.or(self.realisation.default).unwrap_or(Pledge::CERTAIN)
     }
 }
 
@@ -273,6 +282,7 @@ impl Checker<'_> {
             None => 0,
         };
         let realisation = raw.realisation.map(|r| self.realisation(r, "realisation")).unwrap_or_default();
+        let pledged_awards = raw.pledged_awards.as_ref().and_then(|p| self.pledged_awards(p, "pledged_awards"));
         if raw.scenario.is_empty() {
             self.errors.push(DataError {
                 location: Location { path: self.path.to_string(), line: 1, column: 1, field: Some("scenario".into()) },
@@ -281,7 +291,7 @@ impl Checker<'_> {
         }
         let mut scenarios: Vec<Scenario> = Vec::new();
         for (i, s) in raw.scenario.into_iter().enumerate() {
-            let scenario = self.scenario(s, i, draws);
+            let scenario = self.scenario(s, i, draws, pledged_awards);
             if let Some(first) = scenarios.iter().find(|x| x.name.value == scenario.name.value) {
                 self.errors.push(DataError {
                     location: scenario.name.location.clone(),
@@ -310,7 +320,30 @@ impl Checker<'_> {
         }
     }
 
-    fn scenario(&mut self, raw: RawScenario, i: usize, default_draws: u32) -> Scenario {
+    /// A `pledged_awards` value: one of the words of [`PledgedAwards`].
+    fn pledged_awards(&mut self, value: &Spanned<String>, key: &str) -> Option<PledgedAwards> {
+        let parsed = PledgedAwards::parse(value.get_ref().trim());
+        if parsed.is_none() {
+            self.fail(
+                value,
+                key,
+                format!(
+                    "{:?} is not a rule for pledged awards; expected one of {}",
+                    value.get_ref(),
+                    PledgedAwards::expected()
+                ),
+            );
+        }
+        parsed
+    }
+
+    fn scenario(
+        &mut self,
+        raw: RawScenario,
+        i: usize,
+        default_draws: u32,
+        default_pledged: Option<PledgedAwards>,
+    ) -> Scenario {
         let at = format!("scenario[{}]", i + 1);
         let name_text = raw.name.get_ref().trim().to_string();
         if name_text.is_empty() || name_text.chars().any(char::is_control) {
@@ -320,6 +353,10 @@ impl Checker<'_> {
         let draws = match &raw.draws {
             Some(d) => self.draws(d, &format!("{at}.draws")),
             None => default_draws,
+        };
+        let pledged_awards = match &raw.pledged_awards {
+            Some(p) => self.pledged_awards(p, &format!("{at}.pledged_awards")),
+            None => default_pledged,
         };
         let remove_offers = raw
             .remove_offers
@@ -355,6 +392,7 @@ impl Checker<'_> {
             name,
             description: raw.description,
             draws,
+            pledged_awards,
             remove_offers,
             add_offers,
             donor_factors,
@@ -482,6 +520,16 @@ share = 0.8
         assert_eq!(study.pledge(1, "JPN"), Pledge { probability: 0.5, share: Share::Fixed(0.8) });
         assert_eq!(study.pledge(1, "DEU"), Pledge { probability: 0.9, share: Share::Uniform(0.5, 1.0) });
         assert_eq!(study.scenarios[1].remove_offers[0].location.line, 12);
+        assert_eq!(study.scenarios[1].pledged_awards, None);
+    }
+
+    #[test]
+    fn pledged_awards_follow_the_scenario_then_the_file() {
+        let text = "pledged_awards = \"drawn\"\n[[scenario]]\nname = \"a\"\n[[scenario]]\nname = \"b\"\n\
+                    pledged_awards = \"certain\"\n";
+        let study = parse("s.toml", text).unwrap();
+        assert_eq!(study.scenarios[0].pledged_awards, Some(PledgedAwards::Drawn));
+        assert_eq!(study.scenarios[1].pledged_awards, Some(PledgedAwards::Certain));
     }
 
     #[test]
@@ -505,6 +553,13 @@ share = 0.8
         assert!(e.contains("scenario[1].realisation.share"), "{e}");
         let e = first_error("seed = 1\n");
         assert!(e.contains("no scenario"), "{e}");
+        let e = first_error("[[scenario]]\nname = \"a\"\npledged_awards = \"maybe\"\n");
+        assert!(
+            e.starts_with("s.toml:3:18: field 'scenario[1].pledged_awards':") && e.contains("certain, drawn"),
+            "{e}"
+        );
+        let e = first_error("pledged_awards = \"sure\"\n[[scenario]]\nname = \"a\"\n");
+        assert!(e.starts_with("s.toml:1:18: field 'pledged_awards':"), "{e}");
         let e = first_error("[[scenario]]\nname = \"a\"\ndraws = \"many\"\n");
         assert!(e.starts_with("s.toml:3:9:"), "{e}");
     }

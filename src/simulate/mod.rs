@@ -12,28 +12,33 @@
 //! and the outputs are computed from the merged records by the same code as a single run's.
 
 pub mod draw;
+pub mod locks;
 pub mod outputs;
 pub mod stats;
 pub mod tables;
 
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Reference;
 use crate::error::{DataError, Error, Result};
+use crate::graph::residual::Residual;
 use crate::graph::{self, Graph};
 use crate::io::ReadOptions;
 use crate::io::outputs::{OutputOptions, TableFormat};
 use crate::io::provenance::InputInfo;
 use crate::lang::Lang;
-use crate::model::Batch;
+use crate::model::{Batch, Ledger, LockLevel};
 use crate::objective::Weights;
 use crate::report::{Word, need_region};
 use crate::scenario::{self, Pledge, Study};
 use crate::solve::{self, Limits, Method, WorkLimit};
+
+use locks::{PledgedRule, ScenarioLedger, ScenarioLocks};
 
 /// Draws handed to the pool at a time: bounds the memory of per-need results waiting to be summed.
 const DRAW_CHUNK: u32 = 512;
@@ -61,6 +66,14 @@ pub struct StudyOptions {
     pub format: TableFormat,
     /// Whether CSV files start with a UTF-8 byte-order mark.
     pub excel: bool,
+    /// With a ledger, `--lock`: which of its awards are locked in every draw (left out of the record without one).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "locks::lock_text",
+        deserialize_with = "locks::lock_of_text"
+    )]
+    pub lock: Option<LockLevel>,
 }
 
 impl StudyOptions {
@@ -86,6 +99,9 @@ pub struct StudyInputs {
     pub offers: InputInfo,
     /// The scenarios file.
     pub scenarios: InputInfo,
+    /// The ledger of earlier awards, with `--ledger` (left out of the record without one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<InputInfo>,
 }
 
 /// Everything about a study that does not depend on the draws: inputs, options and each scenario's shape.
@@ -162,6 +178,9 @@ pub struct ScenarioFrame {
     pub regions: Vec<Group>,
     /// The needs, in batch order.
     pub needs: Vec<NeedRow>,
+    /// With a ledger: what the scenario's draws lock (left out of the record without one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<ScenarioLedger>,
 }
 
 /// The totals of one draw.
@@ -246,11 +265,28 @@ pub struct Prepared {
     pub graph: Graph,
     /// The pledge rule of each offer.
     pub pledges: Vec<Pledge>,
+    /// With a ledger: its awards placed on the scenario's batch.
+    pub locks: Option<ScenarioLocks>,
     /// When every pledge is certain, every draw is the same: the outcome solved once.
     pub certain: Option<draw::DrawOutcome>,
 }
 
-/// Applies every scenario of `study` to `base` and builds its graph. `dir` is the scenarios file's folder.
+impl Prepared {
+    /// What the searches of this scenario's draws share: the search network of its batch with every pledge
+    /// arriving whole and, with a ledger, every lock a draw may hold.
+    pub fn draw_share(&self) -> Result<solve::DrawShare> {
+        match &self.locks {
+            None => solve::DrawShare::new(&self.batch, &self.graph),
+            Some(locks) => {
+                let residual = Residual::of(&self.batch, &self.graph, &locks.all);
+                solve::DrawShare::new(&residual.batch, &residual.graph)
+            }
+        }
+    }
+}
+
+/// Applies every scenario of `study` to `base` and builds its graph; with a `ledger`, places its awards on each
+/// scenario (docs/spec.md §7) at the options' lock level. `dir` is the scenarios file's folder.
 pub fn prepare(
     study: &Study,
     base: &Batch,
@@ -258,8 +294,15 @@ pub fn prepare(
     dir: &Path,
     read: ReadOptions,
     options: &StudyOptions,
+    ledger: Option<&Ledger>,
 ) -> Result<Vec<Prepared>> {
     let method = options.method;
+    let lock = options.lock.unwrap_or(LockLevel::Committed);
+    let rules: Vec<PledgedRule> = study.scenarios.iter().map(|s| PledgedRule::of(s.pledged_awards, lock)).collect();
+    let ledger = ledger.map(|l| Arc::new(l.clone()));
+    if let Some(ledger) = &ledger {
+        locks::check_baseline(base, reference, &options.weights, ledger, &rules)?;
+    }
     let mut prepared = Vec::with_capacity(study.scenarios.len());
     let mut errors = Vec::new();
     for (s, scenario) in study.scenarios.iter().enumerate() {
@@ -286,12 +329,33 @@ pub fn prepare(
             },
         };
         let graph = graph::build(&batch, reference, &weights);
+        let locks = match &ledger {
+            None => None,
+            Some(ledger) => match ScenarioLocks::place(study, s, base, &batch, &graph, ledger, rules[s]) {
+                Ok(locks) => Some(locks),
+                Err(e) => match e.kind() {
+                    crate::error::ErrorKind::InvalidData { errors: found, .. } => {
+                        errors.extend(found.iter().cloned());
+                        continue;
+                    }
+                    _ => return Err(e),
+                },
+            },
+        };
         let pledges: Vec<Pledge> = batch.offers.iter().map(|o| study.pledge(s, &o.donor)).collect();
-        let frame = scenario_frame(scenario, &batch, &graph, &pledges, changed.added, reference, options.lang);
-        let mut p = Prepared { frame, batch, graph, pledges, certain: None };
-        if p.pledges.iter().all(Pledge::is_certain) {
-            let solution = solve::solve(&p.batch, &p.graph, method, options.limits())?;
-            p.certain = Some(draw::summarise(&p, &p.graph, &solution, 0));
+        let mut frame = scenario_frame(scenario, &batch, &graph, &pledges, changed.added, reference, options.lang);
+        frame.ledger = locks.as_ref().map(|l| l.record.clone());
+        let mut p = Prepared { frame, batch, graph, pledges, locks, certain: None };
+        if p.pledges.iter().all(Pledge::is_certain) && p.locks.as_ref().is_none_or(ScenarioLocks::fixed) {
+            let limits = options.limits();
+            let (solution, locks) = match &p.locks {
+                None => (solve::solve(&p.batch, &p.graph, method, limits)?, None),
+                Some(l) => {
+                    let solution = solve::locked::solve_with_locks(&p.batch, &p.graph, &l.all, method, limits, None)?;
+                    (solution, Some(&l.all))
+                }
+            };
+            p.certain = Some(draw::summarise(&p, &p.graph, &solution, locks, 0));
         }
         prepared.push(p);
     }
@@ -412,6 +476,7 @@ fn scenario_frame(
         commitments,
         regions,
         needs,
+        ledger: None,
     }
 }
 
@@ -461,7 +526,7 @@ pub fn run_draws(
         let range = shard.slice(p.frame.draws);
         // The search network of the scenario, for its draws' exact searches (none for a shard without any).
         let share = if !range.is_empty() && p.certain.is_none() && method == Method::Optimal {
-            solve::DrawShare::new(&p.batch, &p.graph)?
+            p.draw_share()?
         } else {
             solve::DrawShare::default()
         };

@@ -83,6 +83,7 @@ impl<'a> SimulateInfo<'a> {
                     edges: s.edges,
                     added_offers: &s.added_offers,
                     draws_not_proved: sum.not_proved,
+                    ledger: &s.ledger,
                 })
                 .collect(),
             draws_total,
@@ -111,6 +112,9 @@ pub struct ScenarioInfo<'a> {
     pub added_offers: &'a Option<crate::io::provenance::InputInfo>,
     /// Draws not proved optimal.
     pub draws_not_proved: u32,
+    /// With a ledger: what the draws lock.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ledger: &'a Option<super::locks::ScenarioLedger>,
 }
 
 /// Timings with the draw rate.

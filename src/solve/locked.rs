@@ -12,7 +12,7 @@ use crate::graph::residual::Residual;
 use crate::model::{Batch, FundingMode};
 
 use super::progress::Observer;
-use super::{Limits, Method, Solution, solve_observed};
+use super::{DrawShare, Limits, Method, Solution, solve_draw, solve_observed};
 
 /// The best allocation of `batch` that keeps every lock of `locks`, as totals on `graph`'s edges (locks
 /// included; locked pairs without an edge and locks from offers outside the batch are in `locks` only). Its
@@ -27,6 +27,28 @@ pub fn solve_with_locks(
 ) -> Result<Solution> {
     let residual = Residual::of(batch, graph, locks);
     let new = solve_observed(&residual.batch, &residual.graph, method, limits, observer)?;
+    with_locks(batch, graph, locks, new)
+}
+
+/// [`solve_with_locks`] for a Monte Carlo draw (docs/spec.md §7): `batch` and `graph` carry the draw's envelopes
+/// and limits, and the residual's search network comes from `share`. A share must have been built on the residual
+/// of the same `locks`, since the locks shape the residual's rules (an amount locked whole, a minimum met, awards
+/// already made); an empty share builds a network for this draw alone.
+pub fn solve_draw_with_locks(
+    batch: &Batch,
+    graph: &Graph,
+    locks: &Locks,
+    method: Method,
+    limits: Limits,
+    share: &mut DrawShare,
+) -> Result<Solution> {
+    let residual = Residual::of(batch, graph, locks);
+    let new = solve_draw(&residual.batch, &residual.graph, method, limits, share)?;
+    with_locks(batch, graph, locks, new)
+}
+
+/// The allocation of `new` money on the residual of `locks`, checked and with the locks added back.
+fn with_locks(batch: &Batch, graph: &Graph, locks: &Locks, new: Solution) -> Result<Solution> {
     let locked_value: i128 =
         graph.edges.iter().zip(&locks.on_edge).map(|(e, &x)| i128::from(x) * i128::from(e.value)).sum();
     verify_totals(batch, graph, locks, &new.amounts)?;
