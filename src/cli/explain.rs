@@ -69,7 +69,7 @@ enum Source {
     /// A published run, read back.
     Published { dir: PathBuf, version: String, method: String, status: String },
     /// Solved again now.
-    SolvedAgain { method: &'static str, status: &'static str, published_hint: Option<PathBuf> },
+    SolvedAgain { method: &'static str, status: &'static str, published_hint: Option<PathBuf>, bundled: bool },
 }
 
 pub fn run(args: ExplainArgs, quiet: bool) -> anyhow::Result<ExitCode> {
@@ -133,6 +133,7 @@ fn explain_published(args: &ExplainArgs, dir: &Path) -> anyhow::Result<(NeedExpl
 }
 
 fn explain_solved_again(args: &ExplainArgs, quiet: bool) -> anyhow::Result<(NeedExplanation, Source)> {
+    args.input.source()?;
     let solve = args.solve.config()?;
     let reference = args.input.reference.load()?;
     let (loaded, ledger) = super::with_ledger::load_batch_with_ledger(&args.input, &reference, args.ledger.as_deref())?;
@@ -152,6 +153,7 @@ fn explain_solved_again(args: &ExplainArgs, quiet: bool) -> anyhow::Result<(Need
         method: outcome.run.method.as_str(),
         status: outcome.run.status.as_str(),
         published_hint,
+        bundled: loaded.bundled,
     };
     Ok((explanation, source))
 }
@@ -169,8 +171,9 @@ fn source_line(source: &Source) -> String {
              SHA-256; nothing solved again.\n",
             dir.display()
         ),
-        Source::SolvedAgain { method, status, published_hint } => {
-            let mut line = format!(
+        Source::SolvedAgain { method, status, published_hint, bundled } => {
+            let mut line = if *bundled { super::bundled_sample_line() + "\n" } else { String::new() };
+            line += &format!(
                 "Solved again now with the options given (method {method}, search {status}): a published run may \
                  differ; `explain --from OUTDIR` explains one as published."
             );

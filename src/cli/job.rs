@@ -54,6 +54,8 @@ pub struct Done {
     pub run: RunInfo,
     /// Offers in the batch.
     pub offers: usize,
+    /// Whether the batch is the bundled sample.
+    pub bundled: bool,
 }
 
 /// Reads the inputs, solves (with the status line) and writes every output.
@@ -87,7 +89,7 @@ pub fn run(job: MatchJob<'_>) -> anyhow::Result<Done> {
         run::solve_request(&loaded.batch, &reference, request, locked, loaded.read_s, observer)
     })?;
     let run = run::write_outputs(&loaded.batch, &reference, outcome, &output, ledger.as_ref())?;
-    Ok(Done { run, offers: loaded.batch.offers.len() })
+    Ok(Done { run, offers: loaded.batch.offers.len(), bundled: loaded.bundled })
 }
 
 /// Names each input by its recorded path.

@@ -269,6 +269,7 @@ pub fn run(args: MatchArgs, quiet: bool) -> anyhow::Result<ExitCode> {
 }
 
 fn match_on_pool(args: MatchArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+    args.input.source()?;
     let (weights, weights_file) = args.solve.weights_with_file()?;
     let options = RunOptions {
         method: args.solve.method.into(),
@@ -296,6 +297,9 @@ fn match_on_pool(args: MatchArgs, quiet: bool) -> anyhow::Result<ExitCode> {
 
     let share = if r.requested_usd > 0 { 100.0 * r.allocated_usd as f64 / r.requested_usd as f64 } else { 0.0 };
     let mut out = std::io::stdout().lock();
+    if done.bundled {
+        writeln!(out, "{}", super::bundled_sample_line())?;
+    }
     writeln!(
         out,
         "{} needs, {} offers, {} eligible pairs; method {}",

@@ -107,6 +107,7 @@ fn progress_bar(total: u64) -> ProgressBar {
 }
 
 pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
+    args.input.source()?;
     let started = Instant::now();
     let weights = match &args.weights {
         Some(p) => Weights::load(p)?,
@@ -164,6 +165,9 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let (timings, summaries) = poa_match::run::study::write(&args.out, &frame, &tallies, timings)?;
+    if loaded.bundled {
+        writeln!(out, "{}", super::bundled_sample_line())?;
+    }
     print_summary(&mut out, &frame, &summaries, timings)?;
     writeln!(out, "outputs written to {}", args.out.display())?;
     Ok(ExitCode::SUCCESS)

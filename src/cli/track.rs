@@ -48,6 +48,7 @@ pub fn run(args: TrackArgs) -> anyhow::Result<ExitCode> {
     let (loaded, ledger) =
         super::with_ledger::load_batch_with_ledger(&args.input, &reference, Some(args.ledger.as_path()))?;
     let ledger = ledger.expect("a ledger was named");
+    let loaded_bundled = loaded.bundled;
     let track = track(&loaded.batch, &ledger.ledger, TrackOptions { as_of: args.as_of, stale_days: args.stale_days });
     let info = TrackInfo {
         version: env!("CARGO_PKG_VERSION"),
@@ -77,6 +78,9 @@ pub fn run(args: TrackArgs) -> anyhow::Result<ExitCode> {
         batch: &loaded.batch,
         reference: &reference,
     })?;
+    if loaded_bundled {
+        writeln!(std::io::stdout().lock(), "{}", super::bundled_sample_line())?;
+    }
     print_summary(&track, &info, &args.out)?;
     Ok(ExitCode::SUCCESS)
 }
