@@ -49,8 +49,18 @@ fn batch_commands(dir: &TestDir) -> Vec<(Vec<&'static str>, Option<&'static str>
         (vec!["validate"], None),
         (vec!["explain", "--need", "BFA-02"], None),
         (vec!["simulate", "--scenarios", "study.toml", "--out", "sim"], Some("sim")),
-        (vec!["track", "--ledger", concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample/ledger.csv"), "--as-of",
-              "2014-12-31", "--out", "t"], Some("t")),
+        (
+            vec![
+                "track",
+                "--ledger",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample/ledger.csv"),
+                "--as-of",
+                "2014-12-31",
+                "--out",
+                "t",
+            ],
+            Some("t"),
+        ),
     ]
 }
 
@@ -59,7 +69,8 @@ fn one_input_without_the_other_is_a_usage_error_for_every_batch_command() {
     let dir = TestDir::new();
     let (needs, offers) = (sample("needs.csv"), sample("offers.csv"));
     for (command, out) in batch_commands(&dir) {
-        for (given, missing) in [(["--needs", needs.as_str()], "--offers"), (["--offers", offers.as_str()], "--needs")] {
+        for (given, missing) in [(["--needs", needs.as_str()], "--offers"), (["--offers", offers.as_str()], "--needs")]
+        {
             let args: Vec<&str> = command.iter().copied().chain(given).collect();
             let run = dir.run(&args);
             run.assert_code(2).assert_no_panic().assert_stdout_empty();
@@ -151,7 +162,8 @@ fn a_round_summary_puts_locked_and_new_money_beside_the_allocation() {
     run.assert_success();
     let text = run.stdout();
     let lines: Vec<&str> = text.lines().collect();
-    let at = |prefix: &str| lines.iter().position(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("{prefix}\n{text}"));
+    let at =
+        |prefix: &str| lines.iter().position(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("{prefix}\n{text}"));
     let (allocated, locked, round, report) = (at("allocated "), at("locked: "), at("round 2014: "), at("report: "));
     assert!(allocated < locked && locked < round && round < report, "{text}");
     assert!(lines.last().unwrap().contains("ledger.csv"), "{text}");
@@ -245,7 +257,14 @@ fn simulate_and_track_folders_drop_the_other_formats_tables() {
     run.assert_success().assert_stdout_contains("scenarios.json");
     assert_eq!(
         names(&dir.path().join("sim")),
-        strings(&["by_commitment.csv", "by_region.csv", "need_odds.csv", "report.html", "scenarios.csv", "simulate.json"])
+        strings(&[
+            "by_commitment.csv",
+            "by_region.csv",
+            "need_odds.csv",
+            "report.html",
+            "scenarios.csv",
+            "simulate.json"
+        ])
     );
 
     let ledger = sample("ledger.csv");

@@ -76,7 +76,7 @@ fn integer(v: &Value, key: &str) -> i128 {
 fn run_match(dir: &TestDir, out: &str, args: &[&str]) {
     let mut all = vec!["match", "--out", out];
     all.extend_from_slice(args);
-    dir.run(&all).assert_success().assert_stdout_contains("outputs written to");
+    dir.run(&all).assert_success().assert_stdout_contains(&format!("written to {out}: "));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -364,6 +364,6 @@ fn match_on_pool(args: MatchArgs, quiet: bool) -> anyhow::Result<ExitCode> {
             )?;
         }
     }
-    writeln!(out, "outputs written to {}", args.out.display())?;
+    super::written::print(&mut out, &args.out, &done.files)?;
     Ok(ExitCode::SUCCESS)
 }

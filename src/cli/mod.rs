@@ -12,6 +12,7 @@ mod status;
 mod track;
 mod validate;
 mod with_ledger;
+mod written;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -12,6 +12,7 @@ use poa_match::error::{DataError, Location};
 use poa_match::io::provenance::{InputInfo, sha256_hex};
 use poa_match::model::group_thousands;
 use poa_match::objective::Weights;
+use poa_match::run::folder::FolderKind;
 use poa_match::simulate::outputs::ScenarioSummary;
 use poa_match::simulate::{self, Frame, SHARD_KIND, Shard, ShardSpec, StudyInputs, StudyOptions, Tally, Timings};
 use poa_match::solve::WorkLimit;
@@ -115,6 +116,11 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
     };
     let reference = args.input.reference.load()?;
     let loaded = super::load_batch(&args.input, &reference)?;
+    if args.shard.is_none() {
+        // Refused before the draws rather than after them: a folder this study may not take over.
+        let files = FolderKind::Study.files(&args.out, args.style.output().format);
+        poa_match::run::folder::check(&args.out, &files)?;
+    }
     let (text, scenarios_info) = read_scenarios(&args.scenarios)?;
     let study = poa_match::scenario::parse(&scenarios_info.path, &text)?;
     let options = StudyOptions {
@@ -164,12 +170,12 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "shard {}/{}: {draws} draws written to {}", shard.index, shard.count, path.display())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let (timings, summaries) = poa_match::run::study::write(&args.out, &frame, &tallies, timings)?;
+    let written = poa_match::run::study::write(&args.out, &frame, &tallies, timings)?;
     if loaded.bundled {
         writeln!(out, "{}", super::bundled_sample_line())?;
     }
-    print_summary(&mut out, &frame, &summaries, timings)?;
-    writeln!(out, "outputs written to {}", args.out.display())?;
+    print_summary(&mut out, &frame, &written.summaries, written.timings)?;
+    super::written::print(&mut out, &args.out, &written.files)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -229,9 +235,10 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
     let read_s = started.elapsed().as_secs_f64();
     let (frame, tallies, mut timings) = simulate::merge(shards)?;
     timings.read_s += read_s;
-    let (timings, summaries) = poa_match::run::study::write(&args.out, &frame, &tallies, timings)?;
+    let written = poa_match::run::study::write(&args.out, &frame, &tallies, timings)?;
     let mut out = std::io::stdout().lock();
-    print_summary(&mut out, &frame, &summaries, timings)?;
-    writeln!(out, "merged {} shards; outputs written to {}", args.shards.len(), args.out.display())?;
+    print_summary(&mut out, &frame, &written.summaries, written.timings)?;
+    writeln!(out, "merged {} shards", args.shards.len())?;
+    super::written::print(&mut out, &args.out, &written.files)?;
     Ok(ExitCode::SUCCESS)
 }
