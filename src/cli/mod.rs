@@ -6,6 +6,7 @@ mod explain_from;
 mod generate;
 mod job;
 mod match_cmd;
+mod match_summary;
 mod replay;
 mod simulate;
 mod status;
