@@ -8,6 +8,7 @@ mod job;
 mod match_cmd;
 mod match_summary;
 mod replay;
+mod shard_files;
 mod simulate;
 mod status;
 mod track;

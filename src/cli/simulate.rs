@@ -61,7 +61,8 @@ pub struct SimulateArgs {
 /// Arguments of `merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// Shard files written by `simulate --shard I/N` (all N of them, any order).
+    /// Shard files written by `simulate --shard I/N` (all N of them, any order), or folders holding them (each
+    /// read as the shard-I-of-N.json files in it).
     #[arg(required = true, value_name = "SHARD")]
     shards: Vec<PathBuf>,
     /// Directory for the outputs (created if missing).
@@ -231,14 +232,15 @@ fn read_shard(path: &PathBuf) -> anyhow::Result<(String, Shard)> {
 
 pub fn merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let shards = args.shards.iter().map(read_shard).collect::<anyhow::Result<Vec<_>>>()?;
+    let files = super::shard_files::expand(&args.shards)?;
+    let shards = files.iter().map(read_shard).collect::<anyhow::Result<Vec<_>>>()?;
     let read_s = started.elapsed().as_secs_f64();
     let (frame, tallies, mut timings) = simulate::merge(shards)?;
     timings.read_s += read_s;
     let written = poa_match::run::study::write(&args.out, &frame, &tallies, timings)?;
     let mut out = std::io::stdout().lock();
     print_summary(&mut out, &frame, &written.summaries, written.timings)?;
-    writeln!(out, "merged {} shards", args.shards.len())?;
+    writeln!(out, "merged {} shards", files.len())?;
     super::written::print(&mut out, &args.out, &written.files)?;
     Ok(ExitCode::SUCCESS)
 }
