@@ -13,7 +13,7 @@ use clap::{Args, ValueEnum};
 use poa_match::lang::Lang;
 use poa_match::model::{Batch, LockLevel};
 use poa_match::report::RecordedRun;
-use poa_match::report::explain_text::{self, TextOptions};
+use poa_match::report::explain_text::{self, Ineligible, TextOptions};
 use poa_match::report::explanation::{self, NeedExplanation};
 use poa_match::report::words::shortfall_text;
 use poa_match::report::{self, OfferTotals, RunInputs, readback};
@@ -45,6 +45,10 @@ pub struct ExplainArgs {
     /// List only the offers eligible for the need.
     #[arg(long)]
     eligible_only: bool,
+    /// List every offer the need is not eligible for, each with the rules it fails (by default, when there are
+    /// more than a screenful, they are counted by rule).
+    #[arg(long, visible_alias = "verbose", conflicts_with = "eligible_only")]
+    all: bool,
     /// Text for people, or JSON.
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     format: ExplainFormat,
@@ -96,7 +100,12 @@ fn explain_on_pool(args: ExplainArgs, quiet: bool) -> anyhow::Result<ExitCode> {
     } else {
         writeln!(out, "{}", source_line(&source))?;
         let shortfall = shortfall_text(explanation.reason, Lang::En);
-        let options = TextOptions { eligible_only: args.eligible_only };
+        let ineligible = match (args.eligible_only, args.all) {
+            (true, _) => Ineligible::Hidden,
+            (false, true) => Ineligible::All,
+            (false, false) => Ineligible::Brief,
+        };
+        let options = TextOptions { ineligible };
         write!(out, "{}", explain_text::render(&explanation, &shortfall, options))?;
     }
     Ok(ExitCode::SUCCESS)
