@@ -181,11 +181,15 @@ fn source_line(source: &Source) -> String {
             dir.display()
         ),
         Source::SolvedAgain { method, status, published_hint, bundled } => {
-            let mut line = if *bundled { super::bundled_sample_line() + "\n" } else { String::new() };
-            line += &format!(
+            // The first line says where the allocation comes from; the batch it was solved on, next.
+            let mut line = format!(
                 "Solved again now with the options given (method {method}, search {status}): a published run may \
                  differ; `explain --from OUTDIR` explains one as published."
             );
+            if *bundled {
+                line.push('\n');
+                line.push_str(&super::bundled_sample_line());
+            }
             if let Some(dir) = published_hint {
                 line.push_str(&format!(
                     "\n{} holds a run of these input files: `poa-match explain --from {} --need ID`.",

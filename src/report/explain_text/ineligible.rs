@@ -63,7 +63,7 @@ fn by_rule(out: &mut String, offers: &[&OfferPart]) {
         .filter(|&(_, failing, _)| failing > 0)
         .collect();
     // Most offers first; a tie keeps the order in which the rules are checked.
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|&(_, failing, _)| std::cmp::Reverse(failing));
     let header = ["Rule", "Offers", "Alone", "Meaning"].map(str::to_string);
     let rows: Vec<[String; 4]> = counts
         .iter()
