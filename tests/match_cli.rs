@@ -76,7 +76,7 @@ fn integer(v: &Value, key: &str) -> i128 {
 fn run_match(dir: &TestDir, out: &str, args: &[&str]) {
     let mut all = vec!["match", "--out", out];
     all.extend_from_slice(args);
-    dir.run(&all).assert_success().assert_stdout_contains("outputs written to");
+    dir.run(&all).assert_success().assert_stdout_contains(&format!("written to {out}: "));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -572,8 +572,19 @@ fn invalid_input_creates_no_output() {
         "needs.csv",
         format!("{NEEDS_HEADER}\n{}\n", csv_row(NEEDS_HEADER, &[("need_id", "N1"), ("amount_usd", "12,5")])),
     );
+    dir.write("offers.csv", common::good_offers());
     let before = snapshot(dir.path());
-    let run = dir.run(&["match", "--needs", "needs.csv", "--out", "out", "--export-network", "net.dimacs"]);
+    let run = dir.run(&[
+        "match",
+        "--needs",
+        "needs.csv",
+        "--offers",
+        "offers.csv",
+        "--out",
+        "out",
+        "--export-network",
+        "net.dimacs",
+    ]);
     run.assert_code(3).assert_no_panic().assert_stdout_empty();
     run.assert_stderr_contains("needs.csv:2:");
     assert!(!dir.path().join("out").exists(), "the output directory was created");
@@ -582,7 +593,7 @@ fn invalid_input_creates_no_output() {
     // An existing output directory keeps its content.
     dir.write("out/keep.txt", "earlier");
     let before = snapshot(dir.path());
-    dir.run(&["match", "--needs", "needs.csv", "--out", "out"]).assert_code(3);
+    dir.run(&["match", "--needs", "needs.csv", "--offers", "offers.csv", "--out", "out"]).assert_code(3);
     assert_eq!(snapshot(dir.path()), before);
 }
 

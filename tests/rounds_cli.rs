@@ -328,7 +328,20 @@ fn the_readme_round_walk_through_holds() {
     assert!(proposed.iter().all(|r| r["status"] == "proposed" && r["status_date"] == "2013-04-15"));
 
     let (offers, ledger) = (sample("offers_2014.csv"), sample("ledger.csv"));
-    let args = ["match", "--offers", &offers, "--ledger", &ledger, "--round", "2014", "--proposed-on", "2014-03-20"];
+    let needs = sample("needs.csv");
+    let args = [
+        "match",
+        "--needs",
+        &needs,
+        "--offers",
+        &offers,
+        "--ledger",
+        &ledger,
+        "--round",
+        "2014",
+        "--proposed-on",
+        "2014-03-20",
+    ];
     dir.run(&[&args[..], &["--out", "round-2014"]].concat())
         .assert_success()
         .assert_stdout_contains("locked: 4,429,500 USD in 34 awards")
@@ -337,6 +350,8 @@ fn the_readme_round_walk_through_holds() {
         "track",
         "--ledger",
         "round-2014/ledger.csv",
+        "--needs",
+        &needs,
         "--offers",
         &offers,
         "--as-of",

@@ -13,7 +13,7 @@ use clap::{Args, ValueEnum};
 use poa_match::lang::Lang;
 use poa_match::model::{Batch, LockLevel};
 use poa_match::report::RecordedRun;
-use poa_match::report::explain_text::{self, TextOptions};
+use poa_match::report::explain_text::{self, Ineligible, TextOptions};
 use poa_match::report::explanation::{self, NeedExplanation};
 use poa_match::report::words::shortfall_text;
 use poa_match::report::{self, OfferTotals, RunInputs, readback};
@@ -45,6 +45,10 @@ pub struct ExplainArgs {
     /// List only the offers eligible for the need.
     #[arg(long)]
     eligible_only: bool,
+    /// List every offer the need is not eligible for, each with the rules it fails (by default, when there are
+    /// more than a screenful, they are counted by rule).
+    #[arg(long, visible_alias = "verbose", conflicts_with = "eligible_only")]
+    all: bool,
     /// Text for people, or JSON.
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     format: ExplainFormat,
@@ -69,7 +73,7 @@ enum Source {
     /// A published run, read back.
     Published { dir: PathBuf, version: String, method: String, status: String },
     /// Solved again now.
-    SolvedAgain { method: &'static str, status: &'static str, published_hint: Option<PathBuf> },
+    SolvedAgain { method: &'static str, status: &'static str, published_hint: Option<PathBuf>, bundled: bool },
 }
 
 pub fn run(args: ExplainArgs, quiet: bool) -> anyhow::Result<ExitCode> {
@@ -96,7 +100,12 @@ fn explain_on_pool(args: ExplainArgs, quiet: bool) -> anyhow::Result<ExitCode> {
     } else {
         writeln!(out, "{}", source_line(&source))?;
         let shortfall = shortfall_text(explanation.reason, Lang::En);
-        let options = TextOptions { eligible_only: args.eligible_only };
+        let ineligible = match (args.eligible_only, args.all) {
+            (true, _) => Ineligible::Hidden,
+            (false, true) => Ineligible::All,
+            (false, false) => Ineligible::Brief,
+        };
+        let options = TextOptions { ineligible };
         write!(out, "{}", explain_text::render(&explanation, &shortfall, options))?;
     }
     Ok(ExitCode::SUCCESS)
@@ -133,6 +142,7 @@ fn explain_published(args: &ExplainArgs, dir: &Path) -> anyhow::Result<(NeedExpl
 }
 
 fn explain_solved_again(args: &ExplainArgs, quiet: bool) -> anyhow::Result<(NeedExplanation, Source)> {
+    args.input.source()?;
     let solve = args.solve.config()?;
     let reference = args.input.reference.load()?;
     let (loaded, ledger) = super::with_ledger::load_batch_with_ledger(&args.input, &reference, args.ledger.as_deref())?;
@@ -152,6 +162,7 @@ fn explain_solved_again(args: &ExplainArgs, quiet: bool) -> anyhow::Result<(Need
         method: outcome.run.method.as_str(),
         status: outcome.run.status.as_str(),
         published_hint,
+        bundled: loaded.bundled,
     };
     Ok((explanation, source))
 }
@@ -169,11 +180,16 @@ fn source_line(source: &Source) -> String {
              SHA-256; nothing solved again.\n",
             dir.display()
         ),
-        Source::SolvedAgain { method, status, published_hint } => {
+        Source::SolvedAgain { method, status, published_hint, bundled } => {
+            // The first line says where the allocation comes from; the batch it was solved on, next.
             let mut line = format!(
                 "Solved again now with the options given (method {method}, search {status}): a published run may \
                  differ; `explain --from OUTDIR` explains one as published."
             );
+            if *bundled {
+                line.push('\n');
+                line.push_str(&super::bundled_sample_line());
+            }
             if let Some(dir) = published_hint {
                 line.push_str(&format!(
                     "\n{} holds a run of these input files: `poa-match explain --from {} --need ID`.",

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use poa_match::io::LedgerFile;
+use poa_match::io::atomic::Committed;
 use poa_match::io::provenance::FileInfo;
 use poa_match::model::{Date, LockLevel, RoundLabel};
 use poa_match::objective::Weights;
@@ -52,8 +53,12 @@ pub struct RoundJob {
 pub struct Done {
     /// run.json's content, as written.
     pub run: RunInfo,
+    /// The files written, and those of an earlier run removed.
+    pub files: Committed,
     /// Offers in the batch.
     pub offers: usize,
+    /// Whether the batch is the bundled sample.
+    pub bundled: bool,
 }
 
 /// Reads the inputs, solves (with the status line) and writes every output.
@@ -80,14 +85,16 @@ pub fn run(job: MatchJob<'_>) -> anyhow::Result<Done> {
     }
     let request = RunRequest { inputs, options, weights: job.weights };
     let output = request.output_config(job.out_dir, job.network);
+    // Refused before the search rather than after it: a folder this run may not take over.
+    output.check_folder(request.options.rounds.is_some())?;
     let status =
         super::status::StatusLine { budget: Some(request.options.limits.limits().work_limit), quiet: job.quiet };
     let outcome = status.while_searching(|observer| {
         let locked = ledger.as_ref().map(|file| &file.ledger);
         run::solve_request(&loaded.batch, &reference, request, locked, loaded.read_s, observer)
     })?;
-    let run = run::write_outputs(&loaded.batch, &reference, outcome, &output, ledger.as_ref())?;
-    Ok(Done { run, offers: loaded.batch.offers.len() })
+    let written = run::write_outputs(&loaded.batch, &reference, outcome, &output, ledger.as_ref())?;
+    Ok(Done { run: written.run, files: written.files, offers: loaded.batch.offers.len(), bundled: loaded.bundled })
 }
 
 /// Names each input by its recorded path.

@@ -1,13 +1,12 @@
 //! `poa-match match`: the main job. Reads a batch (the bundled sample by default), allocates, writes reports.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use poa_match::io::outputs::{OutputOptions, TableFormat};
 use poa_match::io::provenance::FileInfo;
-use poa_match::model::{Date, LockLevel, RoundLabel, group_thousands};
+use poa_match::model::{Date, LockLevel, RoundLabel};
 use poa_match::objective::Weights;
 use poa_match::report::{RecordedLimits, RunOptions};
 use poa_match::run::SolveConfig;
@@ -269,6 +268,7 @@ pub fn run(args: MatchArgs, quiet: bool) -> anyhow::Result<ExitCode> {
 }
 
 fn match_on_pool(args: MatchArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+    args.input.source()?;
     let (weights, weights_file) = args.solve.weights_with_file()?;
     let options = RunOptions {
         method: args.solve.method.into(),
@@ -292,74 +292,7 @@ fn match_on_pool(args: MatchArgs, quiet: bool) -> anyhow::Result<ExitCode> {
         quiet,
     };
     let done = super::job::run(job)?;
-    let r = &done.run;
-
-    let share = if r.requested_usd > 0 { 100.0 * r.allocated_usd as f64 / r.requested_usd as f64 } else { 0.0 };
     let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "{} needs, {} offers, {} eligible pairs; method {}",
-        r.needs.total,
-        done.offers,
-        r.edges,
-        r.method.as_str()
-    )?;
-    writeln!(
-        out,
-        "allocated {} of {} USD requested ({share:.1} %); {} funded, {} partial, {} unfunded",
-        group_thousands(r.allocated_usd),
-        group_thousands(r.requested_usd),
-        r.needs.funded,
-        r.needs.partial,
-        r.needs.unfunded
-    )?;
-    writeln!(
-        out,
-        "objective {}, bound {}, gap {:.4} % ({})",
-        group_thousands(r.objective),
-        group_thousands(r.bound),
-        100.0 * r.gap,
-        r.status.as_str()
-    )?;
-    if let (Some(round), Some(ledger)) = (&r.options.rounds, &r.ledger) {
-        let locked = match round.lock {
-            LockLevel::Committed => "committed or disbursed",
-            LockLevel::Pledged => "pledged, committed or disbursed",
-        };
-        writeln!(
-            out,
-            "locked: {} USD in {} awards of the ledger ({locked})",
-            group_thousands(ledger.locked.usd),
-            ledger.locked.awards,
-        )?;
-        let outside = ledger.outside_offer;
-        if outside.awards > 0 {
-            writeln!(
-                out,
-                "  {} USD of it in {} awards of offers not in this batch (they count against their needs only)",
-                group_thousands(outside.usd),
-                outside.awards
-            )?;
-        }
-        writeln!(
-            out,
-            "round {}: {} USD new in {} awards, added as proposed to {}",
-            round.round,
-            group_thousands(ledger.new_usd),
-            ledger.new_awards,
-            args.out.join("ledger.csv").display()
-        )?;
-        let unknown = ledger.unknown_need;
-        if unknown.awards > 0 {
-            writeln!(
-                out,
-                "note: {} locked awards ({} USD) are for needs not in this batch and count nowhere \
-                 (`poa-match track` lists them; a mistyped need_id?)",
-                unknown.awards,
-                group_thousands(unknown.usd)
-            )?;
-        }
-    }
-    writeln!(out, "outputs written to {}", args.out.display())?;
+    super::match_summary::print(&mut out, &done, &args.out)?;
     Ok(ExitCode::SUCCESS)
 }

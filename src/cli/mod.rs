@@ -6,12 +6,15 @@ mod explain_from;
 mod generate;
 mod job;
 mod match_cmd;
+mod match_summary;
 mod replay;
+mod shard_files;
 mod simulate;
 mod status;
 mod track;
 mod validate;
 mod with_ledger;
+mod written;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -60,10 +63,10 @@ enum Command {
 /// Input files and reference-data overrides shared by the subcommands that read a batch.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// needs.csv (default: the bundled sample).
+    /// needs.csv, given with --offers (without either: the bundled sample).
     #[arg(long, value_name = "FILE")]
     pub needs: Option<PathBuf>,
-    /// offers.csv (default: the bundled sample).
+    /// offers.csv, given with --needs (without either: the bundled sample).
     #[arg(long, value_name = "FILE")]
     pub offers: Option<PathBuf>,
     /// Ignore unknown columns instead of reporting them as errors.
@@ -140,7 +143,27 @@ impl ReferenceArgs {
     }
 }
 
+/// Where a batch is read from: the two files named, or the bundled sample when neither is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchSource<'a> {
+    /// The sample compiled into the binary.
+    Bundled,
+    /// needs.csv and offers.csv as named.
+    Files { needs: &'a std::path::Path, offers: &'a std::path::Path },
+}
+
 impl InputArgs {
+    /// Where the batch comes from. One file without the other is a usage error: a batch of the user's needs
+    /// against the sample's offers (or the reverse) looks like a result and is none.
+    pub fn source(&self) -> anyhow::Result<BatchSource<'_>> {
+        match (&self.needs, &self.offers) {
+            (None, None) => Ok(BatchSource::Bundled),
+            (Some(needs), Some(offers)) => Ok(BatchSource::Files { needs, offers }),
+            (Some(_), None) => Err(half_batch("--needs", "--offers")),
+            (None, Some(_)) => Err(half_batch("--offers", "--needs")),
+        }
+    }
+
     /// The reading options these flags ask for.
     pub fn read_options(&self) -> ReadOptions {
         ReadOptions { allow_extra_columns: self.allow_extra_columns, error_limit: self.max_errors as usize }
@@ -201,17 +224,37 @@ pub(crate) const SAMPLE_OFFERS: &str = include_str!("../../data/sample/offers.cs
 const SAMPLE_NEEDS_LABEL: &str = "data/sample/needs.csv (bundled)";
 const SAMPLE_OFFERS_LABEL: &str = "data/sample/offers.csv (bundled)";
 
+/// The usage error of a batch given by half.
+fn half_batch(given: &str, missing: &str) -> anyhow::Error {
+    poa_match::Error::usage(format!(
+        "{given} given without {missing}: a batch is a needs file and an offers file (hint: add {missing} FILE, or \
+         give neither to run on the bundled sample)"
+    ))
+    .into()
+}
+
+/// The summary line of a run on the bundled sample, so that nobody takes its figures for their own batch's.
+pub fn bundled_sample_line() -> String {
+    format!(
+        "the bundled sample: {} and {} (give --needs FILE and --offers FILE to run on your own)",
+        SAMPLE_NEEDS_LABEL.trim_end_matches(" (bundled)"),
+        SAMPLE_OFFERS_LABEL.trim_end_matches(" (bundled)")
+    )
+}
+
 /// A batch with what run.json says of its inputs.
 pub struct LoadedBatch {
     pub batch: poa_match::model::Batch,
     pub needs_info: InputInfo,
     pub offers_info: InputInfo,
     pub read_s: f64,
+    /// Whether the batch is the bundled sample.
+    pub bundled: bool,
 }
 
 /// Opens an input file (or the bundled text) behind a hashing reader.
 fn open_input(
-    path: &Option<PathBuf>,
+    path: Option<&std::path::Path>,
     bundled: (&'static str, &'static str),
 ) -> anyhow::Result<(String, Box<dyn std::io::Read>)> {
     match path {
@@ -239,20 +282,24 @@ pub fn worker_pool(threads: Option<u32>) -> anyhow::Result<rayon::ThreadPool> {
     Ok(pool)
 }
 
-/// Reads the batch the flags name (the bundled sample for a missing flag); errors of both files come together.
+/// Reads the batch the flags name (the bundled sample when they name none); errors of both files come together.
 pub fn load_batch(args: &InputArgs, reference: &Reference) -> anyhow::Result<LoadedBatch> {
     use poa_match::io::hashing::HashingReader;
     use poa_match::records::ErrorSink;
     let started = std::time::Instant::now();
+    let (needs_path, offers_path) = match args.source()? {
+        BatchSource::Bundled => (None, None),
+        BatchSource::Files { needs, offers } => (Some(needs), Some(offers)),
+    };
     let options = args.read_options();
     let mut sink = ErrorSink::new(options.error_limit);
 
-    let (needs_label, reader) = open_input(&args.needs, (SAMPLE_NEEDS_LABEL, SAMPLE_NEEDS))?;
+    let (needs_label, reader) = open_input(needs_path, (SAMPLE_NEEDS_LABEL, SAMPLE_NEEDS))?;
     let mut hashing = HashingReader::new(reader);
     let needs = poa_match::io::read_needs_from(&needs_label, &mut hashing, reference, options, &mut sink)?;
     let needs_info = InputInfo { path: needs_label, rows: needs.len(), sha256: hashing.hex_digest() };
 
-    let (offers_label, reader) = open_input(&args.offers, (SAMPLE_OFFERS_LABEL, SAMPLE_OFFERS))?;
+    let (offers_label, reader) = open_input(offers_path, (SAMPLE_OFFERS_LABEL, SAMPLE_OFFERS))?;
     let mut hashing = HashingReader::new(reader);
     let offers = poa_match::io::read_offers_from(&offers_label, &mut hashing, reference, options, &mut sink)?;
     let offers_info = InputInfo { path: offers_label, rows: offers.len(), sha256: hashing.hex_digest() };
@@ -263,5 +310,6 @@ pub fn load_batch(args: &InputArgs, reference: &Reference) -> anyhow::Result<Loa
         needs_info,
         offers_info,
         read_s: started.elapsed().as_secs_f64(),
+        bundled: needs_path.is_none(),
     })
 }

@@ -12,6 +12,7 @@ use poa_match::error::{DataError, Location};
 use poa_match::io::provenance::{InputInfo, sha256_hex};
 use poa_match::model::{LockLevel, group_thousands};
 use poa_match::objective::Weights;
+use poa_match::run::folder::FolderKind;
 use poa_match::simulate::outputs::ScenarioSummary;
 use poa_match::simulate::{self, Frame, SHARD_KIND, Shard, ShardSpec, StudyInputs, StudyOptions, Tally, Timings};
 use poa_match::solve::WorkLimit;
@@ -68,7 +69,8 @@ pub struct SimulateArgs {
 /// Arguments of `merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// Shard files written by `simulate --shard I/N` (all N of them, any order).
+    /// Shard files written by `simulate --shard I/N` (all N of them, any order), or folders holding them (each
+    /// read as the shard-I-of-N.json files in it).
     #[arg(required = true, value_name = "SHARD")]
     shards: Vec<PathBuf>,
     /// Directory for the outputs (created if missing).
@@ -115,6 +117,7 @@ fn progress_bar(total: u64) -> ProgressBar {
 }
 
 pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
+    args.input.source()?;
     let started = Instant::now();
     let weights = match &args.weights {
         Some(p) => Weights::load(p)?,
@@ -122,6 +125,11 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
     };
     let reference = args.input.reference.load()?;
     let (loaded, ledger) = super::with_ledger::load_batch_with_ledger(&args.input, &reference, args.ledger.as_deref())?;
+    if args.shard.is_none() {
+        // Refused before the draws rather than after them: a folder this study may not take over.
+        let files = FolderKind::Study.files(&args.out, args.style.output().format);
+        poa_match::run::folder::check(&args.out, &files)?;
+    }
     let (text, scenarios_info) = read_scenarios(&args.scenarios)?;
     let study = poa_match::scenario::parse(&scenarios_info.path, &text)?;
     let options = StudyOptions {
@@ -181,9 +189,12 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "shard {}/{}: {draws} draws written to {}", shard.index, shard.count, path.display())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let (timings, summaries) = poa_match::run::study::write(&args.out, &frame, &tallies, timings)?;
-    print_summary(&mut out, &frame, &summaries, timings)?;
-    writeln!(out, "outputs written to {}", args.out.display())?;
+    let written = poa_match::run::study::write(&args.out, &frame, &tallies, timings)?;
+    if loaded.bundled {
+        writeln!(out, "{}", super::bundled_sample_line())?;
+    }
+    print_summary(&mut out, &frame, &written.summaries, written.timings)?;
+    super::written::print(&mut out, &args.out, &written.files)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -252,13 +263,15 @@ fn read_shard(path: &PathBuf) -> anyhow::Result<(String, Shard)> {
 
 pub fn merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let shards = args.shards.iter().map(read_shard).collect::<anyhow::Result<Vec<_>>>()?;
+    let files = super::shard_files::expand(&args.shards)?;
+    let shards = files.iter().map(read_shard).collect::<anyhow::Result<Vec<_>>>()?;
     let read_s = started.elapsed().as_secs_f64();
     let (frame, tallies, mut timings) = simulate::merge(shards)?;
     timings.read_s += read_s;
-    let (timings, summaries) = poa_match::run::study::write(&args.out, &frame, &tallies, timings)?;
+    let written = poa_match::run::study::write(&args.out, &frame, &tallies, timings)?;
     let mut out = std::io::stdout().lock();
-    print_summary(&mut out, &frame, &summaries, timings)?;
-    writeln!(out, "merged {} shards; outputs written to {}", args.shards.len(), args.out.display())?;
+    print_summary(&mut out, &frame, &written.summaries, written.timings)?;
+    writeln!(out, "merged {} shards", files.len())?;
+    super::written::print(&mut out, &args.out, &written.files)?;
     Ok(ExitCode::SUCCESS)
 }

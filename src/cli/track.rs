@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use poa_match::io::atomic::Committed;
 use poa_match::model::{Date, group_thousands};
+use poa_match::run::folder::FolderKind;
 use poa_match::run::track::{TrackOutput, write};
 use poa_match::track::record::{TrackInfo, TrackInputs, TrackRunOptions, TrackTotals};
 use poa_match::track::{DEFAULT_STALE_DAYS, Track, TrackOptions, track};
@@ -48,6 +50,8 @@ pub fn run(args: TrackArgs) -> anyhow::Result<ExitCode> {
     let (loaded, ledger) =
         super::with_ledger::load_batch_with_ledger(&args.input, &reference, Some(args.ledger.as_path()))?;
     let ledger = ledger.expect("a ledger was named");
+    poa_match::run::folder::check(&args.out, &FolderKind::Track.files(&args.out, args.style.output().format))?;
+    let loaded_bundled = loaded.bundled;
     let track = track(&loaded.batch, &ledger.ledger, TrackOptions { as_of: args.as_of, stale_days: args.stale_days });
     let info = TrackInfo {
         version: env!("CARGO_PKG_VERSION"),
@@ -69,7 +73,7 @@ pub fn run(args: TrackArgs) -> anyhow::Result<ExitCode> {
         },
         totals: TrackTotals::of(&track),
     };
-    write(&TrackOutput {
+    let files = write(&TrackOutput {
         dir: &args.out,
         tables: args.style.output(),
         track: &track,
@@ -77,11 +81,14 @@ pub fn run(args: TrackArgs) -> anyhow::Result<ExitCode> {
         batch: &loaded.batch,
         reference: &reference,
     })?;
-    print_summary(&track, &info, &args.out)?;
+    if loaded_bundled {
+        writeln!(std::io::stdout().lock(), "{}", super::bundled_sample_line())?;
+    }
+    print_summary(&track, &info, &args.out, &files)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_summary(track: &Track, info: &TrackInfo, out_dir: &std::path::Path) -> anyhow::Result<()> {
+fn print_summary(track: &Track, info: &TrackInfo, out_dir: &std::path::Path, files: &Committed) -> anyhow::Result<()> {
     let t = &info.totals;
     let usd = group_thousands;
     let mut out = std::io::stdout().lock();
@@ -113,6 +120,6 @@ fn print_summary(track: &Track, info: &TrackInfo, out_dir: &std::path::Path) -> 
         "awards outside the batch: {} by their need, {} by their offer; {} offers over-committed",
         t.awards_need_not_in_batch, t.awards_offer_not_in_batch, t.offers_over_committed
     )?;
-    writeln!(out, "outputs written to {}", out_dir.display())?;
+    super::written::print(&mut out, out_dir, files)?;
     Ok(())
 }

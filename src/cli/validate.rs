@@ -42,6 +42,9 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     let requested: i128 = batch.needs.iter().map(|n| i128::from(n.amount.get())).sum();
     let offered: i128 = batch.offers.iter().map(|o| i128::from(o.envelope.get())).sum();
     let mut out = std::io::stdout().lock();
+    if loaded.bundled {
+        writeln!(out, "{}", super::bundled_sample_line())?;
+    }
     writeln!(
         out,
         "{}: {} needs from {} States and {} regional organisations, {} USD requested",

@@ -18,6 +18,8 @@ pub fn load_batch_with_ledger(
     reference: &Reference,
     ledger: Option<&Path>,
 ) -> anyhow::Result<(LoadedBatch, Option<LedgerFile>)> {
+    // A batch given by half is refused before anything is read.
+    args.source()?;
     let options = args.read_options();
     let started = std::time::Instant::now();
     let mut ledger_errors = ErrorSink::new(options.error_limit);

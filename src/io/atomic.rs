@@ -13,16 +13,34 @@ use crate::error::{Error, Result};
 pub fn write_file(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     let mut staged = Staged::default();
     staged.stage(path, fill)?;
-    staged.commit()
+    staged.commit().map(|_| ())
 }
 
 /// A set of output files written together: each is first written in full to a hidden temporary file beside its
-/// final name; only when every one is complete are they renamed into place. If anything fails before that, the
-/// temporary files are removed and no output of the run appears (nor does an output folder the run created).
+/// final name; only when every one is complete are they renamed into place, and the files the set retires (an
+/// earlier run's outputs that this one does not write) removed. If anything fails before that, the temporary files
+/// are removed and the folder stays as it was: no output of the run appears, none is removed (nor does an output
+/// folder the run created stay).
 #[derive(Debug, Default)]
 pub struct Staged {
     files: Vec<(PathBuf, PathBuf)>,
+    retired: Vec<PathBuf>,
     created_dir: Option<PathBuf>,
+}
+
+/// What a committed set did: the files it wrote, in the order they were staged, and those it removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Committed {
+    /// The files written.
+    pub written: Vec<PathBuf>,
+    /// The files retired and removed.
+    pub removed: Vec<PathBuf>,
+}
+
+/// The hidden name a file is moved aside to while a set commits, so that a failure can put it back.
+fn backup_of(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.old-{}", std::process::id()))
 }
 
 impl Staged {
@@ -30,7 +48,12 @@ impl Staged {
     pub fn in_dir(dir: &Path) -> Result<Staged> {
         let existed = dir.exists();
         create_out_dir(dir)?;
-        Ok(Staged { files: Vec::new(), created_dir: (!existed).then(|| dir.to_path_buf()) })
+        Ok(Staged { files: Vec::new(), retired: Vec::new(), created_dir: (!existed).then(|| dir.to_path_buf()) })
+    }
+
+    /// The final paths of the files staged so far, in order.
+    pub fn targets(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(|(_, path)| path.as_path())
     }
 
     /// Writes the content of `path` to its temporary file.
@@ -57,61 +80,62 @@ impl Staged {
         }
     }
 
-    /// Renames every staged file into place. Files they replace are first moved aside, so that if one rename
-    /// fails, the files already renamed are put back and the outputs stay as they were before the run.
-    pub fn commit(mut self) -> Result<()> {
+    /// Removes `path` when the set commits (and only then): an earlier output that this set replaces by nothing.
+    /// A path that is also staged is written, not removed.
+    pub fn retire(&mut self, path: &Path) {
+        self.retired.push(path.to_path_buf());
+    }
+
+    /// Moves the retired files aside, then renames every staged file into place; files they replace are moved
+    /// aside first too. If one step fails, everything done is undone in reverse (the files renamed into place
+    /// removed, those moved aside put back), so the folder stays as it was before the run.
+    pub fn commit(mut self) -> Result<Committed> {
         let files = std::mem::take(&mut self.files);
-        let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
-        let mut failure = None;
-        for (tmp, path) in &files {
-            if path.is_dir() {
-                failure = Some(Error::io(path, std::io::Error::other("is a directory")));
-                break;
-            }
-            let backup = path.with_file_name(format!(
-                ".{}.old-{}",
-                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-                std::process::id()
-            ));
-            let moved_aside = match path.exists() {
-                true => match fs::rename(path, &backup) {
-                    Ok(()) => Some(backup),
-                    Err(e) => {
-                        failure = Some(Error::io(path, e));
-                        break;
-                    }
-                },
-                false => None,
-            };
-            if let Err(e) = fs::rename(tmp, path) {
-                if let Some(b) = &moved_aside {
-                    let _ = fs::rename(b, path);
+        let retired = std::mem::take(&mut self.retired);
+        let retired: Vec<PathBuf> =
+            retired.into_iter().filter(|path| !files.iter().any(|(_, target)| target == path)).collect();
+        let mut moved_aside: Vec<(PathBuf, PathBuf)> = Vec::new();
+        let mut placed: Vec<PathBuf> = Vec::new();
+        let mut removed: Vec<PathBuf> = Vec::new();
+        let result = (|| -> Result<()> {
+            for path in &retired {
+                // A file already gone (another process, a name given twice) is nothing to remove.
+                if fs::symlink_metadata(path).is_err() {
+                    continue;
                 }
-                failure = Some(Error::io(path, e));
-                break;
+                let backup = backup_of(path);
+                fs::rename(path, &backup).map_err(|e| Error::io(path, e))?;
+                moved_aside.push((path.clone(), backup));
+                removed.push(path.clone());
             }
-            done.push((path.clone(), moved_aside));
-        }
-        match failure {
-            None => {
-                for (_, backup) in done {
-                    if let Some(b) = backup {
-                        let _ = fs::remove_file(b);
-                    }
+            for (tmp, path) in &files {
+                if path.is_dir() {
+                    return Err(Error::io(path, std::io::Error::other("is a directory")));
+                }
+                if path.exists() {
+                    let backup = backup_of(path);
+                    fs::rename(path, &backup).map_err(|e| Error::io(path, e))?;
+                    moved_aside.push((path.clone(), backup));
+                }
+                fs::rename(tmp, path).map_err(|e| Error::io(path, e))?;
+                placed.push(path.clone());
+            }
+            Ok(())
+        })();
+        match result {
+            Ok(()) => {
+                for (_, backup) in moved_aside {
+                    let _ = fs::remove_file(backup);
                 }
                 self.created_dir = None;
-                Ok(())
+                Ok(Committed { written: files.into_iter().map(|(_, path)| path).collect(), removed })
             }
-            Some(e) => {
-                for (path, backup) in done.into_iter().rev() {
-                    match backup {
-                        Some(b) => {
-                            let _ = fs::rename(b, &path);
-                        }
-                        None => {
-                            let _ = fs::remove_file(&path);
-                        }
-                    }
+            Err(e) => {
+                for path in placed.iter().rev() {
+                    let _ = fs::remove_file(path);
+                }
+                for (path, backup) in moved_aside.iter().rev() {
+                    let _ = fs::rename(backup, path);
                 }
                 for (tmp, _) in &files {
                     let _ = fs::remove_file(tmp);
@@ -161,5 +185,39 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
         write_file(&target, |w| w.write_all(b"whole")).unwrap();
         assert_eq!(fs::read(&target).unwrap(), b"whole");
+    }
+
+    #[test]
+    fn retired_files_go_on_commit_and_come_back_when_it_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) = (dir.path().join("t.json"), dir.path().join("t.csv"));
+        fs::write(&old, b"old").unwrap();
+
+        // A commit that fails on its last file: the retired file is back, nothing new is there.
+        let blocked = dir.path().join("u.csv");
+        fs::create_dir(&blocked).unwrap();
+        let mut staged = Staged::in_dir(dir.path()).unwrap();
+        staged.stage(&new, |w| w.write_all(b"new")).unwrap();
+        staged.stage(&blocked, |w| w.write_all(b"new")).unwrap();
+        staged.retire(&old);
+        assert!(staged.commit().is_err());
+        assert_eq!(fs::read(&old).unwrap(), b"old");
+        assert!(!new.exists());
+        let mut left: Vec<String> =
+            fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        left.sort();
+        assert_eq!(left, ["t.json", "u.csv"], "no temporary or backup file stays");
+
+        // A commit that succeeds: written and removed are listed; a retired path also staged is written.
+        fs::remove_dir(&blocked).unwrap();
+        let mut staged = Staged::in_dir(dir.path()).unwrap();
+        staged.stage(&new, |w| w.write_all(b"new")).unwrap();
+        staged.retire(&old);
+        staged.retire(&new);
+        staged.retire(&dir.path().join("absent.json"));
+        let done = staged.commit().unwrap();
+        assert_eq!(done, Committed { written: vec![new.clone()], removed: vec![old.clone()] });
+        assert!(!old.exists());
+        assert_eq!(fs::read(&new).unwrap(), b"new");
     }
 }

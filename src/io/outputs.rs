@@ -23,6 +23,19 @@ pub enum TableFormat {
     Json,
 }
 
+impl TableFormat {
+    /// Both formats.
+    pub const ALL: [TableFormat; 2] = [TableFormat::Csv, TableFormat::Json];
+
+    /// The file name of the table `stem` in this format (`matches.csv`, `matches.json`, ...).
+    pub fn file_name(self, stem: &str) -> String {
+        match self {
+            TableFormat::Csv => format!("{stem}.csv"),
+            TableFormat::Json => format!("{stem}.json"),
+        }
+    }
+}
+
 /// Output options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutputOptions {
@@ -116,10 +129,7 @@ pub fn int(v: impl Into<i128>) -> Cell {
 
 /// The file name of a table in the chosen format (`matches.csv`, `matches.json`, ...).
 pub fn table_file_name(table: &Table, options: OutputOptions) -> String {
-    match options.format {
-        TableFormat::Csv => format!("{}.csv", table.name),
-        TableFormat::Json => format!("{}.json", table.name),
-    }
+    options.format.file_name(table.name)
 }
 
 /// Writes a table in the chosen format to `out` (what [`write_table`] stages; also used to render in memory).

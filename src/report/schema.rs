@@ -36,24 +36,28 @@ pub fn table<'c, R: 'c>(name: &'static str, columns: impl IntoIterator<Item = &'
     }
 }
 
+/// The file stems of the four tables of a match run, in the order they are written.
+pub const TABLES: [&str; 4] = ["matches", "needs_status", "offers_status", "summary"];
+
 /// The four tables of a match run: matches, needs_status, offers_status and summary. A round run with a ledger
 /// adds a last column to the first three (docs/spec.md §9): matches' `origin`, and the needs' and offers'
 /// `locked_usd`; without one, the files are as they always were.
 pub fn match_tables(report: &MatchReport) -> Vec<Table> {
     let with_ledger = report.ledger.is_some();
+    let [matches_name, needs_name, offers_name, summary_name] = TABLES;
     vec![
-        table("matches", matches::COLUMNS.iter().chain(with_ledger.then_some(&matches::ORIGIN)), &report.matches),
+        table(matches_name, matches::COLUMNS.iter().chain(with_ledger.then_some(&matches::ORIGIN)), &report.matches),
         table(
-            "needs_status",
+            needs_name,
             needs_status::COLUMNS.iter().chain(with_ledger.then_some(&needs_status::LOCKED_USD)),
             &report.needs,
         ),
         table(
-            "offers_status",
+            offers_name,
             offers_status::COLUMNS.iter().chain(with_ledger.then_some(&offers_status::LOCKED_USD)),
             &report.offers,
         ),
-        table("summary", &summary::COLUMNS, &report.summary),
+        table(summary_name, &summary::COLUMNS, &report.summary),
     ]
 }
 

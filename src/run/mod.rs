@@ -8,6 +8,7 @@
 //! ([`solve_batch`]). This is the top layer: it reads every
 //! other (the graph, the solver, the report rows, the pages, the writers) and nothing reads it.
 
+pub mod folder;
 pub mod replay;
 pub mod study;
 pub mod track;
@@ -54,6 +55,35 @@ pub struct OutputConfig {
     pub lang: Lang,
     /// Where to write the flow network in DIMACS format, if anywhere.
     pub export_network: Option<PathBuf>,
+}
+
+impl OutputConfig {
+    /// The files a match writes with this configuration (`round`: it writes the output ledger too), in the order
+    /// it writes them.
+    pub fn files(&self, round: bool) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = self.export_network.iter().cloned().collect();
+        let mut own = folder::FolderKind::Match.files(&self.out_dir, self.tables.format);
+        if round {
+            own.insert(crate::report::schema::TABLES.len(), self.out_dir.join(folder::LEDGER));
+        }
+        files.extend(own);
+        files
+    }
+
+    /// Checks, before anything is solved, that writing these files may take over the output folder: refused when
+    /// it holds an earlier round's ledger that the run would not rewrite ([`folder::stale_outputs`]).
+    pub fn check_folder(&self, round: bool) -> Result<()> {
+        folder::check(&self.out_dir, &self.files(round))
+    }
+}
+
+/// A match's outputs as written: run.json's content and the files written and removed.
+#[derive(Debug, Clone)]
+pub struct WrittenRun {
+    /// run.json's content, as written.
+    pub run: RunInfo,
+    /// The files written (in order) and those of an earlier run removed.
+    pub files: atomic::Committed,
 }
 
 /// A match as the user asked for it, as run.json records it (docs/spec.md §10): every input, every option and
@@ -206,15 +236,16 @@ pub fn report(batch: &Batch, reference: &Reference, outcome: &MatchOutcome, lang
 
 /// Writes every output of a solved batch into the configured directory (the tables, report.html and run.json;
 /// the DIMACS network if asked; with a `ledger`, the output ledger: its bytes, then this round's new awards as
-/// proposed), all staged and renamed together. Returns the run record as written, with the time writing took.
-/// The outcome is consumed: its needs' outcomes become the report's rows without a copy.
+/// proposed), all staged and renamed together, and removes in the same step what an earlier run left there that
+/// this one does not write ([`folder`]). Returns the run record as written, with the time writing took, and the
+/// files written and removed. The outcome is consumed: its needs' outcomes become the report's rows without a copy.
 pub fn write_outputs(
     batch: &Batch,
     reference: &Reference,
     outcome: MatchOutcome,
     config: &OutputConfig,
     ledger: Option<&LedgerFile>,
-) -> Result<RunInfo> {
+) -> Result<WrittenRun> {
     let t = Instant::now();
     let MatchOutcome { graph, solution, needs, mut run, locks } = outcome;
     let report = report::build(batch, reference, &graph, &solution, needs, locks.as_ref(), config.lang);
@@ -236,8 +267,18 @@ pub fn write_outputs(
     staged.stage(&config.out_dir.join("report.html"), |out| out.write_all(page.as_bytes()))?;
     run.timings.write_s = t.elapsed().as_secs_f64();
     outputs::write_json(&mut staged, &config.out_dir.join("run.json"), &run)?;
-    staged.commit()?;
-    Ok(run)
+    retire_stale(&mut staged, &config.out_dir)?;
+    let files = staged.commit()?;
+    Ok(WrittenRun { run, files })
+}
+
+/// Retires what an earlier run left in `dir` that the staged set does not write ([`folder::stale_outputs`]).
+pub(crate) fn retire_stale(staged: &mut atomic::Staged, dir: &Path) -> Result<()> {
+    let targets: Vec<&Path> = staged.targets().collect();
+    for path in folder::stale_outputs(dir, &targets)? {
+        staged.retire(&path);
+    }
+    Ok(())
 }
 
 /// Stages the relaxation's flow network in DIMACS min-cost-flow format; its minimum cost is −`relaxation`.

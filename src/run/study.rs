@@ -12,14 +12,20 @@ use crate::simulate::outputs::{ScenarioSummary, SimulateInfo, summarise};
 use crate::simulate::tables::tables;
 use crate::simulate::{Frame, Tally, Timings};
 
-/// Writes every output of a study into `dir`; returns the timings with the write time, and each scenario's
-/// summary (for a caller that prints them).
-pub fn write(
-    dir: &Path,
-    frame: &Frame,
-    tallies: &[Tally],
-    timings: Timings,
-) -> Result<(Timings, Vec<ScenarioSummary>)> {
+/// A study's outputs as written.
+#[derive(Debug, Clone)]
+pub struct WrittenStudy {
+    /// The timings, with the write time.
+    pub timings: Timings,
+    /// Each scenario's summary (for a caller that prints them).
+    pub summaries: Vec<ScenarioSummary>,
+    /// The files written (in order) and those of an earlier run removed.
+    pub files: atomic::Committed,
+}
+
+/// Writes every output of a study into `dir`, removing in the same step what an earlier run left there that this
+/// one does not write ([`super::folder`]).
+pub fn write(dir: &Path, frame: &Frame, tallies: &[Tally], timings: Timings) -> Result<WrittenStudy> {
     let started = Instant::now();
     let summaries: Vec<ScenarioSummary> = frame.scenarios.iter().zip(tallies).map(|(s, t)| summarise(s, t)).collect();
     let mut staged = atomic::Staged::in_dir(dir)?;
@@ -32,6 +38,7 @@ pub fn write(
     let mut timings = timings;
     timings.write_s = started.elapsed().as_secs_f64();
     outputs::write_json(&mut staged, &dir.join("simulate.json"), &SimulateInfo::new(frame, &summaries, timings))?;
-    staged.commit()?;
-    Ok((timings, summaries))
+    super::retire_stale(&mut staged, dir)?;
+    let files = staged.commit()?;
+    Ok(WrittenStudy { timings, summaries, files })
 }

@@ -30,8 +30,9 @@ pub struct TrackOutput<'a> {
     pub reference: &'a Reference,
 }
 
-/// Writes every output of a follow-up into `output.dir`, whole or not at all.
-pub fn write(output: &TrackOutput<'_>) -> Result<()> {
+/// Writes every output of a follow-up into `output.dir`, whole or not at all, removing in the same step what an
+/// earlier run left there that this one does not write ([`super::folder`]); returns the files written and removed.
+pub fn write(output: &TrackOutput<'_>) -> Result<atomic::Committed> {
     let dir = output.dir;
     let mut staged = atomic::Staged::in_dir(dir)?;
     for table in tables(output.track) {
@@ -46,5 +47,6 @@ pub fn write(output: &TrackOutput<'_>) -> Result<()> {
     });
     staged.stage(&dir.join("track.html"), |out| out.write_all(page.as_bytes()))?;
     outputs::write_json(&mut staged, &dir.join("track.json"), output.info)?;
+    super::retire_stale(&mut staged, dir)?;
     staged.commit()
 }

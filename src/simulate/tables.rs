@@ -178,6 +178,9 @@ pub fn group_rows<'a>(frame: &'a Frame, summaries: &'a [ScenarioSummary], by_com
     rows
 }
 
+/// The file stems of a study's four tables, in the order they are written.
+pub const TABLES: [&str; 4] = ["scenarios", "by_commitment", "by_region", "need_odds"];
+
 /// The four tables of a study.
 pub fn tables(frame: &Frame, summaries: &[ScenarioSummary], tallies: &[Tally]) -> Vec<Table> {
     let scenarios: Vec<ScenarioRow<'_>> =
@@ -188,10 +191,11 @@ pub fn tables(frame: &Frame, summaries: &[ScenarioSummary], tallies: &[Tally]) -
         .zip(tallies)
         .flat_map(|(scenario, tally)| (0..scenario.needs.len()).map(move |need| NeedOddsRow { scenario, tally, need }))
         .collect();
+    let [scenarios_name, commitment_name, region_name, odds_name] = TABLES;
     vec![
-        table("scenarios", &scenario_columns(), &scenarios),
-        table("by_commitment", &group_columns(true), &group_rows(frame, summaries, true)),
-        table("by_region", &group_columns(false), &group_rows(frame, summaries, false)),
-        table("need_odds", &need_odds_columns(), &odds),
+        table(scenarios_name, &scenario_columns(), &scenarios),
+        table(commitment_name, &group_columns(true), &group_rows(frame, summaries, true)),
+        table(region_name, &group_columns(false), &group_rows(frame, summaries, false)),
+        table(odds_name, &need_odds_columns(), &odds),
     ]
 }

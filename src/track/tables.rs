@@ -143,13 +143,17 @@ fn table<R>(name: &'static str, header: &[&'static str], rows: &[R], row: fn(&R)
     Table { name, header: header.to_vec(), rows: rows.iter().map(row).collect() }
 }
 
+/// The file stems of the five tables, in the order they are listed.
+pub const TABLES: [&str; 5] = ["track_needs", "track_offers", "track_donors", "track_followup", "track_unmatched"];
+
 /// The five tables, in the order they are listed.
 pub fn tables(track: &Track) -> Vec<Table> {
+    let [needs, offers, donors, followup, unmatched] = TABLES;
     vec![
-        table("track_needs", &NEEDS_HEADER, &track.needs, need_row),
-        table("track_offers", &OFFERS_HEADER, &track.offers, offer_row),
-        table("track_donors", &DONORS_HEADER, &track.donors, donor_row),
-        table("track_followup", &FOLLOWUP_HEADER, &track.followups, followup_row),
-        table("track_unmatched", &UNMATCHED_HEADER, &track.unmatched, unmatched_row),
+        table(needs, &NEEDS_HEADER, &track.needs, need_row),
+        table(offers, &OFFERS_HEADER, &track.offers, offer_row),
+        table(donors, &DONORS_HEADER, &track.donors, donor_row),
+        table(followup, &FOLLOWUP_HEADER, &track.followups, followup_row),
+        table(unmatched, &UNMATCHED_HEADER, &track.unmatched, unmatched_row),
     ]
 }

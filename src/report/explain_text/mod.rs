@@ -1,5 +1,11 @@
 //! `explain`'s text: a [`NeedExplanation`] laid out for a requester's desk officer, amounts with thousands
-//! separators and columns aligned. The reasons are the words of [`super::words`], the same as on the page.
+//! separators and columns aligned by display width (ids of any length or script). The eligible offers come in
+//! full, each with the needs that took its money; the others one by one when they are few, else counted by the
+//! rule that shuts them out ([`ineligible`]). The reasons are the words of [`super::words`], the same as on the
+//! page.
+
+mod columns;
+mod ineligible;
 
 use std::fmt::Write;
 
@@ -8,15 +14,28 @@ use crate::model::group_thousands;
 
 use super::explanation::{NeedExplanation, OfferPart, Taker};
 use super::words::{hold_words, offers_why_text};
+use columns::{Align, pad, width};
 
 /// How many of the needs that took an offer's money are listed by name; the rest are summed on one line.
 const TAKERS_SHOWN: usize = 8;
 
+/// How the offers that are not eligible are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Ineligible {
+    /// One by one when they are few, else counted by rule (the default).
+    #[default]
+    Brief,
+    /// One by one, each with every rule it fails (`--all`).
+    All,
+    /// Not at all (`--eligible-only`).
+    Hidden,
+}
+
 /// What to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TextOptions {
-    /// Leave out the offers that are not eligible.
-    pub eligible_only: bool,
+    /// How the offers that are not eligible are shown.
+    pub ineligible: Ineligible,
 }
 
 /// The explanation as text, one line per fact; `shortfall` is the need's reason in words (empty when funded).
@@ -25,9 +44,7 @@ pub fn render(x: &NeedExplanation, shortfall: &str, options: TextOptions) -> Str
     head(&mut out, x, shortfall);
     let (eligible, other): (Vec<&OfferPart>, Vec<&OfferPart>) = x.offers.iter().partition(|o| o.eligible);
     eligible_offers(&mut out, &eligible);
-    if !options.eligible_only {
-        ineligible_offers(&mut out, &other);
-    }
+    ineligible::render(&mut out, &other, options.ineligible);
     out
 }
 
@@ -88,36 +105,16 @@ fn eligible_offers(out: &mut String, offers: &[&OfferPart]) {
             ]
         })
         .collect();
-    let mut width = header.map(|h| h.chars().count());
-    for row in &rows {
-        for (w, cell) in width.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
+    let header = header.map(str::to_string);
+    let widths = columns::widths(&[std::slice::from_ref(&header), &rows[..]].concat());
     // Text columns left, amounts right; the last column is left ragged.
-    let line = |cells: &[String; 8]| {
-        let mut s = String::new();
-        for (i, cell) in cells.iter().enumerate() {
-            let w = width[i];
-            match i {
-                0 | 1 => {
-                    let _ = write!(s, "  {cell:<w$}");
-                }
-                7 => {
-                    let _ = write!(s, "  {cell}");
-                }
-                _ => {
-                    let _ = write!(s, "  {cell:>w$}");
-                }
-            }
-        }
-        s.trim_end().to_string()
-    };
-    let _ = writeln!(out, "{}", line(&header.map(str::to_string)));
+    use Align::{Left, Ragged, Right};
+    let align = [Left, Left, Right, Right, Right, Right, Right, Ragged];
+    let _ = writeln!(out, "{}", columns::line(&header, &widths, &align));
+    let takers = TakerColumns::of(offers, widths[0] + widths[1] + 6);
     for (o, row) in offers.iter().zip(&rows) {
-        let _ = writeln!(out, "{}", line(row));
-        let here = o.value_per_usd.unwrap_or(0);
-        takers(out, &o.taken_by, here, width[0] + width[1] + 6);
+        let _ = writeln!(out, "{}", columns::line(row, &widths, &align));
+        takers.write(out, &o.taken_by, o.value_per_usd.unwrap_or(0));
     }
 }
 
@@ -130,54 +127,55 @@ fn given_here(o: &OfferPart) -> String {
     }
 }
 
-fn takers(out: &mut String, list: &[Taker], here: i64, indent: usize) {
-    if list.is_empty() {
-        return;
-    }
-    let id_width = list.iter().take(TAKERS_SHOWN).map(|t| t.need_id.chars().count()).max().unwrap_or(0);
-    let amount_width = list.iter().take(TAKERS_SHOWN).map(|t| usd(t.amount_usd).len()).max().unwrap_or(0);
-    let value_width = list.iter().take(TAKERS_SHOWN).map(|t| usd(t.value_per_usd).len()).max().unwrap_or(0);
-    for (i, t) in list.iter().take(TAKERS_SHOWN).enumerate() {
-        let lead = if i == 0 { "its money went to" } else { "" };
-        let compare = match t.value_per_usd.cmp(&here) {
-            std::cmp::Ordering::Greater => "more per dollar than this need",
-            std::cmp::Ordering::Equal => "as much per dollar as this need",
-            std::cmp::Ordering::Less => "less per dollar than this need",
-        };
-        let _ = writeln!(
-            out,
-            "{:indent$}{lead:<17}  {:<id_width$}  priority {}  {:>amount_width$} USD at {:>value_width$}/$, {compare}",
-            "",
-            t.need_id,
-            t.priority,
-            usd(t.amount_usd),
-            usd(t.value_per_usd),
-        );
-    }
-    if list.len() > TAKERS_SHOWN {
-        let rest = &list[TAKERS_SHOWN..];
-        let total: i128 = rest.iter().map(|t| i128::from(t.amount_usd)).sum();
-        let _ = writeln!(
-            out,
-            "{:indent$}{:<17}  and {} more needs: {} USD (explain --format json lists them)",
-            "",
-            "",
-            rest.len(),
-            usd(total)
-        );
-    }
+/// The columns of the lines that list the needs which took an offer's money: one set of widths for every offer,
+/// so that the lists line up down the whole table.
+struct TakerColumns {
+    indent: usize,
+    id: usize,
+    amount: usize,
+    value: usize,
 }
 
-fn ineligible_offers(out: &mut String, offers: &[&OfferPart]) {
-    let _ = writeln!(out, "\nOffers not eligible ({})", offers.len());
-    let id_width = offers.iter().map(|o| o.offer_id.chars().count()).max().unwrap_or(0).max(5);
-    let donor_width = offers.iter().map(|o| o.donor.chars().count()).max().unwrap_or(0).max(5);
-    for o in offers {
-        let rules: Vec<String> = o.failed_rules.iter().map(|r| format!("{} ({})", r.code(), r.describe())).collect();
-        let kept = match o.locked_usd {
-            0 => String::new(),
-            locked => format!(" (its locked award of {} USD stays)", usd(locked)),
-        };
-        let _ = writeln!(out, "  {:<id_width$} {:<donor_width$}  {}{kept}", o.offer_id, o.donor, rules.join("; "));
+impl TakerColumns {
+    fn of(offers: &[&OfferPart], indent: usize) -> TakerColumns {
+        let shown = || offers.iter().flat_map(|o| o.taken_by.iter().take(TAKERS_SHOWN));
+        TakerColumns {
+            indent,
+            id: shown().map(|t| width(&t.need_id)).max().unwrap_or(0),
+            amount: shown().map(|t| usd(t.amount_usd).len()).max().unwrap_or(0),
+            value: shown().map(|t| usd(t.value_per_usd).len()).max().unwrap_or(0),
+        }
+    }
+
+    /// The needs that took an offer's money, each against `here`, this need's value per dollar.
+    fn write(&self, out: &mut String, list: &[Taker], here: i64) {
+        let indent = " ".repeat(self.indent);
+        for (i, t) in list.iter().take(TAKERS_SHOWN).enumerate() {
+            let lead = if i == 0 { "its money went to" } else { "" };
+            let compare = match t.value_per_usd.cmp(&here) {
+                std::cmp::Ordering::Greater => "more per dollar than this need",
+                std::cmp::Ordering::Equal => "as much per dollar as this need",
+                std::cmp::Ordering::Less => "less per dollar than this need",
+            };
+            let _ = writeln!(
+                out,
+                "{indent}{lead:<17}  {}  priority {}  {} USD at {}/$, {compare}",
+                pad(&t.need_id, self.id, Align::Left),
+                t.priority,
+                pad(&usd(t.amount_usd), self.amount, Align::Right),
+                pad(&usd(t.value_per_usd), self.value, Align::Right),
+            );
+        }
+        if list.len() > TAKERS_SHOWN {
+            let rest = &list[TAKERS_SHOWN..];
+            let total: i128 = rest.iter().map(|t| i128::from(t.amount_usd)).sum();
+            let _ = writeln!(
+                out,
+                "{indent}{:<17}  and {} more needs: {} USD (explain --format json lists them)",
+                "",
+                rest.len(),
+                usd(total)
+            );
+        }
     }
 }
