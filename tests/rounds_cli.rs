@@ -252,6 +252,18 @@ fn a_ledger_above_a_need_or_an_envelope_is_refused_with_its_lines() {
 }
 
 #[test]
+fn a_round_never_writes_over_its_own_input_ledger() {
+    let dir = TestDir::new();
+    dir.write("ledger.csv", "award_id,round,need_id,offer_id,amount_usd,status,status_date,note\n");
+    dir.run(&["match", "--ledger", "ledger.csv", "--out", "r1"]).assert_success();
+    let before = dir.read("r1/ledger.csv");
+    let done = dir.run(&["match", "--ledger", "r1/ledger.csv", "--out", "r1"]);
+    done.assert_code(2).assert_stderr_contains("is the ledger.csv this round would write in --out r1");
+    assert_eq!(dir.read("r1/ledger.csv"), before, "the input ledger is untouched");
+    dir.run(&["match", "--ledger", "r1/ledger.csv", "--out", "r2"]).assert_success();
+}
+
+#[test]
 fn round_flags_need_a_ledger_and_a_good_label() {
     let dir = TestDir::new();
     dir.run(&["match", "--round", "2014"]).assert_code(2).assert_stderr_contains("--ledger");

@@ -64,6 +64,9 @@ pub struct Done {
 /// Reads the inputs, solves (with the status line) and writes every output.
 pub fn run(job: MatchJob<'_>) -> anyhow::Result<Done> {
     let (reference, tables) = job.input.reference.load_recorded()?;
+    if let Some(round) = &job.round {
+        refuse_writing_over(&round.ledger, &job.out_dir)?;
+    }
     let ledger_path = job.round.as_ref().map(|r| r.ledger.as_path());
     let (loaded, ledger) = super::with_ledger::load_batch_with_ledger(job.input, &reference, ledger_path)?;
     let mut options = job.options;
@@ -95,6 +98,26 @@ pub fn run(job: MatchJob<'_>) -> anyhow::Result<Done> {
     })?;
     let written = run::write_outputs(&loaded.batch, &reference, outcome, &output, ledger.as_ref())?;
     Ok(Done { run: written.run, files: written.files, offers: loaded.batch.offers.len(), bundled: loaded.bundled })
+}
+
+/// A round writes its ledger as `ledger.csv` in the output folder; when that is the input ledger itself, the input
+/// would change under its own record (run.json's SHA-256, a replay), so the round is refused before anything runs.
+fn refuse_writing_over(ledger: &std::path::Path, out_dir: &std::path::Path) -> anyhow::Result<()> {
+    let output = out_dir.join("ledger.csv");
+    let same = match (std::fs::canonicalize(ledger), std::fs::canonicalize(&output)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same {
+        return Err(poa_match::Error::usage(format!(
+            "--ledger {} is the ledger.csv this round would write in --out {} (hint: write the round to another \
+             folder, e.g. --out round-NEXT, so that the input ledger stays as run.json records it)",
+            ledger.display(),
+            out_dir.display()
+        ))
+        .into());
+    }
+    Ok(())
 }
 
 /// Names each input by its recorded path.
