@@ -12,6 +12,8 @@ use crate::simulate::outputs::ScenarioSummary;
 use crate::simulate::stats::{Spread, mean};
 use crate::simulate::{Frame, Group, Tally, tables};
 
+use crate::catalog::display_name;
+
 use super::builder::Html;
 use super::page::{PageFrame, Section, render_page};
 use super::parts::{
@@ -229,7 +231,7 @@ fn need_odds(page: &SimulatePage<'_>) -> Html {
             );
             h.element("td", &[], &s.name);
             h.element("td", &[("class", "id")], &need.need_id);
-            name_cell(&mut h, &need.requester_name, &need.requester);
+            name_cell(&mut h, display_name(&need.requester_name), &need.requester);
             h.element("td", &[("class", "num")], &need.priority.to_string());
             num_cell(&mut h, i128::from(need.requested_usd));
             h.element(

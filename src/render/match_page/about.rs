@@ -10,7 +10,9 @@ pub(super) fn about(page: &MatchPage<'_>) -> Html {
     let (run, lang) = (page.run, page.lang);
     let word = |w: Word| w.text(lang);
     let mut h = Html::new();
-    inputs_table(&mut h, [&run.inputs.needs, &run.inputs.offers], lang);
+    let i = &run.inputs;
+    let tables = [&i.commitments, &i.countries, &i.regions, &i.donors];
+    inputs_table(&mut h, [&i.needs, &i.offers].into_iter().chain(tables.into_iter().flatten()), lang);
     let w = &run.weights;
     let facts = [
         (word(Word::Relaxation), money(run.relaxation)),

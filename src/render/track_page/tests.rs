@@ -45,6 +45,7 @@ fn page_html(lang: Lang, title: &str) -> String {
             commitments: None,
             countries: None,
             regions: None,
+            donors: None,
         },
         options: TrackRunOptions {
             as_of: "2014-03-01".into(),

@@ -1,0 +1,114 @@
+//! The pages as a reader meets them (issue 29): names that read naturally, funds named, lists in a reader's order,
+//! a stopped search explained, a study's rows whose figures agree, and nothing wider than the page. Through the
+//! real binary, parsed with `scraper`. Whether a page scrolls sideways in a browser is measured by
+//! docs/page_check.py (run by docs/screenshot.sh); these tests hold the markup and style that make it fit.
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::{SMALL_STUDY, TestDir, csv_rows};
+use poa_match::catalog::Reference;
+use scraper::{ElementRef, Html, Selector};
+use serde_json::Value;
+
+fn sel(css: &str) -> Selector {
+    Selector::parse(css).unwrap_or_else(|e| panic!("selector {css:?}: {e:?}"))
+}
+
+fn select<'a>(doc: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
+    doc.select(&sel(css)).collect()
+}
+
+fn one<'a>(doc: &'a Html, css: &str) -> ElementRef<'a> {
+    let found = select(doc, css);
+    assert_eq!(found.len(), 1, "expected exactly one {css:?}, found {}", found.len());
+    found[0]
+}
+
+fn attr<'a>(e: ElementRef<'a>, name: &str) -> &'a str {
+    e.value().attr(name).unwrap_or_else(|| panic!("<{}> has no {name}: {}", e.value().name(), e.html()))
+}
+
+fn text(e: ElementRef<'_>) -> String {
+    e.text().collect::<String>()
+}
+
+/// Runs `match --out OUT ARGS` in `dir` and returns the page, parsed, and its text.
+fn match_page(dir: &TestDir, out: &str, args: &[&str]) -> (Html, String) {
+    let mut all = vec!["match", "--out", out];
+    all.extend_from_slice(args);
+    dir.run(&all).assert_success();
+    let page = dir.read(&format!("{out}/report.html"));
+    (Html::parse_document(&page), page)
+}
+
+/// The first cell of each row of a chart, and the row's key.
+fn chart_rows(doc: &Html, id: &str) -> Vec<(String, String)> {
+    select(doc, &format!("#{id} tbody tr"))
+        .into_iter()
+        .map(|tr| (attr(tr, "data-key").to_string(), text(tr.select(&sel("td")).next().expect("a first cell"))))
+        .collect()
+}
+
+#[test]
+fn countries_read_naturally_and_the_tables_keep_the_official_names() {
+    let dir = TestDir::new();
+    let (doc, page) = match_page(&dir, "out", &[]);
+    assert!(!page.contains("(the)"), "an article after a name on the page");
+    let donors: HashMap<String, String> = chart_rows(&doc, "chart-donor").into_iter().collect();
+    assert!(donors["NLD"].starts_with("Netherlands") && !donors["NLD"].contains("(the)"), "{}", donors["NLD"]);
+    assert!(donors["USA"].starts_with("United States of America") && !donors["USA"].contains("(the)"));
+    let niger = select(&doc, "#needs-table tr[data-need=\"NER-01\"] td");
+    assert_eq!(attr(niger[2], "data-sort"), "Niger");
+    // summary.csv is data: it keeps the country table's names.
+    let summary = csv_rows(&dir.read("out/summary.csv"));
+    let nld = summary.iter().find(|r| r["dimension"] == "donor" && r["key"] == "NLD").expect("NLD in summary.csv");
+    assert_eq!(nld["label"], "Netherlands (the)");
+
+    let (_, zh) = match_page(&dir, "zh", &["--lang", "zh"]);
+    assert!(zh.contains(">荷兰<") && zh.contains(">美利坚合众国<"), "Chinese names");
+}
+
+#[test]
+fn funds_are_named_by_the_donor_table_which_a_file_can_replace() {
+    let dir = TestDir::new();
+    let (doc, _) = match_page(&dir, "en", &[]);
+    let donors: HashMap<String, String> = chart_rows(&doc, "chart-donor").into_iter().collect();
+    for (code, name) in [
+        ("POA_SPONSORSHIP", "Sponsorship programme for meetings of the Programme of Action"),
+        ("WB_SALW_TF", "Western Balkans SALW Control Roadmap multi-partner trust fund"),
+        ("UNSCAR", "UN Trust Facility Supporting Cooperation on Arms Regulation"),
+        ("EU", "European Union"),
+    ] {
+        assert_eq!(donors[code], format!("{name}{code}"), "the name, with the code under it");
+    }
+    let (doc, _) = match_page(&dir, "zh", &["--lang", "zh"]);
+    let donors: HashMap<String, String> = chart_rows(&doc, "chart-donor").into_iter().collect();
+    assert!(donors["UNSCAR"].starts_with("联合国支持军备管制合作信托基金"), "{}", donors["UNSCAR"]);
+
+    // A table of one's own: its names, recorded in run.json like the other reference tables, checked by replay.
+    dir.write("donors.csv", "code,name_en,name_zh,type\nUNSCAR,The Facility,设施,fund\n");
+    let (doc, _) = match_page(&dir, "own", &["--donors-file", "donors.csv"]);
+    let donors: HashMap<String, String> = chart_rows(&doc, "chart-donor").into_iter().collect();
+    assert_eq!(donors["UNSCAR"], "The FacilityUNSCAR");
+    assert_eq!(donors["WB_SALW_TF"], "WB_SALW_TF", "a code the table does not name stays a code");
+    assert!(text(one(&doc, "#inputs")).contains("donors.csv"), "listed with the inputs");
+    let run: Value = serde_json::from_str(&dir.read("own/run.json")).unwrap();
+    assert_eq!(run["inputs"]["donors"]["path"], "donors.csv");
+    assert_eq!(run["inputs"]["donors"]["rows"], 1);
+    assert_eq!(run["inputs"]["donors"]["sha256"].as_str().map(str::len), Some(64));
+    let plain: Value = serde_json::from_str(&dir.read("en/run.json")).unwrap();
+    assert!(plain["inputs"].get("donors").is_none(), "the embedded table is not recorded");
+    dir.run(&["replay", "own"]).assert_code(0);
+    dir.write("donors.csv", "code,name_en,name_zh,type\nUNSCAR,Another name,,fund\n");
+    dir.run(&["replay", "own"]).assert_code(4).assert_stderr_contains("donors");
+
+    // A bad table is a data error with its place, and nothing is written.
+    dir.write("bad.csv", "code,name_en,name_zh,type\nUNSCAR,,,bank\n");
+    let run = dir.run(&["match", "--donors-file", "bad.csv", "--out", "bad"]);
+    run.assert_code(3)
+        .assert_stderr_contains("bad.csv:2:2: field 'name_en'")
+        .assert_stderr_contains("bad.csv:2:4: field 'type'");
+    assert!(!dir.path().join("bad").exists());
+}
