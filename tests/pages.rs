@@ -52,6 +52,25 @@ fn chart_rows(doc: &Html, id: &str) -> Vec<(String, String)> {
 }
 
 #[test]
+fn the_value_of_a_dollar_wraps_in_a_box_across_the_list() {
+    let dir = TestDir::new();
+    for lang in ["en", "zh"] {
+        let (doc, _) = match_page(&dir, lang, &["--lang", lang]);
+        let tile = one(&doc, "#about #dollar-value");
+        assert_eq!(attr(tile, "class"), "kpi wide", "a box of its own, not a figure that cannot wrap");
+        assert!(text(tile).contains("× w(priority) + fit"), "{}", text(tile));
+        let style = text(one(&doc, "style"));
+        assert!(style.contains(".kpi.wide{grid-column:1/-1}"), "across the list");
+        assert!(style.contains(".kpi.wide dd{") && style.contains("white-space:normal"), "and wraps");
+        // Narrow screens: tables scroll in their box rather than crushing their columns, and the page's margins
+        // shrink.
+        assert!(style.contains("table.fixed{table-layout:fixed;min-width:"));
+        assert!(style.contains("table.chart{table-layout:fixed;min-width:"));
+        assert!(style.contains("@media (max-width:600px)"));
+    }
+}
+
+#[test]
 fn countries_read_naturally_and_the_tables_keep_the_official_names() {
     let dir = TestDir::new();
     let (doc, page) = match_page(&dir, "out", &[]);
@@ -111,4 +130,20 @@ fn funds_are_named_by_the_donor_table_which_a_file_can_replace() {
         .assert_stderr_contains("bad.csv:2:2: field 'name_en'")
         .assert_stderr_contains("bad.csv:2:4: field 'type'");
     assert!(!dir.path().join("bad").exists());
+}
+
+#[test]
+fn long_names_wrap_between_words() {
+    let dir = TestDir::new();
+    dir.write("study.toml", SMALL_STUDY.replace("name = \"baseline\"", "name = \"stockpile_demand_up\""));
+    dir.run(&["simulate", "--scenarios", "study.toml", "--node-limit", "150", "--out", "sim"]).assert_success();
+    let page = dir.read("sim/report.html");
+    assert!(page.contains(">stockpile_<wbr>demand_<wbr>up"), "a break between the words of a scenario's name");
+    let doc = Html::parse_document(&page);
+    let name = select(&doc, "#scenario-table tbody tr td").into_iter().next().map(text);
+    assert_eq!(name.as_deref(), Some("stockpile_demand_up"), "the text itself unchanged");
+
+    let (_, page) = match_page(&dir, "out", &[]);
+    assert!(page.contains("CARICOM_<wbr>IMPACS"), "an organisation's code");
+    assert!(!page.contains("overflow-wrap:anywhere"), "no break inside a word that fits its column");
 }

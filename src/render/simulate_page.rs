@@ -88,6 +88,11 @@ fn spread_cell(h: &mut Html, spread: &Spread, total: i128, name: &str) {
     h.raw("</div></td>");
 }
 
+/// A scenario's name, which may wrap between the words of a name like `stockpile_demand_up`.
+fn scenario_cell(h: &mut Html, name: &str) {
+    h.open("td", &[("data-sort", name)]).breakable_text(name);
+}
+
 fn spread_attrs(spread: &Spread) -> [(&'static str, String); 4] {
     [
         ("data-mean", format!("{:.2}", spread.mean)),
@@ -113,7 +118,7 @@ fn scenarios(page: &SimulatePage<'_>) -> Html {
         let mut all: Vec<(&'static str, &str)> = vec![("data-scenario", &s.name)];
         all.extend(attrs.iter().map(|(k, v)| (*k, v.as_str())));
         h.open("tr", &all);
-        h.open("td", &[("data-sort", &s.name)]).text(&s.name);
+        scenario_cell(&mut h, &s.name);
         if !s.description.is_empty() {
             h.open("span", &[("class", "sub")]).text(&s.description).close("span");
         }
@@ -168,7 +173,8 @@ fn groups(page: &SimulatePage<'_>, by_commitment: bool) -> Html {
             let mut all: Vec<(&'static str, &str)> = vec![("data-scenario", &s.name), ("data-key", &g.key)];
             all.extend(attrs.iter().map(|(k, v)| (*k, v.as_str())));
             h.open("tr", &all);
-            h.element("td", &[], &s.name);
+            scenario_cell(&mut h, &s.name);
+            h.close("td");
             let label = if g.key == "unknown" { Word::Unknown.text(lang) } else { g.label.as_str() };
             if by_commitment {
                 h.open("td", &[("data-sort", &g.key)]).element("code", &[], &g.key).raw(" ").text(label).close("td");
@@ -229,7 +235,8 @@ fn need_odds(page: &SimulatePage<'_>) -> Html {
                 "tr",
                 &[("data-scenario", &s.name), ("data-need", &need.need_id), ("data-funded-share", &funded_text)],
             );
-            h.element("td", &[], &s.name);
+            scenario_cell(&mut h, &s.name);
+            h.close("td");
             h.element("td", &[("class", "id")], &need.need_id);
             name_cell(&mut h, display_name(&need.requester_name), &need.requester);
             h.element("td", &[("class", "num")], &need.priority.to_string());
