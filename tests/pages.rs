@@ -133,6 +133,29 @@ fn funds_are_named_by_the_donor_table_which_a_file_can_replace() {
 }
 
 #[test]
+fn commitments_follow_the_outcome_document_and_regions_their_size() {
+    let dir = TestDir::new();
+    let (doc, _) = match_page(&dir, "out", &[]);
+    let reference = Reference::embedded();
+    let codes: Vec<String> = chart_rows(&doc, "chart-commitment").into_iter().map(|(k, _)| k).collect();
+    let position = |code: &String| reference.commitment_by_code(code).expect("a catalogue code").0;
+    assert!(codes.len() > 5);
+    assert!(codes.windows(2).all(|w| position(&w[0]) < position(&w[1])), "catalogue order: {codes:?}");
+    assert!(codes.first().is_some_and(|c| c.starts_with("POA-")), "the PoA before the ITI: {codes:?}");
+
+    let requested: Vec<i64> = select(&doc, "#chart-region tbody tr")
+        .into_iter()
+        .map(|tr| attr(tr, "data-requested").parse().unwrap())
+        .collect();
+    assert!(requested.len() > 2 && requested.windows(2).all(|w| w[0] >= w[1]), "largest first: {requested:?}");
+    let envelopes: Vec<i64> = select(&doc, "#chart-donor tbody tr")
+        .into_iter()
+        .map(|tr| attr(tr, "data-envelope").parse().unwrap())
+        .collect();
+    assert!(envelopes.windows(2).all(|w| w[0] >= w[1]), "donors by envelope: {envelopes:?}");
+}
+
+#[test]
 fn long_names_wrap_between_words() {
     let dir = TestDir::new();
     dir.write("study.toml", SMALL_STUDY.replace("name = \"baseline\"", "name = \"stockpile_demand_up\""));

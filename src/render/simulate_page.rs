@@ -164,8 +164,14 @@ fn groups(page: &SimulatePage<'_>, by_commitment: bool) -> Html {
         let (s, sum) = (&page.frame.scenarios[i], &page.summaries[i]);
         if by_commitment { (&s.commitments, &sum.by_commitment) } else { (&s.regions, &sum.by_region) }
     };
-    let count = if page.frame.scenarios.is_empty() { 0 } else { groups_of(0).0.len() };
-    for g in 0..count {
+    let first: &[Group] = if page.frame.scenarios.is_empty() { &[] } else { groups_of(0).0 };
+    // Commitments in the catalogue's order, as the frame has them; regions from the most requested (in the first
+    // scenario) down, as on the match page, since an M49 code means nothing to a reader.
+    let mut order: Vec<usize> = (0..first.len()).collect();
+    if !by_commitment {
+        order.sort_by_key(|&g| (first[g].key == "unknown", std::cmp::Reverse(first[g].requested_usd)));
+    }
+    for g in order {
         for (i, s) in page.frame.scenarios.iter().enumerate() {
             let (list, spreads) = groups_of(i);
             let (Some(g), Some(spread)) = (list.get(g), spreads.get(g)) else { continue };
