@@ -170,3 +170,22 @@ fn long_names_wrap_between_words() {
     assert!(page.contains("CARICOM_<wbr>IMPACS"), "an organisation's code");
     assert!(!page.contains("overflow-wrap:anywhere"), "no break inside a word that fits its column");
 }
+
+#[test]
+fn a_run_stopped_by_a_limit_says_what_its_gap_means() {
+    let dir = TestDir::new();
+    let (doc, _) = match_page(&dir, "en", &["--work-limit", "1"]);
+    let run: Value = serde_json::from_str(&dir.read("en/run.json")).unwrap();
+    assert_eq!(run["status"], "work_limit", "the test needs a stopped search");
+    let gap = format!("{:.4}%", 100.0 * run["gap"].as_f64().unwrap());
+    let note = text(one(&doc, "#headline #stop-note"));
+    assert!(note.contains(&format!("within {gap} of the best possible")), "{note}");
+    assert!(note.contains("a re-run with the same files and options gives the same allocation"), "{note}");
+
+    let (doc, _) = match_page(&dir, "zh", &["--work-limit", "1", "--lang", "zh"]);
+    let note = text(one(&doc, "#stop-note"));
+    assert!(note.contains(&gap) && note.contains("重新运行会得到相同的分配"), "{note}");
+
+    let (doc, _) = match_page(&dir, "optimal", &[]);
+    assert!(select(&doc, "#stop-note").is_empty(), "nothing to say of a proved optimum");
+}
