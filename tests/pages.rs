@@ -189,3 +189,37 @@ fn a_run_stopped_by_a_limit_says_what_its_gap_means() {
     let (doc, _) = match_page(&dir, "optimal", &[]);
     assert!(select(&doc, "#stop-note").is_empty(), "nothing to say of a proved optimum");
 }
+
+#[test]
+fn a_study_row_shows_one_statistic_and_labels_the_other() {
+    let dir = TestDir::new();
+    dir.write("study.toml", SMALL_STUDY);
+    for lang in ["en", "zh"] {
+        dir.run(&["simulate", "--scenarios", "study.toml", "--node-limit", "150", "--lang", lang, "--out", lang])
+            .assert_success();
+        let doc = Html::parse_document(&dir.read(&format!("{lang}/report.html")));
+        let (median, mean) = if lang == "en" { ("median", "mean: ") } else { ("中位数", "均值：") };
+        for table in ["scenario-table", "commitment-table", "region-table"] {
+            let heads: Vec<String> = select(&doc, &format!("#{table} thead th")).into_iter().map(text).collect();
+            let allocated = heads.iter().position(|h| h.contains(median) && !h.contains("p5")).expect("a median");
+            let coverage = heads.iter().position(|h| h.contains("p5–p95")).expect("the coverage band");
+            let requested_word = if lang == "en" { "Requested" } else { "申请额" };
+            let requested = heads.iter().position(|h| h.starts_with(requested_word)).expect("requested");
+            for tr in select(&doc, &format!("#{table} tbody tr")) {
+                let cells: Vec<ElementRef<'_>> = tr.select(&sel("td")).collect();
+                let usd = cells[allocated];
+                assert_eq!(attr(usd, "data-sort"), attr(tr, "data-p50"), "the median dollars");
+                let sub = text(usd.select(&sel(".sub")).next().expect("the mean under it"));
+                let mean_usd: f64 = attr(tr, "data-mean").parse().unwrap();
+                let grouped = poa_match::model::group_thousands(mean_usd.round() as i128);
+                assert_eq!(sub, format!("{mean}{grouped}"), "labelled");
+                // The coverage shown is the same median over the row's requested dollars.
+                let p50: f64 = attr(tr, "data-p50").parse().unwrap();
+                let requested: f64 = attr(cells[requested], "data-sort").parse().unwrap();
+                let shown = text(cells[coverage].select(&sel(".pct")).next().unwrap());
+                let share = if requested > 0.0 { (p50 / requested).clamp(0.0, 1.0) } else { 0.0 };
+                assert_eq!(shown, format!("{:.1}%", 100.0 * share), "{table}");
+            }
+        }
+    }
+}

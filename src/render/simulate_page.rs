@@ -88,6 +88,14 @@ fn spread_cell(h: &mut Html, spread: &Spread, total: i128, name: &str) {
     h.raw("</div></td>");
 }
 
+/// The dollars allocated in a row: the median, which the coverage bar beside it shows as a share (so the two
+/// figures of a row are the same statistic), with the mean under it, labelled.
+fn allocated_cell(h: &mut Html, spread: &Spread, lang: Lang) {
+    h.open("td", &[("class", "num"), ("data-sort", &spread.p50.to_string())]).text(&money(spread.p50));
+    let mean = labelled(lang, Word::Mean.text(lang), money(spread.mean.round() as i128));
+    h.element("span", &[("class", "sub")], &mean).close("td");
+}
+
 /// A scenario's name, which may wrap between the words of a name like `stockpile_demand_up`.
 fn scenario_cell(h: &mut Html, name: &str) {
     h.open("td", &[("data-sort", name)]).breakable_text(name);
@@ -127,11 +135,7 @@ fn scenarios(page: &SimulatePage<'_>) -> Html {
         num_cell(&mut h, s.requested_usd);
         num_cell(&mut h, s.offered_usd);
         num_cell(&mut h, s.expected_usd);
-        h.element(
-            "td",
-            &[("class", "num"), ("data-sort", &format!("{:.2}", sum.allocated.mean))],
-            &money(sum.allocated.mean.round() as i128),
-        );
+        allocated_cell(&mut h, &sum.allocated, lang);
         spread_cell(&mut h, &sum.allocated, s.requested_usd, &s.name);
         let f = &sum.funded;
         h.element(
@@ -189,11 +193,7 @@ fn groups(page: &SimulatePage<'_>, by_commitment: bool) -> Html {
             }
             num_cell(&mut h, g.needs as i128);
             num_cell(&mut h, g.requested_usd);
-            h.element(
-                "td",
-                &[("class", "num"), ("data-sort", &format!("{:.2}", spread.mean))],
-                &money(spread.mean.round() as i128),
-            );
+            allocated_cell(&mut h, spread, lang);
             spread_cell(&mut h, spread, g.requested_usd, label);
             h.raw("</tr>\n");
         }

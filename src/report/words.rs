@@ -203,6 +203,10 @@ pub enum Word {
     ExpectedUsd,
     /// "Allocated, mean (USD)"
     AllocatedMean,
+    /// "Allocated, median (USD)"
+    AllocatedMedian,
+    /// "mean" (the label of a mean under a median)
+    Mean,
     /// "Coverage p5–p95 (median)"
     CoverageSpread,
     /// "Needs funded p5 / p50 / p95"
@@ -405,6 +409,8 @@ impl Word {
             Word::OfferedUsd => ("Pledged (USD)", "认捐额（美元）"),
             Word::ExpectedUsd => ("Expected to arrive (USD)", "预期到位（美元）"),
             Word::AllocatedMean => ("Allocated, mean (USD)", "已分配均值（美元）"),
+            Word::AllocatedMedian => ("Allocated, median (USD)", "已分配中位数（美元）"),
+            Word::Mean => ("mean", "均值"),
             Word::CoverageSpread => ("Coverage p5–p95 (median)", "覆盖率 p5–p95（中位数）"),
             Word::FundedSpread => ("Needs funded p5 / p50 / p95", "全额资助需求数 p5 / p50 / p95"),
             Word::NotProved => ("Draws not proved optimal", "未证明最优的抽样"),
