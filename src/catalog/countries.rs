@@ -52,10 +52,26 @@ impl Country {
         }
     }
 
-    /// The name in the requested language (`zh` or anything else for English).
+    /// The name in the requested language (`zh` or anything else for English), as the table has it: the data
+    /// that outputs for machines (summary.csv's labels) carry.
     pub fn name(&self, lang: &str) -> &str {
         if lang == "zh" && !self.name_zh.is_empty() { &self.name_zh } else { &self.name_en }
     }
+
+    /// The name as a page shows it in running text: [`display_name`] of [`Country::name`].
+    pub fn short_name(&self, lang: &str) -> &str {
+        display_name(self.name(lang))
+    }
+}
+
+/// A UN short name as it reads in a sentence or a table cell: without the article that UNTERM writes after the
+/// name for sorting ("Netherlands (the)", "United States of America (the)") and without its footnote marks
+/// ("Cook Islands (the) **", "巴勒斯坦国 *"). Other parentheses are part of the name ("Bolivia (Plurinational
+/// State of)") and stay.
+pub fn display_name(official: &str) -> &str {
+    let name = official.trim_end_matches(['*', ' ']);
+    let name = name.strip_suffix("(the)").map_or(name, str::trim_end);
+    if name.is_empty() { official } else { name }
 }
 
 /// What level of the M49 hierarchy an area is.

@@ -1,14 +1,17 @@
-//! Reference data: the commitment catalogue (docs/spec.md §2), the country table and the M49 areas.
+//! Reference data: the commitment catalogue (docs/spec.md §2), the country table and the M49 areas, which
+//! matching reads, and the donor table, which only names donors on pages.
 //!
-//! All three ship inside the binary (`data/*.csv` through `include_str!`) and can be replaced by files given on
+//! All four ship inside the binary (`data/*.csv` through `include_str!`) and can be replaced by files given on
 //! the command line. They are read with the same checked CSV reader as the inputs, so a broken override file gets
 //! the same precise messages.
 
 mod commitments;
 mod countries;
+mod donors;
 
 pub use commitments::{Commitment, Level, MatchRole, code_matches_grammar};
-pub use countries::{Area, AreaKind, Country};
+pub use countries::{Area, AreaKind, Country, display_name};
+pub use donors::Donor;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -23,6 +26,10 @@ pub const EMBEDDED_COMMITMENTS: &str = include_str!("../../data/commitments.csv"
 pub const EMBEDDED_COUNTRIES: &str = include_str!("../../data/countries.csv");
 /// The embedded M49 areas, as shipped in `data/regions.csv`.
 pub const EMBEDDED_REGIONS: &str = include_str!("../../data/regions.csv");
+/// The embedded donor names, as shipped in `data/donors.csv`.
+pub const EMBEDDED_DONORS: &str = include_str!("../../data/donors.csv");
+/// How messages and records name the embedded donor table.
+pub const EMBEDDED_DONORS_PATH: &str = "data/donors.csv";
 
 /// The reference tables one run uses.
 #[derive(Debug, Clone)]
@@ -35,6 +42,8 @@ pub struct Reference {
     area_by_code: HashMap<u16, usize>,
     /// For each area, the larger areas that contain it (derived from the country table).
     area_parents: HashMap<u16, Vec<u16>>,
+    donors: Vec<Donor>,
+    donor_by_code: HashMap<String, usize>,
 }
 
 /// Text of the three reference tables with the names to use in messages.
@@ -69,8 +78,23 @@ impl Reference {
         })
     }
 
-    /// Parses and cross-checks the three tables.
+    /// Parses and cross-checks the three tables, with the embedded donor names (see [`Reference::with_donors`]).
     pub fn load(sources: ReferenceSources<'_>) -> Result<Reference> {
+        Reference::load_tables(sources)?.with_donors(EMBEDDED_DONORS_PATH, EMBEDDED_DONORS)
+    }
+
+    /// The same tables with the donor names of `text` (a donors.csv read from `path`) instead of these: loaded
+    /// apart from the three tables that matching reads, since the names change pages only.
+    pub fn with_donors(mut self, path: &str, text: &str) -> Result<Reference> {
+        let mut sink = ErrorSink::new(DEFAULT_ERROR_LIMIT);
+        let donors = donors::read_donors(path, text, &mut sink)?;
+        sink.into_result()?;
+        self.donor_by_code = donors.iter().enumerate().map(|(i, d)| (d.code.clone(), i)).collect();
+        self.donors = donors;
+        Ok(self)
+    }
+
+    fn load_tables(sources: ReferenceSources<'_>) -> Result<Reference> {
         let mut sink = ErrorSink::new(DEFAULT_ERROR_LIMIT);
         let areas = countries::read_areas(sources.regions.0, sources.regions.1, &mut sink)?;
         let area_by_code: HashMap<u16, usize> = areas.iter().enumerate().map(|(i, a)| (a.m49, i)).collect();
@@ -101,7 +125,17 @@ impl Reference {
                 }
             }
         }
-        Ok(Reference { commitments, commitment_by_code, countries, country_by_code, areas, area_by_code, area_parents })
+        Ok(Reference {
+            commitments,
+            commitment_by_code,
+            countries,
+            country_by_code,
+            areas,
+            area_by_code,
+            area_parents,
+            donors: Vec::new(),
+            donor_by_code: HashMap::new(),
+        })
     }
 
     /// Every commitment in catalogue order.
@@ -151,6 +185,20 @@ impl Reference {
     pub fn area(&self, m49: u16) -> Option<&Area> {
         self.area_by_code.get(&m49).map(|&i| &self.areas[i])
     }
+
+    /// Every row of the donor table, in file order.
+    pub fn donors(&self) -> &[Donor] {
+        &self.donors
+    }
+
+    /// A donor as pages name it: the donor table's name for its code, else the country's short name for a
+    /// State's code, else `None` (the code is all there is).
+    pub fn donor_name(&self, code: &str, lang: &str) -> Option<&str> {
+        match self.donor_by_code.get(code) {
+            Some(&i) => Some(self.donors[i].name(lang)),
+            None => self.country_by_code(code).map(|c| self.country(c).short_name(lang)),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -181,5 +229,55 @@ mod tests {
             let c = r.commitment(r.commitment_by_code(code).unwrap());
             assert_eq!(c.match_role, MatchRole::Provider, "{code}");
         }
+    }
+
+    #[test]
+    fn names_read_naturally_and_the_data_keeps_the_official_ones() {
+        let r = Reference::embedded();
+        let name = |code: &str, lang: &str| r.donor_name(code, lang).map(str::to_string);
+        for (code, en) in [
+            ("NLD", "Netherlands"),
+            ("NER", "Niger"),
+            ("USA", "United States of America"),
+            ("COK", "Cook Islands"),
+            ("PSE", "State of Palestine"),
+            ("BOL", "Bolivia (Plurinational State of)"),
+            ("KEN", "Kenya"),
+        ] {
+            assert_eq!(name(code, "en").as_deref(), Some(en), "{code}");
+        }
+        assert_eq!(name("PSE", "zh").as_deref(), Some("巴勒斯坦国"));
+        let nld = r.country(r.country_by_code("NLD").unwrap());
+        assert_eq!(nld.name("en"), "Netherlands (the)", "the table keeps UNTERM's form");
+        assert_eq!(display_name("(the)"), "(the)", "never an empty name");
+        // Funds by the donor table, in both languages; a code nobody names stays a code.
+        assert_eq!(
+            name("UNSCAR", "en").as_deref(),
+            Some("UN Trust Facility Supporting Cooperation on Arms Regulation")
+        );
+        assert_eq!(name("WB_SALW_TF", "zh").as_deref(), Some("西巴尔干小武器和轻武器管控路线图多伙伴信托基金"));
+        assert_eq!(name("SALW_TF_11", "en"), None);
+        let every_fund_of_the_sample = ["UNSCAR", "WB_SALW_TF", "POA_SPONSORSHIP", "EU"];
+        assert!(every_fund_of_the_sample.iter().all(|c| r.donor_name(c, "zh").is_some()));
+    }
+
+    #[test]
+    fn a_donor_file_replaces_the_embedded_names() {
+        let r = Reference::embedded().clone().with_donors(
+            "mine.csv",
+            "code,name_en,name_zh,type
+DEU,GIZ,,state
+",
+        );
+        let r = r.expect("a good table");
+        assert_eq!(r.donor_name("DEU", "zh"), Some("GIZ"), "the table before the country names");
+        assert_eq!(r.donor_name("UNSCAR", "en"), None, "the embedded rows are gone");
+        let err = Reference::embedded().clone().with_donors(
+            "bad.csv",
+            "code,name_en,name_zh,type
+X,,,
+",
+        );
+        assert!(err.is_err_and(|e| e.to_string().contains("bad.csv:2:2: field 'name_en'")));
     }
 }

@@ -80,6 +80,7 @@ pub fn run(job: MatchJob<'_>) -> anyhow::Result<Done> {
         commitments: tables.commitments,
         countries: tables.countries,
         regions: tables.regions,
+        donors: tables.donors,
         weights_file: job.weights_file,
         ledger: ledger.as_ref().map(LedgerFile::info),
     };
@@ -128,6 +129,7 @@ fn use_recorded_paths(inputs: &mut RecordedInputs, recorded: &RecordedInputs) {
         (&mut inputs.commitments, &recorded.commitments),
         (&mut inputs.countries, &recorded.countries),
         (&mut inputs.regions, &recorded.regions),
+        (&mut inputs.donors, &recorded.donors),
     ];
     for (now, then) in tables {
         if let (Some(now), Some(then)) = (now, then) {

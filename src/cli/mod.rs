@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use poa_match::catalog::{Reference, ReferenceSources};
+use poa_match::catalog::{EMBEDDED_DONORS, EMBEDDED_DONORS_PATH, Reference, ReferenceSources};
 use poa_match::io::ReadOptions;
 use poa_match::io::provenance::{InputInfo, sha256_hex};
 
@@ -91,6 +91,9 @@ pub struct ReferenceArgs {
     /// An M49 area table to use instead of the embedded one (same columns as data/regions.csv).
     #[arg(long, value_name = "FILE")]
     pub regions_file: Option<PathBuf>,
+    /// Donors' names for the pages, instead of the embedded ones (same columns as data/donors.csv).
+    #[arg(long, value_name = "FILE")]
+    pub donors_file: Option<PathBuf>,
 }
 
 /// What run.json records of the reference tables given instead of the embedded ones (`None`: embedded).
@@ -102,6 +105,8 @@ pub struct ReferenceFiles {
     pub countries: Option<InputInfo>,
     /// `--regions-file`.
     pub regions: Option<InputInfo>,
+    /// `--donors-file`.
+    pub donors: Option<InputInfo>,
 }
 
 impl ReferenceArgs {
@@ -126,11 +131,13 @@ impl ReferenceArgs {
         let commitments = read(&self.commitments_file, embedded.commitments)?;
         let countries = read(&self.countries_file, embedded.countries)?;
         let regions = read(&self.regions_file, embedded.regions)?;
+        let donors = read(&self.donors_file, (EMBEDDED_DONORS_PATH, EMBEDDED_DONORS))?;
         let reference = Reference::load(ReferenceSources {
             commitments: (&commitments.0, &commitments.1),
             countries: (&countries.0, &countries.1),
             regions: (&regions.0, &regions.1),
-        })?;
+        })?
+        .with_donors(&donors.0, &donors.1)?;
         let record = |given: &Option<PathBuf>, (path, text): (String, String), rows: usize| {
             given.as_ref().map(|_| InputInfo { path, rows, sha256: sha256_hex(text.as_bytes()) })
         };
@@ -138,6 +145,7 @@ impl ReferenceArgs {
             commitments: record(&self.commitments_file, commitments, reference.commitments().len()),
             countries: record(&self.countries_file, countries, reference.countries().len()),
             regions: record(&self.regions_file, regions, reference.areas().len()),
+            donors: record(&self.donors_file, donors, reference.donors().len()),
         };
         Ok((reference, files))
     }

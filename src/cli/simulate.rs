@@ -104,16 +104,34 @@ fn read_scenarios(path: &PathBuf) -> anyhow::Result<(String, InputInfo)> {
     Ok((text, InputInfo { path: label, rows, sha256 }))
 }
 
+/// The progress bar's template: `{rate}` is [`rate_text`] (indicatif's own `{per_sec}` prints four decimals).
+const PROGRESS_TEMPLATE: &str = "{spinner} draws {pos}/{len} [{bar:40}] {rate}, {eta} left";
+
 /// A progress bar on stderr when it is a terminal; none otherwise.
 fn progress_bar(total: u64) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{spinner} draws {pos}/{len} [{bar:40}] {per_sec}, {eta} left") {
+    if let Ok(style) = ProgressStyle::with_template(PROGRESS_TEMPLATE) {
+        let style = style.with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = w.write_str(&rate_text(state.per_sec()));
+        });
         bar.set_style(style.progress_chars("=> "));
     }
     bar
+}
+
+/// Draws per second as a person reads them: whole draws with grouped thousands, or one decimal under ten a
+/// second, where a whole number would hide the rate; a dash before there is one.
+fn rate_text(per_sec: f64) -> String {
+    if !per_sec.is_finite() || per_sec <= 0.0 {
+        "- draws/s".to_string()
+    } else if per_sec < 10.0 {
+        format!("{per_sec:.1} draws/s")
+    } else {
+        format!("{} draws/s", group_thousands(per_sec.round() as i128))
+    }
 }
 
 pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
@@ -274,4 +292,19 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
     writeln!(out, "merged {} shards", files.len())?;
     super::written::print(&mut out, &args.out, &written.files)?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_reads_as_a_whole_number_of_draws() {
+        assert_eq!(rate_text(1321.4836), "1,321 draws/s");
+        assert_eq!(rate_text(10.0), "10 draws/s");
+        assert_eq!(rate_text(2.345), "2.3 draws/s");
+        assert_eq!(rate_text(0.0), "- draws/s");
+        assert_eq!(rate_text(f64::INFINITY), "- draws/s");
+        assert!(!PROGRESS_TEMPLATE.contains("{per_sec}") && PROGRESS_TEMPLATE.contains("{rate}"));
+    }
 }

@@ -57,6 +57,7 @@ pub fn run(args: TrackArgs) -> anyhow::Result<ExitCode> {
             commitments: tables.commitments,
             countries: tables.countries,
             regions: tables.regions,
+            donors: tables.donors,
         },
         options: TrackRunOptions {
             as_of: args.as_of.to_string(),

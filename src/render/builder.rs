@@ -53,6 +53,23 @@ impl Html {
         self
     }
 
+    /// Appends text, escaped, with a line-break opportunity (`<wbr>`) after each `_` that more text follows: a
+    /// code written as a name (`CARICOM_IMPACS`, `stockpile_demand_up`) then wraps between its words in a narrow
+    /// column rather than inside one. The text a script or a reader copies is unchanged (`<wbr>` holds none).
+    pub fn breakable_text(&mut self, text: &str) -> &mut Html {
+        let mut chars = text.chars().peekable();
+        let mut word = false;
+        while let Some(c) = chars.next() {
+            let mut one = [0u8; 4];
+            push_escaped(&mut self.buf, c.encode_utf8(&mut one));
+            if c == '_' && word && chars.peek().is_some_and(|&next| next != '_') {
+                self.buf.push_str("<wbr>");
+            }
+            word = c != '_';
+        }
+        self
+    }
+
     /// Opens element `tag` with attributes (values escaped, always double-quoted).
     pub fn open(&mut self, tag: &'static str, attrs: &[(&'static str, &str)]) -> &mut Html {
         self.buf.push('<');
@@ -111,5 +128,13 @@ mod tests {
         let mut h = Html::new();
         h.open("td", &[("title", "x\" onmouseover=\"alert(1)")]).text("<b>").close("td");
         assert_eq!(h.as_str(), "<td title=\"x&quot; onmouseover=&quot;alert(1)\">&lt;b&gt;</td>");
+    }
+
+    #[test]
+    fn names_made_of_codes_may_wrap_between_their_words() {
+        let mut h = Html::new();
+        h.breakable_text("stockpile_demand_up").raw(" ").breakable_text("CARICOM_IMPACS").raw(" ");
+        h.breakable_text("_a__b_").raw(" ").breakable_text("<x>_&");
+        assert_eq!(h.as_str(), "stockpile_<wbr>demand_<wbr>up CARICOM_<wbr>IMPACS _a__b_ &lt;x&gt;_<wbr>&amp;");
     }
 }

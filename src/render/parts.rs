@@ -64,11 +64,11 @@ pub fn num_cell(h: &mut Html, v: i128) {
     h.element("td", &[("class", "num"), ("data-sort", &v.to_string())], &money(v));
 }
 
-/// A name with its code under it (when they differ).
+/// A name with its code under it (when they differ); either may wrap between the words of a code.
 pub fn name_cell(h: &mut Html, name: &str, code: &str) {
-    h.open("td", &[("data-sort", name)]).text(name);
+    h.open("td", &[("data-sort", name)]).breakable_text(name);
     if name != code {
-        h.open("span", &[("class", "sub")]).open("code", &[]).text(code).raw("</code></span>");
+        h.open("span", &[("class", "sub")]).open("code", &[]).breakable_text(code).raw("</code></span>");
     }
     h.close("td");
 }
@@ -138,6 +138,13 @@ pub fn inputs_table<'a>(h: &mut Html, inputs: impl IntoIterator<Item = &'a Input
         h.raw("<td>").element("code", &[], &info.sha256).raw("</td></tr>\n");
     }
     h.raw("</tbody></table></div>\n");
+}
+
+/// One labelled fact in a box as wide as the list, its value in running text that wraps (a formula, not a
+/// figure).
+pub fn wide_fact(h: &mut Html, id: &str, label: &str, value: &str) {
+    h.raw("<dl class=\"kpis\">\n").open("div", &[("class", "kpi wide"), ("id", id)]);
+    h.element("dt", &[], label).element("dd", &[], value).raw("</div>\n</dl>\n");
 }
 
 /// Labelled facts as a list of figure boxes.

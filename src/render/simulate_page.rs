@@ -12,6 +12,8 @@ use crate::simulate::outputs::ScenarioSummary;
 use crate::simulate::stats::{Spread, mean};
 use crate::simulate::{Frame, Group, Tally, tables};
 
+use crate::catalog::display_name;
+
 use super::builder::Html;
 use super::page::{PageFrame, Section, render_page};
 use super::parts::{
@@ -86,6 +88,19 @@ fn spread_cell(h: &mut Html, spread: &Spread, total: i128, name: &str) {
     h.raw("</div></td>");
 }
 
+/// The dollars allocated in a row: the median, which the coverage bar beside it shows as a share (so the two
+/// figures of a row are the same statistic), with the mean under it, labelled.
+fn allocated_cell(h: &mut Html, spread: &Spread, lang: Lang) {
+    h.open("td", &[("class", "num"), ("data-sort", &spread.p50.to_string())]).text(&money(spread.p50));
+    let mean = labelled(lang, Word::Mean.text(lang), money(spread.mean.round() as i128));
+    h.element("span", &[("class", "sub")], &mean).close("td");
+}
+
+/// A scenario's name, which may wrap between the words of a name like `stockpile_demand_up`.
+fn scenario_cell(h: &mut Html, name: &str) {
+    h.open("td", &[("data-sort", name)]).breakable_text(name);
+}
+
 fn spread_attrs(spread: &Spread) -> [(&'static str, String); 4] {
     [
         ("data-mean", format!("{:.2}", spread.mean)),
@@ -111,7 +126,7 @@ fn scenarios(page: &SimulatePage<'_>) -> Html {
         let mut all: Vec<(&'static str, &str)> = vec![("data-scenario", &s.name)];
         all.extend(attrs.iter().map(|(k, v)| (*k, v.as_str())));
         h.open("tr", &all);
-        h.open("td", &[("data-sort", &s.name)]).text(&s.name);
+        scenario_cell(&mut h, &s.name);
         if !s.description.is_empty() {
             h.open("span", &[("class", "sub")]).text(&s.description).close("span");
         }
@@ -120,11 +135,7 @@ fn scenarios(page: &SimulatePage<'_>) -> Html {
         num_cell(&mut h, s.requested_usd);
         num_cell(&mut h, s.offered_usd);
         num_cell(&mut h, s.expected_usd);
-        h.element(
-            "td",
-            &[("class", "num"), ("data-sort", &format!("{:.2}", sum.allocated.mean))],
-            &money(sum.allocated.mean.round() as i128),
-        );
+        allocated_cell(&mut h, &sum.allocated, lang);
         spread_cell(&mut h, &sum.allocated, s.requested_usd, &s.name);
         let f = &sum.funded;
         h.element(
@@ -157,8 +168,14 @@ fn groups(page: &SimulatePage<'_>, by_commitment: bool) -> Html {
         let (s, sum) = (&page.frame.scenarios[i], &page.summaries[i]);
         if by_commitment { (&s.commitments, &sum.by_commitment) } else { (&s.regions, &sum.by_region) }
     };
-    let count = if page.frame.scenarios.is_empty() { 0 } else { groups_of(0).0.len() };
-    for g in 0..count {
+    let first: &[Group] = if page.frame.scenarios.is_empty() { &[] } else { groups_of(0).0 };
+    // Commitments in the catalogue's order, as the frame has them; regions from the most requested (in the first
+    // scenario) down, as on the match page, since an M49 code means nothing to a reader.
+    let mut order: Vec<usize> = (0..first.len()).collect();
+    if !by_commitment {
+        order.sort_by_key(|&g| (first[g].key == "unknown", std::cmp::Reverse(first[g].requested_usd)));
+    }
+    for g in order {
         for (i, s) in page.frame.scenarios.iter().enumerate() {
             let (list, spreads) = groups_of(i);
             let (Some(g), Some(spread)) = (list.get(g), spreads.get(g)) else { continue };
@@ -166,7 +183,8 @@ fn groups(page: &SimulatePage<'_>, by_commitment: bool) -> Html {
             let mut all: Vec<(&'static str, &str)> = vec![("data-scenario", &s.name), ("data-key", &g.key)];
             all.extend(attrs.iter().map(|(k, v)| (*k, v.as_str())));
             h.open("tr", &all);
-            h.element("td", &[], &s.name);
+            scenario_cell(&mut h, &s.name);
+            h.close("td");
             let label = if g.key == "unknown" { Word::Unknown.text(lang) } else { g.label.as_str() };
             if by_commitment {
                 h.open("td", &[("data-sort", &g.key)]).element("code", &[], &g.key).raw(" ").text(label).close("td");
@@ -175,11 +193,7 @@ fn groups(page: &SimulatePage<'_>, by_commitment: bool) -> Html {
             }
             num_cell(&mut h, g.needs as i128);
             num_cell(&mut h, g.requested_usd);
-            h.element(
-                "td",
-                &[("class", "num"), ("data-sort", &format!("{:.2}", spread.mean))],
-                &money(spread.mean.round() as i128),
-            );
+            allocated_cell(&mut h, spread, lang);
             spread_cell(&mut h, spread, g.requested_usd, label);
             h.raw("</tr>\n");
         }
@@ -227,9 +241,10 @@ fn need_odds(page: &SimulatePage<'_>) -> Html {
                 "tr",
                 &[("data-scenario", &s.name), ("data-need", &need.need_id), ("data-funded-share", &funded_text)],
             );
-            h.element("td", &[], &s.name);
+            scenario_cell(&mut h, &s.name);
+            h.close("td");
             h.element("td", &[("class", "id")], &need.need_id);
-            name_cell(&mut h, &need.requester_name, &need.requester);
+            name_cell(&mut h, display_name(&need.requester_name), &need.requester);
             h.element("td", &[("class", "num")], &need.priority.to_string());
             num_cell(&mut h, i128::from(need.requested_usd));
             h.element(

@@ -74,6 +74,9 @@ pub struct RecordedInputs {
     /// `--regions-file`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regions: Option<InputInfo>,
+    /// `--donors-file`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub donors: Option<InputInfo>,
     /// `--weights`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weights_file: Option<FileInfo>,
@@ -90,6 +93,7 @@ impl From<RunInputs> for RecordedInputs {
             commitments: None,
             countries: None,
             regions: None,
+            donors: None,
             weights_file: None,
             ledger: None,
         }

@@ -203,6 +203,10 @@ pub enum Word {
     ExpectedUsd,
     /// "Allocated, mean (USD)"
     AllocatedMean,
+    /// "Allocated, median (USD)"
+    AllocatedMedian,
+    /// "mean" (the label of a mean under a median)
+    Mean,
     /// "Coverage p5–p95 (median)"
     CoverageSpread,
     /// "Needs funded p5 / p50 / p95"
@@ -405,6 +409,8 @@ impl Word {
             Word::OfferedUsd => ("Pledged (USD)", "认捐额（美元）"),
             Word::ExpectedUsd => ("Expected to arrive (USD)", "预期到位（美元）"),
             Word::AllocatedMean => ("Allocated, mean (USD)", "已分配均值（美元）"),
+            Word::AllocatedMedian => ("Allocated, median (USD)", "已分配中位数（美元）"),
+            Word::Mean => ("mean", "均值"),
             Word::CoverageSpread => ("Coverage p5–p95 (median)", "覆盖率 p5–p95（中位数）"),
             Word::FundedSpread => ("Needs funded p5 / p50 / p95", "全额资助需求数 p5 / p50 / p95"),
             Word::NotProved => ("Draws not proved optimal", "未证明最优的抽样"),
@@ -448,6 +454,54 @@ pub fn status_name(status: Status, lang: Lang) -> &'static str {
         Status::GapLimit => lang.pick("within the gap limit", "达到间隙上限"),
         Status::Heuristic => lang.pick("heuristic", "启发式"),
     }
+}
+
+/// What a search stopped by a limit means for a reader of its allocation, with the `gap` (a fraction) it proved;
+/// `None` for a search that ran to its end (proved optimal) or a method without a bound (greedy).
+///
+/// The work, node and gap limits count steps, never time, so a re-run with the same files and options stops at
+/// the same place (docs/spec.md §10); a time limit does not, and the note says so.
+pub fn stop_note(status: Status, gap: f64, lang: Lang) -> Option<String> {
+    let gap = format!("{:.4}%", 100.0 * gap);
+    let first = match status {
+        Status::Optimal | Status::Heuristic => return None,
+        Status::WorkLimit => lang.pick(
+            "The search reached its work limit before it could prove this allocation the best.",
+            "搜索在证明本分配为最优之前达到了工作量上限。",
+        ),
+        Status::NodeLimit => lang.pick(
+            "The search reached its node limit before it could prove this allocation the best.",
+            "搜索在证明本分配为最优之前达到了节点上限。",
+        ),
+        Status::GapLimit => lang.pick(
+            "The search stopped as soon as this allocation was as close to the best as the gap limit asks.",
+            "本分配与最优值的距离一旦达到间隙上限的要求，搜索即停止。",
+        ),
+        Status::TimeLimit => {
+            return Some(match lang {
+                Lang::En => format!(
+                    "The search reached its time limit before it could prove this allocation the best. The \
+                     allocation is within {gap} of the best possible. A time limit depends on the machine and its \
+                     load, so a re-run may stop elsewhere; without --time-limit the search stops at its work limit, \
+                     and a re-run with the same files and options gives the same allocation."
+                ),
+                Lang::Zh => format!(
+                    "搜索在证明本分配为最优之前达到了时间上限。本分配与最佳可能分配的差距在 {gap} 以内。\
+                     时间上限取决于机器及其负载，重新运行可能停在别处；不设 --time-limit 时，搜索在工作量上限处停止，\
+                     使用相同的文件和选项重新运行会得到相同的分配。"
+                ),
+            });
+        }
+    };
+    Some(match lang {
+        Lang::En => format!(
+            "{first} The allocation is within {gap} of the best possible, and a re-run with the same files and \
+             options gives the same allocation."
+        ),
+        Lang::Zh => {
+            format!("{first}本分配与最佳可能分配的差距在 {gap} 以内；使用相同的文件和选项重新运行会得到相同的分配。")
+        }
+    })
 }
 
 /// A need's outcome in words (the badge of the needs table).
@@ -635,5 +689,21 @@ mod tests {
                 assert!(!theme_name(*theme, lang).is_empty(), "{theme}");
             }
         }
+    }
+
+    #[test]
+    fn a_stopped_search_says_what_its_gap_means() {
+        let en = stop_note(Status::WorkLimit, 0.000096, Lang::En).expect("a note");
+        assert!(en.contains("within 0.0096% of the best possible"), "{en}");
+        assert!(en.contains("a re-run with the same files and options gives the same allocation"), "{en}");
+        let zh = stop_note(Status::WorkLimit, 0.000096, Lang::Zh).expect("a note");
+        assert!(zh.contains("0.0096%") && zh.contains("相同的分配") && !zh.contains("allocation"), "{zh}");
+        for status in [Status::NodeLimit, Status::GapLimit] {
+            assert!(stop_note(status, 0.0, Lang::En).is_some_and(|n| n.contains("gives the same allocation")));
+        }
+        let time = stop_note(Status::TimeLimit, 0.01, Lang::En).expect("a note");
+        assert!(time.contains("within 1.0000%") && time.contains("may stop elsewhere"), "{time}");
+        assert_eq!(stop_note(Status::Optimal, 0.0, Lang::En), None);
+        assert_eq!(stop_note(Status::Heuristic, 0.0, Lang::Zh), None);
     }
 }

@@ -87,13 +87,11 @@ fn coverage<R: SpreadRow>(r: &R, index: usize) -> Cell {
 /// The eight columns of a spread: dollars allocated (mean, p5, p50, p95) and coverage (the same).
 pub fn spread_columns<R: SpreadRow>() -> [Column<R>; 8] {
     [
-        Column {
-            name: "allocated_mean_usd",
-            heading: Some(Word::AllocatedMean),
-            cell: |r| Cell::Mean(r.spread().0.mean),
-        },
+        // The page shows the median dollars beside the median coverage (the mean under it, labelled), so that
+        // the figures of a row are one statistic.
+        Column { name: "allocated_mean_usd", heading: None, cell: |r| Cell::Mean(r.spread().0.mean) },
         Column { name: "allocated_p5_usd", heading: None, cell: |r| int(r.spread().0.p5) },
-        Column { name: "allocated_p50_usd", heading: None, cell: |r| int(r.spread().0.p50) },
+        Column { name: "allocated_p50_usd", heading: Some(Word::AllocatedMedian), cell: |r| int(r.spread().0.p50) },
         Column { name: "allocated_p95_usd", heading: None, cell: |r| int(r.spread().0.p95) },
         Column { name: "coverage_mean", heading: None, cell: |r| coverage(r, 0) },
         Column { name: "coverage_p5", heading: None, cell: |r| coverage(r, 1) },

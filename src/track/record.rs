@@ -30,6 +30,9 @@ pub struct TrackInputs {
     /// `--regions-file`, when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub regions: Option<InputInfo>,
+    /// `--donors-file`, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub donors: Option<InputInfo>,
 }
 
 /// The options that shape a follow-up's outputs.

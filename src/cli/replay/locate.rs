@@ -136,6 +136,7 @@ pub fn locate_inputs(
             &args.countries_file,
         ),
         regions_file: checks.optional(("regions", "--regions-file", EMBEDDED), &recorded.regions, &args.regions_file),
+        donors_file: checks.optional(("donors", "--donors-file", EMBEDDED), &recorded.donors, &args.donors_file),
     };
     let ledger = checks.optional(("ledger", "--ledger", "no ledger"), &recorded.ledger, &args.ledger);
     checks.weights_file(record, &args.weights);

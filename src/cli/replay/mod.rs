@@ -57,6 +57,9 @@ pub struct ReplayArgs {
     /// The M49 area table the run was given, if no longer at its recorded path.
     #[arg(long, value_name = "FILE", help_heading = MOVED)]
     regions_file: Option<PathBuf>,
+    /// The donor table the run was given, if no longer at its recorded path.
+    #[arg(long, value_name = "FILE", help_heading = MOVED)]
+    donors_file: Option<PathBuf>,
     /// The weights file the run was given, if no longer at its recorded path.
     #[arg(long, value_name = "FILE", help_heading = MOVED)]
     weights: Option<PathBuf>,

@@ -32,7 +32,7 @@ pub(super) fn chart(page: &MatchPage<'_>, dimension: Dimension) -> Html {
         Dimension::Group => Word::Group,
         _ => Word::Region,
     };
-    let rows = page.report.summary.iter().filter(|r| r.dimension == dimension);
+    let rows = page_order(page, dimension);
     let mut h = Html::new();
     open_chart(&mut h, &format!("chart-{dimension}"));
     header_row(
@@ -68,6 +68,22 @@ pub(super) fn chart(page: &MatchPage<'_>, dimension: Dimension) -> Html {
     }
     close_table(&mut h);
     h
+}
+
+/// The rows of one dimension in the order a reader looks for them (summary.csv keeps its own, by key):
+/// commitments in the catalogue's order, which is the outcome document's; regions from the most requested down
+/// (M49 codes carry no meaning for a reader); themes and groups as summary.csv has them.
+fn page_order<'r>(page: &MatchPage<'r>, dimension: Dimension) -> Vec<&'r SummaryRow> {
+    let mut rows: Vec<&SummaryRow> = page.report.summary.iter().filter(|r| r.dimension == dimension).collect();
+    match dimension {
+        // A code the catalogue does not know (none should reach here) goes last; the sort is stable.
+        Dimension::Commitment => {
+            rows.sort_by_key(|r| page.reference.commitment_by_code(&r.key).map_or(u16::MAX, |c| c.0))
+        }
+        Dimension::Region => rows.sort_by_key(|r| (r.key == "unknown", std::cmp::Reverse(r.requested_usd))),
+        _ => {}
+    }
+    rows
 }
 
 /// The section of docs/spec.md §10: the concentration of the allocation on requesters (summary.csv's

@@ -21,7 +21,8 @@ pub(super) fn donors(page: &MatchPage<'_>) -> Html {
     h
 }
 
-/// The chart of donors, in code order like summary.csv.
+/// The chart of donors, the largest envelope first (ties by code): the bars are drawn to its scale, and now that
+/// donors show by name, summary.csv's order by code would read as no order at all.
 fn donor_chart(h: &mut Html, page: &MatchPage<'_>) {
     let lang = page.lang;
     let word = |w: Word| w.text(lang);
@@ -37,6 +38,8 @@ fn donor_chart(h: &mut Html, page: &MatchPage<'_>) {
         d.3 += i128::from(o.locked_usd);
     }
     let largest = by_donor.values().map(|d| d.1).max().unwrap_or(0);
+    let mut by_donor: Vec<_> = by_donor.into_iter().collect();
+    by_donor.sort_by_key(|(_, d)| std::cmp::Reverse(d.1));
     h.raw("<div class=\"legend\"><span>");
     if round {
         svg::swatch(h, "locked");
@@ -64,7 +67,7 @@ fn donor_chart(h: &mut Html, page: &MatchPage<'_>) {
     }
     headers.extend([(word(Word::Left), true), (word(Word::EnvelopeBar), false)]);
     header_row(h, &headers);
-    for (donor, (offers, envelope, allocated, locked)) in &by_donor {
+    for (donor, (offers, envelope, allocated, locked)) in by_donor {
         let left = envelope - allocated;
         h.open(
             "tr",
@@ -80,20 +83,20 @@ fn donor_chart(h: &mut Html, page: &MatchPage<'_>) {
         let name = page.donor_name(donor);
         name_cell(h, name, donor);
         h.element("td", &[("class", "num")], &offers.to_string());
-        num_cell(h, *envelope);
-        num_cell(h, *allocated);
+        num_cell(h, envelope);
+        num_cell(h, allocated);
         if round {
-            num_cell(h, *locked);
+            num_cell(h, locked);
         }
         num_cell(h, left);
         let new = allocated - locked;
         let titles = [
-            labelled(lang, word(Word::LockedMoney), money(*locked)),
+            labelled(lang, word(Word::LockedMoney), money(locked)),
             labelled(lang, word(if round { Word::NewMoney } else { Word::Used }), money(new)),
             labelled(lang, word(Word::Left), money(left)),
         ];
         let segments = [
-            Segment { share: ratio(*locked, largest), class: "locked", title: &titles[0] },
+            Segment { share: ratio(locked, largest), class: "locked", title: &titles[0] },
             Segment { share: ratio(new, largest), class: "used", title: &titles[1] },
             Segment { share: ratio(left, largest), class: "left", title: &titles[2] },
         ];
@@ -103,10 +106,10 @@ fn donor_chart(h: &mut Html, page: &MatchPage<'_>) {
         } else {
             format!("{name}: {}, {}", titles[1], titles[2])
         };
-        h.open("td", &[("class", "chart"), ("data-sort", &fixed4(ratio(*allocated, *envelope)))]);
+        h.open("td", &[("class", "chart"), ("data-sort", &fixed4(ratio(allocated, envelope)))]);
         h.raw("<div class=\"barcell\">");
         svg::stacked_bar(h, shown, &label, false);
-        h.element("span", &[("class", "pct")], &percent(ratio(*allocated, *envelope)));
+        h.element("span", &[("class", "pct")], &percent(ratio(allocated, envelope)));
         h.raw("</div></td></tr>\n");
     }
     close_table(h);

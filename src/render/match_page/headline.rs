@@ -2,7 +2,7 @@
 //! and the solver's certificate (objective, bound, gap, method, status).
 
 use crate::io::outputs::fixed4;
-use crate::report::words::{method_name, status_name};
+use crate::report::words::{method_name, status_name, stop_note};
 use crate::report::{LedgerTotals, Word, ratio};
 
 use super::super::builder::Html;
@@ -86,6 +86,9 @@ pub(super) fn headline(page: &MatchPage<'_>) -> Html {
     kpi(&mut h, "method", "kpi word", word(Word::Method), method.as_str(), method_name(method, lang), "");
     kpi(&mut h, "status", "kpi word", word(Word::SolveStatus), status.as_str(), status_name(status, lang), "");
     h.raw("</dl>\n");
+    if let Some(note) = stop_note(status, run.gap, lang) {
+        h.element("p", &[("class", "note stop"), ("id", "stop-note")], &note).raw("\n");
+    }
     h.element("p", &[("class", "note")], word(Word::ObjectiveNote)).raw("\n");
     h
 }

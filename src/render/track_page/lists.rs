@@ -7,7 +7,7 @@ use crate::track::words::{award_status_name, followup_kind_name, unmatched_kind_
 
 use super::super::builder::Html;
 use super::super::parts::{
-    MAX_TABLE_ROWS, close_table, facts_list, header_row, inputs_table, num_cell, open_table, truncated_note,
+    MAX_TABLE_ROWS, close_table, facts_list, header_row, inputs_table, name_cell, num_cell, open_table, truncated_note,
 };
 use super::TrackPage;
 
@@ -46,7 +46,12 @@ pub(super) fn followups(page: &TrackPage<'_>) -> Html {
         h.element("td", &[("class", "id")], &f.award_id);
         h.element("td", &[("class", "id")], &f.need_id);
         h.element("td", &[("class", "id")], &f.offer_id);
-        h.element("td", &[], &f.donor);
+        // An award whose offer is not in the batch has no donor to name.
+        if f.donor.is_empty() {
+            h.raw("<td></td>");
+        } else {
+            name_cell(&mut h, page.donor_name(&f.donor), &f.donor);
+        }
         h.element("td", &[], f.status.map_or("", |s| award_status_name(s, lang)));
         num_cell(&mut h, f.amount);
         h.element("td", &[("class", "id")], &date_text(f.date));
@@ -111,7 +116,7 @@ pub(super) fn about(page: &TrackPage<'_>) -> Html {
     let tw = |w: TrackWord| w.text(lang);
     let mut h = Html::new();
     let inputs = &info.inputs;
-    let tables = [&inputs.commitments, &inputs.countries, &inputs.regions];
+    let tables = [&inputs.commitments, &inputs.countries, &inputs.regions, &inputs.donors];
     inputs_table(
         &mut h,
         [&inputs.ledger, &inputs.needs, &inputs.offers].into_iter().chain(tables.into_iter().flatten()),

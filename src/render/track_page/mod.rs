@@ -66,15 +66,15 @@ fn track_section(id: &'static str, word: TrackWord, lang: Lang, body: super::Htm
 }
 
 impl<'a> TrackPage<'a> {
-    /// A donor's name: the country's name for a State's code, else the code as written.
+    /// A donor's name: the donor table's, else the country's for a State's code, else the code as written.
     fn donor_name(&self, donor: &'a str) -> &'a str {
-        self.reference.country_by_code(donor).map_or(donor, |c| self.reference.country(c).name(self.lang.code()))
+        self.reference.donor_name(donor, self.lang.code()).unwrap_or(donor)
     }
 
     /// A requester's name: the country's name for a State, the organisation's code otherwise.
     fn requester_name(&self, need: Option<&'a Need>, code: &'a str) -> &'a str {
         match need.map(|n| &n.requester) {
-            Some(Requester::State(c)) => self.reference.country(*c).name(self.lang.code()),
+            Some(Requester::State(c)) => self.reference.country(*c).short_name(self.lang.code()),
             _ => code,
         }
     }

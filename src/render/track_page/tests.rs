@@ -45,6 +45,7 @@ fn page_html(lang: Lang, title: &str) -> String {
             commitments: None,
             countries: None,
             regions: None,
+            donors: None,
         },
         options: TrackRunOptions {
             as_of: "2014-03-01".into(),
@@ -67,6 +68,8 @@ fn the_page_escapes_inputs_names_files_only_and_flags_an_envelope_over_committed
     assert!(html.contains("id=\"kpi-offers-over\" data-value=\"1\""), "120 secured of a 50 envelope");
     assert!(html.contains("data-award=\"A2\" data-missing=\"need_not_in_batch\""));
     assert!(html.contains("Japan"), "the donor's name from the country table");
+    let followup = html.split("id=\"followup-table\"").nth(1).and_then(|t| t.split("</table>").next());
+    assert!(followup.is_some_and(|t| t.contains("<td data-sort=\"Japan\">Japan")), "named in the follow-up list too");
     let zh = page_html(Lang::Zh, "t");
     assert!(zh.starts_with("<!DOCTYPE html>\n<html lang=\"zh-Hans\">") && zh.contains("待跟进事项"));
 }
