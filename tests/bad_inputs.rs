@@ -998,8 +998,8 @@ fn allow_extra_columns_accepts_unknown_columns() {
     let needs = "need_id,requester,commitments,kinds,amount_usd,budget\nX-01,BFA,ITI-2a,equipment,100,5\n";
     let offers = "offer_id,donor,currency,envelope_usd\nX-01,NLD,EUR,100\n";
     validate_ok(needs, offers, &["--allow-extra-columns"])
-        .assert_stdout_contains("1 needs")
-        .assert_stdout_contains("1 offers");
+        .assert_stdout_contains("1 need from 1 State")
+        .assert_stdout_contains("1 offer from 1 donor");
     // And without the flag the same files are refused, each at its unknown column.
     let dir = TestDir::new();
     dir.write(NEEDS, needs);

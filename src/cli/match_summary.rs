@@ -33,16 +33,15 @@ pub fn print(out: &mut impl Write, done: &Done, out_dir: &Path) -> std::io::Resu
     writeln!(out, "report: {}", out_dir.join("report.html").display())?;
     writeln!(
         out,
-        "solver: method {}, status {}: objective {}, bound {}, gap {:.4} %; {} eligible pairs of {} needs and {} \
-         offers",
+        "solver: method {}, status {}: objective {}, bound {}, gap {:.4} %; {} of {} and {}",
         r.method.as_str(),
         r.status.as_str(),
         group_thousands(r.objective),
         group_thousands(r.bound),
         100.0 * r.gap,
-        r.edges,
-        needs.total,
-        done.offers,
+        super::counted(r.edges, "eligible pair"),
+        super::counted(needs.total, "need"),
+        super::counted(done.offers, "offer"),
     )?;
     super::written::print(out, out_dir, &done.files)
 }

@@ -201,6 +201,11 @@ pub fn run() -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `n` things for a summary line: "1 offer", "3 offers".
+pub(crate) fn counted(n: usize, thing: &str) -> String {
+    if n == 1 { format!("1 {thing}") } else { format!("{n} {thing}s") }
+}
+
 /// A date as `YYYY-MM-DD` on the command line (`track --as-of`, `match --proposed-on`).
 pub(crate) fn parse_date(text: &str) -> Result<poa_match::model::Date, String> {
     poa_match::model::Date::parse(text).map_err(|why| format!("{why}, found {text:?}"))

@@ -10,7 +10,7 @@ use poa_match::error::Result;
 use poa_match::io::LedgerFile;
 use poa_match::model::{AwardStatus, Requester, group_thousands};
 
-use super::InputArgs;
+use super::{InputArgs, counted};
 
 /// Arguments of `validate`.
 #[derive(Debug, Args)]
@@ -47,19 +47,19 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     }
     writeln!(
         out,
-        "{}: {} needs from {} States and {} regional organisations, {} USD requested",
+        "{}: {} from {} and {}, {} USD requested",
         loaded.needs_info.path,
-        batch.needs.len(),
-        states.len(),
-        orgs.len(),
+        counted(batch.needs.len(), "need"),
+        counted(states.len(), "State"),
+        counted(orgs.len(), "regional organisation"),
         group_thousands(requested)
     )?;
     writeln!(
         out,
-        "{}: {} offers from {} donors, {} USD in envelopes",
+        "{}: {} from {}, {} USD in envelopes",
         loaded.offers_info.path,
-        batch.offers.len(),
-        donors.len(),
+        counted(batch.offers.len(), "offer"),
+        counted(donors.len(), "donor"),
         group_thousands(offered)
     )?;
     if let Some(ledger) = &ledger {
@@ -67,11 +67,6 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     }
     writeln!(out, "ok: no errors")?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// `n` things, "1 award" or "3 awards".
-fn counted(n: usize, thing: &str) -> String {
-    if n == 1 { format!("1 {thing}") } else { format!("{n} {thing}s") }
 }
 
 /// One line on the ledger: its awards and rounds, and the money at each stage that binds later rounds.

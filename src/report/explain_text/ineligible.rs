@@ -25,6 +25,10 @@ pub fn render(out: &mut String, offers: &[&OfferPart], view: Ineligible) {
 
 /// Every offer on a line of its own, with every rule it fails.
 fn each(out: &mut String, offers: &[&OfferPart]) {
+    if offers.is_empty() {
+        let _ = writeln!(out, "\nOffers not eligible: none");
+        return;
+    }
     let _ = writeln!(out, "\nOffers not eligible ({})", offers.len());
     let rows: Vec<[String; 3]> = offers
         .iter()
