@@ -131,9 +131,9 @@ pub fn import(
             summary.envelope += envelope;
             let identifier = activity.identifier.as_ref().map_or("", |(id, _)| id.as_str());
             log.write_record([
-                &*safe_cell(label),
+                &*safe_cell(&printable(label)),
                 &activity.line.to_string(),
-                &safe_cell(identifier),
+                &safe_cell(&printable(identifier)),
                 status,
                 reason,
                 donor,
@@ -163,4 +163,13 @@ pub fn import(
     offers.finish().map_err(|e| Error::io(offers_path, e))?;
     log.flush().map_err(|e| Error::io(log_path, e))?;
     Ok(summary)
+}
+
+/// Text from a file with its control characters escaped (`\u{7}`), so a log cell shows what is there and stays
+/// on one line.
+fn printable(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars().map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() }).collect()
 }

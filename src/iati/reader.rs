@@ -668,6 +668,7 @@ impl State {
             }
             Tag::Narrative if self.capturing == Some(Capture::Title) => {
                 let text = self.end_capture();
+                let text: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
                 let title: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
                 if let Some(a) = self.activity.as_mut() {
                     a.title = title.chars().take(TITLE_CHARS).collect();

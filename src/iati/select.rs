@@ -179,6 +179,11 @@ fn malformed(e: &FieldError) -> Skip {
 pub fn decide(activity: &Activity, options: &Options, reference: &Reference) -> Decision {
     match decide_or_skip(activity, options, reference) {
         Ok(taken) => Decision::Taken(taken),
+        // A problem of the whole activity (amounts, percentages, the donor) is placed at its start tag.
+        Err(mut skipped) if skipped.reason == SkipReason::Malformed && !skipped.detail.starts_with("line ") => {
+            skipped.detail = format!("line {}: {}", activity.line, skipped.detail);
+            Decision::Skipped(skipped)
+        }
         Err(skipped) => Decision::Skipped(skipped),
     }
 }
@@ -586,7 +591,10 @@ fn shares(
             Place::Usable(recipient) if dollars > i128::from(MAX_AMOUNT_USD) => {
                 return Err(skip(
                     SkipReason::Malformed,
-                    format!("the share for {} is above {MAX_AMOUNT_USD} USD", recipient_words(recipient, reference)),
+                    format!(
+                        "the envelope for {} would be {dollars} USD, above the {MAX_AMOUNT_USD} USD an offer may hold",
+                        recipient_words(recipient, reference)
+                    ),
                 ));
             }
             Place::Usable(recipient) => {
@@ -603,4 +611,133 @@ fn shares(
         return Err(skip(reason, format!("no recipient offers.csv can express: {}", left_out.join("; "))));
     }
     Ok((rows, left_out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::iati::reader::read_activities;
+
+    /// The decision on one activity whose inner elements are `body` (USD, status 2, sector 15240 unless given).
+    fn decide_body(body: &str, as_of: Option<&str>) -> Decision {
+        let mut xml = String::from("<iati-activities version=\"2.03\"><iati-activity default-currency=\"USD\">");
+        xml.push_str("<iati-identifier>XX-1</iati-identifier><reporting-org ref=\"XX-1\" type=\"90\"/>");
+        if !body.contains("<activity-status") {
+            xml.push_str("<activity-status code=\"2\"/>");
+        }
+        if !body.contains("<sector") {
+            xml.push_str("<sector code=\"15240\"/>");
+        }
+        xml.push_str(body);
+        xml.push_str("</iati-activity></iati-activities>");
+        let mut activities = Vec::new();
+        read_activities(xml.as_bytes(), |a| {
+            activities.push(a);
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        let options = Options { sectors: vec![DacPurpose(15240)], as_of: as_of.map(|d| Date::parse(d).unwrap()) };
+        decide(&activities[0], &options, Reference::embedded())
+    }
+
+    fn budget(kind: u8, start: &str, end: &str, value: &str) -> String {
+        format!(
+            "<budget type=\"{kind}\"><period-start iso-date=\"{start}\"/><period-end iso-date=\"{end}\"/>\
+             <value>{value}</value></budget>"
+        )
+    }
+
+    fn spent(date: &str, value: &str) -> String {
+        format!(
+            "<transaction><transaction-type code=\"3\"/><transaction-date iso-date=\"{date}\"/>\
+             <value>{value}</value></transaction>"
+        )
+    }
+
+    fn amounts(decision: &Decision) -> Vec<i64> {
+        match decision {
+            Decision::Taken(t) => t.shares.iter().map(|s| s.amount.get()).collect(),
+            Decision::Skipped(s) => panic!("skipped: {s:?}"),
+        }
+    }
+
+    fn reason(decision: &Decision) -> SkipReason {
+        match decision {
+            Decision::Skipped(s) => s.reason,
+            Decision::Taken(t) => panic!("taken: {t:?}"),
+        }
+    }
+
+    #[test]
+    fn a_revision_replaces_its_period_and_overspending_stays_in_its_period() {
+        let body = [
+            budget(1, "2013-01-01", "2013-12-31", "100"),
+            budget(1, "2014-01-01", "2014-12-31", "100"),
+            budget(2, "2014-01-01", "2014-12-31", "300"),
+            spent("2013-06-01", "150"),
+            spent("2014-06-01", "50"),
+        ]
+        .concat();
+        // 2013: 100 less 150 is nothing (not -50); 2014: the revised 300 less 50.
+        assert_eq!(amounts(&decide_body(&body, None)), [250]);
+    }
+
+    #[test]
+    fn as_of_drops_periods_over_and_spending_not_yet_made() {
+        let body = [
+            budget(1, "2013-01-01", "2013-12-31", "100"),
+            budget(1, "2014-01-01", "2014-12-31", "200"),
+            spent("2014-03-01", "20"),
+            spent("2014-09-01", "30"),
+        ]
+        .concat();
+        assert_eq!(amounts(&decide_body(&body, None)), [250]);
+        assert_eq!(amounts(&decide_body(&body, Some("2014-06-30"))), [180]);
+        assert_eq!(amounts(&decide_body(&body, Some("2014-12-31"))), [150]);
+        assert_eq!(reason(&decide_body(&body, Some("2015-01-01"))), SkipReason::NoMoneyLeft);
+    }
+
+    #[test]
+    fn every_row_is_rounded_down_and_shares_follow_the_percentages() {
+        let body = [
+            budget(1, "2013-01-01", "2013-12-31", "1000.999"),
+            "<recipient-country code=\"UG\" percentage=\"33.3\"/><recipient-country code=\"KE\" percentage=\"66.7\"/>"
+                .to_string(),
+        ]
+        .concat();
+        // 1000.999 × 33.3 % = 333.33 and × 66.7 % = 667.67, each rounded down.
+        assert_eq!(amounts(&decide_body(&body, None)), [333, 667]);
+        let equal = [
+            budget(1, "2013-01-01", "2013-12-31", "100"),
+            "<recipient-country code=\"UG\"/>".into(),
+            "<recipient-country code=\"KE\"/><recipient-country code=\"TZ\"/>".into(),
+        ]
+        .concat();
+        assert_eq!(amounts(&decide_body(&equal, None)), [33, 33, 33]);
+    }
+
+    #[test]
+    fn the_sectors_asked_take_their_percentage() {
+        let body = [
+            budget(1, "2013-01-01", "2013-12-31", "1000"),
+            "<sector code=\"15240\" percentage=\"25\"/><sector code=\"15210\" percentage=\"25\"/>\
+             <sector code=\"15220\" percentage=\"50\"/>"
+                .to_string(),
+        ]
+        .concat();
+        assert_eq!(amounts(&decide_body(&body, None)), [250]);
+    }
+
+    #[test]
+    fn statuses_have_their_reasons() {
+        for (code, expected) in [
+            ("3", SkipReason::Closed),
+            ("4", SkipReason::Closed),
+            ("5", SkipReason::Cancelled),
+            ("6", SkipReason::Suspended),
+        ] {
+            let body = format!("<activity-status code=\"{code}\"/>{}", budget(1, "2013-01-01", "2013-12-31", "1"));
+            assert_eq!(reason(&decide_body(&body, None)), expected, "status {code}");
+        }
+    }
 }
