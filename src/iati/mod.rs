@@ -139,7 +139,7 @@ pub fn import(
                 donor,
                 &rows.len().to_string(),
                 &envelope.to_string(),
-                &safe_cell(detail),
+                &safe_cell(&printable(detail)),
             ])
             .map_err(log_error)
         });
