@@ -6,7 +6,7 @@
 //!   [`SkipReason`];
 //! - [`donor`] names the donor of a taken activity; [`offers`] turns it into offers.csv rows;
 //! - [`import`] runs them over the files in order and writes offers.csv (through
-//!   [`OffersWriter`](crate::io::write_inputs::OffersWriter)) and iati_import.csv as it goes: one log row per
+//!   [`OffersWriter`]) and iati_import.csv as it goes: one log row per
 //!   activity read, so nothing but the identifiers of the offers taken grows with the files.
 //!
 //! This module sits above `io` (it writes offers.csv with io's writer) and below the command line.

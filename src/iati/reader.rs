@@ -4,7 +4,7 @@
 //! the open elements' names and the activity being read, and each activity goes to the caller as soon as its end
 //! tag is read. Memory is bounded whatever the file's size: one event may hold at most [`MAX_TOKEN_BYTES`] (a
 //! longer tag or text is an error), elements nest at most [`MAX_DEPTH`] deep, and one activity keeps at most
-//! [`MAX_ELEMENTS`](super::activity::MAX_ELEMENTS) elements.
+//! [`MAX_ELEMENTS`] elements.
 //!
 //! Hostile XML: a DOCTYPE is refused outright, so no DTD is read and no entity is ever expanded (quick-xml
 //! expands none itself); a reference to any entity other than the five XML predefines is an error; files that
