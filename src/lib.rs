@@ -25,6 +25,7 @@
 //! in each [`Lang`]) → [`render`] (pages) → [`run`] (the pipelines and the files). [`scenario`] and [`simulate`]
 //! draw planners' funding scenarios and solve each draw; [`generate`] writes seeded synthetic batches (and
 //! ledgers). [`track`], beside [`report`], follows up a ledger of awards against a batch as of a given date.
+//! [`iati`] turns donors' IATI activity files into candidate offers.
 //!
 //! ## Example: the bundled sample
 //!
@@ -53,6 +54,7 @@ pub mod catalog;
 pub mod error;
 pub mod generate;
 pub mod graph;
+pub mod iati;
 pub mod io;
 pub mod lang;
 pub mod model;

@@ -16,7 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["records", "objective"],
     &["catalog"],
     &["io", "graph", "generate"],
-    &["solve", "scenario"],
+    &["solve", "scenario", "iati"],
     &["report", "track"],
     &["simulate"],
     &["render"],

@@ -4,6 +4,7 @@ mod commitments;
 mod explain;
 mod explain_from;
 mod generate;
+mod import_iati;
 mod job;
 mod match_cmd;
 mod match_summary;
@@ -58,6 +59,8 @@ enum Command {
     Commitments(commitments::CommitmentsArgs),
     /// Write a synthetic, seeded batch (needs.csv and offers.csv) calibrated to the published figures.
     Generate(generate::GenerateArgs),
+    /// Turn donors' IATI activity files into candidate offers.csv rows, and say why each activity is taken or not.
+    ImportIati(import_iati::ImportIatiArgs),
 }
 
 /// Input files and reference-data overrides shared by the subcommands that read a batch.
@@ -198,6 +201,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(args),
         Command::Commitments(args) => commitments::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::ImportIati(args) => import_iati::run(args),
     }
 }
 

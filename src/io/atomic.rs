@@ -58,9 +58,7 @@ impl Staged {
 
     /// Writes the content of `path` to its temporary file.
     pub fn stage(&mut self, path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let tmp: PathBuf = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let tmp = temporary_name(path);
         let result = (|| {
             let file = fs::File::create(&tmp)?;
             let mut out = BufWriter::new(file);
@@ -76,6 +74,43 @@ impl Staged {
             Err(e) => {
                 let _ = fs::remove_file(&tmp);
                 Err(Error::io(path, e))
+            }
+        }
+    }
+
+    /// Writes the contents of two files at once, for a producer that fills both as it goes (`import-iati` writes
+    /// offers.csv and iati_import.csv while it reads). `fill` gets the two writers, in the order of the paths; its
+    /// error is returned as it is, and then neither file is staged.
+    pub fn stage_pair(
+        &mut self,
+        first: &Path,
+        second: &Path,
+        fill: impl FnOnce(&mut dyn Write, &mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        let tmp_first = temporary_name(first);
+        let tmp_second = temporary_name(second);
+        let open = |path: &Path, tmp: &Path| fs::File::create(tmp).map(BufWriter::new).map_err(|e| Error::io(path, e));
+        let close = |path: &Path, out: BufWriter<fs::File>| -> Result<()> {
+            let file = out.into_inner().map_err(|e| Error::io(path, e.into_error()))?;
+            file.sync_all().map_err(|e| Error::io(path, e))
+        };
+        let result = (|| {
+            let mut a = open(first, &tmp_first)?;
+            let mut b = open(second, &tmp_second)?;
+            fill(&mut a, &mut b)?;
+            close(first, a)?;
+            close(second, b)
+        })();
+        match result {
+            Ok(()) => {
+                self.files.push((tmp_first, first.to_path_buf()));
+                self.files.push((tmp_second, second.to_path_buf()));
+                Ok(())
+            }
+            Err(e) => {
+                let _ = fs::remove_file(&tmp_first);
+                let _ = fs::remove_file(&tmp_second);
+                Err(e)
             }
         }
     }
@@ -156,6 +191,13 @@ impl Drop for Staged {
             let _ = fs::remove_dir(dir);
         }
     }
+}
+
+/// The hidden temporary file beside `path` that its content is written to first.
+fn temporary_name(path: &Path) -> PathBuf {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    dir.join(format!(".{name}.tmp-{}", std::process::id()))
 }
 
 /// Creates `dir` (and parents) for outputs, with a clear error when it exists as a file.

@@ -130,8 +130,29 @@ pub fn write_needs_csv(needs: &[Need], reference: &Reference, out: impl Write) -
 
 /// Writes offers in the offers.csv format: a header with every column of the dictionary, then one row per offer.
 pub fn write_offers_csv(offers: &[Offer], reference: &Reference, out: impl Write) -> std::io::Result<()> {
-    let mut rows = Rows::new(out, OFFER_COLUMNS.iter().map(|c| c.name))?;
+    let mut writer = OffersWriter::new(out, reference)?;
     for o in offers {
+        writer.write(o)?;
+    }
+    writer.finish()
+}
+
+/// offers.csv written one offer at a time, for a caller that produces offers as it reads (`import-iati`): the
+/// header on creation, then one row per [`OffersWriter::write`].
+pub struct OffersWriter<'r, W: Write> {
+    rows: Rows<W>,
+    reference: &'r Reference,
+}
+
+impl<'r, W: Write> OffersWriter<'r, W> {
+    /// Writes the header.
+    pub fn new(out: W, reference: &'r Reference) -> std::io::Result<OffersWriter<'r, W>> {
+        Ok(OffersWriter { rows: Rows::new(out, OFFER_COLUMNS.iter().map(|c| c.name))?, reference })
+    }
+
+    /// Writes one offer's row.
+    pub fn write(&mut self, o: &Offer) -> std::io::Result<()> {
+        let (rows, reference) = (&mut self.rows, self.reference);
         rows.text(o.id.as_str())?;
         rows.text(&o.donor)?;
         rows.opt(o.donor_type)?;
@@ -155,9 +176,13 @@ pub fn write_offers_csv(offers: &[Offer], reference: &Reference, out: impl Write
         rows.opt(o.duration_max_months)?;
         rows.text(&o.title)?;
         rows.text(&o.notes)?;
-        rows.end_row()?;
+        rows.end_row()
     }
-    rows.finish()
+
+    /// Flushes the rows written.
+    pub fn finish(self) -> std::io::Result<()> {
+        self.rows.finish()
+    }
 }
 
 #[cfg(test)]
