@@ -68,13 +68,20 @@
 #![forbid(unsafe_code)]
 
 mod dimacs;
+mod error;
+mod feasibility;
+pub mod generate;
 mod network;
+mod prepare;
 mod simplex;
+mod solve;
 
+pub use dimacs::{DimacsError, DimacsErrorKind};
+pub use error::FlowError;
+pub use feasibility::Infeasibility;
 pub use network::Network;
-pub use simplex::{
-    FlowError, FlowSolution, StarStart, WarmSimplex, hub_start, hub_start_with, solve, solve_with, star_candidates,
-};
+pub use simplex::{StarStart, WarmSimplex, hub_start, hub_start_with, star_candidates};
+pub use solve::{FlowSolution, solve, solve_with};
 
 /// The README's example, compiled and run as a doctest so that it cannot drift from the API.
 #[cfg(doctest)]

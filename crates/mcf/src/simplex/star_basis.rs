@@ -149,7 +149,7 @@ impl Simplex {
 mod tests {
     use super::*;
     use crate::simplex::hub_start::hub_start;
-    use crate::simplex::solve;
+    use crate::solve;
     use crate::simplex::tests::check_optimality;
 
     /// Solves `net` with [`solve`] (which takes the hub start where it can) and from the artificial start alone,
