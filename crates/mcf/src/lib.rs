@@ -81,7 +81,7 @@ pub use error::FlowError;
 pub use feasibility::Infeasibility;
 pub use network::Network;
 pub use simplex::{StarStart, WarmSimplex, hub_start, hub_start_with, star_candidates};
-pub use solve::{FlowSolution, solve, solve_with};
+pub use solve::{FlowSolution, check_feasible, solve, solve_with};
 
 /// The README's example, compiled and run as a doctest so that it cannot drift from the API.
 #[cfg(doctest)]

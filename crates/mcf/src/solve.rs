@@ -37,13 +37,27 @@ pub fn solve_with(net: &Network, candidates: &[u32]) -> Result<FlowSolution, Flo
     solve_checked(net, Some(candidates))
 }
 
+/// Whether some flow meets `net`'s supplies within its arcs' bounds, without looking for the cheapest: the
+/// checks [`solve`] makes before its simplex, in the time of a maximum flow. The errors are [`solve`]'s, less
+/// [`FlowError::TooLarge`] for costs.
+pub fn check_feasible(net: &Network) -> Result<(), FlowError> {
+    prepare::validate(net)?;
+    let shifted = prepare::without_lower_bounds(net)?;
+    feasible(net, shifted.as_ref().unwrap_or(net))
+}
+
+/// The feasibility check of `net`, made on `work`, its transform without lower bounds.
+fn feasible(net: &Network, work: &Network) -> Result<(), FlowError> {
+    match feasibility::check(&work.supply, &work.from, &work.to, &work.capacity) {
+        Some(cut) => Err(FlowError::Infeasible(Box::new(Infeasibility::new(net, &cut)))),
+        None => Ok(()),
+    }
+}
+
 fn solve_checked(net: &Network, candidates: Option<&[u32]>) -> Result<FlowSolution, FlowError> {
     prepare::validate(net)?;
     let shifted = prepare::without_lower_bounds(net)?;
-    let work = shifted.as_ref().unwrap_or(net);
-    if let Some(cut) = feasibility::check(&work.supply, &work.from, &work.to, &work.capacity) {
-        return Err(FlowError::Infeasible(Box::new(Infeasibility::new(net, &cut))));
-    }
+    feasible(net, shifted.as_ref().unwrap_or(net))?;
     let Some(work) = shifted else {
         return match candidates {
             Some(candidates) => solve_feasible(net, candidates),

@@ -9,8 +9,8 @@ pub struct DimacsError {
     pub kind: DimacsErrorKind,
 }
 
-/// What is wrong with a DIMACS file. Fields are named as the format names them: `tail`, `head`, `lower`,
-/// `capacity`, `cost` on `a` lines, `node` and `supply` on `n` lines, `nodes` and `arcs` on the `p` line.
+/// What is wrong with a DIMACS file. Fields are named `tail`, `head`, `lower bound`, `capacity` and `cost` on
+/// `a` lines, `node` and `supply` on `n` lines, `node count` and `arc count` on the `p` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DimacsErrorKind {
     /// The input could not be read.
@@ -53,7 +53,7 @@ pub enum DimacsErrorKind {
     },
     /// A negative node or arc count on the `p` line.
     NegativeCount {
-        /// `nodes` or `arcs`.
+        /// `node count` or `arc count`.
         field: &'static str,
         /// The count.
         value: i64,
@@ -130,13 +130,13 @@ impl std::fmt::Display for DimacsErrorKind {
             BeforeProblem(t) => write!(f, "an '{t}' line before the 'p' line"),
             UnknownLine(found) => write!(f, "unknown line type {found:?} (expected c, p, n or a)"),
             FieldCount { line_type, expected, found } => {
-                write!(f, "an '{line_type}' line has {expected} fields, this one {found}")
+                write!(f, "'{line_type}' lines have {expected} fields, this one has {found}")
             }
             NotAnInteger { field, text } => write!(f, "{field} {text:?} is not an integer"),
             Overflow { field, text } => write!(f, "{field} {text:?} does not fit in 64 bits"),
-            NegativeCount { field, value } => write!(f, "{field} count {value} is negative"),
+            NegativeCount { field, value } => write!(f, "{field} {value} is negative"),
             TooManyNodes(nodes) => write!(f, "{nodes} nodes are too many"),
-            NodeOutOfRange { field, node, nodes } => write!(f, "{field} {node} is not a node (1..={nodes})"),
+            NodeOutOfRange { field, node, nodes } => write!(f, "{field} {node} is outside 1..={nodes}"),
             DuplicateSupply { node, first } => {
                 write!(f, "a second 'n' line for node {node} (the first is on line {first})")
             }

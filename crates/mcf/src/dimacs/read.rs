@@ -122,8 +122,8 @@ impl Reader {
             return Err(line.error(Kind::ProblemType(quote(line.fields[1]))));
         }
         line.expect_fields('p', 4)?;
-        let (nodes, arcs) = (line.int(2, "nodes")?, line.int(3, "arcs")?);
-        for (field, value) in [("nodes", nodes), ("arcs", arcs)] {
+        let (nodes, arcs) = (line.int(2, "node count")?, line.int(3, "arc count")?);
+        for (field, value) in [("node count", nodes), ("arc count", arcs)] {
             if value < 0 {
                 return Err(line.error(Kind::NegativeCount { field, value }));
             }
