@@ -21,7 +21,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let solved = mcf::solve(&net);
     let solve_s = started.elapsed().as_secs_f64();
-    print!("nodes {} arcs {} read_s {read_s:.3} check_s {check_s:.3} solve_s {solve_s:.3} ", net.node_count(), net.arc_count());
+    print!(
+        "nodes {} arcs {} read_s {read_s:.3} check_s {check_s:.3} solve_s {solve_s:.3} ",
+        net.node_count(),
+        net.arc_count()
+    );
     match (checked, solved) {
         (_, Ok(sol)) => println!("min_cost {} pivots {}", sol.cost, sol.pivots),
         (_, Err(e)) => println!("{e}"),

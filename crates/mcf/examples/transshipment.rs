@@ -26,11 +26,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let started = Instant::now();
     let checked = mcf::check_feasible(&net);
-    println!("check_s {:.3} {}", started.elapsed().as_secs_f64(), checked.as_ref().map_or_else(|e| e.to_string(), |()| "feasible".into()));
+    println!(
+        "check_s {:.3} {}",
+        started.elapsed().as_secs_f64(),
+        checked.as_ref().map_or_else(|e| e.to_string(), |()| "feasible".into())
+    );
     if !args.iter().any(|a| a == "--no-solve") {
         let started = Instant::now();
         match mcf::solve(&net) {
-            Ok(sol) => println!("solve_s {:.3} min_cost {} pivots {}", started.elapsed().as_secs_f64(), sol.cost, sol.pivots),
+            Ok(sol) => {
+                println!("solve_s {:.3} min_cost {} pivots {}", started.elapsed().as_secs_f64(), sol.cost, sol.pivots)
+            }
             Err(e) => println!("solve_s {:.3} {e}", started.elapsed().as_secs_f64()),
         }
     }

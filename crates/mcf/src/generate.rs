@@ -41,7 +41,11 @@ impl Rng {
             return lo;
         }
         let width = (i128::from(hi) - i128::from(lo) + 1) as u128;
-        let draw = if width > u128::from(u64::MAX) { u128::from(self.next_u64()) } else { u128::from(self.below(width as u64)) };
+        let draw = if width > u128::from(u64::MAX) {
+            u128::from(self.next_u64())
+        } else {
+            u128::from(self.below(width as u64))
+        };
         (i128::from(lo) + draw as i128) as i64
     }
 

@@ -38,8 +38,16 @@ fn each_error_names_its_line_and_says_what_is_wrong() {
         (b"p min 2 0\nn 1 five\n", Some(2), "supply \"five\" is not an integer"),
         (b"p min 2 1\na 1 2 0 1.5 0\n", Some(2), "capacity \"1.5\" is not an integer"),
         (b"p min 2 1\na 1 2 0 \xff 0\n", Some(2), "capacity \"\u{fffd}\" is not an integer"),
-        (b"p min 2 1\na 1 2 0 1 99999999999999999999\n", Some(2), "cost \"99999999999999999999\" does not fit in 64 bits"),
-        (b"p min 2 1\na 1 2 -9223372036854775809 1 0\n", Some(2), "lower bound \"-9223372036854775809\" does not fit in 64 bits"),
+        (
+            b"p min 2 1\na 1 2 0 1 99999999999999999999\n",
+            Some(2),
+            "cost \"99999999999999999999\" does not fit in 64 bits",
+        ),
+        (
+            b"p min 2 1\na 1 2 -9223372036854775809 1 0\n",
+            Some(2),
+            "lower bound \"-9223372036854775809\" does not fit in 64 bits",
+        ),
         (b"p min 2 0\nn 3 1\n", Some(2), "node 3 is outside 1..=2"),
         (b"p min 2 1\na 0 2 0 1 0\n", Some(2), "tail 0 is outside 1..=2"),
         (b"p min 2 1\na 1 3 0 1 0\n", Some(2), "head 3 is outside 1..=2"),
@@ -127,7 +135,22 @@ fn arbitrary_network() -> impl Strategy<Value = Network> {
 /// Lines of DIMACS-like tokens, valid and not, to reach the reader's every check.
 fn dimacs_like() -> impl Strategy<Value = Vec<u8>> {
     let token = prop::sample::select(vec![
-        "p", "min", "max", "n", "a", "c", "0", "1", "2", "3", "-1", "5", "-5", "99999999999999999999", "x", "\u{ff}",
+        "p",
+        "min",
+        "max",
+        "n",
+        "a",
+        "c",
+        "0",
+        "1",
+        "2",
+        "3",
+        "-1",
+        "5",
+        "-5",
+        "99999999999999999999",
+        "x",
+        "\u{ff}",
         "",
     ]);
     let line = proptest::collection::vec(token, 0..8).prop_map(|t| t.join(" "));

@@ -167,7 +167,9 @@ fn successive_shortest_paths_agree_with_network_simplex() {
             assert_eq!(parse_dimacs(&text), net, "case {case}");
         }
     }
-    eprintln!("3000 networks: {optimal} optimal ({bounded} with lower bounds), {infeasible} infeasible, {unbalanced} unbalanced");
+    eprintln!(
+        "3000 networks: {optimal} optimal ({bounded} with lower bounds), {infeasible} infeasible, {unbalanced} unbalanced"
+    );
     assert!(optimal > 1000 && bounded > 300 && infeasible > 300 && unbalanced > 50);
 }
 

@@ -30,10 +30,9 @@ impl Network {
         let mut number = 0;
         loop {
             buf.clear();
-            let read = input.read_until(b'\n', &mut buf).map_err(|e| DimacsError {
-                line: Some(number + 1),
-                kind: Kind::Read(e.to_string()),
-            })?;
+            let read = input
+                .read_until(b'\n', &mut buf)
+                .map_err(|e| DimacsError { line: Some(number + 1), kind: Kind::Read(e.to_string()) })?;
             if read == 0 {
                 break;
             }
@@ -69,7 +68,11 @@ impl<'a> Line<'a> {
     }
 
     fn expect_fields(&self, line_type: char, expected: usize) -> Result<(), DimacsError> {
-        if self.count == expected { Ok(()) } else { Err(self.error(Kind::FieldCount { line_type, expected, found: self.count })) }
+        if self.count == expected {
+            Ok(())
+        } else {
+            Err(self.error(Kind::FieldCount { line_type, expected, found: self.count }))
+        }
     }
 
     /// Field `k` as an integer.

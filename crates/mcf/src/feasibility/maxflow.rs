@@ -97,7 +97,14 @@ impl Residual {
     /// One phase: augmenting paths along the level graph until it holds none. A node found to be a dead end is
     /// taken out of the level graph; after an augmentation the walk resumes at the tail of the first arc it
     /// saturated.
-    fn blocking_flow(&mut self, s: usize, t: usize, level: &mut [u32], current: &mut [u32], path: &mut Vec<u32>) -> i128 {
+    fn blocking_flow(
+        &mut self,
+        s: usize,
+        t: usize,
+        level: &mut [u32],
+        current: &mut [u32],
+        path: &mut Vec<u32>,
+    ) -> i128 {
         let mut total = 0i128;
         path.clear();
         let mut u = s;

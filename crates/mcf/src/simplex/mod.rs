@@ -82,7 +82,9 @@ pub(crate) fn solve_feasible(net: &Network, candidates: &[u32]) -> Result<FlowSo
     }
     let pivots = s.optimise()?;
     if !s.is_feasible() {
-        return Err(FlowError::TooLarge("the simplex found no flow where a maximum flow did (a bug: please report)".into()));
+        return Err(FlowError::TooLarge(
+            "the simplex found no flow where a maximum flow did (a bug: please report)".into(),
+        ));
     }
     let m = net.arc_count();
     let flow = s.flow[..m].to_vec();
