@@ -176,6 +176,28 @@ mod tests {
         assert_eq!(checked, 2_000);
     }
 
+    /// Lower bounds: the flows include them, and an infeasible network gets the same certificate as from
+    /// [`solve`], rebuilt from the solver's own arrays.
+    #[test]
+    fn lower_bounds_and_infeasibility_as_in_cold_solves() {
+        let mut net = Network::with_nodes(3);
+        net.supply = vec![4, 0, -4];
+        net.add_arc(0, 2, 10, 5);
+        net.add_arc(0, 1, 3, 1);
+        net.add_bounded_arc(1, 2, 2, 3, 1);
+        net.add_bounded_arc(2, 1, 1, 1, 7);
+        let mut warm = WarmSimplex::new(&net, 100).unwrap();
+        warm.optimise().unwrap();
+        let cold = solve(&net).unwrap();
+        assert_eq!((0..net.arc_count()).map(|e| warm.flow(e)).collect::<Vec<_>>(), cold.flow);
+        // 1 → 2 carries the unit that 2 → 1 must bring back, so 0 → 1 has room for 2 only.
+        assert_eq!(cold.flow, vec![2, 2, 3, 1]);
+        net.supply = vec![15, 0, -15];
+        let mut warm = WarmSimplex::new(&net, 100).unwrap();
+        let Err(FlowError::Infeasible(why)) = warm.optimise() else { panic!("feasible") };
+        assert_eq!(Err(FlowError::Infeasible(why)), solve(&net));
+    }
+
     /// The work count is a function of the network and the calls alone: two solvers given the same changes count
     /// the same steps, a re-solve that pivots counts more, and one with nothing to do counts the pricing scan only.
     #[test]
