@@ -145,7 +145,7 @@ impl RequesterNodes {
 pub fn flow_error(e: FlowError) -> Error {
     match e {
         FlowError::TooLarge(why) => Error::usage(format!("the batch is too large to solve exactly: {why}")),
-        FlowError::Infeasible | FlowError::Malformed(_) => {
+        FlowError::Unbalanced { .. } | FlowError::Infeasible(_) | FlowError::Malformed(_) => {
             Error::internal(format!("the relaxation network is broken: {e}"))
         }
     }

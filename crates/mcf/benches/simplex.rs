@@ -3,13 +3,16 @@
 //! - `solve/transport/SxT`: S sources, T transit nodes and one hub with all the demand (each source reaches a
 //!   few transit nodes and the hub directly), the shape the hub start is made for;
 //! - `solve/random/N`: N nodes, 8·N random arcs and several demand nodes, which start from the artificial basis;
-//! - `warm/transport/SxT`: a [`WarmSimplex`] at its optimum, re-optimised after five arc costs change.
+//! - `warm/transport/SxT`: a [`WarmSimplex`] at its optimum, re-optimised after five arc costs change;
+//! - `check/transshipment/N` and `check/infeasible/N`: the feasibility check alone ([`mcf::check_feasible`]) on a
+//!   NETGEN-style network of N nodes ([`Transshipment::netgen`]), feasible and infeasible by construction.
 //!
 //! ```sh
 //! cargo bench -p mcf --bench simplex
 //! ```
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use mcf::generate::Transshipment;
 use mcf::{Network, WarmSimplex};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -107,5 +110,18 @@ fn bench_warm(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_solve, bench_warm);
+fn bench_check(c: &mut Criterion) {
+    let mut group = c.benchmark_group("check");
+    group.sample_size(10);
+    for feasible in [true, false] {
+        let mut shape = Transshipment::netgen(65_536);
+        shape.feasible = feasible;
+        let net = shape.generate(1);
+        let name = if feasible { "transshipment" } else { "infeasible" };
+        group.bench_function(format!("{name}/65536"), |b| b.iter(|| mcf::check_feasible(&net).is_ok()));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_solve, bench_warm, bench_check);
 criterion_main!(benches);

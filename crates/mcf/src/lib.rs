@@ -1,30 +1,36 @@
 //! # mcf: exact min-cost flow by the network simplex
 //!
 //! **What it solves.** Given a directed [`Network`] with node supplies (positive) and demands (negative) that sum
-//! to zero, and arcs with a capacity and a cost per unit (lower bounds zero), find a flow that meets every supply
-//! and demand within the capacities at the least total cost. Self-loops, parallel arcs, arcs without capacity and
+//! to zero, and arcs with a lower bound, a capacity and a cost per unit, find a flow that meets every supply and
+//! demand within the arcs' bounds at the least total cost. Self-loops, parallel arcs, arcs without capacity and
 //! negative costs (negative cycles included) are all allowed.
 //!
-//! **How.** A primal network simplex ([`solve`]) on a strongly feasible spanning-tree basis, with block-search
-//! pricing. Networks with a single demand node may start from a tree built around that node
-//! ([`hub_start`]) instead of the artificial one. [`WarmSimplex`] keeps its basis between solves of one network
-//! whose arc costs change, as branch and bound does when it expresses decisions as costs. [`Network`] reads and
-//! writes the DIMACS min-cost-flow text format ([`Network::read_dimacs`], [`Network::write_dimacs`]).
+//! **How.** Lower bounds are moved into the supplies (the usual transformation), and a maximum flow from the
+//! supplies to the demands decides whether any flow exists ([`check_feasible`]): when none does, the answer comes
+//! in the time of that maximum flow, with the cut that proves it ([`Infeasibility`]). Then a primal network
+//! simplex ([`solve`]) on a strongly feasible spanning-tree basis, with block-search pricing, finds the cheapest
+//! flow, reported on the network's own arcs. Networks with a single demand node may start from a tree built
+//! around that node ([`hub_start`]) instead of the artificial one. [`WarmSimplex`] keeps its basis between solves
+//! of one network whose arc costs change, as branch and bound does when it expresses decisions as costs.
+//! [`Network`] reads and writes the DIMACS min-cost-flow text format, strictly ([`Network::read_dimacs`],
+//! [`Network::write_dimacs`]), and [`generate`] makes seeded test networks.
 //!
 //! # Guarantees
 //! - **Exact.** Everything is integer: flows and potentials in `i64`, the cost of a whole flow in `i128`. Before
 //!   solving, the total supply and the artificial cost `(nodes + 1)·(max |cost| + 1)` are checked to leave `i64`
 //!   room to spare; if not, the answer is [`FlowError::TooLarge`], never a wrong flow.
 //! - **Optimal, with a certificate.** [`FlowSolution::potential`] holds node potentials under which every arc
-//!   below capacity has a non-negative reduced cost and every arc with flow a non-positive one.
-//! - **Infeasibility is reported**, not guessed: [`FlowError::Infeasible`] when supplies do not balance or no flow
-//!   meets them within the capacities.
+//!   below capacity has a non-negative reduced cost and every arc above its lower bound a non-positive one.
+//! - **Infeasible, with a certificate.** [`FlowError::Unbalanced`] when supplies do not sum to zero;
+//!   [`FlowError::Infeasible`] with a cut ([`Infeasibility`]) when no flow meets them within the arcs' bounds.
 //! - **Terminates.** The leaving-arc rule keeps the tree strongly feasible, which rules out cycling.
 //! - **Deterministic.** The same network gives the same flow, the same potentials and the same pivot count, on any
 //!   machine: no randomness, no hashing, no threads.
 //!
 //! # Complexity
-//! Memory is linear: a few words per arc and per node. A pivot costs the length of the cycle it closes, plus the
+//! Memory is linear: a few words per arc and per node. The feasibility check is one pass over the arcs when every
+//! supply can go straight into a demand, and otherwise a maximum flow by Dinic's algorithm (O(nodes²·arcs) in the
+//! worst case, far less in practice). A pivot costs the length of the cycle it closes, plus the
 //! subtree it moves, plus the pricing of one block (a tenth of √arcs, at least 64 arcs) or more when the first
 //! blocks have no violating arc. The number of pivots is not polynomially bounded in the worst case, and in practice
 //! it depends much on the network's structure: the README shows an application's exported network that needs a
@@ -62,19 +68,31 @@
 //! - P. Kovács, "Minimum-cost flow algorithms: an experimental evaluation", *Optimization Methods and Software*
 //!   30, 2015, and Z. Király, P. Kovács, "Efficient implementations of minimum-cost flow algorithms", *Acta Univ.
 //!   Sapientiae, Informatica* 4, 2012: block search pricing as in LEMON's network simplex.
-//! - R. K. Ahuja, T. L. Magnanti, J. B. Orlin, *Network Flows*, 1993, ch. 11.
+//! - R. K. Ahuja, T. L. Magnanti, J. B. Orlin, *Network Flows*, 1993, ch. 11; ch. 6–7 on maximum flows and the
+//!   feasibility of flow problems (Gale 1957, Hoffman 1960).
+//! - E. A. Dinic, "Algorithm for solution of a problem of maximum flow in a network with power estimation",
+//!   *Soviet Mathematics Doklady* 11, 1970.
+//! - D. Klingman, A. Napier, J. Stutz, "NETGEN: a program for generating large scale capacitated assignment,
+//!   transportation, and minimum cost flow network problems", *Management Science* 20, 1974.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
 mod dimacs;
+mod error;
+mod feasibility;
+pub mod generate;
 mod network;
+mod prepare;
 mod simplex;
+mod solve;
 
+pub use dimacs::{DimacsError, DimacsErrorKind};
+pub use error::FlowError;
+pub use feasibility::Infeasibility;
 pub use network::Network;
-pub use simplex::{
-    FlowError, FlowSolution, StarStart, WarmSimplex, hub_start, hub_start_with, solve, solve_with, star_candidates,
-};
+pub use simplex::{StarStart, WarmSimplex, hub_start, hub_start_with, star_candidates};
+pub use solve::{FlowSolution, check_feasible, solve, solve_with};
 
 /// The README's example, compiled and run as a doctest so that it cannot drift from the API.
 #[cfg(doctest)]

@@ -146,7 +146,7 @@ impl<'a> Search<'a> {
         let cost = Cost { work: simplex.operations() - before + read_back, time: started.elapsed() };
         costed.slowest.set(costed.slowest.get().max(cost));
         match outcome {
-            Err(FlowError::Infeasible) => return Ok(None),
+            Err(FlowError::Infeasible(_)) => return Ok(None),
             Err(e) => return Err(flow_error(e)),
             Ok(_) => {}
         }

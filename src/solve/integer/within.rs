@@ -117,7 +117,7 @@ pub(super) fn best_within(batch: &Batch, graph: &Graph, layout: &Layout, amounts
         .collect();
     let flow = match mcf::solve_with(&net, &candidates) {
         Ok(flow) => flow,
-        Err(FlowError::Infeasible) => return Err(Error::internal("awards that were feasible became infeasible")),
+        Err(FlowError::Infeasible(_)) => return Err(Error::internal("awards that were feasible became infeasible")),
         Err(e) => return Err(flow_error(e)),
     };
     trace!("within the awards: {} arcs, {} pivots, {:?}", net.arc_count(), flow.pivots, started.elapsed());

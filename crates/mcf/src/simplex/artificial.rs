@@ -7,25 +7,12 @@ use crate::Network;
 
 impl Simplex {
     /// The solver for `net` on the artificial basis; `extra_max_cost` bounds any cost set later (warm re-solves),
-    /// so that the artificial cost stays above every path's cost. Rejects networks it cannot solve exactly.
+    /// so that the artificial cost stays above every path's cost. `net` must be valid and without lower bounds
+    /// ([`crate::prepare`]); networks it cannot solve exactly are refused.
     pub(super) fn new(net: &Network, extra_max_cost: i64) -> Result<Simplex, FlowError> {
+        debug_assert!(!net.has_lower_bounds());
         let n = net.node_count();
         let m = net.arc_count();
-        if n >= NONE as usize - 1 || m + n >= NONE as usize {
-            return Err(FlowError::TooLarge("too many nodes or arcs".into()));
-        }
-        for e in 0..m {
-            if net.capacity[e] < 0 {
-                return Err(FlowError::Malformed(format!("arc {} has negative capacity", e + 1)));
-            }
-            if net.from[e] as usize >= n || net.to[e] as usize >= n {
-                return Err(FlowError::Malformed(format!("arc {} names a node that does not exist", e + 1)));
-            }
-        }
-        let balance: i128 = net.supply.iter().map(|&s| i128::from(s)).sum();
-        if balance != 0 {
-            return Err(FlowError::Infeasible);
-        }
         let total_supply: i128 = net.supply.iter().filter(|&&s| s > 0).map(|&s| i128::from(s)).sum();
         let limit = i128::from(i64::MAX / 8);
         if total_supply >= limit {

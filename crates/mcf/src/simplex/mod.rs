@@ -35,46 +35,7 @@ pub use hub_start::{StarStart, hub_start, hub_start_with, star_candidates};
 use tree::TreeNode;
 pub use warm::WarmSimplex;
 
-use crate::Network;
-
-/// Why a flow problem has no optimum.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FlowError {
-    /// Supplies and demands do not balance, or no flow meets them within the capacities.
-    Infeasible,
-    /// Costs or supplies are too large to be handled exactly in 64-bit integers.
-    TooLarge(String),
-    /// A negative capacity or an arc naming a node that does not exist.
-    Malformed(String),
-}
-
-impl std::error::Error for FlowError {}
-
-impl std::fmt::Display for FlowError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FlowError::Infeasible => write!(f, "no feasible flow"),
-            FlowError::TooLarge(why) | FlowError::Malformed(why) => write!(f, "{why}"),
-        }
-    }
-}
-
-/// An optimal flow.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FlowSolution {
-    /// Flow on each arc of the network.
-    pub flow: Vec<i64>,
-    /// Total cost, exactly.
-    pub cost: i128,
-    /// Node potentials proving optimality: reduced costs `cost + π(from) − π(to)` are ≥ 0 on arcs below
-    /// capacity and ≤ 0 on arcs with flow.
-    pub potential: Vec<i64>,
-    /// Number of pivots made.
-    pub pivots: u64,
-    /// Elementary steps the solve took (arcs priced, tree nodes walked): a measure of its work that, unlike its
-    /// time, is the same on every machine and under any load.
-    pub operations: u64,
-}
+use crate::{FlowError, FlowSolution, Network};
 
 /// "No node" or "no arc" in the tree's links.
 const NONE: u32 = u32::MAX;
@@ -111,21 +72,19 @@ struct Simplex {
     operations: u64,
 }
 
-/// Solves `net` to optimality. A network with exactly one demand node starts from [`hub_start()`]'s basis when
-/// that basis exists and is strongly feasible; any other from the artificial one.
-pub fn solve(net: &Network) -> Result<FlowSolution, FlowError> {
-    solve_with(net, &star_candidates(net))
-}
-
-/// [`solve`] with the star start's candidates computed beforehand ([`star_candidates`]).
-pub fn solve_with(net: &Network, candidates: &[u32]) -> Result<FlowSolution, FlowError> {
+/// The optimum of `net`, which must be valid, without lower bounds and feasible (the caller has checked all
+/// three). Starts from [`hub_start_with`]'s basis when that exists and is strongly feasible, else from the
+/// artificial one.
+pub(crate) fn solve_feasible(net: &Network, candidates: &[u32]) -> Result<FlowSolution, FlowError> {
     let mut s = Simplex::new(net, 0)?;
     if let Some(start) = hub_start_with(net, candidates) {
         s.start_from_star(net, &start);
     }
     let pivots = s.optimise()?;
     if !s.is_feasible() {
-        return Err(FlowError::Infeasible);
+        return Err(FlowError::TooLarge(
+            "the simplex found no flow where a maximum flow did (a bug: please report)".into(),
+        ));
     }
     let m = net.arc_count();
     let flow = s.flow[..m].to_vec();
@@ -165,6 +124,7 @@ impl Simplex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::solve;
 
     /// Bounds, conservation and complementary slackness of `sol`'s potentials: the optimality certificate.
     pub(super) fn check_optimality(net: &Network, sol: &FlowSolution) {
@@ -206,9 +166,10 @@ mod tests {
         let mut net = Network::with_nodes(2);
         net.supply = vec![5, -5];
         net.add_arc(0, 1, 3, 1);
-        assert_eq!(solve(&net), Err(FlowError::Infeasible));
+        let Err(FlowError::Infeasible(cut)) = solve(&net) else { panic!("{:?}", solve(&net)) };
+        assert_eq!((&cut.source_side[..], cut.shortfall()), (&[0][..], 2));
         net.supply = vec![5, -4];
-        assert_eq!(solve(&net), Err(FlowError::Infeasible));
+        assert_eq!(solve(&net), Err(FlowError::Unbalanced { supply: 5, demand: 4 }));
     }
 
     #[test]
@@ -224,6 +185,9 @@ mod tests {
         assert!(matches!(solve(&net), Err(FlowError::TooLarge(_))));
         let mut net = Network::with_nodes(2);
         net.supply = vec![i64::MAX / 4, -(i64::MAX / 4)];
+        // Feasibility is decided first: a supply with no way out is infeasible, however large.
+        assert!(matches!(solve(&net), Err(FlowError::Infeasible(_))));
+        net.add_arc(0, 1, i64::MAX / 4, 1);
         assert!(matches!(solve(&net), Err(FlowError::TooLarge(_))));
     }
 
@@ -248,7 +212,7 @@ mod tests {
             }
             match solve(&net) {
                 Ok(sol) => check_optimality(&net, &sol),
-                Err(FlowError::Infeasible) => {}
+                Err(FlowError::Infeasible(_)) => {}
                 Err(e) => panic!("{e}"),
             }
         }

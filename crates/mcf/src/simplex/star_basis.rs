@@ -149,8 +149,8 @@ impl Simplex {
 mod tests {
     use super::*;
     use crate::simplex::hub_start::hub_start;
-    use crate::simplex::solve;
     use crate::simplex::tests::check_optimality;
+    use crate::solve;
 
     /// Solves `net` with [`solve`] (which takes the hub start where it can) and from the artificial start alone,
     /// checks both reach the same optimal cost, and says whether the hub start was really taken.

@@ -2,7 +2,8 @@
 
 use super::hub_start::{hub_start_with, star_candidates};
 use super::{FlowError, Simplex};
-use crate::Network;
+use crate::feasibility::{self, Infeasibility};
+use crate::{Network, prepare};
 
 /// A network simplex that keeps its basis between solves, so a series of problems that differ only in arc costs
 /// (branch and bound expresses every decision as a cost) re-optimises from the last optimal tree: a cost change
@@ -10,6 +11,9 @@ use crate::Network;
 #[derive(Clone)]
 pub struct WarmSimplex {
     inner: Simplex,
+    /// Each arc's lower bound, moved into the supplies of the network the simplex solves; empty when every lower
+    /// bound is 0, which spares a copy per clone (branch and bound clones its solvers).
+    lower: Vec<i64>,
 }
 
 impl WarmSimplex {
@@ -18,13 +22,22 @@ impl WarmSimplex {
         WarmSimplex::with_candidates(net, max_cost, &star_candidates(net))
     }
 
-    /// [`WarmSimplex::new`] with the star start's candidates computed beforehand ([`star_candidates`]).
+    /// [`WarmSimplex::new`] with the star start's candidates computed beforehand ([`star_candidates`]); on a
+    /// network with lower bounds they are computed anew.
     pub fn with_candidates(net: &Network, max_cost: i64, candidates: &[u32]) -> Result<WarmSimplex, FlowError> {
-        let mut inner = Simplex::new(net, max_cost)?;
-        if let Some(start) = hub_start_with(net, candidates) {
-            inner.start_from_star(net, &start);
+        prepare::validate(net)?;
+        let shifted = prepare::without_lower_bounds(net)?;
+        let (work, own_candidates) = match &shifted {
+            Some(work) => (work, star_candidates(work)),
+            None => (net, Vec::new()),
+        };
+        let candidates = if shifted.is_some() { &own_candidates } else { candidates };
+        let mut inner = Simplex::new(work, max_cost)?;
+        if let Some(start) = hub_start_with(work, candidates) {
+            inner.start_from_star(work, &start);
         }
-        Ok(WarmSimplex { inner })
+        let lower = if shifted.is_some() { net.lower.clone() } else { Vec::new() };
+        Ok(WarmSimplex { inner, lower })
     }
 
     /// Changes the cost of arc `e` (takes effect at the next [`WarmSimplex::optimise`]). The potentials follow
@@ -45,11 +58,48 @@ impl WarmSimplex {
         self.inner.cost[e]
     }
 
-    /// Re-optimises from the current basis; `Err(Infeasible)` when no flow meets the supplies.
+    /// Re-optimises from the current basis; [`FlowError::Infeasible`] with its cut when no flow meets the
+    /// supplies (found by the simplex itself, which keeps the feasible path of warm re-solves free of checks; the
+    /// cut is computed only then).
     #[inline]
     pub fn optimise(&mut self) -> Result<u64, FlowError> {
         let pivots = self.inner.optimise()?;
-        if self.inner.is_feasible() { Ok(pivots) } else { Err(FlowError::Infeasible) }
+        if self.inner.is_feasible() { Ok(pivots) } else { Err(self.infeasibility()) }
+    }
+
+    /// The cut that proves no flow exists, rebuilt from the solver's own arrays: each node's supply is its net
+    /// outflow over every arc, artificial ones included, since every basis conserves flow.
+    #[cold]
+    fn infeasibility(&self) -> FlowError {
+        let s = &self.inner;
+        let (n, m) = (s.node_count, s.real_arcs());
+        let mut supply = vec![0i64; n + 1];
+        for e in 0..s.from.len() {
+            supply[s.from[e] as usize] += s.flow[e];
+            supply[s.to[e] as usize] -= s.flow[e];
+        }
+        supply.truncate(n);
+        let Some(cut) = feasibility::check(&supply, &s.from[..m], &s.to[..m], &s.cap[..m]) else {
+            return FlowError::TooLarge(
+                "artificial flow is left though a flow exists: a cost above the bound given to WarmSimplex::new?"
+                    .into(),
+            );
+        };
+        let mut net = Network {
+            supply,
+            from: s.from[..m].to_vec(),
+            to: s.to[..m].to_vec(),
+            lower: vec![0; m],
+            capacity: s.cap[..m].to_vec(),
+            cost: s.cost[..m].to_vec(),
+        };
+        for (e, &lower) in self.lower.iter().enumerate() {
+            net.supply[net.from[e] as usize] += lower;
+            net.supply[net.to[e] as usize] -= lower;
+            net.lower[e] = lower;
+            net.capacity[e] += lower;
+        }
+        FlowError::Infeasible(Box::new(Infeasibility::new(&net, &cut)))
     }
 
     /// Elementary steps taken since the solver was made (arcs priced, tree nodes walked, in every re-solve and
@@ -60,10 +110,10 @@ impl WarmSimplex {
         self.inner.operations
     }
 
-    /// The flow on arc `e`.
+    /// The flow on arc `e`, its lower bound included.
     #[inline]
     pub fn flow(&self, e: usize) -> i64 {
-        self.inner.flow[e]
+        self.inner.flow[e] + self.lower.get(e).copied().unwrap_or(0)
     }
 
     /// Number of arcs of the network.
@@ -76,7 +126,7 @@ impl WarmSimplex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simplex::solve;
+    use crate::solve;
 
     #[test]
     fn warm_re_solves_after_cost_changes_match_cold_solves() {
@@ -124,6 +174,28 @@ mod tests {
             }
         }
         assert_eq!(checked, 2_000);
+    }
+
+    /// Lower bounds: the flows include them, and an infeasible network gets the same certificate as from
+    /// [`solve`], rebuilt from the solver's own arrays.
+    #[test]
+    fn lower_bounds_and_infeasibility_as_in_cold_solves() {
+        let mut net = Network::with_nodes(3);
+        net.supply = vec![4, 0, -4];
+        net.add_arc(0, 2, 10, 5);
+        net.add_arc(0, 1, 3, 1);
+        net.add_bounded_arc(1, 2, 2, 3, 1);
+        net.add_bounded_arc(2, 1, 1, 1, 7);
+        let mut warm = WarmSimplex::new(&net, 100).unwrap();
+        warm.optimise().unwrap();
+        let cold = solve(&net).unwrap();
+        assert_eq!((0..net.arc_count()).map(|e| warm.flow(e)).collect::<Vec<_>>(), cold.flow);
+        // 1 → 2 carries the unit that 2 → 1 must bring back, so 0 → 1 has room for 2 only.
+        assert_eq!(cold.flow, vec![2, 2, 3, 1]);
+        net.supply = vec![15, 0, -15];
+        let mut warm = WarmSimplex::new(&net, 100).unwrap();
+        let Err(FlowError::Infeasible(why)) = warm.optimise() else { panic!("feasible") };
+        assert_eq!(Err(FlowError::Infeasible(why)), solve(&net));
     }
 
     /// The work count is a function of the network and the calls alone: two solvers given the same changes count

@@ -1,10 +1,10 @@
 //! Independent oracles for min-cost flow, written apart from the solver so that they share none of its code:
 //!
 //! - [`min_cost`]: successive shortest paths with SPFA (queue-based Bellman-Ford) on the residual graph, with a
-//!   super source and sink and `i128` costs; negative-cost arcs are saturated first, so that the residual graph
-//!   starts without negative cycles;
-//! - [`parse_dimacs`]: a DIMACS min-cost-flow reader of its own, strict where the library's is lenient (one `p`
-//!   line, the declared arc count).
+//!   super source and sink and `i128` costs; every arc starts at its lower bound, negative-cost arcs at their
+//!   capacity, so that the residual graph starts without negative cycles;
+//! - [`parse_dimacs`]: a DIMACS min-cost-flow reader of its own, which panics on anything but a well-formed file
+//!   (one `p` line, the declared arc count, lower bounds within capacities).
 //!
 //! The crate's tests use them against `mcf::solve`; the workspace root's tests include this file too (by path),
 //! to check a network that an application exported.
@@ -26,15 +26,15 @@ impl Residual {
         Residual { head: Vec::new(), cap: Vec::new(), cost: Vec::new(), out: vec![Vec::new(); nodes] }
     }
 
-    /// Adds `u → v` with `cap` and `cost`, carrying `flow` already.
-    fn add(&mut self, u: usize, v: usize, cap: i128, cost: i128, flow: i128) {
+    /// Adds `u → v` with bounds `lower..=cap` and `cost`, carrying `flow` already.
+    fn add(&mut self, u: usize, v: usize, (lower, cap): (i128, i128), cost: i128, flow: i128) {
         self.out[u].push(self.head.len());
         self.head.push(v);
         self.cap.push(cap - flow);
         self.cost.push(cost);
         self.out[v].push(self.head.len());
         self.head.push(u);
-        self.cap.push(flow);
+        self.cap.push(flow - lower);
         self.cost.push(-cost);
     }
 
@@ -68,7 +68,7 @@ impl Residual {
     }
 }
 
-/// The minimum cost of a flow meeting `net`'s supplies within its capacities; `None` when there is none.
+/// The minimum cost of a flow meeting `net`'s supplies within its arcs' bounds; `None` when there is none.
 pub fn min_cost(net: &Network) -> Option<i128> {
     let n = net.node_count();
     if net.supply.iter().map(|&s| i128::from(s)).sum::<i128>() != 0 {
@@ -80,21 +80,22 @@ pub fn min_cost(net: &Network) -> Option<i128> {
     let mut cost = 0i128;
     for e in 0..net.arc_count() {
         let (u, v) = (net.from[e] as usize, net.to[e] as usize);
-        let (cap, c) = (i128::from(net.capacity[e]), i128::from(net.cost[e]));
-        // Saturate every negative arc: its residual is then only the reverse, at cost −c > 0.
-        let flow = if c < 0 { cap } else { 0 };
+        let (lower, cap, c) = (i128::from(net.lower[e]), i128::from(net.capacity[e]), i128::from(net.cost[e]));
+        // Saturate every negative arc: its residual is then only the reverse, at cost −c > 0. Every other arc
+        // starts at its lower bound, its residual only the forward arc, at cost c ≥ 0.
+        let flow = if c < 0 { cap } else { lower };
         cost += flow * c;
         excess[u] -= flow;
         excess[v] += flow;
-        g.add(u, v, cap, c, flow);
+        g.add(u, v, (lower, cap), c, flow);
     }
     let mut to_route = 0i128;
     for (u, &x) in excess.iter().enumerate() {
         if x > 0 {
-            g.add(s, u, x, 0, 0);
+            g.add(s, u, (0, x), 0, 0);
             to_route += x;
         } else if x < 0 {
-            g.add(u, t, -x, 0, 0);
+            g.add(u, t, (0, -x), 0, 0);
         }
     }
     while to_route > 0 {
@@ -120,7 +121,7 @@ pub fn min_cost(net: &Network) -> Option<i128> {
 }
 
 /// A DIMACS min-cost-flow reader written for this test: `c` comments, one `p min NODES ARCS`, `n ID SUPPLY` and
-/// `a FROM TO LOW CAP COST` lines, nodes numbered from 1. Lower bounds must be 0.
+/// `a FROM TO LOW CAP COST` lines, nodes numbered from 1, with `0 ≤ LOW ≤ CAP`.
 pub fn parse_dimacs(text: &str) -> Network {
     let mut net: Option<Network> = None;
     let mut declared_arcs = 0;
@@ -141,12 +142,14 @@ pub fn parse_dimacs(text: &str) -> Network {
             }
             Some("n") => {
                 let net = net.as_mut().expect("'n' before 'p'");
+                assert_eq!(w.len(), 3, "line {}: {line:?}", i + 1);
                 net.supply[num(1) as usize - 1] = num(2);
             }
             Some("a") => {
                 let net = net.as_mut().expect("'a' before 'p'");
-                assert_eq!(num(3), 0, "line {}: a lower bound", i + 1);
-                net.add_arc(num(1) as usize - 1, num(2) as usize - 1, num(4), num(5));
+                assert_eq!(w.len(), 6, "line {}: {line:?}", i + 1);
+                assert!((0..=num(4)).contains(&num(3)), "line {}: lower bound outside 0..=capacity", i + 1);
+                net.add_bounded_arc(num(1) as usize - 1, num(2) as usize - 1, num(3), num(4), num(5));
             }
             Some(other) => panic!("line {}: unknown line type {other:?}", i + 1),
         }
