@@ -265,7 +265,7 @@ impl Word {
         match self {
             Word::LockedMoney => ("Locked by the ledger", "账本锁定"),
             Word::NewMoney => ("New this round", "本轮新增"),
-            Word::LockedOutside => ("Locked, of offers outside the batch", "其中来自本批次以外要约"),
+            Word::LockedOutside => ("Locked, of offers outside the batch", "其中来自本批次以外的提议"),
             Word::Round => ("Round", "轮次"),
             Word::LockedIncompleteCount => ("Locked, incomplete", "已锁定，未完成"),
             Word::Origin => ("Origin", "来源"),
@@ -277,8 +277,8 @@ impl Word {
                 "Awards of earlier rounds that the ledger marks committed or disbursed (and pledged, when the round \
                  locks pledges) are fixed: this round allocates around them, and every rule counts them. A locked \
                  award whose offer is not in this batch counts against its need only.",
-                "账本中已承诺或已拨付（若本轮锁定认捐，则包括已认捐）的以往各轮奖项保持不变：本轮围绕这些奖项分配，\
-                 各项规则均将其计入。要约不在本批次中的锁定奖项只计入其需求。",
+                "账本中已承诺或已拨付（若本轮锁定认捐，则包括已认捐）的以往各轮资助保持不变：本轮围绕这些资助分配，\
+                 各项规则均将其计入。提议不在本批次中的锁定资助只计入其需求。",
             ),
             Word::MatchTitle => ("PoA/ITI assistance matching report", "《行动纲领》和《国际追查文书》援助匹配报告"),
             Word::MatchLead => (
