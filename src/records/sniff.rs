@@ -11,10 +11,11 @@ pub const SAVE_AS: &str = "in Excel use File > Save As > \"CSV UTF-8 (Comma deli
 /// The problem with the first bytes of a file, if they show that it is UTF-16.
 pub fn utf16(prefix: &[u8]) -> Option<String> {
     let with_bom = prefix.starts_with(&[0xFF, 0xFE]) || prefix.starts_with(&[0xFE, 0xFF]);
-    // Without a byte-order mark, UTF-16 text of ASCII names has a NUL in every other byte; no CSV of text has many.
+    // Without a byte-order mark, UTF-16 text of ASCII names pairs a NUL with a letter in almost every two bytes; a
+    // CSV has no such pairs (and a file of nothing but NULs is not text of any encoding, so it is left to the reader).
     let sample = &prefix[..prefix.len().min(64)];
-    let nuls = sample.iter().filter(|&&b| b == 0).count();
-    let without_bom = sample.len() >= 8 && nuls * 4 >= sample.len();
+    let pairs = sample.chunks_exact(2).filter(|p| (p[0] == 0) != (p[1] == 0)).count();
+    let without_bom = sample.len() >= 8 && pairs * 4 >= sample.len() / 2 * 3;
     (with_bom || without_bom).then(|| {
         format!(
             "the file is encoded as UTF-16 (what Excel saves as \"Unicode text\"), but this tool reads UTF-8 \
@@ -62,6 +63,7 @@ mod tests {
         assert!(utf16(b"n\0e\0e\0d\0_\0i\0d\0").is_some());
         assert!(utf16(b"need_id,requester\n").is_none());
         assert!(utf16(b"").is_none());
+        assert!(utf16(&[0; 64]).is_none());
     }
 
     #[test]
