@@ -270,7 +270,7 @@ fn a_list_written_with_commas_gets_a_hint_to_use_semicolons() {
              commitments`) (hint: separate the items of a list with ';', not ',')"
         ),
     );
-    let text = format!("offer_id,donor,envelope_usd,countries_include\nO-1,DEU,100,\"KEN, UGA\"\n");
+    let text = "offer_id,donor,envelope_usd,countries_include\nO-1,DEU,100,\"KEN, UGA\"\n";
     assert_one(
         offers_errors(text),
         &format!(

@@ -2,9 +2,10 @@
 //! and every input go through here, so this sits below both.
 //!
 //! Every input of the engine (needs, offers, the catalogue files) goes through [`read_table`]: it checks the header
-//! against a [`TableSpec`], accepts a UTF-8 byte-order mark and CRLF line ends, reports invalid UTF-8 and ragged
-//! rows with their line and column, and hands each row to the caller as a [`Row`] whose fields can be fetched by
-//! column name. Problems go to an [`ErrorSink`] so that one run reports every bad cell (up to a limit), not just
+//! against a [`TableSpec`] (names in any case), accepts a UTF-8 byte-order mark and CRLF line ends, skips rows of
+//! empty cells, refuses UTF-16 and `;`- or tab-separated files in one error (`sniff`), suggests the closest known
+//! name for an unknown column ([`suggest`]), reports invalid UTF-8 and ragged rows with their line and column, and
+//! hands each row to the caller as a [`Row`] whose fields can be fetched by column name. Problems go to an [`ErrorSink`] so that one run reports every bad cell (up to a limit), not just
 //! the first.
 
 pub mod fields;
