@@ -213,6 +213,25 @@ fn a_country_name_points_to_its_code() {
 }
 
 #[test]
+fn a_donor_named_by_its_country_name_points_to_its_code() {
+    assert_one(
+        offers_errors("offer_id,donor,envelope_usd\nO-1,Germany,100\n"),
+        &format!(
+            "{OFFERS}:2:2: field 'donor': expected an organisation code (upper-case letters, digits and '_', \
+             starting with a letter), found \"Germany\" (hint: write DEU for \"Germany\")"
+        ),
+    );
+    assert_one(
+        offers_errors("offer_id,donor,donor_type,envelope_usd\nO-1,XK,state,100\n"),
+        &format!(
+            "{OFFERS}:2:2: field 'donor': unknown country code \"XK\" (a donor of type state is named by ISO \
+             3166-1 alpha-2 or alpha-3) (hint: XK is a user-assigned code, not part of ISO 3166-1; the UN country \
+             table this tool uses has no row for it, so it cannot be placed in an M49 area)"
+        ),
+    );
+}
+
+#[test]
 fn an_organisation_without_requester_type_gets_a_hint() {
     assert_one(
         needs_errors(one_need("X-01,ECOWAS,ITI-2a,equipment,100")),
