@@ -98,8 +98,8 @@ fn an_unknown_column_is_an_error_unless_allowed() {
     let text = "award_id,round,need_id,offer_id,amount_usd,currency,status\nA-1,1,N,O,5,EUR,pledged\n";
     assert_one_error(
         text,
-        "data/ledger.csv:1:6: field 'currency': unknown column (expected one of: award_id, round, need_id, offer_id, \
-         amount_usd, status, status_date, note; pass --allow-extra-columns to ignore it)",
+        "data/ledger.csv:1:6: field 'currency': unknown column (hint: the columns are: award_id, round, need_id, \
+         offer_id, amount_usd, status, status_date, note; pass --allow-extra-columns to ignore it)",
     );
     let options = ReadOptions { allow_extra_columns: true, ..ReadOptions::default() };
     let ledger = read_ledger(LEDGER, text.as_bytes(), options).unwrap();

@@ -93,7 +93,8 @@ mod tests {
         assert_eq!(donors[1].name("zh"), "Only English", "no Chinese name: the English one");
         assert_eq!(donors[1].donor_type, None);
 
-        let err = read("code,name_en,name_zh,type\nA,One,,fund\nA,Two,,bank\n,,,\n").unwrap_err();
+        // Row 4 has a code but no name (a row of nothing but empty cells is skipped like a blank line).
+        let err = read("code,name_en,name_zh,type\nA,One,,fund\nA,Two,,bank\nB,,,\n").unwrap_err();
         assert!(err.contains("donors.csv:3:1: field 'code': duplicate donor \"A\""), "{err}");
         assert!(err.contains("donors.csv:3:4: field 'type': expected one of state, fund"), "{err}");
         assert!(err.contains("donors.csv:4:2: field 'name_en': an English name is required"), "{err}");

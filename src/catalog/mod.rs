@@ -148,9 +148,13 @@ impl Reference {
         &self.commitments[idx.0 as usize]
     }
 
-    /// Looks a commitment up by its code.
+    /// Looks a commitment up by its code, in any letter case (`iti-2b` is `ITI-2b`: no two codes of the catalogue
+    /// differ only in case, which a unit test checks).
     pub fn commitment_by_code(&self, code: &str) -> Option<CommitmentIdx> {
-        self.commitment_by_code.get(code).copied()
+        self.commitment_by_code.get(code).copied().or_else(|| {
+            let k = self.commitments.iter().position(|c| c.code.eq_ignore_ascii_case(code))?;
+            Some(CommitmentIdx(k as u16))
+        })
     }
 
     /// Every country, sorted by alpha-3.
@@ -169,6 +173,24 @@ impl Reference {
             return None;
         }
         self.country_by_code.get(&code.to_ascii_uppercase()).copied()
+    }
+
+    /// Looks a country up by its English short name (any letter case, with or without UNTERM's "(the)") or its
+    /// Chinese short name: not accepted as input, but named in a hint so the user learns the code.
+    pub fn country_by_name(&self, name: &str) -> Option<CountryIdx> {
+        let name = name.trim();
+        let k = self.countries.iter().position(|c| {
+            c.name_en.eq_ignore_ascii_case(name)
+                || countries::display_name(&c.name_en).eq_ignore_ascii_case(name)
+                || (!c.name_zh.is_empty() && (c.name_zh == name || countries::display_name(&c.name_zh) == name))
+        })?;
+        Some(CountryIdx(k as u16))
+    }
+
+    /// Looks an M49 area up by its English name (any letter case) or its Chinese name.
+    pub fn area_by_name(&self, name: &str) -> Option<&Area> {
+        let name = name.trim();
+        self.areas.iter().find(|a| a.name_en.eq_ignore_ascii_case(name) || (!a.name_zh.is_empty() && a.name_zh == name))
     }
 
     /// Every M49 area (world, regions, sub-regions, intermediate regions).
@@ -229,6 +251,20 @@ mod tests {
             let c = r.commitment(r.commitment_by_code(code).unwrap());
             assert_eq!(c.match_role, MatchRole::Provider, "{code}");
         }
+    }
+
+    #[test]
+    fn codes_and_names_are_found_in_any_case() {
+        let r = Reference::embedded();
+        let codes: std::collections::HashSet<String> =
+            r.commitments().iter().map(|c| c.code.to_ascii_lowercase()).collect();
+        assert_eq!(codes.len(), r.commitments().len(), "two commitment codes differ only in case");
+        assert_eq!(r.commitment_by_code("iti-2b"), r.commitment_by_code("ITI-2b"));
+        let ken = r.country_by_code("KEN");
+        assert_eq!(r.country_by_name("kenya"), ken);
+        assert_eq!(r.country_by_name("肯尼亚"), ken);
+        assert!(r.country_by_name("Netherlands").is_some());
+        assert_eq!(r.area_by_name("africa").map(|a| a.m49), Some(2));
     }
 
     #[test]

@@ -9,10 +9,11 @@ use std::hash::{BuildHasher, RandomState};
 use std::io::Read;
 use std::path::Path;
 
+use super::hints;
 use crate::catalog::{MatchRole, Reference};
 use crate::error::{Error, Location, Result};
 use crate::model::{
-    Batch, Date, DonorType, FundingMode, ImplementerType, Kind, KindSet, Need, NeedId, Offer, OfferId, RecipientFlag,
+    Batch, Date, DonorType, FundingMode, ImplementerType, KindSet, Need, NeedId, Offer, OfferId, RecipientFlag,
     Requester, RequesterType, Theme, ThemeSet,
 };
 use crate::model::{CommitmentIdx, CountryIdx};
@@ -199,14 +200,17 @@ impl<'a> Cells<'_, 'a> {
             match parse(item) {
                 Ok(v) if out.contains(&v) => self.error(name, format!("lists {} twice", fields::shown(item))),
                 Ok(v) => out.push(v),
-                Err(why) => self.error(name, why),
+                Err(why) => match hints::comma_hint(item) {
+                    Some(hint) => self.error(name, format!("{why} (hint: {hint})")),
+                    None => self.error(name, why),
+                },
             }
         }
         out
     }
 
     fn kinds(&mut self, name: &str) -> KindSet {
-        self.list(name, |t| fields::enum_value(t, Kind::parse, Kind::expected)).into_iter().collect()
+        self.list(name, hints::kind).into_iter().collect()
     }
 
     fn countries(&mut self, name: &str, reference: &Reference) -> Vec<CountryIdx> {
@@ -221,9 +225,7 @@ impl<'a> Cells<'_, 'a> {
         who: &str,
     ) -> Vec<CommitmentIdx> {
         self.list(name, |code| {
-            let idx = reference.commitment_by_code(code).ok_or_else(|| {
-                format!("unknown commitment code {} (see `poa-match commitments`)", fields::shown(code))
-            })?;
+            let idx = hints::commitment(reference, code)?;
             let role = reference.commitment(idx).match_role;
             if allowed.contains(&role) {
                 Ok(idx)
@@ -259,18 +261,11 @@ impl<'a> Cells<'_, 'a> {
 }
 
 fn country(reference: &Reference, code: &str) -> Result<CountryIdx, String> {
-    reference
-        .country_by_code(code)
-        .ok_or_else(|| format!("unknown country code {} (expected ISO 3166-1 alpha-2 or alpha-3)", fields::shown(code)))
+    hints::country(reference, code)
 }
 
 fn area(reference: &Reference, text: &str) -> Result<u16, String> {
-    let code = fields::int_in_range(text, 1, 999)
-        .map_err(|_| format!("expected an M49 area code, found {}", fields::shown(text)))?;
-    reference
-        .area(code as u16)
-        .map(|_| code as u16)
-        .ok_or_else(|| format!("unknown M49 area code {}", fields::shown(text)))
+    hints::area(reference, text)
 }
 
 fn date(text: &str) -> Result<Date, String> {
@@ -368,14 +363,21 @@ pub fn read_needs_from(
         let id = c.required_with("need_id", |t| fields::identifier(t).map(str::to_string));
         let key: fn(&Need) -> (&str, u64) = |n| (n.id.as_str(), n.line);
         let duplicate = id.as_deref().is_some_and(|id| check_duplicate(&ids, &mut c, "need_id", id, &needs, key));
+        let type_blank = c.row.get("requester_type").is_none();
         let requester_type = c
             .optional("requester_type", |t| fields::enum_value(t, RequesterType::parse, RequesterType::expected))
             .unwrap_or(RequesterType::State);
         let requester_text = c.required("requester");
         let requester = match requester_type {
-            RequesterType::State => {
-                c.parse("requester", requester_text, |t| country(reference, t)).map(Requester::State)
-            }
+            // An explicit requester_type=state means the user chose it: the hint is for the default.
+            RequesterType::State => c
+                .parse("requester", requester_text, |t| {
+                    country(reference, t).map_err(|why| match hints::organisation_hint(t) {
+                        Some(hint) if type_blank => format!("{why} (hint: {hint})"),
+                        _ => why,
+                    })
+                })
+                .map(Requester::State),
             RequesterType::RegionalOrg => c
                 .parse("requester", requester_text, |t| fields::org_code(t).map(str::to_string))
                 .map(Requester::RegionalOrg),
@@ -497,11 +499,20 @@ pub fn read_offers_from(
         let donor_text = c.required("donor");
         let donor = c.parse("donor", donor_text, |t| match reference.country_by_code(t) {
             Some(idx) => Ok(reference.country(idx).alpha3.clone()),
-            None if donor_type == Some(DonorType::State) => Err(format!(
-                "unknown country code {} (a donor of type state is named by ISO 3166-1 alpha-2 or alpha-3)",
-                fields::shown(t)
-            )),
-            None => fields::org_code(t).map(str::to_string),
+            None if donor_type == Some(DonorType::State) => {
+                let message = format!(
+                    "unknown country code {} (a donor of type state is named by ISO 3166-1 alpha-2 or alpha-3)",
+                    fields::shown(t)
+                );
+                Err(match hints::country_hint(reference, t) {
+                    Some(hint) => format!("{message} (hint: {hint})"),
+                    None => message,
+                })
+            }
+            None => fields::org_code(t).map(str::to_string).map_err(|why| match hints::country_hint(reference, t) {
+                Some(hint) => format!("{why} (hint: {hint})"),
+                None => why,
+            }),
         });
         let envelope = c.required_with("envelope_usd", fields::usd);
         let cap_per_need = c.optional("cap_per_need_usd", fields::usd);

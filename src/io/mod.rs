@@ -10,6 +10,7 @@
 
 pub mod atomic;
 pub mod hashing;
+mod hints;
 mod inputs;
 pub mod ledger;
 pub mod outputs;

@@ -65,12 +65,14 @@ pub fn int_in_range(text: &str, lo: i64, hi: i64) -> Result<i64, String> {
     }
 }
 
-/// `true` or `false` (also accepts `yes`/`no`, `1`/`0`, any case).
+/// `true` or `false`, and the spellings spreadsheets and people use for them: `yes`/`no` and `1`/`0`, each in any
+/// letter case (Excel writes `TRUE`/`FALSE`). data/README.md documents exactly this list; `y`, `n`, `on`, `off` are
+/// refused, since one letter is too easily a slip.
 pub fn boolean(text: &str) -> Result<bool, String> {
     match text.to_ascii_lowercase().as_str() {
         "true" | "yes" | "1" => Ok(true),
         "false" | "no" | "0" => Ok(false),
-        _ => Err(format!("expected true or false, found {}", shown(text))),
+        _ => Err(format!("expected true or false (also yes/no or 1/0, in any letter case), found {}", shown(text))),
     }
 }
 

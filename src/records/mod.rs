@@ -2,12 +2,15 @@
 //! and every input go through here, so this sits below both.
 //!
 //! Every input of the engine (needs, offers, the catalogue files) goes through [`read_table`]: it checks the header
-//! against a [`TableSpec`], accepts a UTF-8 byte-order mark and CRLF line ends, reports invalid UTF-8 and ragged
-//! rows with their line and column, and hands each row to the caller as a [`Row`] whose fields can be fetched by
-//! column name. Problems go to an [`ErrorSink`] so that one run reports every bad cell (up to a limit), not just
+//! against a [`TableSpec`] (names in any case), accepts a UTF-8 byte-order mark and CRLF line ends, skips rows of
+//! empty cells, refuses UTF-16 and `;`- or tab-separated files in one error (`sniff`), suggests the closest known
+//! name for an unknown column ([`suggest`]), reports invalid UTF-8 and ragged rows with their line and column, and
+//! hands each row to the caller as a [`Row`] whose fields can be fetched by column name. Problems go to an [`ErrorSink`] so that one run reports every bad cell (up to a limit), not just
 //! the first.
 
 pub mod fields;
+mod sniff;
+pub mod suggest;
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -90,6 +93,12 @@ pub struct TableSpec {
 impl TableSpec {
     fn expected_names(&self) -> String {
         self.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The spec column that a header name stands for: names compare without regard to ASCII case or surrounding
+    /// spaces, since spreadsheet users write `Need_ID` as readily as `need_id`.
+    fn position(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name.eq_ignore_ascii_case(name.trim()))
     }
 }
 
@@ -299,7 +308,15 @@ pub fn read_table<R: Read>(
     sink: &mut ErrorSink,
     mut on_row: impl FnMut(&Row<'_>, &mut ErrorSink),
 ) -> Result<()> {
-    let mut reader = RecordReader::new(input);
+    // The first bytes tell a UTF-16 file (Excel's "Unicode text") apart before any of it is read as CSV; they are
+    // then read again, in front of the rest.
+    let mut input = input;
+    let prefix = read_prefix(&mut input, 256).map_err(|e| Error::io(path, e))?;
+    if let Some(message) = sniff::utf16(&prefix) {
+        sink.push(Location { path: path.to_string(), line: 1, column: 1, field: None }, message);
+        return Ok(());
+    }
+    let mut reader = RecordReader::new(std::io::Cursor::new(prefix).chain(input));
     let mut record = RawRecord { line: 0, quotes: 0, data: Vec::new(), ends: Vec::new(), fields: 0 };
     let io_error = |e: std::io::Error| Error::io(path, e);
     let file_location = |line: u64, column: usize, field: Option<&str>| Location {
@@ -320,9 +337,16 @@ pub fn read_table<R: Read>(
         return Ok(());
     };
 
+    // Only the first invalid UTF-8 of a file says which encoding it probably has: the rest would repeat it.
+    let mut encoding_hinted = false;
     while reader.next(&mut record).map_err(io_error)? {
         let line = record.line;
         let width = record.len();
+        // A row of empty cells is what a spreadsheet exports for rows it once touched (`,,,,,`): it holds no record,
+        // like a blank line.
+        if record.quotes == 0 && (0..width).all(|i| record.field(i).iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
         if record.quotes % 2 == 1 {
             let column = width.min(header.width());
             let field = header.names.get(column.saturating_sub(1)).map(String::as_str);
@@ -347,9 +371,11 @@ pub fn read_table<R: Read>(
             match std::str::from_utf8(record.field(i)) {
                 Ok(text) => fields.push(text),
                 Err(e) => {
+                    let hint = if encoding_hinted { String::new() } else { format!(" {}", sniff::not_utf8_hint()) };
+                    encoding_hinted = true;
                     sink.push(
                         file_location(line, i + 1, Some(&header.names[i])),
-                        format!("invalid UTF-8 at byte {} of the field", e.valid_up_to() + 1),
+                        format!("invalid UTF-8 at byte {} of the field{hint}", e.valid_up_to() + 1),
                     );
                 }
             }
@@ -359,6 +385,13 @@ pub fn read_table<R: Read>(
         }
     }
     Ok(())
+}
+
+/// Reads up to `n` bytes (fewer only at the end of the input).
+fn read_prefix(input: &mut impl Read, n: usize) -> std::io::Result<Vec<u8>> {
+    let mut prefix = Vec::with_capacity(n);
+    input.take(n as u64).read_to_end(&mut prefix)?;
+    Ok(prefix)
 }
 
 fn parse_header(
@@ -373,41 +406,59 @@ fn parse_header(
         sink.push(file_location(line, record.len().max(1), None), "a quoted column name is never closed");
         return None;
     }
+    // A header of one or a few names that hold `;` or tabs between known column names is a file written with
+    // another delimiter: one error says so, instead of one per garbled name.
+    let texts: Vec<&str> = (0..record.len()).filter_map(|i| std::str::from_utf8(record.field(i)).ok()).collect();
+    if let Some(delimiter) = sniff::other_delimiter(texts, |piece| spec.position(piece).is_some()) {
+        sink.push(file_location(line, 1, None), sniff::delimiter_message(delimiter));
+        return None;
+    }
     let mut names = Vec::with_capacity(record.len());
     let mut positions = vec![None; spec.columns.len()];
+    // Keyed by the lower-case name, so that `kinds` and `Kinds` are one column named twice.
     let mut first_seen: HashMap<String, usize> = HashMap::new();
+    let mut encoding_hinted = false;
+    // The full list of columns is given once per header, not once per unknown column.
+    let mut listed = false;
     for i in 0..record.len() {
         let name = match std::str::from_utf8(record.field(i)) {
             Ok(name) => name.trim().to_string(),
             Err(e) => {
+                let hint = if encoding_hinted { String::new() } else { format!(" {}", sniff::not_utf8_hint()) };
+                encoding_hinted = true;
                 sink.push(
                     file_location(line, i + 1, None),
-                    format!("invalid UTF-8 at byte {} of the column name", e.valid_up_to() + 1),
+                    format!("invalid UTF-8 at byte {} of the column name{hint}", e.valid_up_to() + 1),
                 );
                 names.push(String::new());
                 continue;
             }
         };
         names.push(name.clone());
-        if let Some(&first) = first_seen.get(&name) {
+        let key = name.to_ascii_lowercase();
+        if let Some(&first) = first_seen.get(&key) {
             sink.push(
                 file_location(line, i + 1, Some(&name)),
                 format!("the column appears twice in the header (first at column {})", first + 1),
             );
             continue;
         }
-        first_seen.insert(name.clone(), i);
-        match spec.columns.iter().position(|c| c.name == name) {
+        first_seen.insert(key, i);
+        match spec.position(&name) {
             Some(k) => positions[k] = Some(i),
             None if spec.allow_extra_columns => {}
             None if name.is_empty() => sink.push(file_location(line, i + 1, None), "empty column name in the header"),
-            None => sink.push(
-                file_location(line, i + 1, Some(&name)),
-                format!(
-                    "unknown column (expected one of: {}; pass --allow-extra-columns to ignore it)",
-                    spec.expected_names()
-                ),
-            ),
+            None => {
+                let hint = match suggest::closest(&name, spec.columns.iter().map(|c| c.name)) {
+                    Some(known) => format!("did you mean '{known}'? or pass --allow-extra-columns to ignore it"),
+                    None if !listed => {
+                        listed = true;
+                        format!("the columns are: {}; pass --allow-extra-columns to ignore it", spec.expected_names())
+                    }
+                    None => "pass --allow-extra-columns to ignore it".to_string(),
+                };
+                sink.push(file_location(line, i + 1, Some(&name)), format!("unknown column (hint: {hint})"));
+            }
         }
     }
     for (k, col) in spec.columns.iter().enumerate() {

@@ -159,11 +159,8 @@ pub fn area_code(reference: &Reference, key: &str) -> Option<u16> {
     if let Ok(code) = key.parse::<u16>() {
         return reference.area(code).map(|a| a.m49);
     }
-    reference
-        .areas()
-        .iter()
-        .find(|a| a.name_en.eq_ignore_ascii_case(key) || (!a.name_zh.is_empty() && a.name_zh == key))
-        .map(|a| a.m49)
+    // The same lookup as needs' and offers' area columns, so a name means the same area everywhere.
+    reference.area_by_name(key).map(|a| a.m49)
 }
 
 /// Whether a need's requester lies in M49 area `m49` (a regional organisation: when its region lies within it).
