@@ -17,6 +17,7 @@ pub mod donor;
 pub mod offers;
 pub mod reader;
 pub mod select;
+mod state;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
