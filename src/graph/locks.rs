@@ -82,6 +82,9 @@ pub struct Locks {
     pub outside_offer: Tally,
     /// The same awards by pair, by need then offer id.
     pub outside: Vec<OutsideLock>,
+    /// Per need, its locked pairs without an edge (off the graph or of offers outside the batch): funders the
+    /// graph's amounts do not show.
+    pub pairs_off_edges: Vec<u32>,
     /// Locked awards whose need is not in the batch (they count nowhere).
     pub unknown_need: Tally,
 }
@@ -118,6 +121,7 @@ impl Locks {
             locked: Tally::default(),
             outside_offer: Tally::default(),
             outside: Vec::new(),
+            pairs_off_edges: vec![0; batch.needs.len()],
             unknown_need: Tally::default(),
         };
         // The rows behind each total, so that an error can name them.
@@ -214,8 +218,14 @@ impl Locks {
             locks.awards_of_offer[o as usize] += 1;
             match edge_of(graph, n, o) {
                 Some(e) => locks.on_edge[e] = amount,
-                None => locks.off_graph.push(OffGraphLock { need: n, offer: o, amount }),
+                None => {
+                    locks.off_graph.push(OffGraphLock { need: n, offer: o, amount });
+                    locks.pairs_off_edges[n as usize] += 1;
+                }
             }
+        }
+        for &(need, _) in outside.keys() {
+            locks.pairs_off_edges[need as usize] += 1;
         }
         locks.outside = outside
             .into_iter()

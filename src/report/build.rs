@@ -172,11 +172,8 @@ pub fn need_status(
     let off_graph = locks.map_or(0, |l| l.of_need_off_graph(graph, n));
     let allocated: i64 = amounts[range.clone()].iter().sum::<i64>() + off_graph;
     let locked = locks.map_or(0, |l| l.of_need[n]);
-    let mut funders = amounts[range.clone()].iter().filter(|&&x| x > 0).count();
-    if let Some(locks) = locks {
-        funders += locks.off_graph.iter().filter(|l| l.need as usize == n).count();
-        funders += locks.outside.iter().filter(|l| l.need as usize == n).count();
-    }
+    let funders =
+        amounts[range.clone()].iter().filter(|&&x| x > 0).count() + locks.map_or(0, |l| l.pairs_off_edges[n] as usize);
     let broken = match need.funding_mode {
         FundingMode::AllOrNothing => allocated != need.amount.get(),
         FundingMode::Partial => need.min_award.is_some_and(|m| allocated < m.get()),
