@@ -54,7 +54,7 @@ pub struct Weights {
     pub max_requester_share: Option<RequesterShare>,
 }
 
-fn is_zero(v: &i64) -> bool {
+pub(crate) fn is_zero(v: &i64) -> bool {
     *v == 0
 }
 

@@ -214,7 +214,7 @@ pub struct RoundArgs {
     #[arg(long, value_enum, requires = "ledger")]
     pub lock: Option<LockArg>,
     /// The status date (YYYY-MM-DD) of this round's proposed awards in the output ledger; blank without it.
-    #[arg(long, value_name = "DATE", requires = "ledger", value_parser = super::parse_date)]
+    #[arg(long, value_name = "DATE", requires = "ledger", value_parser = poa_match::records::fields::date)]
     pub proposed_on: Option<Date>,
 }
 

@@ -210,11 +210,6 @@ pub(crate) fn counted(n: usize, thing: &str) -> String {
     if n == 1 { format!("1 {thing}") } else { format!("{n} {thing}s") }
 }
 
-/// A date as `YYYY-MM-DD` on the command line (`track --as-of`, `match --proposed-on`).
-pub(crate) fn parse_date(text: &str) -> Result<poa_match::model::Date, String> {
-    poa_match::model::Date::parse(text).map_err(|why| format!("{why}, found {text:?}"))
-}
-
 /// Languages of titles and labels, as the command line spells them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {

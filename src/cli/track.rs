@@ -27,7 +27,7 @@ pub struct TrackArgs {
     input: InputArgs,
     /// The date of the follow-up, YYYY-MM-DD: every age is counted to it (never to today's date, so the same
     /// inputs give the same outputs).
-    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = poa_match::records::fields::date)]
     as_of: Date,
     /// Follow up a proposal not pledged this many days after its status date.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_STALE_DAYS,

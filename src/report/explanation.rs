@@ -88,7 +88,7 @@ pub struct OfferPart {
     /// What it gives this need, locked money included.
     pub amount_usd: i64,
     /// Of which locked by the ledger (left out of the JSON when 0).
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "crate::objective::is_zero")]
     pub locked_usd: i64,
     /// Its envelope.
     pub envelope_usd: i64,
@@ -124,10 +124,6 @@ pub struct Taker {
     pub amount_usd: i64,
     /// Value of one dollar of the offer on that need.
     pub value_per_usd: i64,
-}
-
-fn is_zero(x: &i64) -> bool {
-    *x == 0
 }
 
 fn shortfall_code<S: serde::Serializer>(reason: &Option<Shortfall>, out: S) -> Result<S::Ok, S::Error> {
