@@ -7,41 +7,11 @@ mod common;
 
 use std::collections::HashMap;
 
+use common::html::{attr, match_page, one, sel, select, text};
 use common::{SMALL_STUDY, TestDir, csv_rows};
 use poa_match::catalog::Reference;
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html};
 use serde_json::Value;
-
-fn sel(css: &str) -> Selector {
-    Selector::parse(css).unwrap_or_else(|e| panic!("selector {css:?}: {e:?}"))
-}
-
-fn select<'a>(doc: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
-    doc.select(&sel(css)).collect()
-}
-
-fn one<'a>(doc: &'a Html, css: &str) -> ElementRef<'a> {
-    let found = select(doc, css);
-    assert_eq!(found.len(), 1, "expected exactly one {css:?}, found {}", found.len());
-    found[0]
-}
-
-fn attr<'a>(e: ElementRef<'a>, name: &str) -> &'a str {
-    e.value().attr(name).unwrap_or_else(|| panic!("<{}> has no {name}: {}", e.value().name(), e.html()))
-}
-
-fn text(e: ElementRef<'_>) -> String {
-    e.text().collect::<String>()
-}
-
-/// Runs `match --out OUT ARGS` in `dir` and returns the page, parsed, and its text.
-fn match_page(dir: &TestDir, out: &str, args: &[&str]) -> (Html, String) {
-    let mut all = vec!["match", "--out", out];
-    all.extend_from_slice(args);
-    dir.run(&all).assert_success();
-    let page = dir.read(&format!("{out}/report.html"));
-    (Html::parse_document(&page), page)
-}
 
 /// The first cell of each row of a chart, and the row's key.
 fn chart_rows(doc: &Html, id: &str) -> Vec<(String, String)> {

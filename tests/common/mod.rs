@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod batch;
+pub mod html;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
