@@ -26,7 +26,7 @@ pages=()
 for lang in en zh; do
     poa match --lang "$lang" --out "$work/match-$lang"
     poa simulate --scenarios data/sample/scenarios.toml --lang "$lang" --out "$work/simulate-$lang"
-    poa track --ledger data/sample/ledger.csv --offers data/sample/offers_2014.csv --as-of 2014-12-31 \
+    poa track --ledger data/sample/ledger.csv --needs data/sample/needs.csv --offers data/sample/offers_2014.csv --as-of 2014-12-31 \
         --lang "$lang" --out "$work/track-$lang"
     pages+=("$work/match-$lang/report.html:match-$lang" "$work/simulate-$lang/report.html:simulate-$lang"
         "$work/track-$lang/track.html:track-$lang")
