@@ -54,6 +54,9 @@ fn countries_read_naturally_and_the_tables_keep_the_official_names() {
     let summary = csv_rows(&dir.read("out/summary.csv"));
     let nld = summary.iter().find(|r| r["dimension"] == "donor" && r["key"] == "NLD").expect("NLD in summary.csv");
     assert_eq!(nld["label"], "Netherlands (the)");
+    // A fund has no country name: the donor table names it there too.
+    let unscar = summary.iter().find(|r| r["dimension"] == "donor" && r["key"] == "UNSCAR").expect("UNSCAR row");
+    assert_eq!(unscar["label"], "UN Trust Facility Supporting Cooperation on Arms Regulation");
 
     let (_, zh) = match_page(&dir, "zh", &["--lang", "zh"]);
     assert!(zh.contains(">荷兰<") && zh.contains(">美利坚合众国<"), "Chinese names");

@@ -254,9 +254,11 @@ fn summarise(batch: &Batch, reference: &Reference, needs: &[NeedStatus], given: 
         d.1 += i128::from(given[o]);
     }
     for (donor, (envelope, alloc)) in donors {
-        let label = reference
-            .country_by_code(&donor)
-            .map_or(donor.clone(), |c| reference.country(c).name(lang.code()).to_string());
+        // A State by the country table's name (summary.csv is data, docs/spec.md §6); a fund by the donor table's.
+        let label = match reference.country_by_code(&donor) {
+            Some(c) => reference.country(c).name(lang.code()).to_string(),
+            None => reference.donor_name(&donor, lang.code()).unwrap_or(&donor).to_string(),
+        };
         rows.push(SummaryRow {
             dimension: Dimension::Donor,
             key: donor,
