@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use common::html::{attr, match_page, one, sel, select, text};
 use common::{SMALL_STUDY, TestDir, csv_rows};
 use poa_match::catalog::Reference;
+use poa_match::model::Theme;
 use scraper::{ElementRef, Html};
 use serde_json::Value;
 
@@ -126,6 +127,19 @@ fn commitments_follow_the_outcome_document_and_regions_their_size() {
         .map(|tr| attr(tr, "data-envelope").parse().unwrap())
         .collect();
     assert!(envelopes.windows(2).all(|w| w[0] >= w[1]), "donors by envelope: {envelopes:?}");
+}
+
+#[test]
+fn themes_keep_the_vocabulary_order_in_every_language() {
+    let dir = TestDir::new();
+    for lang in ["en", "zh"] {
+        let (doc, _) = match_page(&dir, lang, &["--lang", lang]);
+        let keys: Vec<String> = chart_rows(&doc, "chart-theme").into_iter().map(|(k, _)| k).collect();
+        let position = |key: &String| Theme::ALL.iter().position(|t| t.as_str() == key).expect("a theme");
+        assert!(keys.len() > 3, "{keys:?}");
+        // `record_keeping` comes before `marking` by spelling: the vocabulary puts marking first.
+        assert!(keys.windows(2).all(|w| position(&w[0]) < position(&w[1])), "{lang}: {keys:?}");
+    }
 }
 
 #[test]

@@ -72,7 +72,7 @@ pub(super) fn chart(page: &MatchPage<'_>, dimension: Dimension) -> Html {
 
 /// The rows of one dimension in the order a reader looks for them (summary.csv keeps its own, by key):
 /// commitments in the catalogue's order, which is the outcome document's; regions from the most requested down
-/// (M49 codes carry no meaning for a reader); themes and groups as summary.csv has them.
+/// (M49 codes carry no meaning for a reader); themes in the vocabulary's order; groups as summary.csv has them.
 fn page_order<'r>(page: &MatchPage<'r>, dimension: Dimension) -> Vec<&'r SummaryRow> {
     let mut rows: Vec<&SummaryRow> = page.report.summary.iter().filter(|r| r.dimension == dimension).collect();
     match dimension {
@@ -81,6 +81,9 @@ fn page_order<'r>(page: &MatchPage<'r>, dimension: Dimension) -> Vec<&'r Summary
             rows.sort_by_key(|r| page.reference.commitment_by_code(&r.key).map_or(u16::MAX, |c| c.0))
         }
         Dimension::Region => rows.sort_by_key(|r| (r.key == "unknown", std::cmp::Reverse(r.requested_usd))),
+        // The vocabulary's order (marking, record keeping, tracing, ...) reads the same in every language, where
+        // summary.csv's order by key is English spelling.
+        Dimension::Theme => rows.sort_by_key(|r| Theme::parse(&r.key).map_or(usize::MAX, |t| t as usize)),
         _ => {}
     }
     rows
