@@ -12,8 +12,8 @@ mod common;
 #[path = "../crates/mcf/tests/oracle/mod.rs"]
 mod oracle;
 
-use common::TestDir;
 use common::batch::{Shape, needs_csv, offers_csv, random_batch, reference};
+use common::{TestDir, csv_rows};
 use mcf::Network;
 use oracle::{min_cost, parse_dimacs};
 use petgraph::graph::{Graph as PetGraph, NodeIndex};
@@ -86,6 +86,37 @@ fn exported_network_case(needs_text: &str, offers_text: &str, integer_rules: boo
     // The exported network is the library's relaxation network of the batch as read from the CSV files.
     let g = graph::build(&batch, r, &Weights::default());
     assert_eq!(relaxation::network(&batch, &g), net);
+}
+
+/// With `max_requester_share` the exported network has a node per capped requester and rewarded arcs into it; its
+/// comment says so, and the minimum cost it states is what the oracle finds in the file (it is not −relaxation).
+#[test]
+fn exported_network_with_requester_caps_states_its_true_minimum_cost() {
+    let dir = TestDir::new();
+    let root = env!("CARGO_MANIFEST_DIR");
+    dir.write("w.toml", "max_requester_share = 0.05\n");
+    #[rustfmt::skip]
+    dir.run(&[
+        "match", "--needs", &format!("{root}/data/sample/needs.csv"), "--offers", &format!("{root}/data/sample/offers.csv"),
+        "--weights", "w.toml", "--out", "out", "--export-network", "net.dimacs",
+    ])
+    .assert_success();
+    let text = dir.read("net.dimacs");
+    let net = parse_dimacs(&text);
+    let stated = |prefix: &str| -> String {
+        text.lines().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("no {prefix:?} line in\n{text}")).into()
+    };
+    let cost_line = stated("c minimum cost = -relaxation - ");
+    let cost: i128 = cost_line.rsplit("= ").next().unwrap().parse().unwrap();
+    assert_eq!(min_cost(&net).expect("feasible"), cost, "{cost_line}");
+    let caps_line = stated("c max_requester_share: ");
+    let requesters: usize = caps_line["c max_requester_share: ".len()..].split(' ').next().unwrap().parse().unwrap();
+    let info = run_json(&dir, "out");
+    let rows = |file: &str| csv_rows(&std::fs::read_to_string(format!("{root}/data/sample/{file}")).unwrap()).len();
+    let (needs, offers) = (rows("needs.csv"), rows("offers.csv"));
+    assert!(requesters > 0, "the sample's largest requesters ask above 5 %: {caps_line}");
+    assert_eq!(net.node_count(), needs + offers + 1 + requesters, "{caps_line}");
+    assert!(cost < -int(&info, "relaxation"), "the rewards lower the cost below −relaxation");
 }
 
 /// The library's writer for a generated batch.

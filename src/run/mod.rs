@@ -290,19 +290,6 @@ pub fn stage_network(
     relaxation_value: i128,
 ) -> Result<()> {
     let net = relaxation::network(batch, graph);
-    let comment = format!(
-        "poa-match {} flow relaxation: {} needs (nodes 1..{}), {} offers, sink {}\n\
-         arcs: {} eligible edges (cost = -value per dollar), {} offer->sink, {} need->sink bypasses\n\
-         minimum cost = -relaxation = {}",
-        env!("CARGO_PKG_VERSION"),
-        batch.needs.len(),
-        batch.needs.len(),
-        batch.offers.len(),
-        net.node_count(),
-        graph.edges.len(),
-        batch.offers.len(),
-        batch.needs.len(),
-        -relaxation_value
-    );
+    let comment = relaxation::network_comment(batch, graph, &net, relaxation_value);
     staged.stage(path, |out| net.write_dimacs(out, &comment))
 }

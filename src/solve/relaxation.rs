@@ -63,6 +63,39 @@ pub fn network(batch: &Batch, graph: &Graph) -> Network {
     net
 }
 
+/// The comment that heads the relaxation network's DIMACS file: what each node and arc stands for (1-based, as the
+/// file numbers them) and the minimum cost a solver of the file should find, given the relaxation's optimum.
+pub fn network_comment(batch: &Batch, graph: &Graph, net: &Network, relaxation_value: i128) -> String {
+    let (needs, offers) = (batch.needs.len(), batch.offers.len());
+    let sink = sink_node(batch) + 1;
+    let mut text = format!(
+        "poa-match {} flow relaxation: {needs} needs (nodes 1..{needs}), {offers} offers (nodes {}..{}), sink {sink}\n\
+         arcs: {} eligible edges (cost = -value per dollar), {offers} offer->sink, {needs} need->sink bypasses\n",
+        env!("CARGO_PKG_VERSION"),
+        needs + 1,
+        needs + offers,
+        graph.edges.len(),
+    );
+    let requesters = net.node_count() - sink;
+    if requesters == 0 {
+        text.push_str(&format!("minimum cost = -relaxation = {}", -relaxation_value));
+        return text;
+    }
+    let forced = RequesterNodes::add(batch, graph, &mut Network::with_nodes(0)).forced();
+    let rewarded = net.arc_count() - graph.edges.len() - offers - needs - requesters;
+    let reward = reward(graph);
+    text.push_str(&format!(
+        "max_requester_share: {requesters} requesters asking above their cap (nodes {}..{}), {rewarded} \
+         need->requester arcs (cost -{reward} per dollar), {requesters} requester->sink arcs (capacity = asked - cap, \
+         {forced} in all)\n\
+         minimum cost = -relaxation - {reward} x {forced} = {}",
+        sink + 1,
+        net.node_count(),
+        -relaxation_value - i128::from(reward) * i128::from(forced),
+    ));
+    text
+}
+
 /// The reward per dollar of a requester's forced-unfunded arc: above any edge's value, so that every optimum
 /// leaves at least (asked − cap) of each capped requester unfunded.
 fn reward(graph: &Graph) -> i64 {
