@@ -5,6 +5,7 @@
 //! - An input changed after the run is refused with both hashes; an unknown need is a usage error.
 //! - The text carries thousands separators; `--eligible-only` and `--json` / `--format json`.
 //! - Without --from, explain says it solved again.
+//! - `--lang zh` gives the same figures in Chinese, no English sentence left, the tables straight by display width.
 
 mod common;
 
@@ -140,4 +141,43 @@ fn without_from_explain_says_it_solved_again_and_points_at_out() {
     dir.run(&["explain", "--need", "BFA-02"]).assert_success().assert_stdout_contains("--from out");
     let doc = json(&dir.run(&["explain", "--need", "BFA-02", "--format", "json"]));
     assert_eq!(doc["source"]["solved_again"], true);
+}
+
+#[test]
+fn in_chinese_the_same_figures_read_in_chinese_and_the_tables_stay_straight() {
+    use unicode_width::UnicodeWidthStr;
+    let dir = TestDir::new();
+    dir.run(&["match", "--out", "out"]).assert_success();
+    let explain = |lang: &str| {
+        let run = dir.run(&["explain", "--from", "out", "--need", "NER-01", "--lang", lang]);
+        run.assert_success();
+        run.stdout()
+    };
+    let (en, zh) = (explain("en"), explain("zh"));
+    assert!(en.contains("Requested 310,000 USD, allocated 200,000 USD: partial"), "{en}");
+    assert!(zh.contains("申请 310,000 美元，已分配 200,000 美元：部分资助"), "{zh}");
+    for english in ["Requested", "Eligible offers", "Why:", "its money went to", "priority", " USD", "Offers not"] {
+        assert!(!zh.contains(english), "{english:?} left in the Chinese text:\n{zh}");
+    }
+    // The same ids, codes and amounts in the same order: only the words differ.
+    let figures = |text: &str| -> Vec<String> {
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || "-_,".contains(c)))
+            .map(|w| w.trim_end_matches(','))
+            .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(figures(&en), figures(&zh));
+    // In the table of eligible offers every line's last column starts at the same display column.
+    let table: Vec<&str> = zh.lines().skip_while(|l| !l.starts_with("符合条件的提议（")).skip(1).collect();
+    let rows: Vec<&str> =
+        table.iter().copied().take_while(|l| !l.is_empty()).filter(|l| !l.starts_with("    ")).collect();
+    assert!(rows.len() > 2, "{zh}");
+    let last_column = |line: &str| {
+        let at = line.rfind(|c: char| c.is_ascii_digit()).map_or(0, |i| i + 1);
+        let at = if line.ends_with("为何未给更多") { line.len() - "为何未给更多".len() } else { at };
+        line[..at].trim_end().width()
+    };
+    let widths: Vec<usize> = rows.iter().map(|l| last_column(l)).collect();
+    assert!(widths.windows(2).all(|w| w[0] == w[1]), "{widths:?}\n{zh}");
 }

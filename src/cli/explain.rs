@@ -55,6 +55,9 @@ pub struct ExplainArgs {
     /// The same as `--format json`.
     #[arg(long)]
     json: bool,
+    /// Language of the text (ids, codes and amounts are the same in both; JSON is always in English).
+    #[arg(long, value_enum, default_value_t = super::Lang::En)]
+    lang: super::Lang,
     /// A round's ledger: solving again, the round over it (docs/spec.md §9); with --from, where the ledger run.json
     /// names is now, if it moved.
     #[arg(long, value_name = "FILE")]
@@ -98,14 +101,15 @@ fn explain_on_pool(args: ExplainArgs, quiet: bool) -> anyhow::Result<ExitCode> {
         serde_json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
     } else {
-        writeln!(out, "{}", source_line(&source))?;
-        let shortfall = shortfall_text(explanation.reason, Lang::En);
+        let lang = args.lang.lang();
+        writeln!(out, "{}", source_line(&source, lang))?;
+        let shortfall = shortfall_text(explanation.reason, lang);
         let ineligible = match (args.eligible_only, args.all) {
             (true, _) => Ineligible::Hidden,
             (false, true) => Ineligible::All,
             (false, false) => Ineligible::Brief,
         };
-        let options = TextOptions { ineligible };
+        let options = TextOptions { ineligible, lang };
         write!(out, "{}", explain_text::render(&explanation, &shortfall, options))?;
     }
     Ok(ExitCode::SUCCESS)
@@ -173,29 +177,48 @@ fn same_inputs_published(dir: &Path, needs_sha256: &str, offers_sha256: &str) ->
     (run.inputs.needs.sha256 == needs_sha256 && run.inputs.offers.sha256 == offers_sha256).then(|| dir.to_path_buf())
 }
 
-fn source_line(source: &Source) -> String {
+fn source_line(source: &Source, lang: Lang) -> String {
     match source {
-        Source::Published { dir, version, method, status } => format!(
-            "Published run in {} (poa-match {version}, method {method}, search {status}); inputs match run.json's \
-             SHA-256; nothing solved again.\n",
-            dir.display()
-        ),
+        Source::Published { dir, version, method, status } => {
+            let dir = dir.display();
+            match lang {
+                Lang::En => format!(
+                    "Published run in {dir} (poa-match {version}, method {method}, search {status}); inputs match \
+                     run.json's SHA-256; nothing solved again.\n"
+                ),
+                Lang::Zh => format!(
+                    "{dir} 中已发布的运行（poa-match {version}，方法 {method}，搜索 {status}）；输入与 run.json 的 \
+                     SHA-256 一致；未重新求解。\n"
+                ),
+            }
+        }
         Source::SolvedAgain { method, status, published_hint, bundled } => {
             // The first line says where the allocation comes from; the batch it was solved on, next.
-            let mut line = format!(
-                "Solved again now with the options given (method {method}, search {status}): a published run may \
-                 differ; `explain --from OUTDIR` explains one as published."
-            );
+            let mut line = match lang {
+                Lang::En => format!(
+                    "Solved again now with the options given (method {method}, search {status}): a published run \
+                     may differ; `explain --from OUTDIR` explains one as published."
+                ),
+                Lang::Zh => format!(
+                    "已按所给选项重新求解（方法 {method}，搜索 {status}）：已发布的运行可能不同；\
+                     `explain --from OUTDIR` 按发布结果解释。"
+                ),
+            };
             if *bundled {
                 line.push('\n');
-                line.push_str(&super::bundled_sample_line());
+                line.push_str(&super::bundled_sample_line_in(lang));
             }
             if let Some(dir) = published_hint {
-                line.push_str(&format!(
-                    "\n{} holds a run of these input files: `poa-match explain --from {} --need ID`.",
-                    dir.display(),
-                    dir.display()
-                ));
+                let dir = dir.display();
+                line.push('\n');
+                line.push_str(&match lang {
+                    Lang::En => {
+                        format!("{dir} holds a run of these input files: `poa-match explain --from {dir} --need ID`.")
+                    }
+                    Lang::Zh => {
+                        format!("{dir} 中有这些输入文件的一次运行：`poa-match explain --from {dir} --need ID`。")
+                    }
+                });
             }
             line + "\n"
         }

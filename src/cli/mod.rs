@@ -252,11 +252,21 @@ fn half_batch(given: &str, missing: &str) -> anyhow::Error {
 
 /// The summary line of a run on the bundled sample, so that nobody takes its figures for their own batch's.
 pub fn bundled_sample_line() -> String {
-    format!(
-        "the bundled sample: {} and {} (give --needs FILE and --offers FILE to run on your own)",
-        SAMPLE_NEEDS_LABEL.trim_end_matches(" (bundled)"),
-        SAMPLE_OFFERS_LABEL.trim_end_matches(" (bundled)")
-    )
+    bundled_sample_line_in(poa_match::lang::Lang::En)
+}
+
+/// [`bundled_sample_line`] in a language (for `explain --lang`, whose whole text is in it).
+pub fn bundled_sample_line_in(lang: poa_match::lang::Lang) -> String {
+    let needs = SAMPLE_NEEDS_LABEL.trim_end_matches(" (bundled)");
+    let offers = SAMPLE_OFFERS_LABEL.trim_end_matches(" (bundled)");
+    match lang {
+        poa_match::lang::Lang::En => {
+            format!("the bundled sample: {needs} and {offers} (give --needs FILE and --offers FILE to run on your own)")
+        }
+        poa_match::lang::Lang::Zh => {
+            format!("内置样例：{needs} 和 {offers}（使用自己的数据请给出 --needs FILE 和 --offers FILE）")
+        }
+    }
 }
 
 /// A batch with what run.json says of its inputs.

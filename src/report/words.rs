@@ -565,6 +565,24 @@ fn rule_words(rule: Reason, lang: Lang) -> &'static str {
     lang.pick(en, zh)
 }
 
+/// What a rule that shuts one offer out of a need means, as `explain` lists it beside the rule's code.
+pub fn rule_meaning(rule: Reason, lang: Lang) -> &'static str {
+    let zh = match rule {
+        Reason::NoScope => "该提议不涵盖该需求的任何承诺或主题",
+        Reason::Kind => "该提议不提供该需求所要求的任何援助类型",
+        Reason::Region => "请求方不在该提议的地区或国家名单之内",
+        Reason::CountryExcluded => "该提议排除了该请求方",
+        Reason::Flags => "请求方不具备该提议所要求的最不发达国家、内陆或小岛屿发展中国家身份",
+        Reason::Implementer => "该提议不资助此类执行方",
+        Reason::NoReport => "该提议要求该需求列于国家报告之中",
+        Reason::Window => "该需求无法在该提议的时间窗口内启动",
+        Reason::Duration => "该需求的期限超出该提议的范围",
+        Reason::OverCap => "该提议不允许共同出资，且其单项上限低于该需求必须获得的金额",
+        Reason::BelowFloor => "该提议的最低资助额超过整个需求",
+    };
+    lang.pick(rule.describe(), zh)
+}
+
 /// Why a need is not fully funded, in a sentence (empty for a funded need).
 pub fn shortfall_text(reason: Option<Shortfall>, lang: Lang) -> String {
     let (en, zh) = match reason {
@@ -680,7 +698,7 @@ mod tests {
                 assert!(!shortfall_text(Some(s), lang).is_empty(), "{s:?}");
             }
             for rule in Reason::ALL {
-                assert!(!rule_words(rule, lang).is_empty(), "{rule:?}");
+                assert!(!rule_words(rule, lang).is_empty() && !rule_meaning(rule, lang).is_empty(), "{rule:?}");
             }
             for hold in Hold::ALL {
                 assert!(!hold_words(hold, lang).is_empty() && !hold_label(hold, lang).is_empty(), "{hold:?}");

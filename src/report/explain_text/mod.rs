@@ -2,7 +2,7 @@
 //! separators and columns aligned by display width (ids of any length or script). The eligible offers come in
 //! full, each with the needs that took its money; the others one by one when they are few, else counted by the
 //! rule that shuts them out ([`ineligible`]). The reasons are the words of [`super::words`], the same as on the
-//! page.
+//! page, in English or Chinese.
 
 mod columns;
 mod ineligible;
@@ -36,15 +36,18 @@ pub enum Ineligible {
 pub struct TextOptions {
     /// How the offers that are not eligible are shown.
     pub ineligible: Ineligible,
+    /// The language of the text (ids, codes and amounts are the same in both).
+    pub lang: Lang,
 }
 
 /// The explanation as text, one line per fact; `shortfall` is the need's reason in words (empty when funded).
 pub fn render(x: &NeedExplanation, shortfall: &str, options: TextOptions) -> String {
     let mut out = String::new();
-    head(&mut out, x, shortfall);
+    let lang = options.lang;
+    head(&mut out, x, shortfall, lang);
     let (eligible, other): (Vec<&OfferPart>, Vec<&OfferPart>) = x.offers.iter().partition(|o| o.eligible);
-    eligible_offers(&mut out, &eligible);
-    ineligible::render(&mut out, &other, options.ineligible);
+    eligible_offers(&mut out, &eligible, lang);
+    ineligible::render(&mut out, &other, options.ineligible, lang);
     out
 }
 
@@ -52,44 +55,87 @@ fn usd(amount: impl Into<i128>) -> String {
     group_thousands(amount.into())
 }
 
-fn head(out: &mut String, x: &NeedExplanation, shortfall: &str) {
-    let mode = match (x.funding_mode, x.min_award_usd) {
-        ("all_or_nothing", _) => "all or nothing".to_string(),
-        (_, Some(min)) => format!("partial funding useful from {} USD", usd(min)),
-        _ => "partial funding useful".to_string(),
+fn head(out: &mut String, x: &NeedExplanation, shortfall: &str, lang: Lang) {
+    let mode = match (x.funding_mode, x.min_award_usd, lang) {
+        ("all_or_nothing", _, Lang::En) => "all or nothing".to_string(),
+        ("all_or_nothing", _, Lang::Zh) => "全额或不资助".to_string(),
+        (_, Some(min), Lang::En) => format!("partial funding useful from {} USD", usd(min)),
+        (_, Some(min), Lang::Zh) => format!("部分资助自 {} 美元起有用", usd(min)),
+        (_, None, _) => lang.pick("partial funding useful", "部分资助亦有用").to_string(),
     };
-    let _ = writeln!(out, "Need {} (requester {}, priority {}, {mode})", x.need_id, x.requester, x.priority);
-    let _ =
-        writeln!(out, "Requested {} USD, allocated {} USD: {}", usd(x.requested_usd), usd(x.allocated_usd), x.status);
+    let (id, requester, priority) = (&x.need_id, &x.requester, x.priority);
+    let (requested, allocated) = (usd(x.requested_usd), usd(x.allocated_usd));
+    let _ = match lang {
+        Lang::En => writeln!(out, "Need {id} (requester {requester}, priority {priority}, {mode})"),
+        Lang::Zh => writeln!(out, "需求 {id}（请求方 {requester}，优先级 {priority}，{mode}）"),
+    };
+    let status = need_state_words(x.status, lang);
+    let _ = match lang {
+        Lang::En => writeln!(out, "Requested {requested} USD, allocated {allocated} USD: {status}"),
+        Lang::Zh => writeln!(out, "申请 {requested} 美元，已分配 {allocated} 美元：{status}"),
+    };
     if let Some(locked) = x.locked.as_ref().filter(|l| l.locked_usd > 0) {
-        let _ = write!(out, "Locked by the ledger: {} USD", usd(locked.locked_usd));
+        let amount = usd(locked.locked_usd);
+        let _ = match lang {
+            Lang::En => write!(out, "Locked by the ledger: {amount} USD"),
+            Lang::Zh => write!(out, "账本锁定：{amount} 美元"),
+        };
         if !locked.outside.is_empty() {
-            let listed: Vec<String> =
-                locked.outside.iter().map(|a| format!("{} {} USD", a.offer_id, usd(a.amount_usd))).collect();
-            let _ = write!(out, ", of it from offers not in this batch: {}", listed.join(", "));
+            let listed: Vec<String> = locked
+                .outside
+                .iter()
+                .map(|a| format!("{} {} {}", a.offer_id, usd(a.amount_usd), lang.pick("USD", "美元")))
+                .collect();
+            let _ = match lang {
+                Lang::En => write!(out, ", of it from offers not in this batch: {}", listed.join(", ")),
+                Lang::Zh => write!(out, "，其中来自不在本批次的提议：{}", listed.join("，")),
+            };
         }
         let _ = writeln!(out);
     }
     if !shortfall.is_empty() {
-        let _ = writeln!(out, "Why: {shortfall} ({})", x.reason.map(|r| r.code()).unwrap_or_default());
+        let code = x.reason.map(|r| r.code()).unwrap_or_default();
+        let _ = match lang {
+            Lang::En => writeln!(out, "Why: {shortfall} ({code})"),
+            Lang::Zh => writeln!(out, "原因：{shortfall}（{code}）"),
+        };
     }
     if !x.offers_why.is_empty() {
-        let _ = writeln!(out, "{}", offers_why_text(&x.offers_why, Lang::En));
-        let _ = writeln!(
-            out,
-            "Money the eligible offers have left that this need could still take: {} USD",
-            usd(x.money_left_usd)
-        );
+        let _ = writeln!(out, "{}", offers_why_text(&x.offers_why, lang));
+        let left = usd(x.money_left_usd);
+        let _ = match lang {
+            Lang::En => {
+                writeln!(out, "Money the eligible offers have left that this need could still take: {left} USD")
+            }
+            Lang::Zh => writeln!(out, "符合条件的提议尚余、该需求仍可获得的资金：{left} 美元"),
+        };
     }
 }
 
-fn eligible_offers(out: &mut String, offers: &[&OfferPart]) {
-    let _ = writeln!(out, "\nEligible offers ({})", offers.len());
+/// needs_status.csv's `status` in the text's language (the English text keeps the file's word).
+fn need_state_words(status: &str, lang: Lang) -> &str {
+    match (status, lang) {
+        (_, Lang::En) => status,
+        ("funded", Lang::Zh) => "已全额资助",
+        ("partial", Lang::Zh) => "部分资助",
+        ("unfunded", Lang::Zh) => "未获资助",
+        (other, Lang::Zh) => other,
+    }
+}
+
+fn eligible_offers(out: &mut String, offers: &[&OfferPart], lang: Lang) {
+    let _ = match lang {
+        Lang::En => writeln!(out, "\nEligible offers ({})", offers.len()),
+        Lang::Zh => writeln!(out, "\n符合条件的提议（{}）", offers.len()),
+    };
     if offers.is_empty() {
-        let _ = writeln!(out, "  none");
+        let _ = writeln!(out, "  {}", lang.pick("none", "无"));
         return;
     }
-    let header = ["Offer", "Donor", "Value/$", "Given here", "Envelope", "Given in all", "Left", "Why not more"];
+    let header = match lang {
+        Lang::En => ["Offer", "Donor", "Value/$", "Given here", "Envelope", "Given in all", "Left", "Why not more"],
+        Lang::Zh => ["提议", "捐助方", "每美元价值", "给予本需求", "资金总额", "已给予合计", "剩余", "为何未给更多"],
+    };
     let rows: Vec<[String; 8]> = offers
         .iter()
         .map(|o| {
@@ -97,11 +143,11 @@ fn eligible_offers(out: &mut String, offers: &[&OfferPart]) {
                 o.offer_id.clone(),
                 o.donor.clone(),
                 o.value_per_usd.map_or(String::new(), usd),
-                given_here(o),
+                given_here(o, lang),
                 usd(o.envelope_usd),
                 usd(o.given_usd),
                 usd(o.left_usd),
-                o.hold.map_or(String::new(), |h| hold_words(h, Lang::En).to_string()),
+                o.hold.map_or(String::new(), |h| hold_words(h, lang).to_string()),
             ]
         })
         .collect();
@@ -111,7 +157,7 @@ fn eligible_offers(out: &mut String, offers: &[&OfferPart]) {
     use Align::{Left, Ragged, Right};
     let align = [Left, Left, Right, Right, Right, Right, Right, Ragged];
     let _ = writeln!(out, "{}", columns::line(&header, &widths, &align));
-    let takers = TakerColumns::of(offers, widths[0] + widths[1] + 6);
+    let takers = TakerColumns::of(offers, widths[0] + widths[1] + 6, lang);
     for (o, row) in offers.iter().zip(&rows) {
         let _ = writeln!(out, "{}", columns::line(row, &widths, &align));
         takers.write(out, &o.taken_by, o.value_per_usd.unwrap_or(0));
@@ -119,11 +165,12 @@ fn eligible_offers(out: &mut String, offers: &[&OfferPart]) {
 }
 
 /// What an offer gives the need, with the part the ledger locks.
-fn given_here(o: &OfferPart) -> String {
+fn given_here(o: &OfferPart, lang: Lang) -> String {
+    let word = lang.pick("locked", "已锁定");
     match o.locked_usd {
         0 => usd(o.amount_usd),
-        locked if locked == o.amount_usd => format!("{} locked", usd(o.amount_usd)),
-        locked => format!("{} ({} locked)", usd(o.amount_usd), usd(locked)),
+        locked if locked == o.amount_usd => format!("{} {word}", usd(o.amount_usd)),
+        locked => format!("{} ({} {word})", usd(o.amount_usd), usd(locked)),
     }
 }
 
@@ -131,51 +178,70 @@ fn given_here(o: &OfferPart) -> String {
 /// so that the lists line up down the whole table.
 struct TakerColumns {
     indent: usize,
+    /// The width of the lead-in ("its money went to") on the first line of each list.
+    lead: usize,
     id: usize,
     amount: usize,
     value: usize,
+    lang: Lang,
 }
 
 impl TakerColumns {
-    fn of(offers: &[&OfferPart], indent: usize) -> TakerColumns {
+    fn of(offers: &[&OfferPart], indent: usize, lang: Lang) -> TakerColumns {
         let shown = || offers.iter().flat_map(|o| o.taken_by.iter().take(TAKERS_SHOWN));
         TakerColumns {
             indent,
+            lead: width(Self::lead_in(lang)),
             id: shown().map(|t| width(&t.need_id)).max().unwrap_or(0),
             amount: shown().map(|t| usd(t.amount_usd).len()).max().unwrap_or(0),
             value: shown().map(|t| usd(t.value_per_usd).len()).max().unwrap_or(0),
+            lang,
         }
+    }
+
+    fn lead_in(lang: Lang) -> &'static str {
+        lang.pick("its money went to", "其资金给予了")
     }
 
     /// The needs that took an offer's money, each against `here`, this need's value per dollar.
     fn write(&self, out: &mut String, list: &[Taker], here: i64) {
+        let lang = self.lang;
         let indent = " ".repeat(self.indent);
         for (i, t) in list.iter().take(TAKERS_SHOWN).enumerate() {
-            let lead = if i == 0 { "its money went to" } else { "" };
-            let compare = match t.value_per_usd.cmp(&here) {
-                std::cmp::Ordering::Greater => "more per dollar than this need",
-                std::cmp::Ordering::Equal => "as much per dollar as this need",
-                std::cmp::Ordering::Less => "less per dollar than this need",
+            let lead = pad(if i == 0 { Self::lead_in(lang) } else { "" }, self.lead, Align::Left);
+            let compare = match (t.value_per_usd.cmp(&here), lang) {
+                (std::cmp::Ordering::Greater, Lang::En) => "more per dollar than this need",
+                (std::cmp::Ordering::Equal, Lang::En) => "as much per dollar as this need",
+                (std::cmp::Ordering::Less, Lang::En) => "less per dollar than this need",
+                (std::cmp::Ordering::Greater, Lang::Zh) => "每美元价值高于本需求",
+                (std::cmp::Ordering::Equal, Lang::Zh) => "每美元价值与本需求相同",
+                (std::cmp::Ordering::Less, Lang::Zh) => "每美元价值低于本需求",
             };
-            let _ = writeln!(
-                out,
-                "{indent}{lead:<17}  {}  priority {}  {} USD at {}/$, {compare}",
-                pad(&t.need_id, self.id, Align::Left),
-                t.priority,
-                pad(&usd(t.amount_usd), self.amount, Align::Right),
-                pad(&usd(t.value_per_usd), self.value, Align::Right),
-            );
+            let (id, priority) = (pad(&t.need_id, self.id, Align::Left), t.priority);
+            let amount = pad(&usd(t.amount_usd), self.amount, Align::Right);
+            let value = pad(&usd(t.value_per_usd), self.value, Align::Right);
+            let _ = match lang {
+                Lang::En => {
+                    writeln!(out, "{indent}{lead}  {id}  priority {priority}  {amount} USD at {value}/$, {compare}")
+                }
+                Lang::Zh => {
+                    writeln!(out, "{indent}{lead}  {id}  优先级 {priority}  {amount} 美元，每美元 {value}，{compare}")
+                }
+            };
         }
         if list.len() > TAKERS_SHOWN {
             let rest = &list[TAKERS_SHOWN..];
-            let total: i128 = rest.iter().map(|t| i128::from(t.amount_usd)).sum();
-            let _ = writeln!(
-                out,
-                "{indent}{:<17}  and {} more needs: {} USD (explain --format json lists them)",
-                "",
-                rest.len(),
-                usd(total)
-            );
+            let total = usd(rest.iter().map(|t| i128::from(t.amount_usd)).sum::<i128>());
+            let (blank, more) = (" ".repeat(self.lead), rest.len());
+            let _ = match lang {
+                Lang::En => writeln!(
+                    out,
+                    "{indent}{blank}  and {more} more needs: {total} USD (explain --format json lists them)"
+                ),
+                Lang::Zh => {
+                    writeln!(out, "{indent}{blank}  另有 {more} 项需求：{total} 美元（explain --format json 逐项列出）")
+                }
+            };
         }
     }
 }
