@@ -18,6 +18,7 @@ pub mod offers;
 pub mod reader;
 pub mod select;
 mod state;
+mod xml_error;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};

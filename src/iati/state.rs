@@ -12,7 +12,7 @@ use super::codes::{
     ActivityStatus, BudgetKind, Currency, DateType, Decimal, OrgRole, RegionVocabulary, SectorVocabulary,
     TransactionKind, iso_date,
 };
-use super::reader::{MAX_DEPTH, ReadError, XmlError, one_line};
+use super::xml_error::{MAX_DEPTH, ReadError, XmlError, one_line};
 use crate::model::Date;
 use crate::records::fields::shown;
 

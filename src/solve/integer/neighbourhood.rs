@@ -38,23 +38,10 @@ use std::collections::BinaryHeap;
 
 use super::allocation::Allocation;
 use super::node::{Decision, Node, NodeOutcome};
+use super::policy::{REPAIR_EVERY, WINDOW_EDGES};
 use super::search::Search;
-use super::tree::REPAIR_EVERY;
-use super::window::WINDOW_EDGES;
 use crate::error::Result;
 use crate::solve::progress::Observer;
-
-/// The share of a match's budget kept for the neighbourhoods: the tree stops at the rest. With a fifth, a
-/// small batch whose tree reaches the optimum's bound but not the allocation is proved by the final
-/// neighbourhoods, and large ones ended with smaller gaps (before the phases during the tree); the batches of the
-/// generated suite that the tree proves on its own finish well within the four fifths it keeps (BENCHMARKS.md).
-pub(super) const NEIGHBOURHOOD_SHARE: f64 = 0.2;
-
-/// The same share where the neighbourhoods also run during the tree (searches beyond the exact relaxation's
-/// range): there the phases have searched around the incumbent already, and the tree needs the time. A large
-/// batch whose tree needs more than four fifths of the time to prove it is proved this way, and no large generated
-/// batch ended worse.
-pub(super) const WIDE_NEIGHBOURHOOD_SHARE: f64 = 0.1;
 
 /// The nodes of each neighbourhood's search in the first round; every round that finds nothing doubles it.
 pub(super) const NEIGHBOURHOOD_NODES: u64 = 500;

@@ -4,8 +4,32 @@
 
 use super::super::{GapLimit, Limits};
 use super::branching::strong_branching_candidates;
-use super::neighbourhood::{NEIGHBOURHOOD_SHARE, WIDE_NEIGHBOURHOOD_SHARE};
-use super::node_lp::exact_relaxation;
+use super::node_lp::{EXACT_RELAXATION_EDGES, exact_relaxation};
+
+/// The share of a match's budget kept for the neighbourhoods: the tree stops at the rest. With a fifth, a
+/// small batch whose tree reaches the optimum's bound but not the allocation is proved by the final
+/// neighbourhoods, and large ones ended with smaller gaps (before the phases during the tree); the batches of the
+/// generated suite that the tree proves on its own finish well within the four fifths it keeps (BENCHMARKS.md).
+pub(super) const NEIGHBOURHOOD_SHARE: f64 = 0.2;
+
+/// The same share where the neighbourhoods also run during the tree (searches beyond the exact relaxation's
+/// range): there the phases have searched around the incumbent already, and the tree needs the time. A large
+/// batch whose tree needs more than four fifths of the time to prove it is proved this way, and no large generated
+/// batch ended worse.
+pub(super) const WIDE_NEIGHBOURHOOD_SHARE: f64 = 0.1;
+
+/// Every this many nodes the search repairs the node's flow into an allocation
+/// ([`super::search::Search::repair`]). Best-first nodes rarely break no rule, so the tree itself seldom finds
+/// allocations; a repair costs about two re-solves since the solve within the awards has its own small network.
+/// It replaced a dive every 64 nodes: on small generated batches it finds optima SCIP proves where the dives did
+/// not, and the sample's draws need markedly fewer nodes (repairing more often needed fewer nodes still, but more
+/// time).
+pub(super) const REPAIR_EVERY: u64 = 8;
+
+/// The largest window, in edges, that is solved as a batch: up to this size the search solves each node's
+/// relaxation exactly ([`EXACT_RELAXATION_EDGES`]), and larger ones are searched in place. Searches of this size or
+/// less search no windows at all.
+pub(super) const WINDOW_EDGES: usize = EXACT_RELAXATION_EDGES;
 
 /// What a search is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -29,7 +29,7 @@ use super::layout::Layout;
 use super::neighbourhood::Neighbourhoods;
 use super::node::{Decision, Node, NodeOutcome};
 use super::node_lp::LP_ROUNDS;
-use super::policy::{Branching, NeighbourhoodSearch, Policy};
+use super::policy::{Branching, NeighbourhoodSearch, Policy, REPAIR_EVERY};
 use super::rules::Violation;
 use super::search::Search;
 
@@ -631,13 +631,6 @@ pub(super) const PHASE_EVERY_SOLVES: u64 = 2_000;
 
 /// Every this many nodes an exact search dives on its relaxation ([`Search::lp_dive`]).
 pub(super) const LP_DIVE_EVERY: u64 = 64;
-
-/// Every this many nodes the search repairs the node's flow into an allocation ([`Search::repair`]). Best-first
-/// nodes rarely break no rule, so the tree itself seldom finds allocations; a repair costs about two re-solves
-/// since the solve within the awards has its own small network. It replaced a dive every 64 nodes: on small
-/// generated batches it finds optima SCIP proves where the dives did not, and the sample's draws need markedly
-/// fewer nodes (repairing more often needed fewer nodes still, but more time).
-pub(super) const REPAIR_EVERY: u64 = 8;
 
 #[cfg(test)]
 mod tests {

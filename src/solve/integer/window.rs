@@ -23,13 +23,8 @@ use rayon::prelude::*;
 use super::allocation::Allocation;
 use super::budget::Budget;
 use super::node_lp::EXACT_RELAXATION_EDGES;
-use super::policy::{Kind, Policy};
+use super::policy::{Kind, Policy, WINDOW_EDGES};
 use super::search::{Search, Shared};
-
-/// The largest window, in edges, that is solved as a batch: up to this size the search solves each node's
-/// relaxation exactly ([`super::node_lp::EXACT_RELAXATION_EDGES`]), and larger ones are searched in place. Searches of
-/// this size or less search no windows at all.
-pub(super) const WINDOW_EDGES: usize = super::node_lp::EXACT_RELAXATION_EDGES;
 
 /// What a window's search gave: a better allocation of the whole batch if it found one, whether it stopped
 /// before proving its optimum, and its work: in re-solves of the whole network (for the neighbourhoods' share) and
