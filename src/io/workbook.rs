@@ -169,6 +169,32 @@ mod tests {
     }
 
     #[test]
+    fn cells_read_back_as_written() {
+        use calamine::{Data, Reader, Xlsx};
+        let table = Table {
+            name: "summary",
+            header: vec!["key", "requested_usd", "coverage", "allocated_mean_usd", "blank"],
+            rows: vec![vec![
+                Cell::Text("=SUM(A1)".into()),
+                Cell::Int((1 << 53) + 1),
+                Cell::Ratio(0.123_456),
+                Cell::Mean(f64::NAN),
+                Cell::Text(String::new()),
+            ]],
+        };
+        let bytes = render_workbook(&[table]).unwrap();
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("summary").unwrap();
+        let row: Vec<Data> = range.rows().nth(1).unwrap().to_vec();
+        assert_eq!(row[0], Data::String("=SUM(A1)".into()));
+        // A double cannot hold 2^53 + 1: it is kept as text, digit for digit.
+        assert_eq!(row[1], Data::String("9007199254740993".into()));
+        assert_eq!(row[2], Data::Float(0.1235), "the four decimals the CSV shows");
+        assert_eq!(row[3], Data::String("NaN".into()));
+        assert!(matches!(row.get(4), None | Some(Data::Empty | Data::String(_))), "{row:?}");
+    }
+
+    #[test]
     fn the_same_tables_give_the_same_bytes() {
         let table = || Table {
             name: "summary",
