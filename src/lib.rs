@@ -66,6 +66,7 @@ pub mod run;
 pub mod scenario;
 pub mod simulate;
 pub mod solve;
+pub mod template;
 pub mod track;
 
 pub use catalog::Reference;

@@ -19,6 +19,7 @@ pub mod published;
 pub mod workbook;
 pub mod write_inputs;
 
+pub(crate) use inputs::{NEED_COLUMNS, OFFER_COLUMNS};
 pub use inputs::{
     ReadOptions, read_batch, read_needs, read_needs_file, read_needs_from, read_offers, read_offers_file,
     read_offers_from,
