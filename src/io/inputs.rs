@@ -18,7 +18,7 @@ use crate::model::{
 };
 use crate::model::{CommitmentIdx, CountryIdx};
 use crate::records::fields;
-use crate::records::labelled::labelled;
+use crate::records::labelled::{SEPARATOR, labelled};
 use crate::records::{ColumnSpec, DEFAULT_ERROR_LIMIT, ErrorSink, Row, TableSpec, read_table};
 
 /// Options for reading inputs.
@@ -201,7 +201,8 @@ impl<'a> Cells<'_, 'a> {
             match parse(item) {
                 Ok(v) if out.contains(&v) => self.error(name, format!("lists {} twice", fields::shown(item))),
                 Ok(v) => out.push(v),
-                Err(why) => match hints::comma_hint(item) {
+                // A label may hold commas of its own (`ITI-2a — Mark weapons, incl. at import`).
+                Err(why) => match hints::comma_hint(item).filter(|_| !item.contains(SEPARATOR)) {
                     Some(hint) => self.error(name, format!("{why} (hint: {hint})")),
                     None => self.error(name, why),
                 },

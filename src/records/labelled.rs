@@ -3,14 +3,21 @@
 //! whole line; the readers take the code and check that the label is that code's own, so a label copied beside
 //! the wrong code is caught instead of trusted.
 
+use std::borrow::Cow;
+
 use super::fields::shown;
 
 /// What separates a code from its label: an em dash between two spaces.
 pub const SEPARATOR: &str = " — ";
 
+/// A title or name as a label writes it: a `;` in it becomes `,`, since `;` separates the items of a list cell.
+pub fn label_text(title: &str) -> Cow<'_, str> {
+    if title.contains(';') { Cow::Owned(title.replace(';', ",")) } else { Cow::Borrowed(title) }
+}
+
 /// Parses `text` as a code with `parse`, the code alone or followed by [`SEPARATOR`] and one of the labels that
-/// `labels` gives for it (its title or name in English or Chinese). A label that is not the code's own is an
-/// error naming both.
+/// `labels` gives for it (its title or name in English or Chinese), as [`label_text`] writes it. A label that is
+/// not the code's own is an error naming both.
 pub fn labelled<'l, T>(
     text: &str,
     parse: impl FnOnce(&str) -> Result<T, String>,
@@ -19,8 +26,8 @@ pub fn labelled<'l, T>(
     let Some((code, label)) = text.split_once(SEPARATOR) else { return parse(text) };
     let (code, label) = (code.trim(), label.trim());
     let value = parse(code)?;
-    let own = labels(&value);
-    if own.contains(&label) {
+    let own: Vec<Cow<'_, str>> = labels(&value).into_iter().map(label_text).collect();
+    if own.iter().any(|own| own == label) {
         return Ok(value);
     }
     Err(match own.first() {
@@ -59,6 +66,8 @@ mod tests {
         assert_eq!(labelled("KEN", parse, names), Ok(404));
         assert_eq!(labelled("KEN — Kenya", parse, names), Ok(404));
         assert_eq!(labelled("KEN — 肯尼亚", parse, names), Ok(404));
+        let titled = |_: &u32| vec!["Mark weapons; restore markings"];
+        assert_eq!(labelled("KEN — Mark weapons, restore markings", parse, titled), Ok(404));
     }
 
     #[test]

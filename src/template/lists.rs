@@ -6,7 +6,7 @@
 use crate::catalog::{MatchRole, Reference};
 use crate::lang::Lang;
 use crate::model::{AwardStatus, DonorType, FundingMode, ImplementerType, Kind, RecipientFlag, RequesterType, Theme};
-use crate::records::labelled::SEPARATOR;
+use crate::records::labelled::{SEPARATOR, label_text};
 
 /// A list of allowed values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -86,7 +86,7 @@ impl ListKind {
         let code = lang.code();
         let commitments = |roles: &[MatchRole]| -> Vec<String> {
             let cited = reference.commitments().iter().filter(|c| roles.contains(&c.match_role));
-            cited.map(|c| format!("{}{SEPARATOR}{}", c.code, c.title(code))).collect()
+            cited.map(|c| format!("{}{SEPARATOR}{}", c.code, label_text(c.title(code)))).collect()
         };
         let spelt = |values: Vec<&str>| values.into_iter().map(str::to_string).collect();
         match self {
@@ -100,11 +100,13 @@ impl ListKind {
             ListKind::RequesterTypes => spelt(RequesterType::ALL.iter().map(|v| v.as_str()).collect()),
             ListKind::DonorTypes => spelt(DonorType::ALL.iter().map(|v| v.as_str()).collect()),
             ListKind::RecipientFlags => spelt(RecipientFlag::ALL.iter().map(|v| v.as_str()).collect()),
-            ListKind::Countries => {
-                reference.countries().iter().map(|c| format!("{}{SEPARATOR}{}", c.alpha3, c.short_name(code))).collect()
-            }
+            ListKind::Countries => reference
+                .countries()
+                .iter()
+                .map(|c| format!("{}{SEPARATOR}{}", c.alpha3, label_text(c.short_name(code))))
+                .collect(),
             ListKind::Areas => {
-                reference.areas().iter().map(|a| format!("{}{SEPARATOR}{}", a.m49, a.name(code))).collect()
+                reference.areas().iter().map(|a| format!("{}{SEPARATOR}{}", a.m49, label_text(a.name(code)))).collect()
             }
             ListKind::Booleans => spelt(vec!["true", "false"]),
         }
