@@ -222,3 +222,36 @@ fn a_follow_up_workbook_holds_the_csv_rows() {
     let sheets = ["track_needs", "track_offers", "track_donors", "track_followup", "track_unmatched"];
     assert_workbook_matches(&dir.path().join("xlsx/track.xlsx"), &dir.path().join("csv"), &sheets);
 }
+
+#[test]
+fn explain_from_reads_a_published_workbook_as_it_reads_the_csv_files() {
+    let dir = TestDir::new();
+    dir.run(&["match", "--out", "csv"]).assert_success();
+    dir.run(&["match", "--out", "xlsx", "--format", "xlsx"]).assert_success();
+    for need in ["BFA-02", "KEN-01", "SRB-02"] {
+        let from_csv = dir.run(&["explain", "--from", "csv", "--need", need]);
+        let from_xlsx = dir.run(&["explain", "--from", "xlsx", "--need", need]);
+        from_csv.assert_success();
+        from_xlsx.assert_success();
+        let told = from_xlsx.stdout().replacen("Published run in xlsx ", "Published run in csv ", 1);
+        assert_eq!(told, from_csv.stdout(), "{need}");
+    }
+    // A workbook whose figures disagree with the inputs is caught, at its sheet's row.
+    let path = dir.path().join("xlsx/match.xlsx");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let mut text = String::new();
+        entry.read_to_string(&mut text).unwrap();
+        if entry.name() == "xl/worksheets/sheet2.xml" {
+            // needs_status, first row: the allocated amount of BFA-01 (0) becomes 1.
+            text = text.replacen(r#"<c r="C2" s="2"><v>0</v>"#, r#"<c r="C2" s="2"><v>1</v>"#, 1);
+        }
+        out.start_file(entry.name(), zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut out, text.as_bytes()).unwrap();
+    }
+    std::fs::write(&path, out.finish().unwrap().into_inner()).unwrap();
+    let run = dir.run(&["explain", "--from", "xlsx", "--need", "BFA-01"]);
+    run.assert_code(3).assert_stderr_contains("match.xlsx:2:3: field 'allocated_usd'");
+}
