@@ -25,7 +25,8 @@
 //! in each [`Lang`]) → [`render`] (pages) → [`run`] (the pipelines and the files). [`scenario`] and [`simulate`]
 //! draw planners' funding scenarios and solve each draw; [`generate`] writes seeded synthetic batches (and
 //! ledgers). [`track`], beside [`report`], follows up a ledger of awards against a batch as of a given date.
-//! [`iati`] turns donors' IATI activity files into candidate offers.
+//! [`iati`] turns donors' IATI activity files into candidate offers. [`template`] writes blank input workbooks
+//! from the column dictionaries and the reference tables.
 //!
 //! ## Example: the bundled sample
 //!
