@@ -39,7 +39,11 @@ pub fn header_format() -> Format {
 
 /// The width in characters of a column holding `texts` (East Asian characters count twice), within bounds.
 pub fn column_width<'a>(texts: impl IntoIterator<Item = &'a str>) -> f64 {
-    let widest = texts.into_iter().map(UnicodeWidthStr::width).max().unwrap_or(0);
+    width_of(texts.into_iter().map(UnicodeWidthStr::width).max().unwrap_or(0))
+}
+
+/// The width of a column whose widest cell shows `widest` characters, within bounds.
+fn width_of(widest: usize) -> f64 {
     // A little room for the drop-down arrow and the cell's margins.
     (widest + 2).clamp(MIN_WIDTH, MAX_WIDTH) as f64
 }
@@ -67,16 +71,20 @@ impl ColumnFormats {
     }
 }
 
-/// The text a cell shows, for the column widths: its number with the separators the format adds.
-fn shown(cell: &Cell) -> String {
+/// How many characters a cell shows, for the column widths: a figure with the separators or percent sign its
+/// format adds (`money`: the column carries thousands separators).
+fn shown_width(cell: &Cell, money: bool) -> usize {
+    let separators = |integer_digits: usize| if money { integer_digits.saturating_sub(1) / 3 } else { 0 };
     match cell {
-        Cell::Text(s) => s.clone(),
-        Cell::Int(v) => {
-            let digits = v.unsigned_abs().to_string().len();
-            v.to_string() + &",".repeat((digits.saturating_sub(1)) / 3)
+        Cell::Text(s) => UnicodeWidthStr::width(s.as_str()),
+        Cell::Int(v) => v.to_string().len() + separators(v.unsigned_abs().to_string().len()),
+        // 0.1234 shows as 12.34%.
+        Cell::Ratio(r) => fixed2(r * 100.0).len() + 1,
+        Cell::Mean(m) => {
+            let text = fixed2(*m);
+            let integer_digits = text.trim_start_matches('-').split('.').next().map_or(0, str::len);
+            text.len() + separators(integer_digits)
         }
-        Cell::Ratio(r) => fixed4(*r) + "%",
-        Cell::Mean(m) => fixed2(*m) + ",,",
     }
 }
 
@@ -113,13 +121,13 @@ fn add_sheet(workbook: &mut Workbook, table: &Table) -> Result<(), XlsxError> {
         let col = sheet_column(col)?;
         sheet.write_string_with_format(0, col, *name, &bold)?;
         let formats = ColumnFormats::of(name);
-        let mut texts = vec![name.to_string()];
+        let mut widest = UnicodeWidthStr::width(*name);
         for (i, row) in table.rows.iter().enumerate() {
             let Some(cell) = row.get(usize::from(col)) else { continue };
             write_cell(sheet, sheet_row(i + 1)?, col, cell, &formats)?;
-            texts.push(shown(cell));
+            widest = widest.max(shown_width(cell, is_money(name)));
         }
-        sheet.set_column_width(col, column_width(texts.iter().map(String::as_str)))?;
+        sheet.set_column_width(col, width_of(widest))?;
     }
     sheet.set_freeze_panes(1, 0)?;
     Ok(())
@@ -163,9 +171,13 @@ mod tests {
     }
 
     #[test]
-    fn shown_numbers_count_their_separators() {
-        assert_eq!(shown(&Cell::Int(1_234_567)), "1234567,,");
-        assert_eq!(shown(&Cell::Int(-999)), "-999");
+    fn shown_figures_count_their_separators() {
+        assert_eq!(shown_width(&Cell::Int(1_234_567), true), "1,234,567".len());
+        assert_eq!(shown_width(&Cell::Int(1_234_567), false), "1234567".len());
+        assert_eq!(shown_width(&Cell::Int(-999), true), "-999".len());
+        assert_eq!(shown_width(&Cell::Ratio(0.5186), false), "51.86%".len());
+        assert_eq!(shown_width(&Cell::Mean(-12345.5), true), "-12,345.50".len());
+        assert_eq!(shown_width(&Cell::Text("肯尼亚".into()), false), 6);
     }
 
     #[test]
