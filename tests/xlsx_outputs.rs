@@ -255,3 +255,38 @@ fn explain_from_reads_a_published_workbook_as_it_reads_the_csv_files() {
     let run = dir.run(&["explain", "--from", "xlsx", "--need", "BFA-01"]);
     run.assert_code(3).assert_stderr_contains("match.xlsx:2:3: field 'allocated_usd'");
 }
+
+#[test]
+fn a_round_keeps_its_ledger_as_csv_beside_the_workbook() {
+    let dir = TestDir::new();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+    for name in ["needs.csv", "offers_2014.csv", "ledger.csv"] {
+        std::fs::copy(sample.join(name), dir.path().join(name)).unwrap();
+    }
+    for (out, format) in [("csv", "csv"), ("xlsx", "xlsx")] {
+        let args = [
+            "match",
+            "--needs",
+            "needs.csv",
+            "--offers",
+            "offers_2014.csv",
+            "--ledger",
+            "ledger.csv",
+            "--round",
+            "2014",
+            "--proposed-on",
+            "2014-03-01",
+            "--out",
+            out,
+            "--format",
+            format,
+        ];
+        dir.run(&args).assert_success();
+    }
+    dir.run(&["replay", "xlsx"]).assert_success().assert_stdout_contains("4 files compared");
+    assert_eq!(dir.read("xlsx/ledger.csv"), dir.read("csv/ledger.csv"), "the next round's input stays CSV");
+    let sheets = ["matches", "needs_status", "offers_status", "summary"];
+    assert_workbook_matches(&dir.path().join("xlsx/match.xlsx"), &dir.path().join("csv"), &sheets);
+    let header = csv_table(&dir.path().join("csv/matches.csv")).remove(0);
+    assert_eq!(header.last().map(String::as_str), Some("origin"), "a round's own column is in the sheet too");
+}
