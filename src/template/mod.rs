@@ -146,7 +146,7 @@ fn describe(table: TemplateTable, column: &str) -> (&'static str, Option<(ListKi
             ("These States are never eligible, ;-separated ISO codes.", Some((L::Countries, Inform)))
         }
         "recipient_flags" => {
-            ("The requester must be one of LDC, LLDC, SIDS, ;-separated.", Some((L::RecipientFlags, Inform)))
+            ("Flags the requester State must carry one of, ;-separated.", Some((L::RecipientFlags, Inform)))
         }
         "implementer_types" => {
             ("Implementer types it funds, ;-separated; blank = any.", Some((L::ImplementerTypes, Inform)))

@@ -20,6 +20,8 @@ const LAST_ROW: u32 = 1_048_575;
 const MESSAGE_LIMIT: usize = 255;
 /// The ground of a required column's heading: a pale amber, readable in print.
 const REQUIRED_GROUND: u32 = 0xFFE699;
+/// A column of labelled codes is as wide as this text.
+const LABELLED_WIDTH: &str = "KEN — United Republic";
 /// The sheet of the allowed values.
 const LISTS: &str = "lists";
 
@@ -124,11 +126,11 @@ fn write_table_sheet(
             if check == Check::Inform {
                 note.push_str(" Pick one value, or type several separated by ;.");
             }
-            // Wide enough for the codes and the start of their labels.
             let entries = lists.iter().find(|(k, _)| *k == kind).map(|(_, e)| e.as_slice()).unwrap_or_default();
             texts.extend(entries.iter().map(|e| e.split(SEPARATOR).next().unwrap_or(e)));
             if kind.labelled() {
-                texts.push("ITI-2a — a title of some length");
+                // Wide enough for a code and the start of its label; long titles are cut on screen, not in the cell.
+                texts.push(LABELLED_WIDTH);
             }
         } else {
             validation = validation.allow_any_value();
