@@ -189,6 +189,10 @@ fn a_study_workbook_holds_the_csv_rows() {
         &dir.path().join("csv"),
         &["scenarios", "by_commitment", "by_region", "need_odds"],
     );
+    let args = ["simulate", "--scenarios", "study.toml", "--node-limit", "150", "--out", "one", "--format", "xlsx"];
+    dir.run(&[&args[..], &["--threads", "1"]].concat()).assert_success();
+    let one = std::fs::read(dir.path().join("one/simulate.xlsx")).unwrap();
+    assert!(one == std::fs::read(&workbook).unwrap(), "simulate.xlsx differs between thread counts");
     let styles = part(&workbook, "xl/styles.xml");
     assert!(styles.contains("formatCode=\"0.00\""), "means with two decimals: {styles}");
     assert!(styles.contains("formatCode=\"#,##0.00\""), "money means: {styles}");
