@@ -150,7 +150,7 @@ pub fn table_file_name(table: &Table, options: OutputOptions) -> String {
 pub fn render_table(out: &mut dyn Write, table: &Table, options: OutputOptions) -> std::io::Result<()> {
     match options.format {
         TableFormat::Xlsx => {
-            let bytes = workbook::render_workbook(std::slice::from_ref(table)).map_err(workbook::io_error)?;
+            let bytes = workbook::render_workbook(std::slice::from_ref(table))?;
             out.write_all(&bytes)
         }
         TableFormat::Csv => {
@@ -195,7 +195,7 @@ pub fn write_tables(
             tables.iter().try_for_each(|table| write_table(staged, dir, table, options))
         }
         TableFormat::Xlsx => staged.stage(&dir.join(options.format.file_name(workbook)), |out| {
-            let bytes = workbook::render_workbook(tables).map_err(workbook::io_error)?;
+            let bytes = workbook::render_workbook(tables)?;
             out.write_all(&bytes)
         }),
     }

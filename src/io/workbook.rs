@@ -19,6 +19,11 @@ const MIN_WIDTH: usize = 6;
 /// text rather than silently rounded.
 const LARGEST_EXACT: i128 = 1 << 53;
 
+/// The rows of a sheet, the header's included.
+const SHEET_ROWS: usize = 1_048_576;
+/// The most characters a cell holds.
+const CELL_CHARS: usize = 32_767;
+
 /// Number formats of the output sheets.
 const MONEY: &str = "#,##0";
 const MONEY_MEAN: &str = "#,##0.00";
@@ -143,8 +148,41 @@ pub fn sheet_column(index: usize) -> Result<u16, XlsxError> {
     u16::try_from(index).map_err(|_| XlsxError::RowColumnLimitError)
 }
 
-/// The workbook of `tables`, as bytes.
-pub fn render_workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
+/// The workbook of `tables`, as bytes; an error that says what does not fit when a table is larger than a sheet
+/// or a text longer than a cell.
+pub fn render_workbook(tables: &[Table]) -> std::io::Result<Vec<u8>> {
+    tables.iter().try_for_each(fits)?;
+    build(tables).map_err(io_error)
+}
+
+/// Checks that `table` fits Excel's limits, which the writer would otherwise refuse in its own words.
+fn fits(table: &Table) -> std::io::Result<()> {
+    let too_big = |what: String| {
+        std::io::Error::other(format!(
+            "the sheet {} cannot be written: {what} (hint: write the tables with --format csv)",
+            table.name
+        ))
+    };
+    if table.rows.len() >= SHEET_ROWS {
+        return Err(too_big(format!("{} rows, more than a sheet's {SHEET_ROWS} with its header", table.rows.len())));
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        for (cell, column) in row.iter().zip(&table.header) {
+            if let Cell::Text(text) = cell
+                && text.chars().count() > CELL_CHARS
+            {
+                let count = text.chars().count();
+                return Err(too_big(format!(
+                    "row {} of column {column} holds {count} characters, more than a cell's {CELL_CHARS}",
+                    r + 2
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn build(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     workbook.set_properties(&properties()?);
     for table in tables {
@@ -204,6 +242,21 @@ mod tests {
         assert_eq!(row[2], Data::Float(0.1235), "the four decimals the CSV shows");
         assert_eq!(row[3], Data::String("NaN".into()));
         assert!(matches!(row.get(4), None | Some(Data::Empty | Data::String(_))), "{row:?}");
+    }
+
+    #[test]
+    fn a_text_longer_than_a_cell_is_refused_with_its_place() {
+        let table = Table {
+            name: "scenarios",
+            header: vec!["scenario", "draws"],
+            rows: vec![
+                vec![Cell::Text("x\u{1}".into()), Cell::Int(1)],
+                vec![Cell::Text("w".repeat(40_000)), Cell::Int(2)],
+            ],
+        };
+        let err = render_workbook(&[table]).unwrap_err().to_string();
+        assert!(err.contains("sheet scenarios") && err.contains("row 3 of column scenario holds 40000"), "{err}");
+        assert!(err.contains("--format csv"), "{err}");
     }
 
     #[test]
