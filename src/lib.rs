@@ -25,7 +25,8 @@
 //! in each [`Lang`]) → [`render`] (pages) → [`run`] (the pipelines and the files). [`scenario`] and [`simulate`]
 //! draw planners' funding scenarios and solve each draw; [`generate`] writes seeded synthetic batches (and
 //! ledgers). [`track`], beside [`report`], follows up a ledger of awards against a batch as of a given date.
-//! [`iati`] turns donors' IATI activity files into candidate offers.
+//! [`iati`] turns donors' IATI activity files into candidate offers. [`template`] writes blank input workbooks
+//! from the column dictionaries and the reference tables.
 //!
 //! ## Example: the bundled sample
 //!
@@ -66,6 +67,7 @@ pub mod run;
 pub mod scenario;
 pub mod simulate;
 pub mod solve;
+pub mod template;
 pub mod track;
 
 pub use catalog::Reference;

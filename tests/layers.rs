@@ -16,7 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["records", "objective"],
     &["catalog"],
     &["io", "graph", "generate"],
-    &["solve", "scenario", "iati"],
+    &["solve", "scenario", "iati", "template"],
     &["report", "track"],
     &["simulate"],
     &["render"],

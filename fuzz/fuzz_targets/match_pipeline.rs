@@ -60,6 +60,8 @@ fn render(batch: &Batch, reference: &Reference, outcome: &MatchOutcome) {
             }
         }
     }
+    // Every cell an input can put in a table fits a workbook.
+    poa_match::io::workbook::render_workbook(&schema::match_tables(report)).unwrap();
     serde_json::to_vec_pretty(&outcome.run).unwrap();
     let mut dimacs = Vec::new();
     relaxation::network(batch, &outcome.graph).write_dimacs(&mut dimacs, "fuzz").unwrap();

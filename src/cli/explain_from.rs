@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use poa_match::catalog::{Reference, ReferenceSources};
 use poa_match::graph::locks::Locks;
 use poa_match::graph::{self, Graph, OfferIndex};
+use poa_match::io::outputs::TableFormat;
 use poa_match::io::provenance::{InputInfo, sha256_hex};
 use poa_match::io::published::PublishedTable;
 use poa_match::model::Batch;
 use poa_match::records::ErrorSink;
 use poa_match::report::RecordedRun;
-use poa_match::report::readback;
+use poa_match::report::{readback, schema};
 
 use super::{InputArgs, SAMPLE_NEEDS, SAMPLE_OFFERS};
 
@@ -149,14 +150,15 @@ pub fn load(dir: &Path, args: &InputArgs, ledger: Option<&PathBuf>) -> anyhow::R
 
     let index = OfferIndex::new(&batch, &reference);
     let graph = graph::build_with_index(&batch, &reference, &run.weights, &index);
-    let matches = PublishedTable::read(dir, "matches")?.ok_or_else(|| {
+    let workbook = TableFormat::Xlsx.file_name(schema::WORKBOOK);
+    let matches = PublishedTable::read(dir, &workbook, "matches")?.ok_or_else(|| {
         poa_match::Error::usage(format!(
-            "{}: no matches.csv (nor matches.json): --from names the folder of a match run",
+            "{}: no matches.csv (nor matches.json, nor {workbook}): --from names the folder of a match run",
             dir.display()
         ))
     })?;
     let amounts = readback::amounts_from_matches(&batch, &graph, &matches)?;
-    let needs_status = PublishedTable::read(dir, "needs_status")?;
+    let needs_status = PublishedTable::read(dir, &workbook, "needs_status")?;
     let locks = match (&run.inputs.ledger, &run.options.rounds) {
         (Some(info), Some(round)) => {
             let bytes = input_bytes(info, "ledger", "--ledger", ledger, "")?;

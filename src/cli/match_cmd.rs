@@ -40,12 +40,14 @@ pub enum FormatArg {
     Csv,
     /// JSON files.
     Json,
+    /// One Excel workbook with a sheet per table (match.xlsx, simulate.xlsx, track.xlsx).
+    Xlsx,
 }
 
 /// How outputs are written, shared by `match` and `simulate`.
 #[derive(Debug, Args)]
 pub struct OutputStyleArgs {
-    /// Write tables as CSV or JSON.
+    /// Write tables as CSV files, JSON files or one Excel workbook.
     #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
     pub format: FormatArg,
     /// Start CSV files with a UTF-8 byte-order mark so spreadsheet programs read Chinese text correctly.
@@ -61,6 +63,7 @@ impl From<FormatArg> for TableFormat {
         match format {
             FormatArg::Csv => TableFormat::Csv,
             FormatArg::Json => TableFormat::Json,
+            FormatArg::Xlsx => TableFormat::Xlsx,
         }
     }
 }

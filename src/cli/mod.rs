@@ -12,6 +12,7 @@ mod replay;
 mod shard_files;
 mod simulate;
 mod status;
+mod template;
 mod track;
 mod validate;
 mod with_ledger;
@@ -61,6 +62,8 @@ enum Command {
     Generate(generate::GenerateArgs),
     /// Turn donors' IATI activity files into candidate offers.csv rows, and say why each activity is taken or not.
     ImportIati(import_iati::ImportIatiArgs),
+    /// Write blank needs, offers and ledger workbooks to fill in, with drop-down lists and the column dictionary.
+    Template(template::TemplateArgs),
 }
 
 /// Input files and reference-data overrides shared by the subcommands that read a batch.
@@ -202,6 +205,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Commitments(args) => commitments::run(args),
         Command::Generate(args) => generate::run(args),
         Command::ImportIati(args) => import_iati::run(args),
+        Command::Template(args) => template::run(args),
     }
 }
 

@@ -18,6 +18,7 @@ use crate::model::{
 };
 use crate::model::{CommitmentIdx, CountryIdx};
 use crate::records::fields;
+use crate::records::labelled::{SEPARATOR, labelled};
 use crate::records::{ColumnSpec, DEFAULT_ERROR_LIMIT, ErrorSink, Row, TableSpec, read_table};
 
 /// Options for reading inputs.
@@ -200,7 +201,8 @@ impl<'a> Cells<'_, 'a> {
             match parse(item) {
                 Ok(v) if out.contains(&v) => self.error(name, format!("lists {} twice", fields::shown(item))),
                 Ok(v) => out.push(v),
-                Err(why) => match hints::comma_hint(item) {
+                // A label may hold commas of its own (`ITI-2a — Mark weapons, incl. at import`).
+                Err(why) => match hints::comma_hint(item).filter(|_| !item.contains(SEPARATOR)) {
                     Some(hint) => self.error(name, format!("{why} (hint: {hint})")),
                     None => self.error(name, why),
                 },
@@ -225,7 +227,12 @@ impl<'a> Cells<'_, 'a> {
         who: &str,
     ) -> Vec<CommitmentIdx> {
         self.list(name, |code| {
-            let idx = hints::commitment(reference, code)?;
+            let titles = |idx: &CommitmentIdx| {
+                let c = reference.commitment(*idx);
+                vec![c.title_en.as_str(), c.title_zh.as_str()]
+            };
+            let idx = labelled(code, |code| hints::commitment(reference, code), titles)?;
+            let code = reference.commitment(idx).code.as_str();
             let role = reference.commitment(idx).match_role;
             if allowed.contains(&role) {
                 Ok(idx)
@@ -260,12 +267,22 @@ impl<'a> Cells<'_, 'a> {
     }
 }
 
+/// A country by code (or with its name, as the templates' lists write it).
 fn country(reference: &Reference, code: &str) -> Result<CountryIdx, String> {
-    hints::country(reference, code)
+    labelled(code, |code| hints::country(reference, code), |idx| country_names(reference, *idx))
 }
 
+/// A country's names as a label may give them: the table's names and the short names, in English and Chinese.
+fn country_names(reference: &Reference, idx: CountryIdx) -> Vec<&str> {
+    let country = reference.country(idx);
+    vec![country.name_en.as_str(), country.name_zh.as_str(), country.short_name("en"), country.short_name("zh")]
+}
+
+/// An M49 area by code or name (or with its name, as the templates' lists write it).
 fn area(reference: &Reference, text: &str) -> Result<u16, String> {
-    hints::area(reference, text)
+    let names =
+        |m49: &u16| reference.area(*m49).map_or_else(Vec::new, |a| vec![a.name_en.as_str(), a.name_zh.as_str()]);
+    labelled(text, |text| hints::area(reference, text), names)
 }
 
 fn date(text: &str) -> Result<Date, String> {
@@ -497,7 +514,7 @@ pub fn read_offers_from(
         let duplicate = id.as_deref().is_some_and(|id| check_duplicate(&ids, &mut c, "offer_id", id, &offers, key));
         let donor_type = c.optional("donor_type", |t| fields::enum_value(t, DonorType::parse, DonorType::expected));
         let donor_text = c.required("donor");
-        let donor = c.parse("donor", donor_text, |t| match reference.country_by_code(t) {
+        let donor_code = |t: &str| match reference.country_by_code(t) {
             Some(idx) => Ok(reference.country(idx).alpha3.clone()),
             None if donor_type == Some(DonorType::State) => {
                 let message = format!(
@@ -513,7 +530,11 @@ pub fn read_offers_from(
                 Some(hint) => format!("{why} (hint: {hint})"),
                 None => why,
             }),
-        });
+        };
+        // A state donor may be picked from the template's list of countries, with its name.
+        let donor_names =
+            |code: &String| reference.country_by_code(code).map_or_else(Vec::new, |i| country_names(reference, i));
+        let donor = c.parse("donor", donor_text, |t| labelled(t, donor_code, donor_names));
         let envelope = c.required_with("envelope_usd", fields::usd);
         let cap_per_need = c.optional("cap_per_need_usd", fields::usd);
         let floor_per_need = c.optional("floor_per_need_usd", fields::usd);

@@ -5,7 +5,7 @@
 //! - [`write_inputs`]: needs and offers written back as needs.csv and offers.csv (used by `generate` and `import-iati`);
 //! - [`provenance`]: what the run record keeps of each input file (path, rows, SHA-256);
 //! - [`published`]: a match run's run.json and tables read back, for `explain --from`;
-//! - [`outputs`]: the CSV and JSON writers of output tables;
+//! - [`outputs`]: the CSV and JSON writers of output tables; [`workbook`], the same tables as one xlsx workbook;
 //! - [`atomic`]: outputs written to a temporary name and renamed, so a failed run leaves nothing half-written.
 
 pub mod atomic;
@@ -16,8 +16,10 @@ pub mod ledger;
 pub mod outputs;
 pub mod provenance;
 pub mod published;
+pub mod workbook;
 pub mod write_inputs;
 
+pub(crate) use inputs::{NEED_COLUMNS, OFFER_COLUMNS};
 pub use inputs::{
     ReadOptions, read_batch, read_needs, read_needs_file, read_needs_from, read_offers, read_offers_file,
     read_offers_from,

@@ -1,5 +1,5 @@
-//! A match run's published tables read back, for `explain --from` (docs/spec.md §10): the rows of a table (CSV or
-//! JSON, whichever the run wrote). run.json itself is read by the run record's own reader
+//! A match run's published tables read back, for `explain --from` (docs/spec.md §10): the rows of a table (CSV,
+//! JSON or a sheet of the workbook, whichever the run wrote). run.json itself is read by the run record's own reader
 //! (`RecordedRun` in the report layer), which `replay` reads it with too.
 
 use std::path::{Path, PathBuf};
@@ -15,7 +15,7 @@ pub struct PublishedRow {
     pub cells: Vec<String>,
 }
 
-/// A table of a match run read back: `NAME.csv`, else `NAME.json`.
+/// A table of a match run read back: `NAME.csv`, else `NAME.json`, else the sheet `NAME` of the run's workbook.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishedTable {
     /// The file read.
@@ -27,8 +27,9 @@ pub struct PublishedTable {
 }
 
 impl PublishedTable {
-    /// Reads table `name` of the run in `dir`, or `None` when the run wrote neither form.
-    pub fn read(dir: &Path, name: &str) -> Result<Option<PublishedTable>> {
+    /// Reads table `name` of the run in `dir`, or `None` when the run wrote it in no form; `workbook` is the file
+    /// name of the run's workbook (`match.xlsx`).
+    pub fn read(dir: &Path, workbook: &str, name: &str) -> Result<Option<PublishedTable>> {
         let csv_path = dir.join(format!("{name}.csv"));
         if csv_path.is_file() {
             return read_csv(&csv_path).map(Some);
@@ -36,6 +37,10 @@ impl PublishedTable {
         let json_path = dir.join(format!("{name}.json"));
         if json_path.is_file() {
             return read_json(&json_path).map(Some);
+        }
+        let workbook_path = dir.join(workbook);
+        if workbook_path.is_file() {
+            return read_sheet(&workbook_path, name).map(Some);
         }
         Ok(None)
     }
@@ -107,6 +112,31 @@ fn read_json(path: &Path) -> Result<PublishedTable> {
                 })
                 .collect(),
         })
+        .collect();
+    Ok(PublishedTable { path: path.to_path_buf(), header, rows })
+}
+
+/// A sheet of the workbook `--format xlsx` writes; its rows are numbered as the spreadsheet shows them.
+fn read_sheet(path: &Path, name: &str) -> Result<PublishedTable> {
+    use calamine::{Data, Reader, Xlsx};
+    let bad = |message: String| {
+        let message = format!("{message}; expected a workbook as `poa-match match --format xlsx` writes it");
+        Error::invalid_data(vec![data_error(path, 1, 1, None, message)], 0)
+    };
+    let mut workbook: Xlsx<_> = calamine::open_workbook(path).map_err(|e: calamine::XlsxError| bad(e.to_string()))?;
+    let range = workbook.worksheet_range(name).map_err(|e| bad(format!("sheet {name:?}: {e}")))?;
+    // The writer stores whole numbers as numbers and everything else it writes as text.
+    let text = |cell: &Data| match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(x) if x.fract() == 0.0 => format!("{x:.0}"),
+        other => other.to_string(),
+    };
+    let mut rows = range.rows();
+    let header: Vec<String> = rows.next().map(|r| r.iter().map(text).collect()).unwrap_or_default();
+    let rows = rows
+        .enumerate()
+        .map(|(i, row)| PublishedRow { line: i as u64 + 2, cells: row.iter().map(text).collect() })
         .collect();
     Ok(PublishedTable { path: path.to_path_buf(), header, rows })
 }

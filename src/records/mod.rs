@@ -9,6 +9,7 @@
 //! the first.
 
 pub mod fields;
+pub mod labelled;
 mod sniff;
 pub mod suggest;
 

@@ -36,6 +36,9 @@ pub fn table<'c, R: 'c>(name: &'static str, columns: impl IntoIterator<Item = &'
     }
 }
 
+/// The stem of the workbook that holds the four tables with `--format xlsx` (match.xlsx).
+pub const WORKBOOK: &str = "match";
+
 /// The file stems of the four tables of a match run, in the order they are written.
 pub const TABLES: [&str; 4] = ["matches", "needs_status", "offers_status", "summary"];
 

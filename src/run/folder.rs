@@ -56,6 +56,19 @@ impl FolderKind {
         }
     }
 
+    fn workbook(self) -> &'static str {
+        match self {
+            FolderKind::Match => crate::report::schema::WORKBOOK,
+            FolderKind::Study => crate::simulate::tables::WORKBOOK,
+            FolderKind::Track => crate::track::tables::WORKBOOK,
+        }
+    }
+
+    /// The names of the files that hold this kind's tables in `format` (a file per table, or one workbook).
+    pub fn table_files(self, format: TableFormat) -> Vec<String> {
+        format.file_names(self.workbook(), self.tables())
+    }
+
     fn page(self) -> &'static str {
         match self {
             FolderKind::Match | FolderKind::Study => "report.html",
@@ -66,14 +79,14 @@ impl FolderKind {
     /// The files a run of this kind writes into `dir` with tables in `format`, in the order it writes them (a
     /// match's ledger and network aside).
     pub fn files(self, dir: &Path, format: TableFormat) -> Vec<PathBuf> {
-        let tables = self.tables().iter().map(|stem| format.file_name(stem));
+        let tables = self.table_files(format).into_iter();
         tables.chain([self.page().to_string(), self.record().to_string()]).map(|name| dir.join(name)).collect()
     }
 
-    /// Every name a run of this kind may write into its folder, in either format (not the ledger, which a run
-    /// never removes).
+    /// Every name a run of this kind may write into its folder, in any format (not the ledger, which a run never
+    /// removes).
     fn names(self) -> Vec<String> {
-        let tables = TableFormat::ALL.into_iter().flat_map(|f| self.tables().iter().map(move |stem| f.file_name(stem)));
+        let tables = TableFormat::ALL.into_iter().flat_map(|f| self.table_files(f));
         tables.chain([self.page().to_string(), self.record().to_string()]).collect()
     }
 }
@@ -188,6 +201,31 @@ mod tests {
         let study = FolderKind::Study.files(d, TableFormat::Csv);
         let stale = stale_outputs(d, &study.iter().map(PathBuf::as_path).collect::<Vec<_>>()).unwrap();
         assert_eq!(names(&stale), ["matches.json", "net.dimacs", "run.json", "summary.json"]);
+    }
+
+    #[test]
+    fn a_run_in_one_format_takes_over_the_files_of_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for kind in FolderKind::ALL {
+            for file in kind.files(d, TableFormat::Csv) {
+                std::fs::write(file, "x").unwrap();
+            }
+            std::fs::write(d.join(kind.record()), RECORD).unwrap();
+            let xlsx = kind.files(d, TableFormat::Xlsx);
+            assert_eq!(xlsx.len(), 3, "one workbook, the page and the record");
+            let stale = stale_outputs(d, &xlsx.iter().map(PathBuf::as_path).collect::<Vec<_>>()).unwrap();
+            let csv_tables: Vec<String> = kind.table_files(TableFormat::Csv);
+            assert!(csv_tables.iter().all(|name| names(&stale).contains(name)), "{kind:?}: {stale:?}");
+            // And back: the workbook an xlsx run left goes when a CSV run takes the folder over.
+            std::fs::write(&xlsx[0], "x").unwrap();
+            let csv = kind.files(d, TableFormat::Csv);
+            let stale = stale_outputs(d, &csv.iter().map(PathBuf::as_path).collect::<Vec<_>>()).unwrap();
+            assert!(stale.contains(&xlsx[0]), "{kind:?}: {stale:?}");
+            for entry in std::fs::read_dir(d).unwrap() {
+                std::fs::remove_file(entry.unwrap().path()).unwrap();
+            }
+        }
     }
 
     #[test]

@@ -64,7 +64,8 @@ impl OutputConfig {
         let mut files: Vec<PathBuf> = self.export_network.iter().cloned().collect();
         let mut own = folder::FolderKind::Match.files(&self.out_dir, self.tables.format);
         if round {
-            own.insert(crate::report::schema::TABLES.len(), self.out_dir.join(folder::LEDGER));
+            let tables = folder::FolderKind::Match.table_files(self.tables.format).len();
+            own.insert(tables, self.out_dir.join(folder::LEDGER));
         }
         files.extend(own);
         files
@@ -253,9 +254,13 @@ pub fn write_outputs(
     if let Some(path) = &config.export_network {
         stage_network(&mut staged, batch, &graph, path, solution.relaxation)?;
     }
-    for table in schema::match_tables(&report) {
-        outputs::write_table(&mut staged, &config.out_dir, &table, config.tables)?;
-    }
+    outputs::write_tables(
+        &mut staged,
+        &config.out_dir,
+        schema::WORKBOOK,
+        &schema::match_tables(&report),
+        config.tables,
+    )?;
     if let (Some(file), Some(round)) = (ledger, &run.options.rounds) {
         let label = RoundLabel(round.round.clone());
         let awards = report::awards::new_awards(&report.matches, &label, round.proposed_on, &file.ledger);

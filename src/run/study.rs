@@ -9,7 +9,7 @@ use crate::io::atomic;
 use crate::io::outputs;
 use crate::render::{SimulatePage, render_simulate_page};
 use crate::simulate::outputs::{ScenarioSummary, SimulateInfo, summarise};
-use crate::simulate::tables::tables;
+use crate::simulate::tables::{WORKBOOK, tables};
 use crate::simulate::{Frame, Tally, Timings};
 
 /// A study's outputs as written.
@@ -30,9 +30,7 @@ pub fn write(dir: &Path, frame: &Frame, tallies: &[Tally], timings: Timings) -> 
     let summaries: Vec<ScenarioSummary> = frame.scenarios.iter().zip(tallies).map(|(s, t)| summarise(s, t)).collect();
     let mut staged = atomic::Staged::in_dir(dir)?;
     let options = frame.options.output();
-    for table in tables(frame, &summaries, tallies) {
-        outputs::write_table(&mut staged, dir, &table, options)?;
-    }
+    outputs::write_tables(&mut staged, dir, WORKBOOK, &tables(frame, &summaries, tallies), options)?;
     let page = render_simulate_page(&SimulatePage { frame, summaries: &summaries, tallies });
     staged.stage(&dir.join("report.html"), |out| out.write_all(page.as_bytes()))?;
     let mut timings = timings;

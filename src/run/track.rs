@@ -11,7 +11,7 @@ use crate::model::Batch;
 use crate::render::{TrackPage, render_track_page};
 use crate::track::Track;
 use crate::track::record::TrackInfo;
-use crate::track::tables::tables;
+use crate::track::tables::{WORKBOOK, tables};
 
 /// Everything a follow-up writes, and where.
 #[derive(Debug, Clone, Copy)]
@@ -35,9 +35,7 @@ pub struct TrackOutput<'a> {
 pub fn write(output: &TrackOutput<'_>) -> Result<atomic::Committed> {
     let dir = output.dir;
     let mut staged = atomic::Staged::in_dir(dir)?;
-    for table in tables(output.track) {
-        outputs::write_table(&mut staged, dir, &table, output.tables)?;
-    }
+    outputs::write_tables(&mut staged, dir, WORKBOOK, &tables(output.track), output.tables)?;
     let page = render_track_page(&TrackPage {
         track: output.track,
         info: output.info,

@@ -176,7 +176,10 @@ pub fn group_rows<'a>(frame: &'a Frame, summaries: &'a [ScenarioSummary], by_com
     rows
 }
 
-/// The file stems of a study's four tables, in the order they are written.
+/// The stem of the workbook that holds the four tables with `--format xlsx` (simulate.xlsx).
+pub const WORKBOOK: &str = "simulate";
+
+/// The file stems of the four tables of a study, in the order they are written.
 pub const TABLES: [&str; 4] = ["scenarios", "by_commitment", "by_region", "need_odds"];
 
 /// The four tables of a study.

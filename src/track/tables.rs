@@ -143,7 +143,10 @@ fn table<R>(name: &'static str, header: &[&'static str], rows: &[R], row: fn(&R)
     Table { name, header: header.to_vec(), rows: rows.iter().map(row).collect() }
 }
 
-/// The file stems of the five tables, in the order they are listed.
+/// The stem of the workbook that holds the five tables with `--format xlsx` (track.xlsx).
+pub const WORKBOOK: &str = "track";
+
+/// The file stems of the five tables of a follow-up, in the order they are written.
 pub const TABLES: [&str; 5] = ["track_needs", "track_offers", "track_donors", "track_followup", "track_unmatched"];
 
 /// The five tables, in the order they are listed.

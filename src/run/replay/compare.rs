@@ -27,7 +27,8 @@ pub struct Difference {
     pub published: Option<String>,
     /// The re-run's text around the difference (`None` past the end of the file).
     pub rerun: Option<String>,
-    /// For run.json, the key the differing line lies under, dotted (`options.method`).
+    /// For run.json, the key the differing line lies under, dotted (`options.method`); for a workbook, the part
+    /// that differs (`xl/worksheets/sheet1.xml`).
     pub key: Option<String>,
 }
 
@@ -96,8 +97,12 @@ pub fn compare_file(published: &Path, rerun: &Path, record: bool) -> Result<Verd
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Verdict::Missing),
         Err(e) => return Err(Error::io(published, e)),
     };
+    let workbook = rerun.extension().is_some_and(|e| e == "xlsx");
     let difference = if record {
         record_difference(&String::from_utf8_lossy(&published_bytes), &String::from_utf8_lossy(&rerun_bytes))
+    } else if workbook && published_bytes != rerun_bytes {
+        super::workbook::workbook_difference(&published_bytes, &rerun_bytes)
+            .or_else(|| byte_difference(&published_bytes, &rerun_bytes))
     } else {
         byte_difference(&published_bytes, &rerun_bytes)
     };

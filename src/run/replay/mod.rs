@@ -9,6 +9,7 @@
 pub mod changes;
 pub mod compare;
 pub mod inputs;
+mod workbook;
 
 pub use changes::{Change, option_changes, weight_changes};
 pub use compare::{Comparison, Difference, FileComparison, Verdict, compare_dirs, compare_file};
