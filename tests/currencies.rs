@@ -95,6 +95,12 @@ fn offers_in_eur_and_jpy_match_as_the_same_offers_converted_by_hand() {
     ]);
     assert_eq!(used, &expected, "GBP converted nothing and is not listed");
     assert!(run_json(&dir, "b")["inputs"].get("rates_used").is_none());
+    // validate says which rates converted how many rows.
+    dir.run(&["validate", "--needs", "needs.csv", "--offers", "foreign.csv", "--rates", "rates.csv"])
+        .assert_success()
+        .assert_stdout_contains("rates.csv: 3 rates, 2 used\n")
+        .assert_stdout_contains("  EUR at 1.25 USD (2013-01-02, ECB reference rate): 2 rows converted, rounded down")
+        .assert_stdout_contains("  JPY at 0.0067 USD (2013-01-02, Bank of Japan): 1 row converted");
 }
 
 /// The one error line of a run that must fail with invalid data.
@@ -262,4 +268,26 @@ fn a_ledger_in_eur_against_an_eur_offer_keeps_its_locks_within_the_envelope() {
         "round/ledger.csv",
     ])
     .assert_success();
+}
+
+#[test]
+fn a_scenarios_added_offers_in_jpy_are_converted_with_the_rates_of_the_run() {
+    let dir = TestDir::new();
+    dir.write("needs.csv", sample("needs.csv"));
+    dir.write("offers.csv", sample("offers.csv"));
+    let added = sample("scenario_offers.csv");
+    let (header, row) = added.split_once('\n').unwrap();
+    dir.write("added.csv", format!("{header},currency\n{},JPY\n", row.trim_end().replacen("400000", "60000000", 1)));
+    dir.write("scenarios.toml", "draws = 3\n[[scenario]]\nname = \"yen\"\nadd_offers = \"added.csv\"\n");
+    let args = ["simulate", "--needs", "needs.csv", "--offers", "offers.csv", "--scenarios", "scenarios.toml"];
+    let refused = dir.run(&[&args[..], &["--out", "refused"]].concat());
+    refused
+        .assert_code(3)
+        .assert_no_panic()
+        .assert_stderr_contains("added.csv:2:24: field 'currency': no rate for JPY");
+    dir.write("rates.csv", RATES);
+    dir.run(&[&args[..], &["--rates", "rates.csv", "--node-limit", "100", "--out", "sim"]].concat()).assert_success();
+    let record: Value = serde_json::from_str(&dir.read("sim/simulate.json")).unwrap();
+    let used = &record["inputs"]["rates_used"];
+    assert_eq!((used[0]["currency"].as_str(), used[0]["rows"].as_u64()), (Some("JPY"), Some(1)), "{record}");
 }
