@@ -95,6 +95,11 @@ fn offers_in_eur_and_jpy_match_as_the_same_offers_converted_by_hand() {
     ]);
     assert_eq!(used, &expected, "GBP converted nothing and is not listed");
     assert!(run_json(&dir, "b")["inputs"].get("rates_used").is_none());
+    // The page lists the rates file with the inputs, and each rate used.
+    let page = dir.read("a/report.html");
+    assert!(page.contains(">rates.csv<"), "the rates file among the inputs");
+    assert!(page.contains("<dt>1 JPY = USD</dt><dd>0.0067 (2013-01-02, Bank of Japan; × 1)</dd>"), "{page}");
+    assert!(!dir.read("b/report.html").contains(" = USD</dt>"));
     // validate says which rates converted how many rows.
     dir.run(&["validate", "--needs", "needs.csv", "--offers", "foreign.csv", "--rates", "rates.csv"])
         .assert_success()
