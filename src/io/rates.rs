@@ -190,3 +190,59 @@ impl<'r> RowCurrency<'r> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    const HEADER: &str = "currency,usd_per_unit,date,source\n";
+
+    fn errors(rows: &str) -> Vec<String> {
+        match read_rates("rates.csv", format!("{HEADER}{rows}").as_bytes(), 20).unwrap_err().kind() {
+            ErrorKind::InvalidData { errors, .. } => errors.iter().map(ToString::to_string).collect(),
+            other => panic!("not a data error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_one_rate_per_currency_in_file_order() {
+        let text = format!("{HEADER}jpy,0.0067,2013-01-02,BoJ\nEUR,1.0842,2013-01-02,ECB\nUSD,1.0,,\n");
+        let rates = read_rates("rates.csv", text.as_bytes(), 20).unwrap();
+        let read: Vec<(String, String, u64)> =
+            rates.all().iter().map(|r| (r.currency.to_string(), r.usd_per_unit.to_string(), r.line)).collect();
+        let expected = [("JPY", "0.0067", 2), ("EUR", "1.0842", 3), ("USD", "1.0", 4)];
+        assert_eq!(read, expected.map(|(c, r, l)| (c.to_string(), r.to_string(), l)));
+        assert!(rates_used(&rates).is_empty(), "nothing converted yet");
+        let eur = rates.get(Currency::from_code("EUR").unwrap()).unwrap();
+        rates.note_converted(eur);
+        rates.note_converted(eur);
+        let used = rates_used(&rates);
+        assert_eq!((used.len(), used[0].currency.as_str(), used[0].rows), (1, "EUR", 2));
+    }
+
+    #[test]
+    fn every_bad_row_is_one_error_at_its_cell() {
+        assert_eq!(
+            errors("EUR,1.1,2013-01-02,ECB\nGBP,1.6,2013-01-02,BoE\nEur,1.2,2013-02-01,ECB\n"),
+            ["rates.csv:4:1: field 'currency': a second rate for EUR (the first is on line 2; hint: keep one row per \
+              currency, the rate of the day the amounts are valued at)"]
+        );
+        assert_eq!(
+            errors("EUR,1.1,,\n"),
+            [
+                "rates.csv:2:3: field 'date': is required but blank",
+                "rates.csv:2:4: field 'source': is required but blank"
+            ]
+        );
+        assert_eq!(
+            errors("USD,2,,\n"),
+            ["rates.csv:2:2: field 'usd_per_unit': the rate of USD is 1 by definition, found 2"]
+        );
+        assert_eq!(
+            errors("EURO,1.1,2013-01-02,ECB\n"),
+            ["rates.csv:2:1: field 'currency': expected an ISO 4217 currency code such as EUR or JPY, found \"EURO\" \
+              (did you mean EUR?)"]
+        );
+    }
+}
