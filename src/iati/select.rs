@@ -11,19 +11,20 @@
 //! envelope is rounded down to whole units, so an import never offers more than the activity has left. Amounts stay
 //! in the activity's currency: the row names it, and the rates file of the match converts it (docs/spec.md §11.4).
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::activity::{Activity, Field, FieldError, Money};
-use super::codes::{
-    ActivityStatus, BudgetKind, Currency, DacPurpose, DateType, Decimal, RegionVocabulary, SectorVocabulary,
-};
+use super::activity::{Activity, FieldError};
+use super::codes::{ActivityStatus, DacPurpose, DateType, Decimal, RegionVocabulary, SectorVocabulary};
 use super::donor::{Donor, donor_of};
 use crate::catalog::Reference;
 use crate::model::{CountryIdx, Date, MAX_AMOUNT_USD, Usd};
 
 /// The currency of offers.csv rows, as the column dictionary knows it.
 type RowCurrency = crate::model::Currency;
+
+mod money;
+
+use money::{money_left, too_large};
 
 /// What to take.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -420,144 +421,6 @@ fn window(activity: &Activity) -> Result<(Option<Date>, Option<Date>), Skip> {
     Ok((start, end))
 }
 
-/// The money left for the activity.
-struct MoneyLeft {
-    currency: RowCurrency,
-    budgets: Decimal,
-    spent: Decimal,
-    left: Decimal,
-    first: Date,
-    last: Date,
-}
-
-impl MoneyLeft {
-    fn words(&self, as_of: Option<Date>) -> String {
-        let periods = match as_of {
-            Some(d) => format!("budget periods not over on {d} ({} to {})", self.first, self.last),
-            None => format!("budget periods {} to {}", self.first, self.last),
-        };
-        let c = self.currency;
-        format!(
-            "{} {c} left of {} {c} in {periods} after {} {c} disbursed or spent",
-            self.left, self.budgets, self.spent
-        )
-    }
-}
-
-/// A budget period with its budgets.
-#[derive(Debug, Default, Clone, Copy)]
-struct Period {
-    original: Decimal,
-    revised: Option<Decimal>,
-    spent: Decimal,
-}
-
-/// The currency of the activity's amounts: the first amount sets it, and every other must be in the same one.
-struct ActivityCurrency(Option<RowCurrency>);
-
-impl ActivityCurrency {
-    /// The amount of `money`, checked to be in the activity's one currency.
-    fn amount(
-        &mut self,
-        money: Money,
-        default: Option<&Field<Currency>>,
-        line: u64,
-        what: &str,
-    ) -> Result<Decimal, Skip> {
-        let currency = match (money.currency, default) {
-            (Some(c), _) => c,
-            (None, Some(Ok(c))) => *c,
-            (None, Some(Err(e))) => return Err(malformed(e)),
-            (None, None) => {
-                return Err(skip(
-                    SkipReason::Malformed,
-                    format!("line {line}: {what}: no currency (neither value/@currency nor @default-currency)"),
-                ));
-            }
-        };
-        let Some(currency) = RowCurrency::from_code(&currency.to_string()) else {
-            return Err(skip(
-                SkipReason::Currency,
-                format!("line {line}: {what} in {currency}, which is not an active ISO 4217 currency code"),
-            ));
-        };
-        match self.0 {
-            Some(first) if first != currency => Err(skip(
-                SkipReason::Currency,
-                format!(
-                    "line {line}: {what} in {currency}, other amounts in {first}; adding them up needs rates, so the \
-                     import leaves the activity out (enter it by hand, converted)"
-                ),
-            )),
-            _ => {
-                self.0 = Some(currency);
-                Ok(money.amount)
-            }
-        }
-    }
-}
-
-fn too_large() -> Skip {
-    skip(SkipReason::Malformed, "the amounts add up to more than this import can total exactly")
-}
-
-fn money_left(activity: &Activity, as_of: Option<Date>) -> Result<MoneyLeft, Skip> {
-    if activity.budgets.is_empty() {
-        return Err(skip(SkipReason::NoBudget, "the activity has no budget element"));
-    }
-    let default = activity.default_currency.as_ref();
-    let mut currency = ActivityCurrency(None);
-    // Periods in date order; a revised budget replaces the original ones of exactly the same period.
-    let mut periods: BTreeMap<(Date, Date), Period> = BTreeMap::new();
-    for budget in &activity.budgets {
-        let budget = budget.as_ref().map_err(malformed)?;
-        if as_of.is_some_and(|d| budget.end < d) {
-            continue;
-        }
-        let amount = currency.amount(budget.value, default, budget.line, "budget/value")?;
-        let period = periods.entry((budget.start, budget.end)).or_default();
-        match budget.kind {
-            BudgetKind::Original => period.original = period.original.checked_add(amount).ok_or_else(too_large)?,
-            BudgetKind::Revised => {
-                let revised = period.revised.unwrap_or_default().checked_add(amount).ok_or_else(too_large)?;
-                period.revised = Some(revised);
-            }
-        }
-    }
-    let (Some(first), Some(last)) = (periods.keys().next().map(|k| k.0), periods.keys().map(|k| k.1).max()) else {
-        let d = as_of.map_or(String::new(), |d| d.to_string());
-        return Err(skip(SkipReason::NoMoneyLeft, format!("every budget period ended before {d}")));
-    };
-    for spending in &activity.spending {
-        let spending = spending.as_ref().map_err(malformed)?;
-        if as_of.is_some_and(|d| spending.date > d) {
-            continue;
-        }
-        // Each disbursement counts once, against the first period that holds its date.
-        let Some(period) = periods.iter_mut().find(|((s, e), _)| *s <= spending.date && spending.date <= *e) else {
-            continue;
-        };
-        let amount = currency.amount(spending.value, default, spending.line, "transaction/value")?;
-        period.1.spent = period.1.spent.checked_add(amount).ok_or_else(too_large)?;
-    }
-    let (mut budgets, mut spent, mut left) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
-    for period in periods.values() {
-        let budget = period.revised.unwrap_or(period.original);
-        budgets = budgets.checked_add(budget).ok_or_else(too_large)?;
-        spent = spent.checked_add(period.spent).ok_or_else(too_large)?;
-        // What one period overspent does not come off another's budget.
-        let remaining = Decimal::from_millionths((budget.millionths() - period.spent.millionths()).max(0));
-        left = left.checked_add(remaining).ok_or_else(too_large)?;
-    }
-    // Some budget was counted, so the currency is known.
-    let currency = currency.0.unwrap_or(RowCurrency::USD);
-    let money = MoneyLeft { currency, budgets, spent, left, first, last };
-    if left.floor() < 1 {
-        return Err(skip(SkipReason::NoMoneyLeft, money.words(as_of)));
-    }
-    Ok(money)
-}
-
 /// A recipient as the activity gives it: one offers.csv can express, or words for one it cannot.
 enum Place {
     Usable(Recipient),
@@ -706,6 +569,27 @@ mod tests {
             Decision::Skipped(s) => s.reason,
             Decision::Taken(t) => panic!("taken: {t:?}"),
         }
+    }
+
+    #[test]
+    fn amounts_stay_in_the_activitys_one_currency() {
+        let in_eur = |xml: String| xml.replace("<value>", "<value currency=\"eur\">");
+        let budget_eur = in_eur(budget(1, "2013-01-01", "2013-12-31", "1000"));
+        let both_eur = [budget_eur.clone(), in_eur(spent("2013-06-01", "250"))].concat();
+        let taken = match decide_body(&both_eur, None) {
+            Decision::Taken(t) => t,
+            Decision::Skipped(s) => panic!("skipped: {s:?}"),
+        };
+        assert_eq!((taken.currency.as_str(), taken.shares[0].amount.get()), ("EUR", 750));
+        assert!(taken.detail.starts_with("750 EUR left of 1000 EUR"), "{}", taken.detail);
+        // The disbursement has no currency of its own, so it is in the activity's default, USD: two currencies.
+        let mixed = decide_body(&[budget_eur, spent("2013-06-01", "250")].concat(), None);
+        assert_eq!(reason(&mixed), SkipReason::Currency);
+        let not_iso = decide_body(
+            &budget(1, "2013-01-01", "2013-12-31", "1").replace("<value>", "<value currency=\"XXX\">"),
+            None,
+        );
+        assert_eq!(reason(&not_iso), SkipReason::Currency);
     }
 
     #[test]
