@@ -518,14 +518,11 @@ pub fn read_offers_from(
                 None => why,
             }),
         });
+        // In another currency the three amounts are converted here; the checks below compare dollars.
         let money = RowCurrency::read(&mut c, options.rates);
-        let amount = |c: &mut Cells<'_, '_>, name: &str, required: bool| match &money {
-            Some(money) => money.amount(c, name, required),
-            None => None,
-        };
-        let envelope = amount(&mut c, "envelope_usd", true);
-        let cap_per_need = amount(&mut c, "cap_per_need_usd", false);
-        let floor_per_need = amount(&mut c, "floor_per_need_usd", false);
+        let envelope = money.as_ref().and_then(|m| m.amount(&mut c, "envelope_usd", true));
+        let cap_per_need = money.as_ref().and_then(|m| m.amount(&mut c, "cap_per_need_usd", false));
+        let floor_per_need = money.as_ref().and_then(|m| m.amount(&mut c, "floor_per_need_usd", false));
         c.not_above(floor_per_need, cap_per_need, "floor_per_need_usd", "cap_per_need_usd");
         if let (Some(floor), Some(envelope)) = (floor_per_need, envelope)
             && floor > envelope
