@@ -195,9 +195,9 @@ fn cases() -> Vec<Case> {
         case(
             "unknown column in offers",
             O,
-            "offer_id,donor,currency,envelope_usd\nX-01,NLD,EUR,100\n",
+            "offer_id,donor,fund_code,envelope_usd\nX-01,NLD,F-7,100\n",
             (1, 3),
-            Some("currency"),
+            Some("fund_code"),
             &["unknown column"],
         ),
         case(
@@ -999,7 +999,7 @@ fn header_only_files_are_valid_with_zero_rows() {
 #[test]
 fn allow_extra_columns_accepts_unknown_columns() {
     let needs = "need_id,requester,commitments,kinds,amount_usd,budget\nX-01,BFA,ITI-2a,equipment,100,5\n";
-    let offers = "offer_id,donor,currency,envelope_usd\nX-01,NLD,EUR,100\n";
+    let offers = "offer_id,donor,fund_code,envelope_usd\nX-01,NLD,F-7,100\n";
     validate_ok(needs, offers, &["--allow-extra-columns"])
         .assert_stdout_contains("1 need from 1 State")
         .assert_stdout_contains("1 offer from 1 donor");
@@ -1010,7 +1010,7 @@ fn allow_extra_columns_accepts_unknown_columns() {
     dir.run(&["validate", "--needs", NEEDS, "--offers", OFFERS])
         .assert_code(3)
         .assert_stderr_contains("data/needs.csv:1:6: field 'budget': unknown column")
-        .assert_stderr_contains("data/offers.csv:1:3: field 'currency': unknown column");
+        .assert_stderr_contains("data/offers.csv:1:3: field 'fund_code': unknown column");
 }
 
 #[test]

@@ -51,16 +51,18 @@ fn reason_of<'l>(log: &'l [(String, String, String, i64)], id: &str) -> (&'l str
 fn the_fixture_gives_offers_that_validate_and_match() {
     let dir = TestDir::new();
     copy_fixture(&dir, "donors.xml");
-    dir.run(&["import-iati", "donors.xml", "--out", "imported"])
-        .assert_success()
-        .assert_stdout_contains("read 23 activities from 1 file(s): 6 taken as 9 offers (1,710,000 USD), 17 skipped");
+    dir.run(&["import-iati", "donors.xml", "--out", "imported"]).assert_success().assert_stdout_contains(
+        "read 24 activities from 1 file(s): 7 taken as 10 offers (1,710,000 USD; 400,000 EUR), 17 skipped",
+    );
 
+    // The activity in euros is an offer in euros: a match converts it with the rates given.
     let needs = sample_needs();
-    dir.run(&["validate", "--needs", &needs, "--offers", "imported/offers.csv"])
+    dir.write("rates.csv", "currency,usd_per_unit,date,source\nEUR,1.3,2013-01-02,ECB reference rate\n");
+    let with_rates = ["--needs", &needs, "--offers", "imported/offers.csv", "--rates", "rates.csv"];
+    dir.run(&[&["validate"], &with_rates[..]].concat())
         .assert_success()
-        .assert_stdout_contains("9 offers from 6 donors, 1,710,000 USD in envelopes");
-    dir.run(&["match", "--needs", &needs, "--offers", "imported/offers.csv", "--out", "round", "--quiet"])
-        .assert_success();
+        .assert_stdout_contains("10 offers from 7 donors, 2,230,000 USD in envelopes");
+    dir.run(&[&["match"], &with_rates[..], &["--out", "round", "--quiet"]].concat()).assert_success();
     let matches = csv_rows(&dir.read("round/matches.csv"));
     assert!(matches.iter().any(|m| m["offer_id"] == "XM-DAC-41114-SALW-RA:KEN"), "the pooled programme funds Kenya");
     assert!(matches.iter().any(|m| m["offer_id"] == "GB-GOV-1-300101"));
@@ -77,6 +79,7 @@ fn the_fixture_gives_offers_that_validate_and_match() {
             "XM-DAC-41114-SALW-RA:UGA",
             "XM-DAC-41114-SALW-RA:M49-14",
             "DE-1-2013-SALW-NE",
+            "XI-IATI-EC_FPI-2013-SALW",
             "JP-1-SALW-PIPE",
             "FI-3-SALW-13",
             "AU-5-SALW-PAC:PNG",
@@ -99,9 +102,12 @@ fn the_fixture_gives_offers_that_validate_and_match() {
     assert_eq!(first["window_end"], "2014-12-31");
     assert_eq!(offers[3]["regions_m49"], "14");
     assert_eq!(offers[4]["envelope_usd"], "150000", "60 % in 15240, half of it to Niger");
-    assert_eq!(offers[5]["countries_include"], "", "no recipient: open to every requester");
-    assert_eq!(offers[7]["title"], "太平洋地区小武器和轻武器管控");
-    assert_eq!((offers[7]["envelope_usd"].as_str(), offers[8]["envelope_usd"].as_str()), ("72000", "48000"));
+    assert_eq!(offers[6]["countries_include"], "", "no recipient: open to every requester");
+    let euros = &offers[5];
+    assert_eq!((euros["envelope_usd"].as_str(), euros["currency"].as_str()), ("400000", "EUR"), "as reported");
+    assert!(offers.iter().filter(|o| o["offer_id"] != euros["offer_id"]).all(|o| o["currency"].is_empty()));
+    assert_eq!(offers[8]["title"], "太平洋地区小武器和轻武器管控");
+    assert_eq!((offers[8]["envelope_usd"].as_str(), offers[9]["envelope_usd"].as_str()), ("72000", "48000"));
 }
 
 #[test]
@@ -128,7 +134,8 @@ fn every_activity_read_has_a_status_and_a_reason() {
         ("GB-GOV-1-200222", "skipped", "other_sectors"),
         ("AU-5-SALW-DAC3", "skipped", "sector_vocabulary"),
         ("CA-3-SALW-11", "skipped", "no_money_left"),
-        ("XI-IATI-EC_FPI-2013-SALW", "skipped", "currency_without_rate"),
+        ("XI-IATI-EC_FPI-2013-SALW", "taken", "in_full"),
+        ("FR-6-SALW-MIXED", "skipped", "currency"),
         ("", "skipped", "malformed"),
         ("IE-1-SALW-COMMA", "skipped", "malformed"),
         ("DK-1-SALW-SAHARA", "skipped", "no_usable_recipient"),

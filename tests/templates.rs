@@ -14,7 +14,7 @@ use std::path::Path;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use common::{NEEDS_HEADER, OFFERS_HEADER, TestDir, csv_rows};
 
-const LEDGER_HEADER: &str = "award_id,round,need_id,offer_id,amount_usd,status,status_date,note";
+const LEDGER_HEADER: &str = "award_id,round,need_id,offer_id,amount_usd,currency,status,status_date,note";
 
 /// A sheet as rows of text (numbers as they would be typed).
 fn sheet_rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
@@ -145,7 +145,10 @@ fn fill_batch(dir: &TestDir, t: &str) -> HashMap<String, Vec<String>> {
 fn templates_have_the_dictionaries_columns_lists_and_dictionary() {
     let dir = TestDir::new();
     write_templates(&dir, "t", "en");
-    for (name, header) in [("needs", NEEDS_HEADER), ("offers", OFFERS_HEADER), ("ledger", LEDGER_HEADER)] {
+    // The offers template has every column of the dictionary, currency among them (the shared test header, used to
+    // write USD-only files, has none).
+    let offers_header = OFFERS_HEADER.replace("floor_per_need_usd,", "floor_per_need_usd,currency,");
+    for (name, header) in [("needs", NEEDS_HEADER), ("offers", offers_header.as_str()), ("ledger", LEDGER_HEADER)] {
         let path = dir.path().join(format!("t/{name}.xlsx"));
         let book: Xlsx<_> = open_workbook(&path).unwrap();
         assert_eq!(book.sheet_names(), [name, "dictionary", "lists"]);

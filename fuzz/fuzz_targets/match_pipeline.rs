@@ -73,7 +73,7 @@ fuzz_target!(|data: &[u8]| {
         None => (data, &[][..]),
     };
     let reference = Reference::embedded();
-    let options = ReadOptions { allow_extra_columns: false, error_limit: 20 };
+    let options = ReadOptions { allow_extra_columns: false, error_limit: 20, ..ReadOptions::default() };
     let needs = read_needs("needs.csv", needs_bytes, reference, options);
     let offers = read_offers("offers.csv", offers_bytes, reference, options);
     let (needs, offers) = match (needs, offers) {

@@ -18,7 +18,7 @@ const LABEL: &str = "fuzz/needs.csv";
 fuzz_target!(|data: &[u8]| {
     let reference = Reference::embedded();
     for allow_extra_columns in [false, true] {
-        let options = ReadOptions { allow_extra_columns, error_limit: 20 };
+        let options = ReadOptions { allow_extra_columns, error_limit: 20, ..ReadOptions::default() };
         // Reading a few bytes at a time is slow under the sanitizer: once per input is enough.
         let result = if allow_extra_columns {
             read_needs(LABEL, data, reference, options)

@@ -11,14 +11,20 @@ use std::collections::HashSet;
 use libfuzzer_sys::fuzz_target;
 use poa_match::catalog::Reference;
 use poa_match::io::{ReadOptions, read_offers};
-use poa_match::model::MAX_AMOUNT_USD;
+use poa_match::model::{MAX_AMOUNT_USD, Rates};
 
 const LABEL: &str = "fuzz/offers.csv";
+
+static RATES: std::sync::LazyLock<Rates> = std::sync::LazyLock::new(|| {
+    let text = "currency,usd_per_unit,date,source\nEUR,1.0842,2013-01-02,fuzz\nJPY,0.0067,2013-01-02,fuzz\n";
+    poa_match::io::rates::read_rates("fuzz/rates.csv", text.as_bytes(), 20).expect("the fuzz rates are valid")
+});
 
 fuzz_target!(|data: &[u8]| {
     let reference = Reference::embedded();
     for allow_extra_columns in [false, true] {
-        let options = ReadOptions { allow_extra_columns, error_limit: 20 };
+        // Rows in EUR and JPY are converted (and must keep the rules checked below); other currencies lack a rate.
+        let options = ReadOptions { allow_extra_columns, error_limit: 20, rates: &RATES };
         // Reading a few bytes at a time is slow under the sanitizer: once per input is enough.
         let result = if allow_extra_columns {
             read_offers(LABEL, data, reference, options)

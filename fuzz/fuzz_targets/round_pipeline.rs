@@ -65,7 +65,7 @@ fn round(batch: &Batch, ledger: &Ledger, lock: LockLevel, method: Method) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let options = ReadOptions { allow_extra_columns: true, error_limit: 20 };
+    let options = ReadOptions { allow_extra_columns: true, error_limit: 20, ..ReadOptions::default() };
     let ledger = match read_ledger(LABEL, data, options) {
         Ok(ledger) => ledger,
         Err(e) => return common::check_error(LABEL, &e),

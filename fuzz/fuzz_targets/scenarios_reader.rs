@@ -77,6 +77,8 @@ fuzz_target!(|data: &[u8]| {
             offers: info("offers.csv"),
             scenarios: info(LABEL),
             ledger: ledger.as_ref().map(|_| info("ledger.csv")),
+            rates: None,
+            rates_used: Vec::new(),
         },
         seed: study.seed,
         options: study_options,

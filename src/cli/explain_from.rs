@@ -139,7 +139,15 @@ pub fn load(dir: &Path, args: &InputArgs, ledger: Option<&PathBuf>) -> anyhow::R
     let reference = load_reference(args, &run)?;
     let needs_bytes = input_bytes(&run.inputs.needs, "needs", "--needs", args.needs.as_ref(), SAMPLE_NEEDS)?;
     let offers_bytes = input_bytes(&run.inputs.offers, "offers", "--offers", args.offers.as_ref(), SAMPLE_OFFERS)?;
-    let options = args.read_options();
+    let rates = match &run.inputs.rates {
+        Some(info) => {
+            let bytes = input_bytes(info, "rates", "--rates", args.rates.as_ref(), "")?;
+            let label = args.rates.as_ref().map_or(info.path.clone(), |p| p.display().to_string());
+            poa_match::io::rates::read_rates(&label, &bytes[..], args.max_errors as usize)?
+        }
+        None => poa_match::model::Rates::default(),
+    };
+    let options = args.read_options(&rates);
     let mut sink = ErrorSink::new(options.error_limit);
     let needs_label = args.needs.as_ref().map_or(run.inputs.needs.path.clone(), |p| p.display().to_string());
     let offers_label = args.offers.as_ref().map_or(run.inputs.offers.path.clone(), |p| p.display().to_string());

@@ -69,12 +69,13 @@ pub fn run(args: ImportIatiArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "read {} activities from {} file(s): {} taken as {} offers ({} USD), {} skipped",
+        "read {} activities from {} file(s): {} taken as {} offers ({} USD{}), {} skipped",
         summary.activities,
         summary.files,
         summary.taken,
         summary.offers,
         group_thousands(summary.envelope),
+        summary.envelopes_in.iter().map(|(c, total)| format!("; {} {c}", group_thousands(*total))).collect::<String>(),
         summary.activities - summary.taken
     )?;
     for (reason, count) in &summary.skipped {

@@ -74,6 +74,7 @@ pub fn run(job: MatchJob<'_>) -> anyhow::Result<Done> {
         let label = round.round.clone().unwrap_or_else(|| file.ledger.next_round());
         options.rounds = Some(RoundOptions { round: label.0, lock: round.lock, proposed_on: round.proposed_on });
     }
+    let rates_used = poa_match::io::rates::rates_used(loaded.rates());
     let mut inputs = RecordedInputs {
         needs: loaded.needs_info,
         offers: loaded.offers_info,
@@ -83,6 +84,8 @@ pub fn run(job: MatchJob<'_>) -> anyhow::Result<Done> {
         donors: tables.donors,
         weights_file: job.weights_file,
         ledger: ledger.as_ref().map(LedgerFile::info),
+        rates: loaded.rates.as_ref().map(|file| file.info.clone()),
+        rates_used,
     };
     if let Some(recorded) = job.recorded_paths {
         use_recorded_paths(&mut inputs, recorded);
@@ -140,6 +143,9 @@ fn use_recorded_paths(inputs: &mut RecordedInputs, recorded: &RecordedInputs) {
         now.path.clone_from(&then.path);
     }
     if let (Some(now), Some(then)) = (&mut inputs.ledger, &recorded.ledger) {
+        now.path.clone_from(&then.path);
+    }
+    if let (Some(now), Some(then)) = (&mut inputs.rates, &recorded.rates) {
         now.path.clone_from(&then.path);
     }
 }

@@ -25,6 +25,8 @@ use clap::{Args, Parser, Subcommand};
 use poa_match::catalog::{EMBEDDED_DONORS, EMBEDDED_DONORS_PATH, Reference, ReferenceSources};
 use poa_match::io::ReadOptions;
 use poa_match::io::provenance::{InputInfo, sha256_hex};
+use poa_match::io::rates::RatesFile;
+use poa_match::model::{NO_RATES, Rates};
 
 /// Matches PoA/ITI assistance needs with donor offers, exactly, and explains every decision.
 #[derive(Debug, Parser)]
@@ -78,6 +80,10 @@ pub struct InputArgs {
     /// Ignore unknown columns instead of reporting them as errors.
     #[arg(long)]
     pub allow_extra_columns: bool,
+    /// Exchange rates for rows whose `currency` is not USD: a table with the columns currency, usd_per_unit, date,
+    /// source, one row per currency (docs/spec.md §11.4). Amounts convert to whole dollars, rounded down.
+    #[arg(long, value_name = "FILE")]
+    pub rates: Option<PathBuf>,
     /// Most data errors to list before only counting them.
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_errors: u32,
@@ -178,9 +184,16 @@ impl InputArgs {
         }
     }
 
-    /// The reading options these flags ask for.
-    pub fn read_options(&self) -> ReadOptions {
-        ReadOptions { allow_extra_columns: self.allow_extra_columns, error_limit: self.max_errors as usize }
+    /// The reading options these flags ask for, converting with `rates`.
+    pub fn read_options<'r>(&self, rates: &'r Rates) -> ReadOptions<'r> {
+        ReadOptions { allow_extra_columns: self.allow_extra_columns, error_limit: self.max_errors as usize, rates }
+    }
+
+    /// The rates file of `--rates`, read; `None` without the flag. Its errors come alone: with a bad rates file,
+    /// every row in its currencies would be an error too.
+    pub fn load_rates(&self) -> anyhow::Result<Option<RatesFile>> {
+        let Some(path) = &self.rates else { return Ok(None) };
+        Ok(Some(poa_match::io::rates::read_rates_file(path, self.max_errors as usize)?))
     }
 }
 
@@ -281,6 +294,15 @@ pub struct LoadedBatch {
     pub read_s: f64,
     /// Whether the batch is the bundled sample.
     pub bundled: bool,
+    /// The rates file of `--rates`, with the rows each rate converted (in the batch and in the ledger read with it).
+    pub rates: Option<RatesFile>,
+}
+
+impl LoadedBatch {
+    /// The rates the batch was read with (none without `--rates`).
+    pub fn rates(&self) -> &Rates {
+        self.rates.as_ref().map_or(&NO_RATES, |file| &file.rates)
+    }
 }
 
 /// Opens an input file (or the bundled text) behind a hashing reader.
@@ -313,8 +335,9 @@ pub fn worker_pool(threads: Option<u32>) -> anyhow::Result<rayon::ThreadPool> {
     Ok(pool)
 }
 
-/// Reads the batch the flags name (the bundled sample when they name none); errors of both files come together.
-pub fn load_batch(args: &InputArgs, reference: &Reference) -> anyhow::Result<LoadedBatch> {
+/// Reads the batch the flags name (the bundled sample when they name none) with the `rates` read from `--rates`;
+/// errors of both files come together.
+pub fn load_batch(args: &InputArgs, reference: &Reference, rates: Option<RatesFile>) -> anyhow::Result<LoadedBatch> {
     use poa_match::io::hashing::HashingReader;
     use poa_match::records::ErrorSink;
     let started = std::time::Instant::now();
@@ -322,7 +345,7 @@ pub fn load_batch(args: &InputArgs, reference: &Reference) -> anyhow::Result<Loa
         BatchSource::Bundled => (None, None),
         BatchSource::Files { needs, offers } => (Some(needs), Some(offers)),
     };
-    let options = args.read_options();
+    let options = args.read_options(rates.as_ref().map_or(&NO_RATES, |file| &file.rates));
     let mut sink = ErrorSink::new(options.error_limit);
 
     let (needs_label, reader) = open_input(needs_path, (SAMPLE_NEEDS_LABEL, SAMPLE_NEEDS))?;
@@ -342,5 +365,6 @@ pub fn load_batch(args: &InputArgs, reference: &Reference) -> anyhow::Result<Loa
         offers_info,
         read_s: started.elapsed().as_secs_f64(),
         bundled: needs_path.is_none(),
+        rates,
     })
 }

@@ -173,7 +173,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
             &loaded.batch,
             &reference,
             &dir,
-            args.input.read_options(),
+            args.input.read_options(loaded.rates()),
             &options,
             ledger.as_ref().map(|file| &file.ledger),
         )?;
@@ -185,6 +185,8 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
                 offers: loaded.offers_info.clone(),
                 scenarios: scenarios_info.clone(),
                 ledger: ledger.as_ref().map(poa_match::io::LedgerFile::info),
+                rates: loaded.rates.as_ref().map(|file| file.info.clone()),
+                rates_used: poa_match::io::rates::rates_used(loaded.rates()),
             },
             seed: study.seed,
             options: options.clone(),

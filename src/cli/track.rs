@@ -48,6 +48,7 @@ pub fn run(args: TrackArgs) -> anyhow::Result<ExitCode> {
     poa_match::run::folder::check(&args.out, &FolderKind::Track.files(&args.out, args.style.output().format))?;
     let loaded_bundled = loaded.bundled;
     let track = track(&loaded.batch, &ledger.ledger, TrackOptions { as_of: args.as_of, stale_days: args.stale_days });
+    let rates_used = poa_match::io::rates::rates_used(loaded.rates());
     let info = TrackInfo {
         version: env!("CARGO_PKG_VERSION"),
         inputs: TrackInputs {
@@ -58,6 +59,8 @@ pub fn run(args: TrackArgs) -> anyhow::Result<ExitCode> {
             countries: tables.countries,
             regions: tables.regions,
             donors: tables.donors,
+            rates: loaded.rates.as_ref().map(|file| file.info.clone()),
+            rates_used,
         },
         options: TrackRunOptions {
             as_of: args.as_of.to_string(),

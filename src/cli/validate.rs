@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::Args;
 use poa_match::error::Result;
 use poa_match::io::LedgerFile;
+use poa_match::io::rates::{RatesFile, rates_used};
 use poa_match::model::{AwardStatus, Requester, group_thousands};
 
 use super::{InputArgs, counted};
@@ -65,8 +66,30 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     if let Some(ledger) = &ledger {
         write_ledger_summary(&mut out, ledger)?;
     }
+    if let Some(rates) = &loaded.rates {
+        write_rates_summary(&mut out, rates)?;
+    }
     writeln!(out, "ok: no errors")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// One line on the rates file, and one per rate that converted rows: a rate with a slipped digit shows here
+/// before it shows in the outputs.
+fn write_rates_summary(out: &mut impl Write, rates: &RatesFile) -> Result<(), std::io::Error> {
+    let used = rates_used(&rates.rates);
+    writeln!(out, "{}: {}, {} used", rates.info.path, counted(rates.rates.all().len(), "rate"), used.len())?;
+    for rate in used {
+        writeln!(
+            out,
+            "  {} at {} USD ({}, {}): {} converted, rounded down to whole dollars",
+            rate.currency,
+            rate.usd_per_unit,
+            rate.date,
+            rate.source,
+            counted(rate.rows as usize, "row")
+        )?;
+    }
+    Ok(())
 }
 
 /// One line on the ledger: its awards and rounds, and the money at each stage that binds later rounds.

@@ -7,6 +7,7 @@ use poa_match::catalog::Reference;
 use poa_match::error::ErrorKind;
 use poa_match::io::LedgerFile;
 use poa_match::io::ledger::load_ledger_file;
+use poa_match::model::NO_RATES;
 use poa_match::records::ErrorSink;
 
 use super::{InputArgs, LoadedBatch, load_batch};
@@ -20,14 +21,16 @@ pub fn load_batch_with_ledger(
 ) -> anyhow::Result<(LoadedBatch, Option<LedgerFile>)> {
     // A batch given by half is refused before anything is read.
     args.source()?;
-    let options = args.read_options();
     let started = std::time::Instant::now();
+    let rates = args.load_rates()?;
+    let options = args.read_options(rates.as_ref().map_or(&NO_RATES, |file| &file.rates));
     let mut ledger_errors = ErrorSink::new(options.error_limit);
     let ledger = ledger.map(|path| load_ledger_file(path, options, &mut ledger_errors)).transpose()?;
     let ledger_s = started.elapsed().as_secs_f64();
-    let mut loaded = match load_batch(args, reference) {
+    let error_limit = options.error_limit;
+    let mut loaded = match load_batch(args, reference, rates) {
         Ok(loaded) => loaded,
-        Err(e) => return Err(with_ledger_errors(e, ledger_errors, options.error_limit)),
+        Err(e) => return Err(with_ledger_errors(e, ledger_errors, error_limit)),
     };
     ledger_errors.into_result()?;
     loaded.read_s += ledger_s;

@@ -37,7 +37,7 @@ use reader::{ReadError, read_activities};
 
 /// The columns of iati_import.csv, in order.
 pub const LOG_COLUMNS: &[&str] =
-    &["file", "line", "iati_identifier", "status", "reason", "donor", "offers", "envelope_usd", "detail"];
+    &["file", "line", "iati_identifier", "status", "reason", "donor", "offers", "envelope_usd", "currency", "detail"];
 
 /// One IATI file to read.
 pub struct Input<'a> {
@@ -66,8 +66,10 @@ pub struct ImportSummary {
     pub taken: u64,
     /// Rows written to offers.csv.
     pub offers: u64,
-    /// Their envelopes, in dollars.
+    /// The envelopes of the rows in dollars.
     pub envelope: i128,
+    /// The envelopes of the rows in other currencies, by currency (whole units of each).
+    pub envelopes_in: std::collections::BTreeMap<crate::model::Currency, i128>,
     /// Activities skipped, by reason.
     pub skipped: BTreeMap<SkipReason, u64>,
 }
@@ -117,6 +119,10 @@ pub fn import(
                 }
             }
             let envelope: i128 = rows.iter().map(|o| i128::from(o.envelope.get())).sum();
+            let currency = match &decision {
+                Decision::Taken(t) => t.currency,
+                Decision::Skipped(_) => crate::model::Currency::USD,
+            };
             let (status, reason, donor, detail) = match &decision {
                 Decision::Taken(t) => ("taken", t.how.as_str(), t.donor.code.as_str(), t.detail.as_str()),
                 Decision::Skipped(Skip { reason, detail }) => ("skipped", reason.as_str(), "", detail.as_str()),
@@ -126,11 +132,15 @@ pub fn import(
                 Decision::Skipped(skip) => *summary.skipped.entry(skip.reason).or_default() += 1,
             }
             for offer in &rows {
-                offers.write(offer).map_err(|e| Error::io(offers_path, e))?;
+                offers.write_in(offer, currency).map_err(|e| Error::io(offers_path, e))?;
                 taken_ids.insert(offer.id.0.clone(), Taken { file: label, line: activity.line });
             }
             summary.offers += rows.len() as u64;
-            summary.envelope += envelope;
+            if currency == crate::model::Currency::USD {
+                summary.envelope += envelope;
+            } else {
+                *summary.envelopes_in.entry(currency).or_default() += envelope;
+            }
             let identifier = activity.identifier.as_ref().map_or("", |(id, _)| id.as_str());
             log.write_record([
                 &*safe_cell(&printable(label)),
@@ -141,6 +151,7 @@ pub fn import(
                 donor,
                 &rows.len().to_string(),
                 &envelope.to_string(),
+                if rows.is_empty() { "" } else { currency.as_str() },
                 &safe_cell(&printable(detail)),
             ])
             .map_err(log_error)

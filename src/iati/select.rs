@@ -3,23 +3,28 @@
 //! The checks run in this order, and the first that fails names the activity's [`SkipReason`]: the identifier;
 //! the sectors (DAC five-digit codes, one of those asked for); the activity status (pipeline or implementation);
 //! the donor; the activity dates; the money left (budgets of the periods not yet over, less what was disbursed or
-//! spent in them, in US dollars); the recipients (countries, and M49 regions). A taken activity is split into one
+//! spent in them, in the one currency the activity reports them in); the recipients (countries, and M49 regions). A taken activity is split into one
 //! row per recipient, in proportion to the recipients' percentages.
 //!
 //! Every amount is exact until the end: budgets and transactions are summed as decimals, the share for the
-//! sectors asked for and each recipient's share are taken in millionths of a dollar (rounded down), and each row's
-//! envelope is rounded down to whole dollars, so an import never offers more than the activity has left.
+//! sectors asked for and each recipient's share are taken in millionths of a unit (rounded down), and each row's
+//! envelope is rounded down to whole units, so an import never offers more than the activity has left. Amounts stay
+//! in the activity's currency: the row names it, and the rates file of the match converts it (docs/spec.md §11.4).
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::activity::{Activity, Field, FieldError, Money};
-use super::codes::{
-    ActivityStatus, BudgetKind, Currency, DacPurpose, DateType, Decimal, RegionVocabulary, SectorVocabulary,
-};
+use super::activity::{Activity, FieldError};
+use super::codes::{ActivityStatus, DacPurpose, DateType, Decimal, RegionVocabulary, SectorVocabulary};
 use super::donor::{Donor, donor_of};
 use crate::catalog::Reference;
 use crate::model::{CountryIdx, Date, MAX_AMOUNT_USD, Usd};
+
+/// The currency of offers.csv rows, as the column dictionary knows it.
+type RowCurrency = crate::model::Currency;
+
+mod money;
+
+use money::{money_left, too_large};
 
 /// What to take.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,8 +65,9 @@ pub enum SkipReason {
     NoBudget,
     /// Every budget period is over, or disbursed and spent in full (or the shares round to less than a dollar).
     NoMoneyLeft,
-    /// Money in a currency other than US dollars: rates are not built yet (issue 28, item 6).
-    CurrencyWithoutRate,
+    /// Amounts in more than one currency, which cannot be added up without rates; or in a code that is not an
+    /// active ISO 4217 one.
+    Currency,
     /// Recipients that offers.csv cannot express: DAC regions only, or unknown countries or areas.
     NoUsableRecipient,
 }
@@ -81,7 +87,7 @@ impl SkipReason {
             SkipReason::Suspended => "suspended",
             SkipReason::NoBudget => "no_budget",
             SkipReason::NoMoneyLeft => "no_money_left",
-            SkipReason::CurrencyWithoutRate => "currency_without_rate",
+            SkipReason::Currency => "currency",
             SkipReason::NoUsableRecipient => "no_usable_recipient",
         }
     }
@@ -124,7 +130,7 @@ pub struct Share {
     pub recipient: Recipient,
     /// Its part of the activity's recipients, in per cent.
     pub percent: Decimal,
-    /// Its envelope.
+    /// Its envelope, in whole units of the activity's currency (see [`Taken::currency`]).
     pub amount: Usd,
 }
 
@@ -137,6 +143,8 @@ pub struct Taken {
     pub donor: Donor,
     /// The first narrative of the title.
     pub title: String,
+    /// The currency of every amount of the activity, and so of its rows' envelopes.
+    pub currency: RowCurrency,
     /// One share per row, in the order of the recipients in the file.
     pub shares: Vec<Share>,
     /// Activity dates: the actual start, else the planned one.
@@ -204,23 +212,26 @@ fn decide_or_skip(activity: &Activity, options: &Options, reference: &Reference)
     let donor = donor_of(activity, reference).map_err(|why| skip(SkipReason::Malformed, why))?;
     let (window_start, window_end) = window(activity)?;
     let money = money_left(activity, options.as_of)?;
-    let (shares, left_out) = shares(activity, reference, money.left, sector_share)?;
+    let (shares, left_out) = shares(activity, reference, (money.left, money.currency), sector_share)?;
     let mut detail = money.words(options.as_of);
     let _ = write!(detail, "; sectors asked {}%", sector_share.percent());
     for share in &shares {
         let _ = write!(
             detail,
-            "; {} {}%: {} USD",
+            "; {} {}%: {} {}",
             recipient_words(share.recipient, reference),
             share.percent,
-            share.amount
+            share.amount,
+            money.currency
         );
     }
     for words in &left_out {
         let _ = write!(detail, "; left out: {words}");
     }
     let how = if left_out.is_empty() { TakenHow::InFull } else { TakenHow::InPart };
-    Ok(Taken { identifier, donor, title: activity.title.clone(), shares, window_start, window_end, how, detail })
+    let currency = money.currency;
+    let title = activity.title.clone();
+    Ok(Taken { identifier, donor, title, currency, shares, window_start, window_end, how, detail })
 }
 
 /// How a recipient is named in words.
@@ -410,115 +421,6 @@ fn window(activity: &Activity) -> Result<(Option<Date>, Option<Date>), Skip> {
     Ok((start, end))
 }
 
-/// The money left for the activity.
-struct MoneyLeft {
-    budgets: Decimal,
-    spent: Decimal,
-    left: Decimal,
-    first: Date,
-    last: Date,
-}
-
-impl MoneyLeft {
-    fn words(&self, as_of: Option<Date>) -> String {
-        let periods = match as_of {
-            Some(d) => format!("budget periods not over on {d} ({} to {})", self.first, self.last),
-            None => format!("budget periods {} to {}", self.first, self.last),
-        };
-        format!(
-            "{} USD left of {} USD in {periods} after {} USD disbursed or spent",
-            self.left, self.budgets, self.spent
-        )
-    }
-}
-
-/// A budget period with its budgets.
-#[derive(Debug, Default, Clone, Copy)]
-struct Period {
-    original: Decimal,
-    revised: Option<Decimal>,
-    spent: Decimal,
-}
-
-fn usd(money: Money, default: Option<&Field<Currency>>, line: u64, what: &str) -> Result<Decimal, Skip> {
-    let currency = match (money.currency, default) {
-        (Some(c), _) => c,
-        (None, Some(Ok(c))) => *c,
-        (None, Some(Err(e))) => return Err(malformed(e)),
-        (None, None) => {
-            return Err(skip(
-                SkipReason::Malformed,
-                format!("line {line}: {what}: no currency (neither value/@currency nor @default-currency)"),
-            ));
-        }
-    };
-    if currency != Currency::USD {
-        return Err(skip(
-            SkipReason::CurrencyWithoutRate,
-            format!("line {line}: {what} in {currency}; conversion to US dollars needs a rates file, not built yet"),
-        ));
-    }
-    Ok(money.amount)
-}
-
-fn too_large() -> Skip {
-    skip(SkipReason::Malformed, "the amounts add up to more than this import can total exactly")
-}
-
-fn money_left(activity: &Activity, as_of: Option<Date>) -> Result<MoneyLeft, Skip> {
-    if activity.budgets.is_empty() {
-        return Err(skip(SkipReason::NoBudget, "the activity has no budget element"));
-    }
-    let default = activity.default_currency.as_ref();
-    // Periods in date order; a revised budget replaces the original ones of exactly the same period.
-    let mut periods: BTreeMap<(Date, Date), Period> = BTreeMap::new();
-    for budget in &activity.budgets {
-        let budget = budget.as_ref().map_err(malformed)?;
-        if as_of.is_some_and(|d| budget.end < d) {
-            continue;
-        }
-        let amount = usd(budget.value, default, budget.line, "budget/value")?;
-        let period = periods.entry((budget.start, budget.end)).or_default();
-        match budget.kind {
-            BudgetKind::Original => period.original = period.original.checked_add(amount).ok_or_else(too_large)?,
-            BudgetKind::Revised => {
-                let revised = period.revised.unwrap_or_default().checked_add(amount).ok_or_else(too_large)?;
-                period.revised = Some(revised);
-            }
-        }
-    }
-    let (Some(first), Some(last)) = (periods.keys().next().map(|k| k.0), periods.keys().map(|k| k.1).max()) else {
-        let d = as_of.map_or(String::new(), |d| d.to_string());
-        return Err(skip(SkipReason::NoMoneyLeft, format!("every budget period ended before {d}")));
-    };
-    for spending in &activity.spending {
-        let spending = spending.as_ref().map_err(malformed)?;
-        if as_of.is_some_and(|d| spending.date > d) {
-            continue;
-        }
-        // Each disbursement counts once, against the first period that holds its date.
-        let Some(period) = periods.iter_mut().find(|((s, e), _)| *s <= spending.date && spending.date <= *e) else {
-            continue;
-        };
-        let amount = usd(spending.value, default, spending.line, "transaction/value")?;
-        period.1.spent = period.1.spent.checked_add(amount).ok_or_else(too_large)?;
-    }
-    let (mut budgets, mut spent, mut left) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
-    for period in periods.values() {
-        let budget = period.revised.unwrap_or(period.original);
-        budgets = budgets.checked_add(budget).ok_or_else(too_large)?;
-        spent = spent.checked_add(period.spent).ok_or_else(too_large)?;
-        // What one period overspent does not come off another's budget.
-        let remaining = Decimal::from_millionths((budget.millionths() - period.spent.millionths()).max(0));
-        left = left.checked_add(remaining).ok_or_else(too_large)?;
-    }
-    let money = MoneyLeft { budgets, spent, left, first, last };
-    if left.floor() < 1 {
-        return Err(skip(SkipReason::NoMoneyLeft, money.words(as_of)));
-    }
-    Ok(money)
-}
-
 /// A recipient as the activity gives it: one offers.csv can express, or words for one it cannot.
 enum Place {
     Usable(Recipient),
@@ -529,7 +431,7 @@ enum Place {
 fn shares(
     activity: &Activity,
     reference: &Reference,
-    left: Decimal,
+    (left, currency): (Decimal, RowCurrency),
     sectors: SectorShare,
 ) -> Result<(Vec<Share>, Vec<String>), Skip> {
     let mut places: Vec<(Place, Option<Decimal>, u64)> = Vec::new();
@@ -592,7 +494,8 @@ fn shares(
                 return Err(skip(
                     SkipReason::Malformed,
                     format!(
-                        "the envelope for {} would be {dollars} USD, above the {MAX_AMOUNT_USD} USD an offer may hold",
+                        "the envelope for {} would be {dollars} {currency}, above the {MAX_AMOUNT_USD} {currency} an \
+                         offer may hold",
                         recipient_words(recipient, reference)
                     ),
                 ));
@@ -666,6 +569,27 @@ mod tests {
             Decision::Skipped(s) => s.reason,
             Decision::Taken(t) => panic!("taken: {t:?}"),
         }
+    }
+
+    #[test]
+    fn amounts_stay_in_the_activitys_one_currency() {
+        let in_eur = |xml: String| xml.replace("<value>", "<value currency=\"eur\">");
+        let budget_eur = in_eur(budget(1, "2013-01-01", "2013-12-31", "1000"));
+        let both_eur = [budget_eur.clone(), in_eur(spent("2013-06-01", "250"))].concat();
+        let taken = match decide_body(&both_eur, None) {
+            Decision::Taken(t) => t,
+            Decision::Skipped(s) => panic!("skipped: {s:?}"),
+        };
+        assert_eq!((taken.currency.as_str(), taken.shares[0].amount.get()), ("EUR", 750));
+        assert!(taken.detail.starts_with("750 EUR left of 1000 EUR"), "{}", taken.detail);
+        // The disbursement has no currency of its own, so it is in the activity's default, USD: two currencies.
+        let mixed = decide_body(&[budget_eur, spent("2013-06-01", "250")].concat(), None);
+        assert_eq!(reason(&mixed), SkipReason::Currency);
+        let not_iso = decide_body(
+            &budget(1, "2013-01-01", "2013-12-31", "1").replace("<value>", "<value currency=\"XXX\">"),
+            None,
+        );
+        assert_eq!(reason(&not_iso), SkipReason::Currency);
     }
 
     #[test]

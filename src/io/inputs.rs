@@ -10,11 +10,12 @@ use std::io::Read;
 use std::path::Path;
 
 use super::hints;
+use super::rates::RowCurrency;
 use crate::catalog::{MatchRole, Reference};
 use crate::error::{Error, Location, Result};
 use crate::model::{
-    Batch, Date, DonorType, FundingMode, ImplementerType, KindSet, Need, NeedId, Offer, OfferId, RecipientFlag,
-    Requester, RequesterType, Theme, ThemeSet,
+    Batch, Date, DonorType, FundingMode, ImplementerType, KindSet, NO_RATES, Need, NeedId, Offer, OfferId, Rates,
+    RecipientFlag, Requester, RequesterType, Theme, ThemeSet,
 };
 use crate::model::{CommitmentIdx, CountryIdx};
 use crate::records::fields;
@@ -23,16 +24,18 @@ use crate::records::{ColumnSpec, DEFAULT_ERROR_LIMIT, ErrorSink, Row, TableSpec,
 
 /// Options for reading inputs.
 #[derive(Debug, Clone, Copy)]
-pub struct ReadOptions {
+pub struct ReadOptions<'r> {
     /// Ignore columns that the dictionary does not know (docs/spec.md §3: an error otherwise).
     pub allow_extra_columns: bool,
     /// How many data errors to keep per run.
     pub error_limit: usize,
+    /// The rates of `--rates`, for rows whose `currency` is not USD (none by default: such a row is an error).
+    pub rates: &'r Rates,
 }
 
-impl Default for ReadOptions {
-    fn default() -> ReadOptions {
-        ReadOptions { allow_extra_columns: false, error_limit: DEFAULT_ERROR_LIMIT }
+impl Default for ReadOptions<'static> {
+    fn default() -> ReadOptions<'static> {
+        ReadOptions { allow_extra_columns: false, error_limit: DEFAULT_ERROR_LIMIT, rates: &NO_RATES }
     }
 }
 
@@ -73,6 +76,7 @@ pub(crate) const OFFER_COLUMNS: &[ColumnSpec] = &[
     req("envelope_usd"),
     opt("cap_per_need_usd"),
     opt("floor_per_need_usd"),
+    opt("currency"),
     opt("max_awards"),
     opt("commitments"),
     opt("themes"),
@@ -535,9 +539,11 @@ pub fn read_offers_from(
         let donor_names =
             |code: &String| reference.country_by_code(code).map_or_else(Vec::new, |i| country_names(reference, i));
         let donor = c.parse("donor", donor_text, |t| labelled(t, donor_code, donor_names));
-        let envelope = c.required_with("envelope_usd", fields::usd);
-        let cap_per_need = c.optional("cap_per_need_usd", fields::usd);
-        let floor_per_need = c.optional("floor_per_need_usd", fields::usd);
+        // In another currency the three amounts are converted here; the checks below compare dollars.
+        let money = RowCurrency::read(&mut c, options.rates);
+        let envelope = money.as_ref().and_then(|m| m.amount(&mut c, "envelope_usd", true));
+        let cap_per_need = money.as_ref().and_then(|m| m.amount(&mut c, "cap_per_need_usd", false));
+        let floor_per_need = money.as_ref().and_then(|m| m.amount(&mut c, "floor_per_need_usd", false));
         c.not_above(floor_per_need, cap_per_need, "floor_per_need_usd", "cap_per_need_usd");
         if let (Some(floor), Some(envelope)) = (floor_per_need, envelope)
             && floor > envelope
@@ -572,6 +578,9 @@ pub fn read_offers_from(
             ids.add_rejected(id, row.line);
         }
         if accepted && let (Some(id), Some(donor), Some(envelope)) = (id, donor, envelope) {
+            if let Some(money) = &money {
+                money.note_accepted(options.rates);
+            }
             offers.push(Offer {
                 id: OfferId(id),
                 donor,

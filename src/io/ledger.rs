@@ -16,6 +16,7 @@ use std::path::Path;
 
 use super::inputs::{Cells, IdRegistry, ReadOptions, check_duplicate, check_total, opt, req};
 use super::provenance::{InputInfo, sha256_hex};
+use super::rates::RowCurrency;
 use crate::error::{Error, Result};
 use crate::model::{Award, AwardId, AwardStatus, Ledger, NeedId, OfferId, RoundLabel};
 use crate::records::{ColumnSpec, ErrorSink, TableSpec, fields, read_table};
@@ -29,6 +30,7 @@ pub const LEDGER_COLUMNS: &[ColumnSpec] = &[
     req("need_id"),
     req("offer_id"),
     req("amount_usd"),
+    opt("currency"),
     req("status"),
     opt("status_date"),
     opt("note"),
@@ -109,7 +111,8 @@ pub fn read_ledger_from(label: &str, input: impl Read, options: ReadOptions, sin
         let round = c.required_with("round", identifier);
         let need = c.required_with("need_id", identifier);
         let offer = c.required_with("offer_id", identifier);
-        let amount = c.required_with("amount_usd", fields::usd);
+        let money = RowCurrency::read(&mut c, options.rates);
+        let amount = money.as_ref().and_then(|money| money.amount(&mut c, "amount_usd", true));
         let status = c.required_with("status", status);
         let status_date = c.optional("status_date", fields::date);
         if let Some(amount) = amount {
@@ -123,6 +126,9 @@ pub fn read_ledger_from(label: &str, input: impl Read, options: ReadOptions, sin
             && let (Some(id), Some(round), Some(need), Some(offer), Some(amount), Some(status)) =
                 (id, round, need, offer, amount, status)
         {
+            if let Some(money) = &money {
+                money.note_accepted(options.rates);
+            }
             awards.push(Award {
                 id: AwardId(id),
                 round: RoundLabel(round),

@@ -3,6 +3,7 @@
 //! - [`read_needs`] / [`read_offers`] / [`read_batch`]: needs.csv and offers.csv into the typed model;
 //! - [`ledger`]: ledger.csv into the typed model, and the output ledger written after it;
 //! - [`write_inputs`]: needs and offers written back as needs.csv and offers.csv (used by `generate` and `import-iati`);
+//! - [`rates`]: the rates file of `--rates`, and amounts in other currencies turned into dollars as rows are read;
 //! - [`provenance`]: what the run record keeps of each input file (path, rows, SHA-256);
 //! - [`published`]: a match run's run.json and tables read back, for `explain --from`;
 //! - [`outputs`]: the CSV and JSON writers of output tables; [`workbook`], the same tables as one xlsx workbook;
@@ -16,6 +17,7 @@ pub mod ledger;
 pub mod outputs;
 pub mod provenance;
 pub mod published;
+pub mod rates;
 pub mod workbook;
 pub mod write_inputs;
 

@@ -11,7 +11,7 @@ use std::io::Write;
 
 use super::inputs::{NEED_COLUMNS, OFFER_COLUMNS};
 use crate::catalog::Reference;
-use crate::model::{CommitmentIdx, CountryIdx, FundingMode, Need, Offer, Requester};
+use crate::model::{CommitmentIdx, CountryIdx, Currency, FundingMode, Need, Offer, Requester};
 
 /// A csv writer with a scratch buffer for formatted cells.
 struct Rows<W: Write> {
@@ -150,8 +150,15 @@ impl<'r, W: Write> OffersWriter<'r, W> {
         Ok(OffersWriter { rows: Rows::new(out, OFFER_COLUMNS.iter().map(|c| c.name))?, reference })
     }
 
-    /// Writes one offer's row.
+    /// Writes one offer's row, in dollars (its `currency` cell blank).
     pub fn write(&mut self, o: &Offer) -> std::io::Result<()> {
+        self.write_in(o, Currency::USD)
+    }
+
+    /// Writes one offer's row as its source states it, before any conversion: the amounts of `o` are whole units
+    /// of `currency`, which the `currency` cell names (blank for USD). `import-iati` writes an activity in the
+    /// currency it reports, and the rates file of the match that reads the row converts it (docs/spec.md §11.4).
+    pub fn write_in(&mut self, o: &Offer, currency: Currency) -> std::io::Result<()> {
         let (rows, reference) = (&mut self.rows, self.reference);
         rows.text(o.id.as_str())?;
         rows.text(&o.donor)?;
@@ -159,6 +166,7 @@ impl<'r, W: Write> OffersWriter<'r, W> {
         rows.value(o.envelope)?;
         rows.opt(o.cap_per_need)?;
         rows.opt(o.floor_per_need)?;
+        rows.opt((currency != Currency::USD).then_some(currency))?;
         rows.opt(o.max_awards)?;
         rows.list(o.commitments.iter().map(|&c| code(reference, c)))?;
         rows.value(o.themes)?;

@@ -1,12 +1,15 @@
 //! The typed model of a matching batch: needs, offers and the vocabularies they use. No I/O here; `io` fills
 //! these types from CSV and `graph`/`solve` read them.
 
+mod currency;
 mod date;
 mod ids;
+mod iso4217;
 mod money;
 #[macro_use]
 mod vocab;
 
+pub use currency::{Converted, Currency, MAX_RATE_DECIMALS, MAX_RATE_WHOLE, NO_RATES, Rate, Rates, UsdPerUnit};
 pub use date::Date;
 pub use ids::{CommitmentIdx, CountryIdx};
 pub use money::{MAX_AMOUNT_USD, Usd, group_thousands};

@@ -273,6 +273,7 @@ fn about(page: &SimulatePage<'_>) -> Html {
     let inputs = [&frame.inputs.needs, &frame.inputs.offers, &frame.inputs.scenarios]
         .into_iter()
         .chain(frame.inputs.ledger.as_ref())
+        .chain(frame.inputs.rates.as_ref())
         .chain(added);
     inputs_table(&mut h, inputs, lang);
     let facts = [

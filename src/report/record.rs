@@ -11,6 +11,7 @@ use super::options::RunOptions;
 use super::rows::LedgerTotals;
 use crate::error::{DataError, Error, Location, Result};
 use crate::io::provenance::{FileInfo, InputInfo};
+use crate::io::rates::RateUsed;
 use crate::objective::Weights;
 use crate::solve::{Method, Status};
 
@@ -83,6 +84,12 @@ pub struct RecordedInputs {
     /// `--ledger`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger: Option<InputInfo>,
+    /// `--rates`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rates: Option<InputInfo>,
+    /// The rates that converted rows of the inputs, each with the rows it converted (docs/spec.md §11.4).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rates_used: Vec<RateUsed>,
 }
 
 impl From<RunInputs> for RecordedInputs {
@@ -96,6 +103,8 @@ impl From<RunInputs> for RecordedInputs {
             donors: None,
             weights_file: None,
             ledger: None,
+            rates: None,
+            rates_used: Vec::new(),
         }
     }
 }

@@ -103,6 +103,12 @@ pub struct StudyInputs {
     /// The ledger of earlier awards, with `--ledger` (left out of the record without one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger: Option<InputInfo>,
+    /// The rates file, with `--rates`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rates: Option<InputInfo>,
+    /// The rates that converted rows (of the batch, the ledger and the scenarios' added offers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rates_used: Vec<crate::io::rates::RateUsed>,
 }
 
 /// Everything about a study that does not depend on the draws: inputs, options and each scenario's shape.

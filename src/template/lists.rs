@@ -5,6 +5,7 @@
 
 use crate::catalog::{MatchRole, Reference};
 use crate::lang::Lang;
+use crate::model::Currency;
 use crate::model::{AwardStatus, DonorType, FundingMode, ImplementerType, Kind, RecipientFlag, RequesterType, Theme};
 use crate::records::labelled::{SEPARATOR, label_text};
 
@@ -37,11 +38,13 @@ pub enum ListKind {
     Areas,
     /// The booleans.
     Booleans,
+    /// ISO 4217 currency codes.
+    Currencies,
 }
 
 impl ListKind {
     /// Every list, in the order of the `lists` sheet's columns.
-    pub const ALL: [ListKind; 13] = [
+    pub const ALL: [ListKind; 14] = [
         ListKind::NeedCommitments,
         ListKind::OfferCommitments,
         ListKind::Kinds,
@@ -55,6 +58,7 @@ impl ListKind {
         ListKind::Countries,
         ListKind::Areas,
         ListKind::Booleans,
+        ListKind::Currencies,
     ];
 
     /// The list's heading on the `lists` sheet.
@@ -73,6 +77,7 @@ impl ListKind {
             ListKind::Countries => "countries",
             ListKind::Areas => "m49_areas",
             ListKind::Booleans => "booleans",
+            ListKind::Currencies => "currencies",
         }
     }
 
@@ -109,6 +114,7 @@ impl ListKind {
                 reference.areas().iter().map(|a| format!("{}{SEPARATOR}{}", a.m49, label_text(a.name(code)))).collect()
             }
             ListKind::Booleans => spelt(vec!["true", "false"]),
+            ListKind::Currencies => spelt(Currency::codes().to_vec()),
         }
     }
 }

@@ -117,7 +117,14 @@ fn describe(table: TemplateTable, column: &str) -> (&'static str, Option<(ListKi
         ),
         "kinds" if offer => ("Kinds of help the offer gives, ;-separated; blank = any.", Some((L::Kinds, Inform))),
         "kinds" => ("Kinds of help asked for, ;-separated.", Some((L::Kinds, Inform))),
-        "amount_usd" if table == TemplateTable::Ledger => ("The award, in whole US dollars.", None),
+        "amount_usd" if table == TemplateTable::Ledger => {
+            ("The award, in whole US dollars (or whole units of the row's currency).", None)
+        }
+        "currency" => (
+            "ISO 4217 code of this row's amounts (EUR, JPY, ...); blank = US dollars. The amounts stay in the *_usd \
+             columns; --rates FILE converts them.",
+            Some((L::Currencies, Strict)),
+        ),
         "amount_usd" => ("The amount asked for, in whole US dollars (digits only).", None),
         "funding_mode" => ("partial (default) or all_or_nothing.", Some((L::FundingModes, Strict))),
         "min_award_usd" => ("For a partial need: the smallest total worth having, in whole US dollars.", None),
@@ -133,9 +140,9 @@ fn describe(table: TemplateTable, column: &str) -> (&'static str, Option<(ListKi
         "offer_id" => ("Unique id of the offer in this file.", None),
         "donor" => ("A State's ISO code, or a fund or organisation code.", Some((L::Countries, Warn))),
         "donor_type" => ("What kind of body the donor is.", Some((L::DonorTypes, Strict))),
-        "envelope_usd" => ("The most the offer gives in the batch, in whole US dollars.", None),
-        "cap_per_need_usd" => ("The most it gives one need, in whole US dollars; blank = no cap.", None),
-        "floor_per_need_usd" => ("Its smallest grant, in whole US dollars; blank = no floor.", None),
+        "envelope_usd" => ("The most the offer gives in the batch, in whole US dollars (or the row's currency).", None),
+        "cap_per_need_usd" => ("The most it gives one need, in the envelope's currency; blank = no cap.", None),
+        "floor_per_need_usd" => ("Its smallest grant, in the envelope's currency; blank = no floor.", None),
         "max_awards" => ("The most needs it funds; blank = no limit.", None),
         "themes" => ("Themes in scope when commitments is blank, ;-separated.", Some((L::Themes, Inform))),
         "regions_m49" => {

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::io::outputs::TableFormat;
 use crate::io::provenance::InputInfo;
+use crate::io::rates::RateUsed;
 use crate::lang::Lang;
 
 use super::Track;
@@ -33,6 +34,12 @@ pub struct TrackInputs {
     /// `--donors-file`, when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub donors: Option<InputInfo>,
+    /// `--rates`, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rates: Option<InputInfo>,
+    /// The rates that converted rows, with the rows each converted (docs/spec.md §11.4).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rates_used: Vec<RateUsed>,
 }
 
 /// The options that shape a follow-up's outputs.

@@ -139,11 +139,12 @@ pub fn locate_inputs(
         donors_file: checks.optional(("donors", "--donors-file", EMBEDDED), &recorded.donors, &args.donors_file),
     };
     let ledger = checks.optional(("ledger", "--ledger", "no ledger"), &recorded.ledger, &args.ledger);
+    let rates = checks.optional(("rates", "--rates", "no rates file"), &recorded.rates, &args.rates);
     checks.weights_file(record, &args.weights);
     if !checks.problems.is_empty() {
         return Err(checks.problems);
     }
-    let input = InputArgs { needs, offers, allow_extra_columns, max_errors: 100, reference };
+    let input = InputArgs { needs, offers, allow_extra_columns, rates, max_errors: 100, reference };
     // The recorded weights in full: the file, when there was one, has just been checked to be the same bytes.
     Ok(Located {
         input,

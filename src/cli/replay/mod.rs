@@ -66,6 +66,9 @@ pub struct ReplayArgs {
     /// The ledger of the round the run was, if no longer at its recorded path.
     #[arg(long, value_name = "FILE", help_heading = MOVED)]
     ledger: Option<PathBuf>,
+    /// The rates file the run was given, if no longer at its recorded path.
+    #[arg(long, value_name = "FILE", help_heading = MOVED)]
+    rates: Option<PathBuf>,
     /// Allocation method to try instead of the recorded one.
     #[arg(long, value_enum, help_heading = TRY)]
     method: Option<MethodArg>,

@@ -66,6 +66,8 @@ fn field(award: &Award, name: &str) -> String {
         "need_id" => award.need.to_string(),
         "offer_id" => award.offer.to_string(),
         "amount_usd" => award.amount.to_string(),
+        // A round's awards are in dollars, whatever currency earlier rows were written in.
+        "currency" => "USD".to_string(),
         "status" => award.status.to_string(),
         "status_date" => award.status_date.map(|d| d.to_string()).unwrap_or_default(),
         "note" => award.note.clone(),
@@ -153,8 +155,8 @@ mod tests {
             let text = written(original.as_bytes(), &[award("A-1", "")]);
             assert_eq!(
                 text,
-                "award_id,round,need_id,offer_id,amount_usd,status,status_date,note\n\
-                 A-1,2014,NER-01,DEU-2013,120000,proposed,2014-02-01,\n"
+                "award_id,round,need_id,offer_id,amount_usd,currency,status,status_date,note\n\
+                 A-1,2014,NER-01,DEU-2013,120000,USD,proposed,2014-02-01,\n"
             );
         }
     }

@@ -11,8 +11,18 @@ pub(super) fn about(page: &MatchPage<'_>) -> Html {
     let word = |w: Word| w.text(lang);
     let mut h = Html::new();
     let i = &run.inputs;
-    let tables = [&i.commitments, &i.countries, &i.regions, &i.donors];
+    let tables = [&i.commitments, &i.countries, &i.regions, &i.donors, &i.rates];
     inputs_table(&mut h, [&i.needs, &i.offers].into_iter().chain(tables.into_iter().flatten()), lang);
+    // Each rate that converted rows, so that a reader can trace an envelope back to the amount pledged.
+    let labels: Vec<String> = i.rates_used.iter().map(|r| format!("1 {} = USD", r.currency)).collect();
+    let rates: Vec<(&str, String)> = labels
+        .iter()
+        .zip(&i.rates_used)
+        .map(|(label, r)| (label.as_str(), format!("{} ({}, {}; × {})", r.usd_per_unit, r.date, r.source, r.rows)))
+        .collect();
+    if !rates.is_empty() {
+        facts_list(&mut h, &rates);
+    }
     let w = &run.weights;
     let facts = [
         (word(Word::Relaxation), money(run.relaxation)),

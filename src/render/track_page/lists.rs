@@ -116,7 +116,7 @@ pub(super) fn about(page: &TrackPage<'_>) -> Html {
     let tw = |w: TrackWord| w.text(lang);
     let mut h = Html::new();
     let inputs = &info.inputs;
-    let tables = [&inputs.commitments, &inputs.countries, &inputs.regions, &inputs.donors];
+    let tables = [&inputs.commitments, &inputs.countries, &inputs.regions, &inputs.donors, &inputs.rates];
     inputs_table(
         &mut h,
         [&inputs.ledger, &inputs.needs, &inputs.offers].into_iter().chain(tables.into_iter().flatten()),

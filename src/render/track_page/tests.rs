@@ -46,6 +46,8 @@ fn page_html(lang: Lang, title: &str) -> String {
             countries: None,
             regions: None,
             donors: None,
+            rates: None,
+            rates_used: Vec::new(),
         },
         options: TrackRunOptions {
             as_of: "2014-03-01".into(),
