@@ -454,8 +454,8 @@ proptest! {
 
 fn check_bytes(bytes: &[u8]) {
     for allow_extra_columns in [false, true] {
-        let options = ReadOptions { allow_extra_columns, error_limit: 20 };
-        match read_ledger(LEDGER, bytes, options) {
+        let options = ReadOptions { allow_extra_columns, error_limit: 20, sheet: None };
+        match read_ledger(LEDGER, bytes, options.clone()) {
             Ok(ledger) => {
                 let mut ids = std::collections::HashSet::new();
                 for a in &ledger.awards {

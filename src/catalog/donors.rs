@@ -27,10 +27,10 @@ impl Donor {
 }
 
 const DONOR_COLUMNS: &[ColumnSpec] = &[
-    ColumnSpec { name: "code", required: true },
-    ColumnSpec { name: "name_en", required: true },
-    ColumnSpec { name: "name_zh", required: true },
-    ColumnSpec { name: "type", required: true },
+    ColumnSpec::required("code"),
+    ColumnSpec::required("name_en"),
+    ColumnSpec::required("name_zh"),
+    ColumnSpec::required("type"),
 ];
 
 /// The longest code or name accepted: a name is shown in a table cell, not a paragraph.

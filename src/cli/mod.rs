@@ -75,6 +75,10 @@ pub struct InputArgs {
     /// Ignore unknown columns instead of reporting them as errors.
     #[arg(long)]
     pub allow_extra_columns: bool,
+    /// The sheet to read from every workbook input (.xlsx, .ods, ...); without it, the sheet named after the table
+    /// (needs, offers, ledger) in any case, else the first sheet.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Most data errors to list before only counting them.
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_errors: u32,
@@ -177,7 +181,11 @@ impl InputArgs {
 
     /// The reading options these flags ask for.
     pub fn read_options(&self) -> ReadOptions {
-        ReadOptions { allow_extra_columns: self.allow_extra_columns, error_limit: self.max_errors as usize }
+        ReadOptions {
+            allow_extra_columns: self.allow_extra_columns,
+            error_limit: self.max_errors as usize,
+            sheet: self.sheet.clone(),
+        }
     }
 }
 
@@ -313,7 +321,7 @@ pub fn load_batch(args: &InputArgs, reference: &Reference) -> anyhow::Result<Loa
 
     let (needs_label, reader) = open_input(needs_path, (SAMPLE_NEEDS_LABEL, SAMPLE_NEEDS))?;
     let mut hashing = HashingReader::new(reader);
-    let needs = poa_match::io::read_needs_from(&needs_label, &mut hashing, reference, options, &mut sink)?;
+    let needs = poa_match::io::read_needs_from(&needs_label, &mut hashing, reference, options.clone(), &mut sink)?;
     let needs_info = InputInfo { path: needs_label, rows: needs.len(), sha256: hashing.hex_digest() };
 
     let (offers_label, reader) = open_input(offers_path, (SAMPLE_OFFERS_LABEL, SAMPLE_OFFERS))?;

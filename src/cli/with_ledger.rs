@@ -23,7 +23,7 @@ pub fn load_batch_with_ledger(
     let options = args.read_options();
     let started = std::time::Instant::now();
     let mut ledger_errors = ErrorSink::new(options.error_limit);
-    let ledger = ledger.map(|path| load_ledger_file(path, options, &mut ledger_errors)).transpose()?;
+    let ledger = ledger.map(|path| load_ledger_file(path, options.clone(), &mut ledger_errors)).transpose()?;
     let ledger_s = started.elapsed().as_secs_f64();
     let mut loaded = match load_batch(args, reference) {
         Ok(loaded) => loaded,

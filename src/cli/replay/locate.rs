@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use poa_match::io::provenance::{FileInfo, InputInfo};
 use poa_match::objective::Weights;
-use poa_match::report::RecordedRun;
+use poa_match::report::{RecordedRun, RunOptions};
 use poa_match::run::replay::{self, Expected, Source};
 
 use super::super::match_cmd::read_weights;
@@ -113,11 +113,7 @@ impl Checks<'_> {
 }
 
 /// Finds every recorded input and checks its SHA-256; the problems, one line each, if any is missing or changed.
-pub fn locate_inputs(
-    args: &ReplayArgs,
-    record: &RecordedRun,
-    allow_extra_columns: bool,
-) -> Result<Located, Vec<String>> {
+pub fn locate_inputs(args: &ReplayArgs, record: &RecordedRun, options: &RunOptions) -> Result<Located, Vec<String>> {
     let recorded = &record.inputs;
     let mut checks = Checks { version: &record.version, problems: Vec::new(), checked: Vec::new() };
     let needs =
@@ -143,7 +139,14 @@ pub fn locate_inputs(
     if !checks.problems.is_empty() {
         return Err(checks.problems);
     }
-    let input = InputArgs { needs, offers, allow_extra_columns, max_errors: 100, reference };
+    let input = InputArgs {
+        needs,
+        offers,
+        allow_extra_columns: options.allow_extra_columns,
+        sheet: options.sheet.clone(),
+        max_errors: 100,
+        reference,
+    };
     // The recorded weights in full: the file, when there was one, has just been checked to be the same bytes.
     Ok(Located {
         input,
