@@ -64,7 +64,10 @@ impl fmt::Display for SheetName<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = self.0;
         let letters = name.trim_end_matches(|c: char| c.is_ascii_digit());
-        let like_a_cell = letters.len() < name.len() && letters.chars().all(|c| c.is_ascii_alphabetic());
+        // A name such as `AB12` reads as a cell address (columns have at most three letters), so Excel quotes it.
+        let like_a_cell = letters.len() < name.len()
+            && (1..=3).contains(&letters.len())
+            && letters.chars().all(|c| c.is_ascii_alphabetic());
         let bare = name.starts_with(|c: char| c.is_alphabetic() || c == '_')
             && name.chars().all(|c| c.is_alphanumeric() || c == '_')
             && !like_a_cell;
@@ -220,3 +223,45 @@ impl std::error::Error for Error {
 
 /// Shorthand used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(sheet: Option<&str>, line: u64, column: usize) -> String {
+        let location = Location {
+            path: "in.xlsx".into(),
+            sheet: sheet.map(str::to_string),
+            line,
+            column,
+            field: Some("amount_usd".into()),
+        };
+        location.to_string()
+    }
+
+    #[test]
+    fn csv_places_are_line_and_field_numbers() {
+        assert_eq!(at(None, 7, 3), "in.xlsx:7:3: field 'amount_usd':");
+        assert_eq!(Location::whole_file("in.xlsx").to_string(), "in.xlsx:");
+    }
+
+    #[test]
+    fn sheet_places_are_cell_addresses_quoted_the_excel_way() {
+        assert_eq!(at(Some("needs"), 7, 7), "in.xlsx:needs!G7: field 'amount_usd':");
+        assert_eq!(at(Some("Sheet1"), 1, 26), "in.xlsx:Sheet1!Z1: field 'amount_usd':");
+        assert_eq!(at(Some("My needs"), 2, 27), "in.xlsx:'My needs'!AA2: field 'amount_usd':");
+        assert_eq!(at(Some("O'Brien"), 2, 1), "in.xlsx:'O''Brien'!A2: field 'amount_usd':");
+        assert_eq!(at(Some("AB12"), 2, 1), "in.xlsx:'AB12'!A2: field 'amount_usd':");
+        assert_eq!(at(Some("2013"), 2, 1), "in.xlsx:'2013'!A2: field 'amount_usd':");
+        assert_eq!(at(Some("a\nb"), 2, 1), "in.xlsx:'a\\nb'!A2: field 'amount_usd':");
+    }
+
+    #[test]
+    fn column_numbers_become_letters() {
+        let cases =
+            [(1, "A"), (26, "Z"), (27, "AA"), (52, "AZ"), (53, "BA"), (702, "ZZ"), (703, "AAA"), (16384, "XFD")];
+        for (n, letters) in cases {
+            assert_eq!(column_letters(n), letters, "{n}");
+        }
+    }
+}

@@ -18,7 +18,7 @@ use super::inputs::{Cells, IdRegistry, ReadOptions, check_duplicate, check_total
 use super::provenance::{InputInfo, sha256_hex};
 use crate::error::{Error, Location, Result};
 use crate::model::{Award, AwardId, AwardStatus, Ledger, NeedId, OfferId, RoundLabel};
-use crate::records::{ColumnSpec, ErrorSink, TableSpec, fields, read_table_from};
+use crate::records::{ColumnSpec, ErrorSink, TableSpec, fields, read_table_from, workbook};
 
 pub use write::write_ledger;
 
@@ -55,8 +55,14 @@ impl LedgerFile {
         InputInfo { path: self.label.clone(), rows: self.ledger.awards.len(), sha256: sha256_hex(&self.bytes) }
     }
 
-    /// Writes the output ledger: these bytes unchanged, then `new_awards` (see [`write_ledger`]).
+    /// Writes the output ledger: these bytes unchanged, then `new_awards` (see [`write_ledger`]). A workbook's
+    /// bytes are no CSV, so a ledger read from one is written as CSV rows of its awards (every dictionary column,
+    /// in dictionary order), then the new ones.
     pub fn write_with(&self, new_awards: &[Award], out: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
+        if workbook::Format::of_path(&self.label).is_some() {
+            let every: Vec<Award> = self.ledger.awards.iter().chain(new_awards).cloned().collect();
+            return write_ledger(&[], &every, out);
+        }
         write_ledger(&self.bytes, new_awards, out)
     }
 }
