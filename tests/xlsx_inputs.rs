@@ -195,3 +195,29 @@ fn an_unknown_sheet_is_a_usage_error_listing_the_sheets() {
     let args = ["validate", "--needs", "needs.xlsx", "--offers", "offers.xlsx", "--sheet", "OFFERS 2013"];
     dir.run(&args).assert_success();
 }
+
+#[test]
+fn a_scenarios_added_offers_and_a_donor_table_may_be_workbooks() {
+    let dir = TestDir::new();
+    // A few draws are enough to compare: what is read is the same in each.
+    let few_draws = sample("scenarios.toml").replace("\ndraws = 1000\n", "\ndraws = 20\n");
+    let scenarios = few_draws.replace("scenario_offers.csv", "scenario_offers.xlsx");
+    assert!(few_draws.contains("draws = 20") && scenarios != few_draws, "the sample adds offers from a file");
+    dir.write("scenarios.toml", scenarios);
+    dir.write("scenario_offers.xlsx", xlsx(&[("offers", &sample("scenario_offers.csv"))]));
+    dir.write("csv/scenarios.toml", few_draws);
+    dir.write("csv/scenario_offers.csv", sample("scenario_offers.csv"));
+    let simulate = |scenarios: &str, out: &str| {
+        dir.run(&["simulate", "--scenarios", scenarios, "--out", out]).assert_success();
+        dir.read(&format!("{out}/scenarios.csv"))
+    };
+    let from_xlsx = simulate("scenarios.toml", "sim-xlsx");
+    assert_eq!(from_xlsx, simulate("csv/scenarios.toml", "sim-csv"));
+
+    let donors = format!("{}BAD,,名,fund\n", sample("../donors.csv"));
+    dir.write("donors.xlsx", xlsx(&[("Sheet1", "x\n"), ("Donors", &donors)]));
+    let run = dir.run(&["validate", "--donors-file", "donors.xlsx"]);
+    run.assert_no_panic().assert_code(3);
+    let rows = sample("../donors.csv").lines().count() + 1;
+    run.assert_stderr_contains(&format!("donors.xlsx:Donors!B{rows}: field 'name_en': an English name is required"));
+}

@@ -71,9 +71,9 @@ fuzz_target!(|data: &[u8]| {
         None => (data, &[][..]),
     };
     let reference = Reference::embedded();
-    let options = ReadOptions { allow_extra_columns: false, error_limit: 20 };
-    let needs = read_needs("needs.csv", needs_bytes, reference, options);
-    let offers = read_offers("offers.csv", offers_bytes, reference, options);
+    let options = ReadOptions { allow_extra_columns: false, error_limit: 20, sheet: None };
+    let needs = read_needs("needs.csv", needs_bytes, reference, options.clone());
+    let offers = read_offers("offers.csv", offers_bytes, reference, options.clone());
     let (needs, offers) = match (needs, offers) {
         (Ok(n), Ok(o)) => (n, o),
         (n, o) => {

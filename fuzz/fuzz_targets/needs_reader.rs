@@ -18,12 +18,12 @@ const LABEL: &str = "fuzz/needs.csv";
 fuzz_target!(|data: &[u8]| {
     let reference = Reference::embedded();
     for allow_extra_columns in [false, true] {
-        let options = ReadOptions { allow_extra_columns, error_limit: 20 };
+        let options = ReadOptions { allow_extra_columns, error_limit: 20, sheet: None };
         // Reading a few bytes at a time is slow under the sanitizer: once per input is enough.
         let result = if allow_extra_columns {
-            read_needs(LABEL, data, reference, options)
+            read_needs(LABEL, data, reference, options.clone())
         } else {
-            common::read_both_ways(data, |input| read_needs(LABEL, input, reference, options))
+            common::read_both_ways(data, |input| read_needs(LABEL, input, reference, options.clone()))
         };
         match result {
             Ok(needs) => {

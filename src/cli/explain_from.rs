@@ -138,7 +138,9 @@ pub fn load(dir: &Path, args: &InputArgs, ledger: Option<&PathBuf>) -> anyhow::R
     let reference = load_reference(args, &run)?;
     let needs_bytes = input_bytes(&run.inputs.needs, "needs", "--needs", args.needs.as_ref(), SAMPLE_NEEDS)?;
     let offers_bytes = input_bytes(&run.inputs.offers, "offers", "--offers", args.offers.as_ref(), SAMPLE_OFFERS)?;
-    let options = args.read_options();
+    let mut options = args.read_options();
+    // The workbooks are read from the sheet the run read them from.
+    options.sheet = options.sheet.or_else(|| run.options.sheet.clone());
     let mut sink = ErrorSink::new(options.error_limit);
     let needs_label = args.needs.as_ref().map_or(run.inputs.needs.path.clone(), |p| p.display().to_string());
     let offers_label = args.offers.as_ref().map_or(run.inputs.offers.path.clone(), |p| p.display().to_string());

@@ -138,20 +138,25 @@ impl ReferenceArgs {
         let commitments = read(&self.commitments_file, embedded.commitments)?;
         let countries = read(&self.countries_file, embedded.countries)?;
         let regions = read(&self.regions_file, embedded.regions)?;
-        let donors = read(&self.donors_file, (EMBEDDED_DONORS_PATH, EMBEDDED_DONORS))?;
+        // The donor table may be a workbook, so it is read as bytes.
+        let donors = match &self.donors_file {
+            None => (EMBEDDED_DONORS_PATH.to_string(), EMBEDDED_DONORS.as_bytes().to_vec()),
+            Some(p) => (p.display().to_string(), std::fs::read(p).map_err(|e| poa_match::Error::io(p, e))?),
+        };
         let reference = Reference::load(ReferenceSources {
             commitments: (&commitments.0, &commitments.1),
             countries: (&countries.0, &countries.1),
             regions: (&regions.0, &regions.1),
         })?
         .with_donors(&donors.0, &donors.1)?;
-        let record = |given: &Option<PathBuf>, (path, text): (String, String), rows: usize| {
-            given.as_ref().map(|_| InputInfo { path, rows, sha256: sha256_hex(text.as_bytes()) })
+        let record = |given: &Option<PathBuf>, (path, bytes): (String, Vec<u8>), rows: usize| {
+            given.as_ref().map(|_| InputInfo { path, rows, sha256: sha256_hex(&bytes) })
         };
+        let bytes = |(path, text): (String, String)| (path, text.into_bytes());
         let files = ReferenceFiles {
-            commitments: record(&self.commitments_file, commitments, reference.commitments().len()),
-            countries: record(&self.countries_file, countries, reference.countries().len()),
-            regions: record(&self.regions_file, regions, reference.areas().len()),
+            commitments: record(&self.commitments_file, bytes(commitments), reference.commitments().len()),
+            countries: record(&self.countries_file, bytes(countries), reference.countries().len()),
+            regions: record(&self.regions_file, bytes(regions), reference.areas().len()),
             donors: record(&self.donors_file, donors, reference.donors().len()),
         };
         Ok((reference, files))

@@ -85,7 +85,7 @@ pub(super) fn read_table<R: Read>(
     let mut table = Table::new(place, spec, book.is_1904(), on_row);
     let read = book.cells(&sheet, &mut |cell| table.push(cell, sink));
     if let Err(why) = read {
-        let (location, message) = unreadable(format!("cannot read the sheet {sheet:?}: {why}"));
+        let (location, message) = unreadable(format!("cannot read the sheet {sheet:?}: {}", one_line(&why)));
         sink.push(location, message);
         return Ok(());
     }
@@ -130,8 +130,16 @@ fn not_a_workbook(format: Format, bytes: &[u8], why: &str) -> String {
     } else {
         "the file may be damaged or in another format: open it in a spreadsheet and save it again".to_string()
     };
-    let why: String = why.chars().take(200).map(|c| if c.is_control() { ' ' } else { c }).collect();
-    format!("cannot read the file as {} ({why}) (hint: {hint})", format.describe())
+    format!("cannot read the file as {} ({}) (hint: {hint})", format.describe(), one_line(why))
+}
+
+/// What a reader said, cut short and on one line, as an error quotes it.
+fn one_line(why: &str) -> String {
+    let mut shown: String = why.chars().take(200).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if shown.len() < why.len() {
+        shown.push_str("...");
+    }
+    shown
 }
 
 impl Location {
