@@ -102,10 +102,10 @@ impl Checks<'_> {
             (Some(info), given) => {
                 let path = given.clone().unwrap_or_else(|| PathBuf::from(&info.path));
                 let source = Source::File { path: path.clone(), given: given.is_some() };
-                if !self.check(NAME.0, NAME.1, &info.sha256, &source) {
-                    if let Some(problem) = self.problems.last_mut() {
-                        problem.push_str(&weights_that_differ(&path, &record.weights));
-                    }
+                if !self.check(NAME.0, NAME.1, &info.sha256, &source)
+                    && let Some(problem) = self.problems.last_mut()
+                {
+                    problem.push_str(&weights_that_differ(&path, &record.weights));
                 }
             }
         }
