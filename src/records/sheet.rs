@@ -93,7 +93,8 @@ impl<'p, F: FnMut(&Row<'_>, &mut ErrorSink)> Table<'p, F> {
     fn read_header(&mut self, cells: Vec<SheetCell>, line: u64, sink: &mut ErrorSink) {
         let errors_before = sink.count();
         self.header_row = line;
-        let first = cells.first().map_or(0, |c| c.column);
+        // A damaged file may hold a row's cells out of order: the leftmost is the first.
+        let first = cells.iter().map(|c| c.column).min().unwrap_or(0);
         let mut names: Vec<String> = Vec::new();
         for c in cells {
             let column = c.column as usize + 1;
@@ -101,8 +102,14 @@ impl<'p, F: FnMut(&Row<'_>, &mut ErrorSink)> Table<'p, F> {
                 sink.push(self.cell_location(line, column, None), formula_message(formula));
                 continue;
             }
+            if c.column >= SHEET_COLUMNS {
+                sink.push(self.cell_location(line, column, None), beyond_the_sheet());
+                continue;
+            }
             let at = (c.column - first) as usize;
-            names.resize(at + 1, String::new());
+            if names.len() <= at {
+                names.resize(at + 1, String::new());
+            }
             match cell::text(c.value, ColumnKind::Text, self.is_1904) {
                 Ok(text) => names[at] = text,
                 Err(why) => sink.push(self.cell_location(line, column, None), why),
@@ -156,6 +163,14 @@ impl<'p, F: FnMut(&Row<'_>, &mut ErrorSink)> Table<'p, F> {
     }
 }
 
+/// How many columns a sheet has (A to XFD): a damaged file may name a cell past them, and the header would then
+/// need a name for each column up to it.
+const SHEET_COLUMNS: u32 = 16_384;
+
+fn beyond_the_sheet() -> String {
+    format!("the cell lies beyond the last column a sheet has ({})", column_letters(SHEET_COLUMNS as usize))
+}
+
 /// The error for a cell that holds a formula: its text, cut short and on one line.
 fn formula_message(formula: &str) -> String {
     let formula = formula.strip_prefix('=').unwrap_or(formula);
@@ -164,4 +179,65 @@ fn formula_message(formula: &str) -> String {
         shown.push_str("...");
     }
     format!("holds a formula (={shown}); inputs must be values (hint: copy the column and paste values)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::ColumnSpec;
+
+    const COLUMNS: &[ColumnSpec] = &[ColumnSpec::required("id"), ColumnSpec::optional("when").dates()];
+
+    fn text(row: u32, column: u32, value: &str) -> SheetCell {
+        SheetCell { row, column, value: Data::String(value.into()), formula: None }
+    }
+
+    /// The rows read from `cells` as `id|when`, and the errors.
+    fn read(cells: Vec<SheetCell>) -> (Vec<String>, Vec<String>) {
+        let mut rows = Vec::new();
+        let mut sink = ErrorSink::new(100);
+        let place = Place { path: "t.xlsx", sheet: Some("s".into()), first_column: 0 };
+        let spec = TableSpec { columns: COLUMNS, allow_extra_columns: false };
+        let mut table = Table::new(place, spec, false, |row: &Row<'_>, _: &mut ErrorSink| {
+            rows.push(format!("{}|{}", row.raw("id").unwrap_or("-"), row.raw("when").unwrap_or("-")));
+        });
+        for cell in cells {
+            table.push(cell, &mut sink);
+        }
+        table.finish(&mut sink);
+        let errors = match sink.into_result() {
+            Ok(()) => Vec::new(),
+            Err(e) => e.to_string().lines().skip(1).map(str::to_string).collect(),
+        };
+        (rows, errors)
+    }
+
+    #[test]
+    fn cells_out_of_order_in_a_damaged_file_are_placed_by_their_column() {
+        let serial = SheetCell { row: 2, column: 2, value: Data::Float(41458.0), formula: None };
+        let cells = vec![text(1, 2, "when"), text(1, 1, "id"), serial, text(2, 1, "N1")];
+        let (rows, errors) = read(cells);
+        assert_eq!(errors, Vec::<String>::new());
+        assert_eq!(rows, ["N1|2013-07-03"]);
+    }
+
+    #[test]
+    fn a_cell_past_the_last_column_is_an_error_not_a_huge_header() {
+        let (rows, errors) = read(vec![text(0, 0, "id"), text(0, u32::MAX - 1, "when")]);
+        assert!(rows.is_empty());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("t.xlsx:s!"), "{errors:?}");
+        assert!(errors[0].contains("beyond the last column a sheet has (XFD)"), "{errors:?}");
+    }
+
+    #[test]
+    fn cells_outside_the_header_and_formulas_are_errors_at_their_cell() {
+        let formula = SheetCell { row: 1, column: 0, value: Data::Float(2.0), formula: Some("1+1".into()) };
+        let cells = vec![text(0, 0, "id"), text(0, 1, "when"), formula, text(2, 0, "N2"), text(2, 3, "note")];
+        let (rows, errors) = read(cells);
+        assert!(rows.is_empty(), "{rows:?}");
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].starts_with("t.xlsx:s!A2: field 'id': holds a formula (=1+1)"), "{errors:?}");
+        assert!(errors[1].starts_with("t.xlsx:s!D3: the cell lies outside the table"), "{errors:?}");
+    }
 }

@@ -66,27 +66,23 @@ pub(super) fn read_table<R: Read>(
 ) -> Result<()> {
     let mut bytes = Vec::new();
     input.read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
-    let unreadable = |why: String| Location::whole_file(path).with_message(why);
     let mut book = match open(format, Cursor::new(&bytes[..])) {
         Ok(book) => book,
         Err(why) => {
-            let (location, message) = unreadable(not_a_workbook(format, &bytes, &why));
-            sink.push(location, message);
+            sink.push(Location::whole_file(path), not_a_workbook(format, &bytes, &why));
             return Ok(());
         }
     };
     let names = book.sheet_names();
     let Some(sheet) = choose(&names, choice, path)? else {
-        let (location, message) = unreadable("the workbook has no sheet".to_string());
-        sink.push(location, message);
+        sink.push(Location::whole_file(path), "the workbook has no sheet");
         return Ok(());
     };
     let place = Place { path, sheet: Some(sheet.clone()), first_column: 0 };
     let mut table = Table::new(place, spec, book.is_1904(), on_row);
     let read = book.cells(&sheet, &mut |cell| table.push(cell, sink));
     if let Err(why) = read {
-        let (location, message) = unreadable(format!("cannot read the sheet {sheet:?}: {}", one_line(&why)));
-        sink.push(location, message);
+        sink.push(Location::whole_file(path), format!("cannot read the sheet {sheet:?}: {}", one_line(&why)));
         return Ok(());
     }
     table.finish(sink);
@@ -140,12 +136,6 @@ fn one_line(why: &str) -> String {
         shown.push_str("...");
     }
     shown
-}
-
-impl Location {
-    fn with_message(self, message: String) -> (Location, String) {
-        (self, message)
-    }
 }
 
 /// An open workbook of any format read.
