@@ -15,7 +15,7 @@ pub struct Location {
     /// The worksheet, when the file is a workbook: then `line` is the sheet's row number and `column` its column
     /// number (both 1-based, counted from the sheet's corner, not from the table's), shown as a cell address.
     pub sheet: Option<String>,
-    /// 1-based physical line where the record starts (a workbook's row); 0 for the file as a whole.
+    /// 1-based physical line where the record starts (a workbook's row); 0, with column 0, for the file as a whole.
     pub line: u64,
     /// 1-based field number (the header position of the field; a workbook's column).
     pub column: usize,
@@ -26,7 +26,7 @@ pub struct Location {
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.sheet {
-            _ if self.line == 0 => write!(f, "{}:", self.path)?,
+            _ if self.line == 0 && self.column == 0 => write!(f, "{}:", self.path)?,
             None => write!(f, "{}:{}:{}:", self.path, self.line, self.column)?,
             Some(sheet) => {
                 write!(f, "{}:{}!{}{}:", self.path, SheetName(sheet), column_letters(self.column), self.line)?
