@@ -155,7 +155,7 @@ impl Weights {
     pub fn parse(label: &str, text: &str) -> Result<Weights> {
         let weights: Weights = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((1, 1), |span| line_column(text, span.start));
-            let location = Location { path: label.to_string(), line, column, field: None };
+            let location = Location { path: label.to_string(), sheet: None, line, column, field: None };
             Error::invalid_data(vec![DataError { location, message: e.message().to_string() }], 0)
         })?;
         weights.validate(label)?;
@@ -193,7 +193,13 @@ impl Weights {
         for (name, v) in all {
             let least = if matches!(name, "fit_explicit_geography" | "flag_bonus") { 0 } else { 1 };
             if !(least..=MAX_VALUE_PER_DOLLAR / 4).contains(&v) {
-                let location = Location { path: label.to_string(), line: 1, column: 1, field: Some(name.to_string()) };
+                let location = Location {
+                    path: label.to_string(),
+                    sheet: None,
+                    line: 1,
+                    column: 1,
+                    field: Some(name.to_string()),
+                };
                 let message = format!("must be between {least} and {}, found {v}", MAX_VALUE_PER_DOLLAR / 4);
                 return Err(Error::invalid_data(vec![DataError { location, message }], 0));
             }
@@ -205,8 +211,13 @@ impl Weights {
         let best = i128::from(self.priority_scale) * i128::from(*self.priority.iter().max().unwrap_or(&0))
             + i128::from(best_fit);
         if self.flag_bonus > 0 && best + i128::from(self.flag_bonus) > i128::from(MAX_VALUE_PER_DOLLAR) {
-            let location =
-                Location { path: label.to_string(), line: 1, column: 1, field: Some("flag_bonus".to_string()) };
+            let location = Location {
+                path: label.to_string(),
+                sheet: None,
+                line: 1,
+                column: 1,
+                field: Some("flag_bonus".to_string()),
+            };
             let message = format!(
                 "with it a dollar is worth up to {}, above the most allowed, {MAX_VALUE_PER_DOLLAR} \
                  (hint: lower flag_bonus or priority_scale)",

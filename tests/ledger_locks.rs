@@ -49,7 +49,7 @@ fn random_ledger<R: Rng>(rng: &mut R, batch: &Batch) -> Ledger {
             }
         })
         .collect();
-    Ledger { awards, label: "ledger.csv".into(), amount_column: 5 }
+    Ledger { awards, label: "ledger.csv".into(), sheet: None, amount_column: 5 }
 }
 
 /// Whether locked plus `new` money keeps every rule, read from docs/spec.md §5 and §9 without the residual batch.
@@ -230,7 +230,7 @@ fn locked_totals_above_an_envelope_or_an_amount_name_the_rows() {
         note: String::new(),
         line: i + 1,
     };
-    let ledger = |awards| Ledger { awards, label: "ledger.csv".into(), amount_column: 5 };
+    let ledger = |awards| Ledger { awards, label: "ledger.csv".into(), sheet: None, amount_column: 5 };
     let error =
         Locks::place(&batch, &graph, &ledger(vec![award(1, "N1", 60), award(2, "N2", 60)]), LockLevel::Committed)
             .unwrap_err()

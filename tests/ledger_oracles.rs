@@ -506,7 +506,7 @@ fn ledger_of<R: Rng>(rng: &mut R, batch: &Batch, graph: &Graph, plan: &Plan, lev
     }
     rows.shuffle(rng);
     let awards = rows.into_iter().enumerate().map(|(i, (n, o, x, s))| award(i, &n, &o, x, s)).collect();
-    Ledger { awards, label: "ledger.csv".into(), amount_column: 5 }
+    Ledger { awards, label: "ledger.csv".into(), sheet: None, amount_column: 5 }
 }
 
 /// A ledger of one to four awards of 1 to 3 dollars with random statuses, on random pairs and ids outside the
@@ -527,7 +527,7 @@ fn wild_ledger<R: Rng>(rng: &mut R, batch: &Batch) -> Ledger {
             award(i, &need, &offer, rng.gen_range(1..=3), *AwardStatus::ALL.choose(rng).unwrap())
         })
         .collect();
-    Ledger { awards, label: "ledger.csv".into(), amount_column: 5 }
+    Ledger { awards, label: "ledger.csv".into(), sheet: None, amount_column: 5 }
 }
 
 /// Weights with `max_requester_share` of `percent` %, if given.
@@ -1167,6 +1167,7 @@ fn the_checker_reads_the_ledgers_exceptions() {
             award(6, "GONE", "O1", 100, AwardStatus::Committed),
         ],
         label: "ledger.csv".into(),
+        sheet: None,
         amount_column: 5,
     };
     let base: Totals = [("N1", "O3", 4), ("N2", "O1", 2), ("N2", "EARLIER", 1), ("N3", "O2", 3)]
@@ -1250,7 +1251,7 @@ fn parse_ledger(text: &str) -> Ledger {
             award(i, &row["need_id"], &row["offer_id"], row["amount_usd"].parse().unwrap(), status)
         })
         .collect();
-    Ledger { awards, label: "ledger.csv".into(), amount_column: 5 }
+    Ledger { awards, label: "ledger.csv".into(), sheet: None, amount_column: 5 }
 }
 
 /// Runs `match --ledger` in `dir` on the files given and checks matches.csv's totals and run.json's objective with

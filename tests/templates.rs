@@ -3,8 +3,8 @@
 //! ledger workbook filled only with entries of those lists (plus free text, amounts and dates) validate and
 //! match, in English and in Chinese; a label that is not its code's own is refused naming both.
 //!
-//! The xlsx reader is being built beside this, so the filled workbooks are turned into CSV here (through
-//! calamine) before poa-match reads them.
+//! The filled workbooks are read as they are; their CSV copies (made here through calamine) let a test edit a
+//! cell as text, and show that a workbook and its CSV copy match alike.
 
 mod common;
 
@@ -209,8 +209,12 @@ fn a_batch_filled_from_the_lists_validates_and_matches() {
     let dir = TestDir::new();
     write_templates(&dir, "t", "en");
     fill_batch(&dir, "t");
-    dir.run(&["validate", "--needs", "needs.csv", "--offers", "offers.csv"]).assert_success();
-    dir.run(&["match", "--needs", "needs.csv", "--offers", "offers.csv", "--out", "out"]).assert_success();
+    // The filled workbooks are read as they are, and read as their CSV copies are.
+    dir.run(&["validate", "--needs", "filled_needs.xlsx", "--offers", "filled_offers.xlsx"]).assert_success();
+    dir.run(&["match", "--needs", "filled_needs.xlsx", "--offers", "filled_offers.xlsx", "--out", "out"])
+        .assert_success();
+    dir.run(&["match", "--needs", "needs.csv", "--offers", "offers.csv", "--out", "csv"]).assert_success();
+    assert_eq!(dir.read("out/matches.csv"), dir.read("csv/matches.csv"));
     let matches = csv_rows(&dir.read("out/matches.csv"));
     let funded: Vec<(&str, &str)> = matches.iter().map(|m| (m["need_id"].as_str(), m["requester"].as_str())).collect();
     assert!(funded.contains(&("KEN-01", "KEN")), "{funded:?}");
@@ -226,7 +230,7 @@ fn a_chinese_template_fills_with_chinese_names() {
     let dictionary = sheet_rows(&dir.path().join("t/needs.xlsx"), "dictionary");
     assert_eq!(dictionary[0][..2], ["列", "必填"]);
     assert!(dir.read("needs.csv").contains("KEN — 肯尼亚"));
-    dir.run(&["validate", "--needs", "needs.csv", "--offers", "offers.csv"]).assert_success();
+    dir.run(&["validate", "--needs", "filled_needs.xlsx", "--offers", "filled_offers.xlsx"]).assert_success();
 }
 
 #[test]
@@ -264,8 +268,7 @@ fn a_ledger_filled_from_its_template_validates() {
         ("status_date", "2013-06-14".to_string()),
     ]];
     fill(&template, "ledger", &rows, &dir.path().join("filled_ledger.xlsx"));
-    to_csv(&dir.path().join("filled_ledger.xlsx"), "ledger", &dir.path().join("ledger.csv"));
-    dir.run(&["validate", "--ledger", "ledger.csv"]).assert_success();
+    dir.run(&["validate", "--ledger", "filled_ledger.xlsx"]).assert_success();
 }
 
 #[test]
@@ -307,8 +310,6 @@ fn every_entry_of_every_list_is_read_back() {
             .collect();
         fill(&dir.path().join("t/needs.xlsx"), "needs", &needs, &dir.path().join("n.xlsx"));
         fill(&dir.path().join("t/offers.xlsx"), "offers", &offers, &dir.path().join("o.xlsx"));
-        to_csv(&dir.path().join("n.xlsx"), "needs", &dir.path().join("needs.csv"));
-        to_csv(&dir.path().join("o.xlsx"), "offers", &dir.path().join("offers.csv"));
-        dir.run(&["validate", "--needs", "needs.csv", "--offers", "offers.csv"]).assert_success();
+        dir.run(&["validate", "--needs", "n.xlsx", "--offers", "o.xlsx"]).assert_success();
     }
 }

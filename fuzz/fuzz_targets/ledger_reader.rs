@@ -20,9 +20,9 @@ fuzz_target!(|data: &[u8]| {
         let options = ReadOptions { allow_extra_columns, error_limit: 20, ..ReadOptions::default() };
         // Reading a few bytes at a time is slow under the sanitizer: once per input is enough.
         let result = if allow_extra_columns {
-            read_ledger(LABEL, data, options)
+            read_ledger(LABEL, data, options.clone())
         } else {
-            common::read_both_ways(data, |input| read_ledger(LABEL, input, options))
+            common::read_both_ways(data, |input| read_ledger(LABEL, input, options.clone()))
         };
         match result {
             Ok(ledger) => {
@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
                 let mut out = Vec::new();
                 write_ledger(data, std::slice::from_ref(&new), &mut out).expect("writing to memory");
                 assert!(out.starts_with(data), "the input ledger is not kept byte for byte");
-                match read_ledger(LABEL, &out[..], options) {
+                match read_ledger(LABEL, &out[..], options.clone()) {
                     Ok(back) => {
                         assert_eq!(back.awards[..ledger.awards.len()], ledger.awards[..]);
                         assert_eq!(back.awards.len(), ledger.awards.len() + 1);

@@ -21,9 +21,9 @@ fuzz_target!(|data: &[u8]| {
         let options = ReadOptions { allow_extra_columns, error_limit: 20, ..ReadOptions::default() };
         // Reading a few bytes at a time is slow under the sanitizer: once per input is enough.
         let result = if allow_extra_columns {
-            read_needs(LABEL, data, reference, options)
+            read_needs(LABEL, data, reference, options.clone())
         } else {
-            common::read_both_ways(data, |input| read_needs(LABEL, input, reference, options))
+            common::read_both_ways(data, |input| read_needs(LABEL, input, reference, options.clone()))
         };
         match result {
             Ok(needs) => {

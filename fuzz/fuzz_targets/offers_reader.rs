@@ -27,9 +27,9 @@ fuzz_target!(|data: &[u8]| {
         let options = ReadOptions { allow_extra_columns, error_limit: 20, rates: &RATES };
         // Reading a few bytes at a time is slow under the sanitizer: once per input is enough.
         let result = if allow_extra_columns {
-            read_offers(LABEL, data, reference, options)
+            read_offers(LABEL, data, reference, options.clone())
         } else {
-            common::read_both_ways(data, |input| read_offers(LABEL, input, reference, options))
+            common::read_both_ways(data, |input| read_offers(LABEL, input, reference, options.clone()))
         };
         match result {
             Ok(offers) => {

@@ -23,8 +23,8 @@ const LABEL: &str = "fuzz/ledger.csv";
 fn batch(offers: &str) -> Batch {
     let reference = Reference::embedded();
     let options = ReadOptions::default();
-    let needs = read_needs("needs.csv", include_str!("../../data/sample/needs.csv").as_bytes(), reference, options);
-    let offers = read_offers("offers.csv", offers.as_bytes(), reference, options);
+    let needs = read_needs("needs.csv", include_str!("../../data/sample/needs.csv").as_bytes(), reference, options.clone());
+    let offers = read_offers("offers.csv", offers.as_bytes(), reference, options.clone());
     Batch { needs: needs.expect("the sample's needs"), offers: offers.expect("the sample's offers") }
 }
 

@@ -32,8 +32,8 @@ fuzz_target!(|data: &[u8]| {
     let reference = Reference::embedded();
     let options = ReadOptions::default();
     let batch = Batch {
-        needs: read_needs("needs.csv", NEEDS.as_bytes(), reference, options).expect("the sample reads"),
-        offers: read_offers("offers.csv", OFFERS.as_bytes(), reference, options).expect("the sample reads"),
+        needs: read_needs("needs.csv", NEEDS.as_bytes(), reference, options.clone()).expect("the sample reads"),
+        offers: read_offers("offers.csv", OFFERS.as_bytes(), reference, options.clone()).expect("the sample reads"),
     };
     let study_options = StudyOptions {
         method: poa_match::Method::Optimal,
@@ -45,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
         excel: false,
         lock: None,
     };
-    let ledger = (data.len() % 3 == 0).then(|| read_ledger("ledger.csv", LEDGER.as_bytes(), options).expect("it reads"));
+    let ledger = (data.len() % 3 == 0).then(|| read_ledger("ledger.csv", LEDGER.as_bytes(), options.clone()).expect("it reads"));
     let study_options = StudyOptions {
         lock: ledger.as_ref().map(|_| if data.len() % 2 == 0 { LockLevel::Committed } else { LockLevel::Pledged }),
         ..study_options

@@ -132,15 +132,15 @@ pub fn code_matches_grammar(code: &str) -> bool {
 }
 
 const COLUMNS: &[ColumnSpec] = &[
-    ColumnSpec { name: "code", required: true },
-    ColumnSpec { name: "instrument", required: true },
-    ColumnSpec { name: "paragraph", required: true },
-    ColumnSpec { name: "level", required: true },
-    ColumnSpec { name: "title_en", required: true },
-    ColumnSpec { name: "title_zh", required: true },
-    ColumnSpec { name: "themes", required: true },
-    ColumnSpec { name: "match_role", required: true },
-    ColumnSpec { name: "related_codes", required: true },
+    ColumnSpec::required("code"),
+    ColumnSpec::required("instrument"),
+    ColumnSpec::required("paragraph"),
+    ColumnSpec::required("level"),
+    ColumnSpec::required("title_en"),
+    ColumnSpec::required("title_zh"),
+    ColumnSpec::required("themes"),
+    ColumnSpec::required("match_role"),
+    ColumnSpec::required("related_codes"),
 ];
 
 pub(super) fn read(path: &str, text: &str, sink: &mut ErrorSink) -> Result<Vec<Commitment>> {

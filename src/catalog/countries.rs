@@ -106,26 +106,26 @@ impl Area {
 }
 
 const COUNTRY_COLUMNS: &[ColumnSpec] = &[
-    ColumnSpec { name: "alpha2", required: true },
-    ColumnSpec { name: "alpha3", required: true },
-    ColumnSpec { name: "m49", required: true },
-    ColumnSpec { name: "region_code", required: true },
-    ColumnSpec { name: "region", required: false },
-    ColumnSpec { name: "subregion_code", required: true },
-    ColumnSpec { name: "subregion", required: false },
-    ColumnSpec { name: "intermediate_region_code", required: true },
-    ColumnSpec { name: "ldc", required: true },
-    ColumnSpec { name: "lldc", required: true },
-    ColumnSpec { name: "sids", required: true },
-    ColumnSpec { name: "name_en", required: true },
-    ColumnSpec { name: "name_zh", required: true },
+    ColumnSpec::required("alpha2"),
+    ColumnSpec::required("alpha3"),
+    ColumnSpec::required("m49"),
+    ColumnSpec::required("region_code"),
+    ColumnSpec::optional("region"),
+    ColumnSpec::required("subregion_code"),
+    ColumnSpec::optional("subregion"),
+    ColumnSpec::required("intermediate_region_code"),
+    ColumnSpec::required("ldc"),
+    ColumnSpec::required("lldc"),
+    ColumnSpec::required("sids"),
+    ColumnSpec::required("name_en"),
+    ColumnSpec::required("name_zh"),
 ];
 
 const AREA_COLUMNS: &[ColumnSpec] = &[
-    ColumnSpec { name: "m49", required: true },
-    ColumnSpec { name: "name_en", required: true },
-    ColumnSpec { name: "name_zh", required: true },
-    ColumnSpec { name: "kind", required: true },
+    ColumnSpec::required("m49"),
+    ColumnSpec::required("name_en"),
+    ColumnSpec::required("name_zh"),
+    ColumnSpec::required("kind"),
 ];
 
 fn m49_field(row: &Row<'_>, sink: &mut ErrorSink, name: &str, required: bool) -> Option<u16> {

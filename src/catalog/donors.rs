@@ -4,7 +4,7 @@
 
 use crate::error::Result;
 use crate::model::DonorType;
-use crate::records::{ColumnSpec, ErrorSink, TableSpec, read_table};
+use crate::records::{ColumnSpec, ErrorSink, SheetChoice, TableSpec, read_table_from};
 
 /// One row of the donor table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,19 +27,20 @@ impl Donor {
 }
 
 const DONOR_COLUMNS: &[ColumnSpec] = &[
-    ColumnSpec { name: "code", required: true },
-    ColumnSpec { name: "name_en", required: true },
-    ColumnSpec { name: "name_zh", required: true },
-    ColumnSpec { name: "type", required: true },
+    ColumnSpec::required("code"),
+    ColumnSpec::required("name_en"),
+    ColumnSpec::required("name_zh"),
+    ColumnSpec::required("type"),
 ];
 
 /// The longest code or name accepted: a name is shown in a table cell, not a paragraph.
 const MAX_CHARS: usize = 200;
 
-pub(super) fn read_donors(path: &str, text: &str, sink: &mut ErrorSink) -> Result<Vec<Donor>> {
+/// Reads a donor table: CSV, or a workbook's sheet named `donors` (else its first).
+pub(super) fn read_donors(path: &str, bytes: &[u8], sink: &mut ErrorSink) -> Result<Vec<Donor>> {
     let spec = TableSpec { columns: DONOR_COLUMNS, allow_extra_columns: true };
     let mut out: Vec<Donor> = Vec::new();
-    read_table(path, text.as_bytes(), spec, sink, |row, sink| {
+    read_table_from(path, bytes, spec, SheetChoice::Table("donors"), sink, |row, sink| {
         let code = row.get("code").unwrap_or("").to_string();
         if code.is_empty() {
             row.error(sink, "code", "a donor code is required");
@@ -78,7 +79,7 @@ mod tests {
 
     fn read(text: &str) -> std::result::Result<Vec<Donor>, String> {
         let mut sink = ErrorSink::new(DEFAULT_ERROR_LIMIT);
-        let donors = read_donors("donors.csv", text, &mut sink).map_err(|e| e.to_string())?;
+        let donors = read_donors("donors.csv", text.as_bytes(), &mut sink).map_err(|e| e.to_string())?;
         sink.into_result().map_err(|e| e.to_string())?;
         Ok(donors)
     }

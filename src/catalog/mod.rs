@@ -83,11 +83,11 @@ impl Reference {
         Reference::load_tables(sources)?.with_donors(EMBEDDED_DONORS_PATH, EMBEDDED_DONORS)
     }
 
-    /// The same tables with the donor names of `text` (a donors.csv read from `path`) instead of these: loaded
+    /// The same tables with the donor names of `bytes` (a donors.csv, or a workbook, read from `path`) instead of these: loaded
     /// apart from the three tables that matching reads, since the names change pages only.
-    pub fn with_donors(mut self, path: &str, text: &str) -> Result<Reference> {
+    pub fn with_donors(mut self, path: &str, bytes: impl AsRef<[u8]>) -> Result<Reference> {
         let mut sink = ErrorSink::new(DEFAULT_ERROR_LIMIT);
-        let donors = donors::read_donors(path, text, &mut sink)?;
+        let donors = donors::read_donors(path, bytes.as_ref(), &mut sink)?;
         sink.into_result()?;
         self.donor_by_code = donors.iter().enumerate().map(|(i, d)| (d.code.clone(), i)).collect();
         self.donors = donors;

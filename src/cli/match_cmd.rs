@@ -281,6 +281,7 @@ fn match_on_pool(args: MatchArgs, quiet: bool) -> anyhow::Result<ExitCode> {
         excel: args.style.excel,
         export_network: args.export_network.is_some(),
         allow_extra_columns: args.input.allow_extra_columns,
+        sheet: args.input.sheet.clone(),
         rounds: None,
     };
     let job = MatchJob {

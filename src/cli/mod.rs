@@ -84,6 +84,10 @@ pub struct InputArgs {
     /// source, one row per currency (docs/spec.md §11.4). Amounts convert to whole dollars, rounded down.
     #[arg(long, value_name = "FILE")]
     pub rates: Option<PathBuf>,
+    /// The sheet to read from every workbook input (.xlsx, .ods, ...); without it, the sheet named after the table
+    /// (needs, offers, ledger) in any case, else the first sheet.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Most data errors to list before only counting them.
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_errors: u32,
@@ -143,20 +147,25 @@ impl ReferenceArgs {
         let commitments = read(&self.commitments_file, embedded.commitments)?;
         let countries = read(&self.countries_file, embedded.countries)?;
         let regions = read(&self.regions_file, embedded.regions)?;
-        let donors = read(&self.donors_file, (EMBEDDED_DONORS_PATH, EMBEDDED_DONORS))?;
+        // The donor table may be a workbook, so it is read as bytes.
+        let donors = match &self.donors_file {
+            None => (EMBEDDED_DONORS_PATH.to_string(), EMBEDDED_DONORS.as_bytes().to_vec()),
+            Some(p) => (p.display().to_string(), std::fs::read(p).map_err(|e| poa_match::Error::io(p, e))?),
+        };
         let reference = Reference::load(ReferenceSources {
             commitments: (&commitments.0, &commitments.1),
             countries: (&countries.0, &countries.1),
             regions: (&regions.0, &regions.1),
         })?
         .with_donors(&donors.0, &donors.1)?;
-        let record = |given: &Option<PathBuf>, (path, text): (String, String), rows: usize| {
-            given.as_ref().map(|_| InputInfo { path, rows, sha256: sha256_hex(text.as_bytes()) })
+        let record = |given: &Option<PathBuf>, (path, bytes): (String, Vec<u8>), rows: usize| {
+            given.as_ref().map(|_| InputInfo { path, rows, sha256: sha256_hex(&bytes) })
         };
+        let bytes = |(path, text): (String, String)| (path, text.into_bytes());
         let files = ReferenceFiles {
-            commitments: record(&self.commitments_file, commitments, reference.commitments().len()),
-            countries: record(&self.countries_file, countries, reference.countries().len()),
-            regions: record(&self.regions_file, regions, reference.areas().len()),
+            commitments: record(&self.commitments_file, bytes(commitments), reference.commitments().len()),
+            countries: record(&self.countries_file, bytes(countries), reference.countries().len()),
+            regions: record(&self.regions_file, bytes(regions), reference.areas().len()),
             donors: record(&self.donors_file, donors, reference.donors().len()),
         };
         Ok((reference, files))
@@ -185,8 +194,13 @@ impl InputArgs {
     }
 
     /// The reading options these flags ask for, converting with `rates`.
-    pub fn read_options<'r>(&self, rates: &'r Rates) -> ReadOptions<'r> {
-        ReadOptions { allow_extra_columns: self.allow_extra_columns, error_limit: self.max_errors as usize, rates }
+    pub fn read_options<'r>(&'r self, rates: &'r Rates) -> ReadOptions<'r> {
+        ReadOptions {
+            allow_extra_columns: self.allow_extra_columns,
+            error_limit: self.max_errors as usize,
+            rates,
+            sheet: self.sheet.as_deref(),
+        }
     }
 
     /// The rates file of `--rates`, read; `None` without the flag. Its errors come alone: with a bad rates file,
@@ -350,7 +364,7 @@ pub fn load_batch(args: &InputArgs, reference: &Reference, rates: Option<RatesFi
 
     let (needs_label, reader) = open_input(needs_path, (SAMPLE_NEEDS_LABEL, SAMPLE_NEEDS))?;
     let mut hashing = HashingReader::new(reader);
-    let needs = poa_match::io::read_needs_from(&needs_label, &mut hashing, reference, options, &mut sink)?;
+    let needs = poa_match::io::read_needs_from(&needs_label, &mut hashing, reference, options.clone(), &mut sink)?;
     let needs_info = InputInfo { path: needs_label, rows: needs.len(), sha256: hashing.hex_digest() };
 
     let (offers_label, reader) = open_input(offers_path, (SAMPLE_OFFERS_LABEL, SAMPLE_OFFERS))?;

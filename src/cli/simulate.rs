@@ -94,7 +94,7 @@ fn read_scenarios(path: &PathBuf) -> anyhow::Result<(String, InputInfo)> {
             let line = valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
             let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
             let error = DataError {
-                location: Location { path: label, line, column, field: None },
+                location: Location { path: label, sheet: None, line, column, field: None },
                 message: "the file is not valid UTF-8".into(),
             };
             return Err(poa_match::Error::invalid_data(vec![error], 0).into());
@@ -272,7 +272,13 @@ fn read_shard(path: &PathBuf) -> anyhow::Result<(String, Shard)> {
     let file = std::fs::File::open(path).map_err(|e| poa_match::Error::io(path, e))?;
     let shard: Shard = serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
         let error = DataError {
-            location: Location { path: label.clone(), line: e.line() as u64, column: e.column(), field: None },
+            location: Location {
+                path: label.clone(),
+                sheet: None,
+                line: e.line() as u64,
+                column: e.column(),
+                field: None,
+            },
             message: format!("not a poa-match shard file: {e}"),
         };
         poa_match::Error::invalid_data(vec![error], 0)

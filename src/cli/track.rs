@@ -69,6 +69,7 @@ pub fn run(args: TrackArgs) -> anyhow::Result<ExitCode> {
             format: args.style.format.into(),
             excel: args.style.excel,
             allow_extra_columns: args.input.allow_extra_columns,
+            sheet: args.input.sheet.clone(),
         },
         totals: TrackTotals::of(&track),
     };

@@ -28,7 +28,8 @@ pub fn draw_ledger(batch: &Batch, awards: usize, seed: u64) -> Ledger {
     let mut rng = GenRng::seed_from_u64(seed ^ 0x1ed6_e700);
     let pick = |rng: &mut GenRng, n: usize| rng.gen_range(0..n as u64) as usize;
     let start = Date::from_ymd(2013, 1, 1);
-    let mut ledger = Ledger { awards: Vec::with_capacity(awards), label: "ledger.csv".into(), amount_column: 5 };
+    let mut ledger =
+        Ledger { awards: Vec::with_capacity(awards), label: "ledger.csv".into(), sheet: None, amount_column: 5 };
     for i in 0..awards {
         let need = &batch.needs[pick(&mut rng, batch.needs.len())];
         let offer = &batch.offers[pick(&mut rng, batch.offers.len())];
@@ -74,8 +75,12 @@ const ROUND_WEIGHTS: [(AwardStatus, u64); 6] = [
 pub fn round_ledger(batch: &Batch, allocation: &[(u32, u32, i64)], seed: u64) -> Ledger {
     let mut rng = GenRng::seed_from_u64(seed ^ 0x0d_1e6e);
     let start = Date::from_ymd(2013, 1, 1);
-    let mut ledger =
-        Ledger { awards: Vec::with_capacity(allocation.len()), label: "ledger.csv".into(), amount_column: 5 };
+    let mut ledger = Ledger {
+        awards: Vec::with_capacity(allocation.len()),
+        label: "ledger.csv".into(),
+        sheet: None,
+        amount_column: 5,
+    };
     for (i, &(n, o, amount)) in allocation.iter().filter(|a| a.2 > 0).enumerate() {
         let status = pick_status(&mut rng, &ROUND_WEIGHTS);
         ledger.awards.push(Award {

@@ -186,8 +186,13 @@ impl Locks {
                 }
             };
             let field = Some("amount_usd".to_string());
-            let location =
-                Location { path: ledger.label.clone(), line: last.line, column: ledger.amount_column, field };
+            let location = Location {
+                path: ledger.label.clone(),
+                sheet: ledger.sheet.clone(),
+                line: last.line,
+                column: ledger.amount_column,
+                field,
+            };
             errors.push(DataError { location, message });
         };
         for (&n, (total, rows)) in &need_rows {

@@ -159,7 +159,7 @@ pub fn import(
         match read {
             Ok(()) => {}
             Err(ReadError::Xml(e)) => sink.push(
-                Location { path: label.clone(), line: e.line, column: e.column as usize, field: None },
+                Location { path: label.clone(), sheet: None, line: e.line, column: e.column as usize, field: None },
                 e.message,
             ),
             Err(ReadError::Io(e)) => return Err(Error::io(label, e)),

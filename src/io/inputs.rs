@@ -20,7 +20,7 @@ use crate::model::{
 use crate::model::{CommitmentIdx, CountryIdx};
 use crate::records::fields;
 use crate::records::labelled::{SEPARATOR, labelled};
-use crate::records::{ColumnSpec, DEFAULT_ERROR_LIMIT, ErrorSink, Row, TableSpec, read_table};
+use crate::records::{ColumnSpec, DEFAULT_ERROR_LIMIT, ErrorSink, Row, SheetChoice, TableSpec, read_table_from};
 
 /// Options for reading inputs.
 #[derive(Debug, Clone, Copy)]
@@ -31,20 +31,36 @@ pub struct ReadOptions<'r> {
     pub error_limit: usize,
     /// The rates of `--rates`, for rows whose `currency` is not USD (none by default: such a row is an error).
     pub rates: &'r Rates,
+    /// The sheet to read from every workbook input (`--sheet`); without it, the sheet named after the table, else
+    /// the first (docs/spec.md §11.3).
+    pub sheet: Option<&'r str>,
 }
 
 impl Default for ReadOptions<'static> {
     fn default() -> ReadOptions<'static> {
-        ReadOptions { allow_extra_columns: false, error_limit: DEFAULT_ERROR_LIMIT, rates: &NO_RATES }
+        ReadOptions { allow_extra_columns: false, error_limit: DEFAULT_ERROR_LIMIT, rates: &NO_RATES, sheet: None }
+    }
+}
+
+impl<'r> ReadOptions<'r> {
+    /// Which sheet of a workbook holds the table `table` (`needs`, `offers`, `ledger`).
+    pub fn sheet_for<'a>(&self, table: &'a str) -> SheetChoice<'a>
+    where
+        'r: 'a,
+    {
+        match self.sheet {
+            Some(given) => SheetChoice::Given(given),
+            None => SheetChoice::Table(table),
+        }
     }
 }
 
 pub(super) const fn req(name: &'static str) -> ColumnSpec {
-    ColumnSpec { name, required: true }
+    ColumnSpec::required(name)
 }
 
 pub(super) const fn opt(name: &'static str) -> ColumnSpec {
-    ColumnSpec { name, required: false }
+    ColumnSpec::optional(name)
 }
 
 /// The columns of needs.csv in dictionary order.
@@ -59,8 +75,8 @@ pub(crate) const NEED_COLUMNS: &[ColumnSpec] = &[
     opt("funding_mode"),
     opt("min_award_usd"),
     opt("priority"),
-    opt("start_earliest"),
-    opt("start_latest"),
+    opt("start_earliest").dates(),
+    opt("start_latest").dates(),
     opt("duration_months"),
     opt("implementer_type"),
     opt("source_report"),
@@ -88,8 +104,8 @@ pub(crate) const OFFER_COLUMNS: &[ColumnSpec] = &[
     opt("implementer_types"),
     opt("requires_national_report"),
     opt("allow_cofinance"),
-    opt("window_start"),
-    opt("window_end"),
+    opt("window_start").dates(),
+    opt("window_end").dates(),
     opt("duration_min_months"),
     opt("duration_max_months"),
     opt("title"),
@@ -99,7 +115,7 @@ pub(crate) const OFFER_COLUMNS: &[ColumnSpec] = &[
 /// Reads both input files; the errors of both are reported together.
 pub fn read_batch(needs: &Path, offers: &Path, reference: &Reference, options: ReadOptions) -> Result<Batch> {
     let mut sink = ErrorSink::new(options.error_limit);
-    let needs = read_needs_file(needs, reference, options, &mut sink)?;
+    let needs = read_needs_file(needs, reference, options.clone(), &mut sink)?;
     let offers = read_offers_file(offers, reference, options, &mut sink)?;
     sink.into_result()?;
     Ok(Batch { needs, offers })
@@ -371,14 +387,18 @@ pub fn read_needs_from(
     sink: &mut ErrorSink,
 ) -> Result<Vec<Need>> {
     const TOTAL_FIELD: &str = "amount_usd";
+    const TABLE: &str = "needs";
     let spec = TableSpec { columns: NEED_COLUMNS, allow_extra_columns: options.allow_extra_columns };
     let mut needs = Vec::new();
     let mut ids = IdRegistry::new();
     let mut total = 0i128;
-    let (mut last_line, mut total_column) = (1, 1);
-    read_table(label, input, spec, sink, |row, sink| {
+    let (mut last_line, mut total_column, mut sheet) = (1, 1, None);
+    read_table_from(label, input, spec, options.sheet_for(TABLE), sink, |row, sink| {
         last_line = row.line;
         total_column = row.column(TOTAL_FIELD);
+        if sheet.is_none() {
+            sheet = row.sheet().map(str::to_string);
+        }
         let errors_before = sink.count();
         let mut c = Cells { row, sink };
         let id = c.required_with("need_id", |t| fields::identifier(t).map(str::to_string));
@@ -490,7 +510,8 @@ pub fn read_needs_from(
             ids.add_accepted(needs[k].id.as_str(), row.line, k);
         }
     })?;
-    check_total(label, (last_line, total_column), TOTAL_FIELD, total, sink);
+    let at = Location { path: label.to_string(), sheet, line: last_line, column: total_column, field: None };
+    check_total(at, TOTAL_FIELD, total, sink);
     Ok(needs)
 }
 
@@ -503,14 +524,18 @@ pub fn read_offers_from(
     sink: &mut ErrorSink,
 ) -> Result<Vec<Offer>> {
     const TOTAL_FIELD: &str = "envelope_usd";
+    const TABLE: &str = "offers";
     let spec = TableSpec { columns: OFFER_COLUMNS, allow_extra_columns: options.allow_extra_columns };
     let mut offers = Vec::new();
     let mut ids = IdRegistry::new();
     let mut total = 0i128;
-    let (mut last_line, mut total_column) = (1, 1);
-    read_table(label, input, spec, sink, |row, sink| {
+    let (mut last_line, mut total_column, mut sheet) = (1, 1, None);
+    read_table_from(label, input, spec, options.sheet_for(TABLE), sink, |row, sink| {
         last_line = row.line;
         total_column = row.column(TOTAL_FIELD);
+        if sheet.is_none() {
+            sheet = row.sheet().map(str::to_string);
+        }
         let errors_before = sink.count();
         let mut c = Cells { row, sink };
         let id = c.required_with("offer_id", |t| fields::identifier(t).map(str::to_string));
@@ -611,17 +636,18 @@ pub fn read_offers_from(
             ids.add_accepted(offers[k].id.as_str(), row.line, k);
         }
     })?;
-    check_total(label, (last_line, total_column), TOTAL_FIELD, total, sink);
+    let at = Location { path: label.to_string(), sheet, line: last_line, column: total_column, field: None };
+    check_total(at, TOTAL_FIELD, total, sink);
     Ok(offers)
 }
 
 /// The solver keeps flows in `i64` and multiplies them by objective weights below 64, so a file whose column sum
 /// exceeds `i64::MAX / 64` is refused as a whole rather than risk an inexact total.
-/// The error points at the column in the file's last row.
-pub(super) fn check_total(label: &str, (line, column): (u64, usize), field: &str, total: i128, sink: &mut ErrorSink) {
+/// The error points at the column in the file's last row, `at`.
+pub(super) fn check_total(at: Location, field: &str, total: i128, sink: &mut ErrorSink) {
     if total > i128::from(i64::MAX) / 64 {
         sink.push(
-            Location { path: label.to_string(), line, column, field: Some(field.to_string()) },
+            Location { field: Some(field.to_string()), ..at },
             format!("the column adds up to {total}, more than this engine can total exactly"),
         );
     }

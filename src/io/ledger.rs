@@ -17,9 +17,9 @@ use std::path::Path;
 use super::inputs::{Cells, IdRegistry, ReadOptions, check_duplicate, check_total, opt, req};
 use super::provenance::{InputInfo, sha256_hex};
 use super::rates::RowCurrency;
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::model::{Award, AwardId, AwardStatus, Ledger, NeedId, OfferId, RoundLabel};
-use crate::records::{ColumnSpec, ErrorSink, TableSpec, fields, read_table};
+use crate::records::{ColumnSpec, ErrorSink, TableSpec, fields, read_table_from, workbook};
 
 pub use write::write_ledger;
 
@@ -32,7 +32,7 @@ pub const LEDGER_COLUMNS: &[ColumnSpec] = &[
     req("amount_usd"),
     opt("currency"),
     req("status"),
-    opt("status_date"),
+    opt("status_date").dates(),
     opt("note"),
 ];
 
@@ -57,8 +57,14 @@ impl LedgerFile {
         InputInfo { path: self.label.clone(), rows: self.ledger.awards.len(), sha256: sha256_hex(&self.bytes) }
     }
 
-    /// Writes the output ledger: these bytes unchanged, then `new_awards` (see [`write_ledger`]).
+    /// Writes the output ledger: these bytes unchanged, then `new_awards` (see [`write_ledger`]). A workbook's
+    /// bytes are no CSV, so a ledger read from one is written as CSV rows of its awards (every dictionary column,
+    /// in dictionary order), then the new ones.
     pub fn write_with(&self, new_awards: &[Award], out: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
+        if workbook::Format::of_path(&self.label).is_some() {
+            let every: Vec<Award> = self.ledger.awards.iter().chain(new_awards).cloned().collect();
+            return write_ledger(&[], &every, out);
+        }
         write_ledger(&self.bytes, new_awards, out)
     }
 }
@@ -99,10 +105,13 @@ pub fn read_ledger_from(label: &str, input: impl Read, options: ReadOptions, sin
     let mut awards: Vec<Award> = Vec::new();
     let mut ids = IdRegistry::new();
     let mut total = 0i128;
-    let (mut last_line, mut total_column) = (1, 1);
-    read_table(label, input, spec, sink, |row, sink| {
+    let (mut last_line, mut total_column, mut sheet) = (1, 1, None);
+    read_table_from(label, input, spec, options.sheet_for("ledger"), sink, |row, sink| {
         last_line = row.line;
         total_column = row.column(TOTAL_FIELD);
+        if sheet.is_none() {
+            sheet = row.sheet().map(str::to_string);
+        }
         let errors_before = sink.count();
         let mut c = Cells { row, sink };
         let id = c.required_with("award_id", identifier);
@@ -144,8 +153,10 @@ pub fn read_ledger_from(label: &str, input: impl Read, options: ReadOptions, sin
             ids.add_accepted(awards[k].id.as_str(), row.line, k);
         }
     })?;
-    check_total(label, (last_line, total_column), TOTAL_FIELD, total, sink);
-    Ok(Ledger { awards, label: label.to_string(), amount_column: total_column })
+    let at =
+        Location { path: label.to_string(), sheet: sheet.clone(), line: last_line, column: total_column, field: None };
+    check_total(at, TOTAL_FIELD, total, sink);
+    Ok(Ledger { awards, label: label.to_string(), sheet, amount_column: total_column })
 }
 
 /// An id or a round label: the rules of `need_id` and `offer_id`.

@@ -61,7 +61,7 @@ impl PublishedTable {
 }
 
 fn data_error(path: &Path, line: u64, column: usize, field: Option<String>, message: String) -> DataError {
-    DataError { location: Location { path: path.display().to_string(), line, column, field }, message }
+    DataError { location: Location { path: path.display().to_string(), sheet: None, line, column, field }, message }
 }
 
 /// The writer prefixes text a spreadsheet would read as a formula with an apostrophe; this takes it off again.

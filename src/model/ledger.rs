@@ -93,7 +93,10 @@ pub struct Ledger {
     pub awards: Vec<Award>,
     /// The file as the user named it, for messages about its rows.
     pub label: String,
-    /// The 1-based position of `amount_usd` in the file's header, for messages about locked totals.
+    /// The sheet the awards were read from, when the file is a workbook.
+    pub sheet: Option<String>,
+    /// The 1-based position of `amount_usd` in the file's header (a workbook's column), for messages about locked
+    /// totals.
     pub amount_column: usize,
 }
 

@@ -1,17 +1,22 @@
-//! Records: reading one CSV table with exact positions, and parsing its cells ([`fields`]). The reference tables
-//! and every input go through here, so this sits below both.
+//! Records: reading one table (a CSV file or a workbook's sheet) with exact positions, and parsing its cells
+//! ([`fields`]). The reference tables and every input go through here, so this sits below both.
 //!
-//! Every input of the engine (needs, offers, the catalogue files) goes through [`read_table`]: it checks the header
-//! against a [`TableSpec`] (names in any case), accepts a UTF-8 byte-order mark and CRLF line ends, skips rows of
-//! empty cells, refuses UTF-16 and `;`- or tab-separated files in one error (`sniff`), suggests the closest known
-//! name for an unknown column ([`suggest`]), reports invalid UTF-8 and ragged rows with their line and column, and
-//! hands each row to the caller as a [`Row`] whose fields can be fetched by column name. Problems go to an [`ErrorSink`] so that one run reports every bad cell (up to a limit), not just
-//! the first.
+//! Every input of the engine (needs, offers, the ledger, the catalogue files) goes through [`read_table`] (or
+//! [`read_table_from`], which also takes the sheet to read): it checks the header against a [`TableSpec`] (names
+//! in any case), suggests the closest known name for an unknown column ([`suggest`]), skips rows of empty cells,
+//! and hands each row to the caller as a [`Row`] whose fields can be fetched by column name, as text. The file's
+//! name chooses the format: a workbook extension (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`) is read by
+//! [`workbook`], anything else as CSV by `csv`. Problems go to an [`ErrorSink`] so that one run reports every bad
+//! cell (up to a limit), not just the first.
 
+mod cell;
+mod csv;
 pub mod fields;
 pub mod labelled;
+mod sheet;
 mod sniff;
 pub mod suggest;
+pub mod workbook;
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -73,6 +78,16 @@ impl ErrorSink {
     }
 }
 
+/// What a column holds, where a workbook's cell needs it to become the text the cell parsers read: a plain number
+/// in a date column is an Excel date serial. Every other cell reads the same whatever its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// Anything read from its text: codes, amounts, counts, flags, free text.
+    Text,
+    /// A `YYYY-MM-DD` date.
+    Date,
+}
+
 /// One column that a table may have.
 #[derive(Debug, Clone, Copy)]
 pub struct ColumnSpec {
@@ -80,6 +95,25 @@ pub struct ColumnSpec {
     pub name: &'static str,
     /// Whether the header must have it.
     pub required: bool,
+    /// What its cells hold.
+    pub kind: ColumnKind,
+}
+
+impl ColumnSpec {
+    /// A column the header must have.
+    pub const fn required(name: &'static str) -> ColumnSpec {
+        ColumnSpec { name, required: true, kind: ColumnKind::Text }
+    }
+
+    /// A column the header may have.
+    pub const fn optional(name: &'static str) -> ColumnSpec {
+        ColumnSpec { name, required: false, kind: ColumnKind::Text }
+    }
+
+    /// The same column, holding dates.
+    pub const fn dates(self) -> ColumnSpec {
+        ColumnSpec { kind: ColumnKind::Date, ..self }
+    }
 }
 
 /// The columns a table accepts.
@@ -103,6 +137,40 @@ impl TableSpec {
     }
 }
 
+/// Which sheet of a workbook holds the table (a CSV file has one table and ignores this).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetChoice<'a> {
+    /// The first sheet.
+    First,
+    /// The sheet with this name in any letter case, if the workbook has one, else the first: so one workbook with
+    /// sheets `needs` and `offers` serves as both inputs.
+    Table(&'a str),
+    /// This sheet (`--sheet`), which must exist: naming one that does not is a usage error listing the sheets.
+    Given(&'a str),
+}
+
+/// Where a table sits: the file, and for a workbook the sheet and the column of the header's first cell.
+#[derive(Debug, Clone)]
+pub(crate) struct Place<'a> {
+    path: &'a str,
+    sheet: Option<String>,
+    /// 0-based column of the table's first column in its sheet (0 for CSV).
+    first_column: usize,
+}
+
+impl Place<'_> {
+    /// The location of the 1-based field `field_number` of the table on `line`.
+    fn at(&self, line: u64, field_number: usize, field: Option<&str>) -> Location {
+        Location {
+            path: self.path.to_string(),
+            sheet: self.sheet.clone(),
+            line,
+            column: self.first_column + field_number,
+            field: field.map(str::to_string),
+        }
+    }
+}
+
 /// The header as read: where each known column sits.
 #[derive(Debug)]
 pub struct Header {
@@ -111,12 +179,21 @@ pub struct Header {
     /// All header names in file order.
     names: Vec<String>,
     spec: TableSpec,
+    /// The sheet, for a workbook.
+    sheet: Option<String>,
+    /// 0-based column of the header's first cell in its sheet (0 for CSV).
+    first_column: usize,
 }
 
 impl Header {
     /// Number of fields in the header.
     pub fn width(&self) -> usize {
         self.names.len()
+    }
+
+    /// The kind of the 0-based header position `i`: its spec column's, or text for a column the spec lacks.
+    fn kind(&self, i: usize) -> ColumnKind {
+        self.positions.iter().position(|&p| p == Some(i)).map_or(ColumnKind::Text, |k| self.spec.columns[k].kind)
     }
 }
 
@@ -149,15 +226,23 @@ impl<'a> Row<'a> {
         self.raw(name).map(str::trim).filter(|s| !s.is_empty())
     }
 
-    /// The 1-based column of `name` in the header, or one past the end if the file lacks it.
+    /// The sheet the row is on, for a workbook.
+    pub fn sheet(&self) -> Option<&str> {
+        self.header.sheet.as_deref()
+    }
+
+    /// The 1-based column of `name` in the header, or one past the end if the file lacks it; in a workbook, the
+    /// sheet's column number.
     pub fn column(&self, name: &str) -> usize {
-        self.header.positions[self.spec_index(name)].map_or(self.header.width() + 1, |p| p + 1)
+        let field = self.header.positions[self.spec_index(name)].map_or(self.header.width() + 1, |p| p + 1);
+        self.header.first_column + field
     }
 
     /// The location of column `name` in this row (column = header position, or one past the end if absent).
     pub fn location(&self, name: &str) -> Location {
         Location {
             path: self.path.to_string(),
+            sheet: self.header.sheet.clone(),
             line: self.line,
             column: self.column(name),
             field: Some(name.to_string()),
@@ -170,266 +255,64 @@ impl<'a> Row<'a> {
     }
 }
 
-/// One raw record: its fields as bytes, where it starts, and whether its quotes balance.
-struct RawRecord {
-    /// 1-based physical line of the record's first byte.
-    line: u64,
-    /// Number of `"` bytes in the record's text; odd means a quoted field that never closes.
-    quotes: usize,
-    /// Output buffers handed to `csv_core`, kept at their size from one record to the next (only the first
-    /// `fields` ends and the bytes they cover belong to the current record).
-    data: Vec<u8>,
-    ends: Vec<usize>,
-    /// Number of fields of the current record.
-    fields: usize,
-}
-
-impl RawRecord {
-    fn len(&self) -> usize {
-        self.fields
-    }
-
-    fn field(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.data[start..self.ends[i]]
-    }
-}
-
-/// Streams records out of CSV bytes with exact physical line numbers.
-///
-/// The csv crate's record positions point at the end of the previous record (before a CRLF's line feed and any
-/// blank lines), so this reader drives `csv_core` itself and counts line ends in the bytes each record consumes.
-/// A line end is what ends a record for `csv_core`: CR LF, LF, or a CR alone (old Mac files, or files that mix
-/// the three).
-struct RecordReader<R> {
-    input: R,
-    core: csv_core::Reader,
-    buf: Box<[u8]>,
-    start: usize,
-    end: usize,
-    eof: bool,
-    /// Absolute offset of `buf[start]` in the input.
-    offset: u64,
-    /// Line of `buf[start]`.
-    line: u64,
-    /// Whether the last byte consumed was a carriage return (so a line feed right after it ends no further line).
-    after_cr: bool,
-}
-
-impl<R: Read> RecordReader<R> {
-    fn new(input: R) -> RecordReader<R> {
-        RecordReader {
-            input,
-            core: csv_core::Reader::new(),
-            buf: vec![0; 1 << 16].into_boxed_slice(),
-            start: 0,
-            end: 0,
-            eof: false,
-            offset: 0,
-            line: 1,
-            after_cr: false,
-        }
-    }
-
-    /// Reads the next record into `rec`; `false` at the end of the input.
-    fn next(&mut self, rec: &mut RawRecord) -> std::io::Result<bool> {
-        rec.quotes = 0;
-        rec.fields = 0;
-        let mut first_content: Option<u64> = None;
-        let mut out_len = 0;
-        let mut ends_len = 0;
-        // The buffers keep their size between records: zeroing them for every record made each record after one
-        // huge cell (or one very wide row) cost as much as that cell.
-        if rec.data.is_empty() {
-            rec.data.resize(1024, 0);
-        }
-        if rec.ends.is_empty() {
-            rec.ends.resize(32, 0);
-        }
-        loop {
-            if self.start == self.end && !self.eof {
-                self.start = 0;
-                self.end = loop {
-                    match self.input.read(&mut self.buf) {
-                        Ok(n) => break n,
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                        Err(e) => return Err(e),
-                    }
-                };
-                self.eof = self.end == 0;
-            }
-            let input = &self.buf[self.start..self.end];
-            let (result, nin, nout, nend) =
-                self.core.read_record(input, &mut rec.data[out_len..], &mut rec.ends[ends_len..]);
-            for (k, &b) in input[..nin].iter().enumerate() {
-                let at = self.offset + k as u64;
-                // A byte-order mark (which csv_core drops) is not content either.
-                let content = b != b'\n' && b != b'\r' && !(at < 3 && [0xEF, 0xBB, 0xBF][at as usize] == b);
-                if content && first_content.is_none() {
-                    first_content = Some(self.line);
-                }
-                // Like csv_core, take CR LF, LF and a lone CR each as one line end.
-                self.line += u64::from(b == b'\r' || (b == b'\n' && !self.after_cr));
-                self.after_cr = b == b'\r';
-                rec.quotes += usize::from(b == b'"');
-            }
-            self.start += nin;
-            self.offset += nin as u64;
-            out_len += nout;
-            ends_len += nend;
-            match result {
-                csv_core::ReadRecordResult::InputEmpty if self.eof && nin == 0 => return Ok(false),
-                csv_core::ReadRecordResult::InputEmpty => {}
-                csv_core::ReadRecordResult::OutputFull => {
-                    let grown = rec.data.len() * 2;
-                    rec.data.resize(grown, 0);
-                }
-                csv_core::ReadRecordResult::OutputEndsFull => {
-                    let grown = rec.ends.len() * 2;
-                    rec.ends.resize(grown, 0);
-                }
-                csv_core::ReadRecordResult::Record => {
-                    rec.fields = ends_len;
-                    rec.line = first_content.unwrap_or(self.line);
-                    return Ok(true);
-                }
-                csv_core::ReadRecordResult::End => return Ok(false),
-            }
-        }
-    }
-}
-
-/// Reads a whole table, calling `on_row` for each well-formed data row. Structural problems (header, UTF-8,
-/// ragged rows, unclosed quotes) are recorded in `sink`; rows with such problems are not passed on. I/O failures
-/// are returned.
+/// Reads a whole table, calling `on_row` for each well-formed data row; a workbook's first sheet. Structural
+/// problems (header, encoding, ragged rows, unreadable cells) are recorded in `sink`; rows with such problems are
+/// not passed on. I/O failures are returned.
 pub fn read_table<R: Read>(
     path: &str,
     input: R,
     spec: TableSpec,
     sink: &mut ErrorSink,
-    mut on_row: impl FnMut(&Row<'_>, &mut ErrorSink),
+    on_row: impl FnMut(&Row<'_>, &mut ErrorSink),
 ) -> Result<()> {
-    // The first bytes tell a UTF-16 file (Excel's "Unicode text") apart before any of it is read as CSV; they are
-    // then read again, in front of the rest.
-    let mut input = input;
-    let prefix = read_prefix(&mut input, 256).map_err(|e| Error::io(path, e))?;
-    if let Some(message) = sniff::utf16(&prefix) {
-        sink.push(Location { path: path.to_string(), line: 1, column: 1, field: None }, message);
-        return Ok(());
-    }
-    let mut reader = RecordReader::new(std::io::Cursor::new(prefix).chain(input));
-    let mut record = RawRecord { line: 0, quotes: 0, data: Vec::new(), ends: Vec::new(), fields: 0 };
-    let io_error = |e: std::io::Error| Error::io(path, e);
-    let file_location = |line: u64, column: usize, field: Option<&str>| Location {
-        path: path.to_string(),
-        line,
-        column,
-        field: field.map(str::to_string),
-    };
-
-    if !reader.next(&mut record).map_err(io_error)? {
-        sink.push(
-            file_location(1, 1, None),
-            format!("the file is empty; expected a header row with the columns {}", spec.expected_names()),
-        );
-        return Ok(());
-    }
-    let Some(header) = parse_header(&record, spec, sink, &file_location) else {
-        return Ok(());
-    };
-
-    // Only the first invalid UTF-8 of a file says which encoding it probably has: the rest would repeat it.
-    let mut encoding_hinted = false;
-    while reader.next(&mut record).map_err(io_error)? {
-        let line = record.line;
-        let width = record.len();
-        // A row of empty cells is what a spreadsheet exports for rows it once touched (`,,,,,`): it holds no record,
-        // like a blank line.
-        if record.quotes == 0 && (0..width).all(|i| record.field(i).iter().all(u8::is_ascii_whitespace)) {
-            continue;
-        }
-        if record.quotes % 2 == 1 {
-            let column = width.min(header.width());
-            let field = header.names.get(column.saturating_sub(1)).map(String::as_str);
-            sink.push(
-                file_location(line, column.max(1), field),
-                "a quoted field is never closed (or a quote stands inside an unquoted field)",
-            );
-            continue;
-        }
-        if width != header.width() {
-            let (column, message) = if width < header.width() {
-                (width + 1, format!("the row has {width} fields but the header has {}", header.width()))
-            } else {
-                (header.width() + 1, format!("the row has {width} fields but the header has only {}", header.width()))
-            };
-            let field = header.names.get(column - 1).map(String::as_str);
-            sink.push(file_location(line, column, field), message);
-            continue;
-        }
-        let mut fields: Vec<&str> = Vec::with_capacity(width);
-        for i in 0..width {
-            match std::str::from_utf8(record.field(i)) {
-                Ok(text) => fields.push(text),
-                Err(e) => {
-                    let hint = if encoding_hinted { String::new() } else { format!(" {}", sniff::not_utf8_hint()) };
-                    encoding_hinted = true;
-                    sink.push(
-                        file_location(line, i + 1, Some(&header.names[i])),
-                        format!("invalid UTF-8 at byte {} of the field{hint}", e.valid_up_to() + 1),
-                    );
-                }
-            }
-        }
-        if fields.len() == width {
-            on_row(&Row { fields, header: &header, path, line }, sink);
-        }
-    }
-    Ok(())
+    read_table_from(path, input, spec, SheetChoice::First, sink, on_row)
 }
 
-/// Reads up to `n` bytes (fewer only at the end of the input).
-fn read_prefix(input: &mut impl Read, n: usize) -> std::io::Result<Vec<u8>> {
-    let mut prefix = Vec::with_capacity(n);
-    input.take(n as u64).read_to_end(&mut prefix)?;
-    Ok(prefix)
-}
-
-fn parse_header(
-    record: &RawRecord,
+/// [`read_table`] from the sheet `sheet` chooses when `path` names a workbook. An unknown sheet given by name is
+/// a usage error.
+pub fn read_table_from<R: Read>(
+    path: &str,
+    input: R,
     spec: TableSpec,
+    sheet: SheetChoice<'_>,
     sink: &mut ErrorSink,
-    file_location: &dyn Fn(u64, usize, Option<&str>) -> Location,
+    on_row: impl FnMut(&Row<'_>, &mut ErrorSink),
+) -> Result<()> {
+    match workbook::Format::of_path(path) {
+        Some(format) => workbook::read_table(path, format, input, spec, sheet, sink, on_row),
+        None => csv::read_table(path, input, spec, sink, on_row),
+    }
+}
+
+/// A header name as read: its text, or where its bytes stop being UTF-8 (the 1-based byte).
+pub(crate) type HeaderName<'t> = std::result::Result<&'t str, usize>;
+
+/// Checks a header's names against `spec`; the header, if it has no problem. `place` maps a name's position to its
+/// location on `line`.
+fn parse_header(
+    texts: &[HeaderName<'_>],
+    line: u64,
+    spec: TableSpec,
+    place: &Place<'_>,
+    sink: &mut ErrorSink,
 ) -> Option<Header> {
-    let line = record.line;
     let errors_before = sink.count();
-    if record.quotes % 2 == 1 {
-        sink.push(file_location(line, record.len().max(1), None), "a quoted column name is never closed");
-        return None;
-    }
-    // A header of one or a few names that hold `;` or tabs between known column names is a file written with
-    // another delimiter: one error says so, instead of one per garbled name.
-    let texts: Vec<&str> = (0..record.len()).filter_map(|i| std::str::from_utf8(record.field(i)).ok()).collect();
-    if let Some(delimiter) = sniff::other_delimiter(texts, |piece| spec.position(piece).is_some()) {
-        sink.push(file_location(line, 1, None), sniff::delimiter_message(delimiter));
-        return None;
-    }
-    let mut names = Vec::with_capacity(record.len());
+    let mut names = Vec::with_capacity(texts.len());
     let mut positions = vec![None; spec.columns.len()];
     // Keyed by the lower-case name, so that `kinds` and `Kinds` are one column named twice.
     let mut first_seen: HashMap<String, usize> = HashMap::new();
     let mut encoding_hinted = false;
     // The full list of columns is given once per header, not once per unknown column.
     let mut listed = false;
-    for i in 0..record.len() {
-        let name = match std::str::from_utf8(record.field(i)) {
+    for (i, text) in texts.iter().enumerate() {
+        let name = match text {
             Ok(name) => name.trim().to_string(),
-            Err(e) => {
+            Err(byte) => {
                 let hint = if encoding_hinted { String::new() } else { format!(" {}", sniff::not_utf8_hint()) };
                 encoding_hinted = true;
                 sink.push(
-                    file_location(line, i + 1, None),
-                    format!("invalid UTF-8 at byte {} of the column name{hint}", e.valid_up_to() + 1),
+                    place.at(line, i + 1, None),
+                    format!("invalid UTF-8 at byte {byte} of the column name{hint}"),
                 );
                 names.push(String::new());
                 continue;
@@ -439,8 +322,8 @@ fn parse_header(
         let key = name.to_ascii_lowercase();
         if let Some(&first) = first_seen.get(&key) {
             sink.push(
-                file_location(line, i + 1, Some(&name)),
-                format!("the column appears twice in the header (first at column {})", first + 1),
+                place.at(line, i + 1, Some(&name)),
+                format!("the column appears twice in the header (first at column {})", first_name(place, first)),
             );
             continue;
         }
@@ -448,7 +331,7 @@ fn parse_header(
         match spec.position(&name) {
             Some(k) => positions[k] = Some(i),
             None if spec.allow_extra_columns => {}
-            None if name.is_empty() => sink.push(file_location(line, i + 1, None), "empty column name in the header"),
+            None if name.is_empty() => sink.push(place.at(line, i + 1, None), "empty column name in the header"),
             None => {
                 let hint = match suggest::closest(&name, spec.columns.iter().map(|c| c.name)) {
                     Some(known) => format!("did you mean '{known}'? or pass --allow-extra-columns to ignore it"),
@@ -458,14 +341,28 @@ fn parse_header(
                     }
                     None => "pass --allow-extra-columns to ignore it".to_string(),
                 };
-                sink.push(file_location(line, i + 1, Some(&name)), format!("unknown column (hint: {hint})"));
+                sink.push(place.at(line, i + 1, Some(&name)), format!("unknown column (hint: {hint})"));
             }
         }
     }
     for (k, col) in spec.columns.iter().enumerate() {
         if col.required && positions[k].is_none() {
-            sink.push(file_location(line, 1, Some(col.name)), "required column is missing from the header");
+            sink.push(place.at(line, 1, Some(col.name)), "required column is missing from the header");
         }
     }
-    (sink.count() == errors_before).then_some(Header { positions, names, spec })
+    (sink.count() == errors_before).then(|| Header {
+        positions,
+        names,
+        spec,
+        sheet: place.sheet.clone(),
+        first_column: place.first_column,
+    })
+}
+
+/// How a message names the header position `i` (0-based): its number in a CSV file, its letters in a sheet.
+fn first_name(place: &Place<'_>, i: usize) -> String {
+    match &place.sheet {
+        None => (i + 1).to_string(),
+        Some(_) => crate::error::column_letters(place.first_column + i + 1),
+    }
 }

@@ -53,9 +53,34 @@ pub fn delimiter_message(delimiter: char) -> String {
     )
 }
 
+/// The problem with the first bytes of a file read as CSV, if they show that it is a workbook: workbooks are read
+/// by their extension, so one under another name (`needs.csv` saved from Excel as a workbook) would otherwise give
+/// a screenful about binary column names.
+pub fn workbook(prefix: &[u8]) -> Option<String> {
+    let kind = if prefix.starts_with(b"PK\x03\x04") {
+        ".xlsx, .xlsm or .ods"
+    } else if prefix.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        ".xls"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "the file is a workbook, not CSV text, but its name does not end in a workbook extension (hint: name it \
+         with its extension ({kind}) to read it as a workbook, or {SAVE_AS})"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recognises_workbooks_under_a_csv_name() {
+        assert!(workbook(b"PK\x03\x04\x14\0").unwrap().contains(".xlsx"));
+        assert!(workbook(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]).unwrap().contains(".xls)"));
+        assert!(workbook(b"need_id,requester\n").is_none());
+        assert!(workbook(b"PK").is_none());
+    }
 
     #[test]
     fn recognises_utf16_with_and_without_a_mark() {

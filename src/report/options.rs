@@ -34,6 +34,10 @@ pub struct RunOptions {
     pub export_network: bool,
     /// `--allow-extra-columns`: whether the inputs were read with unknown columns ignored.
     pub allow_extra_columns: bool,
+    /// `--sheet`: the sheet read from every workbook input (left out of the file when not given, so that the record of
+    /// a run on CSV files is unchanged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
     /// With `--ledger`: the round and what it locks (left out of the file without a ledger).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rounds: Option<RoundOptions>,
@@ -91,6 +95,7 @@ impl RunOptions {
             excel: false,
             export_network: false,
             allow_extra_columns: false,
+            sheet: None,
             rounds: None,
         }
     }

@@ -207,8 +207,13 @@ impl RecordedRun {
     pub fn parse(label: &str, text: &str) -> Result<RecordedRun> {
         serde_json::from_str(text).map_err(|e| {
             // serde_json counts a column of 0 at the start of a line (where a file that ends early stops).
-            let location =
-                Location { path: label.to_string(), line: e.line() as u64, column: e.column().max(1), field: None };
+            let location = Location {
+                path: label.to_string(),
+                sheet: None,
+                line: e.line() as u64,
+                column: e.column().max(1),
+                field: None,
+            };
             // serde_json ends its message with the place, which the location already gives.
             let full = e.to_string();
             let place = format!(" at line {} column {}", e.line(), e.column());

@@ -242,7 +242,7 @@ fn locate(path: &str, text: &str, span: &std::ops::Range<usize>, field: Option<S
     let before = &text[..floor_char_boundary(text, offset)];
     let line = before.matches('\n').count() as u64 + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Location { path: path.to_string(), line, column, field }
+    Location { path: path.to_string(), sheet: None, line, column, field }
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
@@ -285,7 +285,13 @@ impl Checker<'_> {
         let pledged_awards = raw.pledged_awards.as_ref().and_then(|p| self.pledged_awards(p, "pledged_awards"));
         if raw.scenario.is_empty() {
             self.errors.push(DataError {
-                location: Location { path: self.path.to_string(), line: 1, column: 1, field: Some("scenario".into()) },
+                location: Location {
+                    path: self.path.to_string(),
+                    sheet: None,
+                    line: 1,
+                    column: 1,
+                    field: Some("scenario".into()),
+                },
                 message: "the file names no scenario; add at least one [[scenario]] table with a name".into(),
             });
         }

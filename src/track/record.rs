@@ -57,6 +57,9 @@ pub struct TrackRunOptions {
     pub excel: bool,
     /// `--allow-extra-columns`.
     pub allow_extra_columns: bool,
+    /// `--sheet` (left out when not given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
 }
 
 /// The totals of a follow-up, as the page's headline shows them.

@@ -6,6 +6,7 @@
 
 pub mod batch;
 pub mod html;
+pub mod workbook;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use poa_match::io::provenance::{FileInfo, InputInfo};
 use poa_match::objective::Weights;
-use poa_match::report::RecordedRun;
+use poa_match::report::{RecordedRun, RunOptions};
 use poa_match::run::replay::{self, Expected, Source};
 
 use super::super::match_cmd::read_weights;
@@ -102,10 +102,10 @@ impl Checks<'_> {
             (Some(info), given) => {
                 let path = given.clone().unwrap_or_else(|| PathBuf::from(&info.path));
                 let source = Source::File { path: path.clone(), given: given.is_some() };
-                if !self.check(NAME.0, NAME.1, &info.sha256, &source) {
-                    if let Some(problem) = self.problems.last_mut() {
-                        problem.push_str(&weights_that_differ(&path, &record.weights));
-                    }
+                if !self.check(NAME.0, NAME.1, &info.sha256, &source)
+                    && let Some(problem) = self.problems.last_mut()
+                {
+                    problem.push_str(&weights_that_differ(&path, &record.weights));
                 }
             }
         }
@@ -113,11 +113,7 @@ impl Checks<'_> {
 }
 
 /// Finds every recorded input and checks its SHA-256; the problems, one line each, if any is missing or changed.
-pub fn locate_inputs(
-    args: &ReplayArgs,
-    record: &RecordedRun,
-    allow_extra_columns: bool,
-) -> Result<Located, Vec<String>> {
+pub fn locate_inputs(args: &ReplayArgs, record: &RecordedRun, options: &RunOptions) -> Result<Located, Vec<String>> {
     let recorded = &record.inputs;
     let mut checks = Checks { version: &record.version, problems: Vec::new(), checked: Vec::new() };
     let needs =
@@ -144,7 +140,15 @@ pub fn locate_inputs(
     if !checks.problems.is_empty() {
         return Err(checks.problems);
     }
-    let input = InputArgs { needs, offers, allow_extra_columns, rates, max_errors: 100, reference };
+    let input = InputArgs {
+        needs,
+        offers,
+        allow_extra_columns: options.allow_extra_columns,
+        rates,
+        sheet: options.sheet.clone(),
+        max_errors: 100,
+        reference,
+    };
     // The recorded weights in full: the file, when there was one, has just been checked to be the same bytes.
     Ok(Located {
         input,

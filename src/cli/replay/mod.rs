@@ -127,7 +127,7 @@ fn replay_on_pool(args: ReplayArgs, quiet: bool) -> anyhow::Result<ExitCode> {
         );
     }
     let (options, changes) = options_to_try(&args, &record.options);
-    let located = match locate::locate_inputs(&args, &record, options.allow_extra_columns) {
+    let located = match locate::locate_inputs(&args, &record, &options) {
         Ok(located) => located,
         Err(problems) => {
             for problem in problems {

@@ -21,7 +21,7 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// comma, a quote or a line break is quoted by RFC 4180.
 ///
 /// An original without a header row (empty, or nothing but a byte-order mark and blank lines, which no read
-/// accepts) is replaced by a header with every column of the dictionary.
+/// accepts) is replaced by a header with every column of the dictionary but `currency`.
 pub fn write_ledger(original: &[u8], new_awards: &[Award], out: &mut (impl Write + ?Sized)) -> io::Result<()> {
     let line_end = line_end(original);
     let names = match header_names(original) {
@@ -33,7 +33,10 @@ pub fn write_ledger(original: &[u8], new_awards: &[Award], out: &mut (impl Write
             names
         }
         None => {
-            let names: Vec<String> = LEDGER_COLUMNS.iter().map(|c| c.name.to_string()).collect();
+            // Every row written here is in dollars (a workbook ledger's awards were converted as they were read),
+            // so the optional `currency` column would say nothing.
+            let names: Vec<String> =
+                LEDGER_COLUMNS.iter().map(|c| c.name).filter(|&n| n != "currency").map(str::to_string).collect();
             out.write_all(names.join(",").as_bytes())?;
             out.write_all(line_end)?;
             names
@@ -155,8 +158,8 @@ mod tests {
             let text = written(original.as_bytes(), &[award("A-1", "")]);
             assert_eq!(
                 text,
-                "award_id,round,need_id,offer_id,amount_usd,currency,status,status_date,note\n\
-                 A-1,2014,NER-01,DEU-2013,120000,USD,proposed,2014-02-01,\n"
+                "award_id,round,need_id,offer_id,amount_usd,status,status_date,note\n\
+                 A-1,2014,NER-01,DEU-2013,120000,proposed,2014-02-01,\n"
             );
         }
     }

@@ -56,6 +56,7 @@ fn page_html(lang: Lang, title: &str) -> String {
             format: TableFormat::Csv,
             excel: false,
             allow_extra_columns: false,
+            sheet: None,
         },
         totals: TrackTotals::of(&t),
     };

@@ -14,7 +14,8 @@ fn parts(bytes: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
         let mut entry = zip.by_index(i).ok()?;
         let mut content = Vec::new();
         entry.read_to_end(&mut content).ok()?;
-        parts.push((entry.name().to_string(), content));
+        let name = entry.name().ok()?.to_string();
+        parts.push((name, content));
     }
     Some(parts)
 }
