@@ -75,11 +75,11 @@ impl Grid {
             let cap = rng.range(self.capacity.0, self.capacity.1).max(least);
             arcs.push((u as u32, v as u32, cap, rng.range(self.cost.0, self.cost.1)));
         };
-        for r in 0..rows {
+        for (r, &own_supply) in row_supply.iter().enumerate() {
             for c in 0..columns {
                 let u = node(r, c);
                 if c + 1 < columns {
-                    arc(&mut rng, u, node(r, c + 1), row_supply[r]);
+                    arc(&mut rng, u, node(r, c + 1), own_supply);
                 }
                 if c > 0 {
                     arc(&mut rng, u, node(r, c - 1), 0);
