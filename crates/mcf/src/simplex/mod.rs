@@ -74,9 +74,13 @@ struct Simplex {
 
 /// The optimum of `net`, which must be valid, without lower bounds and feasible (the caller has checked all
 /// three). Starts from [`hub_start_with`]'s basis when that exists and is strongly feasible, else from the
-/// artificial one.
+/// artificial one. A network with more than one demand node (not the hub's shape) prices in the longer blocks
+/// of [`Simplex::general_block`].
 pub(crate) fn solve_feasible(net: &Network, candidates: &[u32]) -> Result<FlowSolution, FlowError> {
     let mut s = Simplex::new(net, 0)?;
+    if hub_start::hub_of(net).is_none() {
+        s.block = Simplex::general_block(net.arc_count());
+    }
     if let Some(start) = hub_start_with(net, candidates) {
         s.start_from_star(net, &start);
     }
