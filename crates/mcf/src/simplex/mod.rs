@@ -60,6 +60,9 @@ struct Simplex {
     /// The spanning tree, one record per node (the root last), kept together so that walking a subtree touches
     /// one cache line per node.
     nodes: Vec<TreeNode>,
+    /// Node potentials (the root last), apart from the tree's records: pricing reads two per arc in no order
+    /// the cache can follow, so they are kept dense, eight to a cache line.
+    pi: Vec<i64>,
     /// Arcs priced per block ([`pricing`]).
     block: usize,
     /// Where the next pricing scan starts.
@@ -93,7 +96,7 @@ pub(crate) fn solve_feasible(net: &Network, candidates: &[u32]) -> Result<FlowSo
     let m = net.arc_count();
     let flow = s.flow[..m].to_vec();
     let cost = net.cost_of(&flow);
-    let potential = s.nodes[..s.node_count].iter().map(|node| node.pi).collect();
+    let potential = s.pi[..s.node_count].to_vec();
     Ok(FlowSolution { flow, cost, potential, pivots, operations: s.operations })
 }
 

@@ -29,13 +29,13 @@ impl Simplex {
         let mut scanned = 0;
         while scanned < arcs {
             let end = (start + self.block).min(arcs);
-            let nodes = &self.nodes;
+            let pi = &self.pi;
             let states = &self.state[start..end];
             let ends = self.from[start..end].iter().zip(&self.to[start..end]);
             for (k, ((&state, (&from, &to)), &cost)) in states.iter().zip(ends).zip(&self.cost[start..end]).enumerate()
             {
                 if state != TREE {
-                    let violation = i64::from(state) * (cost + nodes[from as usize].pi - nodes[to as usize].pi);
+                    let violation = i64::from(state) * (cost + pi[from as usize] - pi[to as usize]);
                     if violation < best {
                         best = violation;
                         best_arc = start + k;
