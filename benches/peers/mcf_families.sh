@@ -6,7 +6,7 @@
 # Usage: benches/peers/mcf_families.sh DIR [ROUNDS] [FAMILY...]
 #   DIR     where the DIMACS files are written (and reused if present)
 #   ROUNDS  solves per solver and file (default 3)
-#   FAMILY  any of ts-16384 ts-65536 ts-262144 square-65536 square-262144 long-65536 long-262144 assign-2000
+#   FAMILY  any of ts-16384 ts-65536 ts-262144 square-65536 square-262144 long-65536 long-262144 assign-1000
 #           (default: all); the engine's bipartite network is exported by `poa-match match --export-network`
 #           (see BENCHMARKS.md) and can be passed as a path to a .dimacs file instead of a family name.
 # Needs: cargo, python3 with ortools (`pip install ortools`). Run from the repository root.
@@ -16,7 +16,7 @@ rounds=${2:-3}
 shift $(( $# >= 2 ? 2 : 1 ))
 families=("$@")
 if [ ${#families[@]} -eq 0 ]; then
-  families=(ts-16384 ts-65536 ts-262144 square-65536 square-262144 long-65536 long-262144 assign-2000)
+  families=(ts-16384 ts-65536 ts-262144 square-65536 square-262144 long-65536 long-262144 assign-1000)
 fi
 mkdir -p "$dir"
 cargo build --quiet --release -p mcf --examples
@@ -24,18 +24,18 @@ target=${CARGO_TARGET_DIR:-target}
 gen="$target/release/examples/transshipment"
 solve="$target/release/examples/dimacs"
 
-# A dense assignment problem of n × n with costs 1..=1000 (OR-Library's shape, larger), from a fixed seed.
+# A dense assignment problem of n × n with costs 1..=100 (OR-Library's shape and costs, larger), from a fixed seed.
 assignment() {
   python3 - "$1" "$2" <<'PY'
 import random, sys
 n, out = int(sys.argv[1]), sys.argv[2]
 rng = random.Random(n)
 with open(out, "w") as f:
-    f.write(f"c dense assignment {n} x {n}, costs 1..=1000, python random.Random({n})\np min {2*n} {n*n}\n")
+    f.write(f"c dense assignment {n} x {n}, costs 1..=100, python random.Random({n})\np min {2*n} {n*n}\n")
     f.writelines(f"n {i+1} 1\n" for i in range(n))
     f.writelines(f"n {n+j+1} -1\n" for j in range(n))
     for i in range(n):
-        f.writelines(f"a {i+1} {n+j+1} 0 1 {rng.randint(1, 1000)}\n" for j in range(n))
+        f.writelines(f"a {i+1} {n+j+1} 0 1 {rng.randint(1, 100)}\n" for j in range(n))
 PY
 }
 
