@@ -10,9 +10,9 @@ impl Simplex {
     /// hub-shaped networks they were measured on, where any improving arc is about as good as the best; on
     /// general networks the arc a short block finds is often a poor one, and the extra pivots cost more than
     /// the longer scans (each pivot walks a cycle and a subtree through the whole tree, in no order the cache
-    /// can follow). Measured by instruction and cache-miss counts (cachegrind) on a generated transshipment
-    /// network and a square grid: one, two and three times √arcs were close, two the least over both, and
-    /// six clearly more.
+    /// can follow). On generated transshipment networks and square grids of 65 536 nodes, blocks of √arcs to
+    /// 3·√arcs took a third to a half of the time of √arcs / 10; between one, two, three and six times √arcs,
+    /// instruction and cache-miss counts (cachegrind, 16 384 nodes) were close, two the least over both.
     pub(super) fn general_block(arcs: usize) -> usize {
         (2 * (arcs as f64).sqrt() as usize).max(64)
     }
