@@ -3,6 +3,8 @@
 //! - `solve/transport/SxT`: S sources, T transit nodes and one hub with all the demand (each source reaches a
 //!   few transit nodes and the hub directly), the shape the hub start is made for;
 //! - `solve/random/N`: N nodes, 8·N random arcs and several demand nodes, which start from the artificial basis;
+//! - `solve/transshipment/N`, `solve/grid-square/N` and `solve/grid-long/N`: the seeded general families of
+//!   [`mcf::generate`] ([`Transshipment::netgen`], [`Grid::square`], [`Grid::long`]);
 //! - `warm/transport/SxT`: a [`WarmSimplex`] at its optimum, re-optimised after five arc costs change;
 //! - `check/transshipment/N` and `check/infeasible/N`: the feasibility check alone ([`mcf::check_feasible`]) on a
 //!   NETGEN-style network of N nodes ([`Transshipment::netgen`]), feasible and infeasible by construction.
@@ -12,7 +14,7 @@
 //! ```
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use mcf::generate::Transshipment;
+use mcf::generate::{Grid, Transshipment};
 use mcf::{Network, WarmSimplex};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -79,6 +81,14 @@ fn bench_solve(c: &mut Criterion) {
     for nodes in [1_000, 4_000] {
         let net = random(nodes, 2);
         group.bench_function(format!("random/{nodes}"), |b| b.iter(|| mcf::solve(&net).expect("feasible")));
+    }
+    let families = [
+        ("transshipment", Transshipment::netgen(4_096).generate(1)),
+        ("grid-square", Grid::square(4_096).generate(1)),
+        ("grid-long", Grid::long(4_096).generate(1)),
+    ];
+    for (name, net) in families {
+        group.bench_function(format!("{name}/4096"), |b| b.iter(|| mcf::solve(&net).expect("feasible")));
     }
     group.finish();
 }

@@ -5,7 +5,12 @@
 //! transshipment nodes, a skeleton of chains that carries each source's supply through transshipment nodes to
 //! the sinks, and random arcs on top. Flow on such networks passes through long chains of intermediate nodes,
 //! which makes them harder for a network simplex than the bipartite networks of an assignment or a
-//! transportation problem.
+//! transportation problem. [`Grid`] makes grids in the manner of GRIDGEN, square or long, whose optimal trees
+//! are deep.
+
+mod grid;
+
+pub use grid::Grid;
 
 use crate::Network;
 

@@ -5,7 +5,7 @@
 
 mod oracle;
 
-use mcf::generate::Transshipment;
+use mcf::generate::{Grid, Transshipment};
 use mcf::{FlowError, FlowSolution, Infeasibility, Network};
 use oracle::{min_cost, parse_dimacs};
 use petgraph::graph::{Graph, NodeIndex};
@@ -257,4 +257,17 @@ fn generated_transshipment_networks() {
     let net = shape.generate(1);
     let Err(FlowError::Infeasible(why)) = mcf::solve(&net) else { panic!("feasible") };
     check_certificate(&net, &why).unwrap();
+}
+
+#[test]
+fn generated_grids() {
+    // Square and long grids, small enough for the oracle: the simplex's optimum is the oracle's, and certified.
+    for seed in 0..6 {
+        for shape in [Grid::square(64), Grid::long(96)] {
+            let net = shape.generate(seed);
+            let sol = mcf::solve(&net).unwrap();
+            assert_eq!(Some(sol.cost), min_cost(&net), "{shape:?} seed {seed}");
+            check_flow(&net, &sol).unwrap();
+        }
+    }
 }

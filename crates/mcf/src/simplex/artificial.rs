@@ -39,6 +39,7 @@ impl Simplex {
             flow: vec![0; arcs],
             state: vec![LOWER; arcs],
             nodes: vec![TreeNode::leaf(root); n + 1],
+            pi: vec![0; n + 1],
             // A tenth of √arcs: on the transportation networks it was measured on, the pivot count hardly depends
             // on the block, so smaller blocks mean less pricing per pivot. At least 64: on small networks re-solved
             // many times (branch and bound), tiny blocks cost more in extra pivots than they save in pricing.
@@ -73,7 +74,7 @@ impl Simplex {
                 s.to.push(u as u32);
                 s.cost.push(art_cost);
                 s.flow[a] = -supply;
-                s.nodes[u].pi = art_cost;
+                s.pi[u] = art_cost;
             }
             s.cap.push(infinite);
             s.state[a] = TREE;

@@ -27,7 +27,7 @@ pub fn hub_start(net: &Network) -> Option<StarStart> {
 }
 
 /// The node with all the demand, if exactly one node has demand.
-fn hub_of(net: &Network) -> Option<usize> {
+pub(super) fn hub_of(net: &Network) -> Option<usize> {
     let mut hubs = (0..net.node_count()).filter(|&u| net.supply[u] < 0);
     let hub = hubs.next()?;
     if hubs.next().is_some() {

@@ -60,6 +60,9 @@ struct Simplex {
     /// The spanning tree, one record per node (the root last), kept together so that walking a subtree touches
     /// one cache line per node.
     nodes: Vec<TreeNode>,
+    /// Node potentials (the root last), apart from the tree's records: pricing reads two per arc in no order
+    /// the cache can follow, so they are kept dense, eight to a cache line.
+    pi: Vec<i64>,
     /// Arcs priced per block ([`pricing`]).
     block: usize,
     /// Where the next pricing scan starts.
@@ -74,9 +77,13 @@ struct Simplex {
 
 /// The optimum of `net`, which must be valid, without lower bounds and feasible (the caller has checked all
 /// three). Starts from [`hub_start_with`]'s basis when that exists and is strongly feasible, else from the
-/// artificial one.
+/// artificial one. A network with more than one demand node (not the hub's shape) prices in the longer blocks
+/// of [`Simplex::general_block`].
 pub(crate) fn solve_feasible(net: &Network, candidates: &[u32]) -> Result<FlowSolution, FlowError> {
     let mut s = Simplex::new(net, 0)?;
+    if hub_start::hub_of(net).is_none() {
+        s.block = Simplex::general_block(net.arc_count());
+    }
     if let Some(start) = hub_start_with(net, candidates) {
         s.start_from_star(net, &start);
     }
@@ -89,7 +96,7 @@ pub(crate) fn solve_feasible(net: &Network, candidates: &[u32]) -> Result<FlowSo
     let m = net.arc_count();
     let flow = s.flow[..m].to_vec();
     let cost = net.cost_of(&flow);
-    let potential = s.nodes[..s.node_count].iter().map(|node| node.pi).collect();
+    let potential = s.pi[..s.node_count].to_vec();
     Ok(FlowSolution { flow, cost, potential, pivots, operations: s.operations })
 }
 

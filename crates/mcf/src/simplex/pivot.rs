@@ -125,22 +125,19 @@ impl Simplex {
 
         // Give the entering arc zero reduced cost: shift the moved subtree by sigma, or, if it is the larger part,
         // everything else by −sigma.
-        let target = if self.nodes[u_in].up {
-            self.nodes[v_in].pi - self.cost[entering]
-        } else {
-            self.nodes[v_in].pi + self.cost[entering]
-        };
-        let sigma = target - self.nodes[u_in].pi;
+        let target =
+            if self.nodes[u_in].up { self.pi[v_in] - self.cost[entering] } else { self.pi[v_in] + self.cost[entering] };
+        let sigma = target - self.pi[u_in];
         let root = self.node_count;
         let (start, shift, skip) =
             if 2 * moved as usize <= self.node_count + 1 { (u_in, sigma, NONE) } else { (root, -sigma, u_in as u32) };
         self.shift_subtree(start, shift, skip);
         // Shifting the larger side moves the root's potential; keep potentials near zero so they cannot drift
         // towards overflow over millions of pivots.
-        if self.nodes[root].pi.unsigned_abs() > 1 << 52 {
-            let offset = self.nodes[root].pi;
-            for node in &mut self.nodes {
-                node.pi -= offset;
+        if self.pi[root].unsigned_abs() > 1 << 52 {
+            let offset = self.pi[root];
+            for pi in &mut self.pi {
+                *pi -= offset;
             }
         }
     }

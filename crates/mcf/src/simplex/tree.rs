@@ -7,8 +7,6 @@ use super::{NONE, Simplex};
 /// A node of the spanning tree.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct TreeNode {
-    /// Potential.
-    pub(super) pi: i64,
     pub(super) parent: u32,
     /// The tree arc to the parent.
     pub(super) pred: u32,
@@ -25,7 +23,6 @@ impl TreeNode {
     /// A node without children under `parent`, not yet joined by an arc.
     pub(super) fn leaf(parent: usize) -> TreeNode {
         TreeNode {
-            pi: 0,
             parent: parent as u32,
             pred: NONE,
             size: 1,
@@ -63,7 +60,7 @@ impl Simplex {
         while let Some(x) = self.stack.pop() {
             let x = x as usize;
             self.operations += 1;
-            self.nodes[x].pi += shift;
+            self.pi[x] += shift;
             let mut c = self.nodes[x].first_child;
             while c != NONE {
                 if c != skip {
@@ -77,7 +74,7 @@ impl Simplex {
     /// Computes every potential from the tree (tree arcs get zero reduced cost): for a new tree.
     pub(super) fn recompute_potentials(&mut self) {
         let root = self.node_count;
-        self.nodes[root].pi = 0;
+        self.pi[root] = 0;
         self.stack.clear();
         let mut c = self.nodes[root].first_child;
         while c != NONE {
@@ -89,8 +86,7 @@ impl Simplex {
             let arc = self.nodes[x].pred as usize;
             let p = self.nodes[x].parent as usize;
             // cost + π(from) − π(to) = 0 on the tree arc.
-            self.nodes[x].pi =
-                if self.nodes[x].up { self.nodes[p].pi - self.cost[arc] } else { self.nodes[p].pi + self.cost[arc] };
+            self.pi[x] = if self.nodes[x].up { self.pi[p] - self.cost[arc] } else { self.pi[p] + self.cost[arc] };
             let mut c = self.nodes[x].first_child;
             while c != NONE {
                 self.stack.push(c);

@@ -162,8 +162,8 @@ mod tests {
                 // The potentials kept up to date equal those recomputed from the tree (up to a constant: only
                 // differences are used).
                 let relative = |w: &WarmSimplex| -> Vec<i64> {
-                    let root = w.inner.nodes[w.inner.node_count].pi;
-                    w.inner.nodes.iter().map(|x| x.pi - root).collect()
+                    let root = w.inner.pi[w.inner.node_count];
+                    w.inner.pi.iter().map(|x| x - root).collect()
                 };
                 let kept = relative(&warm);
                 warm.inner.recompute_potentials();
