@@ -33,8 +33,7 @@ fn reading(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(format!("{n}x{m}")), &(needs, offers), |bench, (nb, ob)| {
             bench.iter(|| {
                 let options = ReadOptions::default();
-                let needs =
-                    read_needs("needs.csv", &nb[..], reference, options.clone()).expect("generated needs are valid");
+                let needs = read_needs("needs.csv", &nb[..], reference, options).expect("generated needs are valid");
                 let offers =
                     read_offers("offers.csv", &ob[..], reference, options).expect("generated offers are valid");
                 (needs.len(), offers.len())

@@ -153,9 +153,8 @@ pub fn load(dir: &Path, args: &InputArgs, ledger: Option<&PathBuf>) -> anyhow::R
     let mut sink = ErrorSink::new(options.error_limit);
     let needs_label = args.needs.as_ref().map_or(run.inputs.needs.path.clone(), |p| p.display().to_string());
     let offers_label = args.offers.as_ref().map_or(run.inputs.offers.path.clone(), |p| p.display().to_string());
-    let needs = poa_match::io::read_needs_from(&needs_label, &needs_bytes[..], &reference, options.clone(), &mut sink)?;
-    let offers =
-        poa_match::io::read_offers_from(&offers_label, &offers_bytes[..], &reference, options.clone(), &mut sink)?;
+    let needs = poa_match::io::read_needs_from(&needs_label, &needs_bytes[..], &reference, options, &mut sink)?;
+    let offers = poa_match::io::read_offers_from(&offers_label, &offers_bytes[..], &reference, options, &mut sink)?;
     sink.into_result()?;
     let batch = Batch { needs, offers };
 

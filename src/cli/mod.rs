@@ -364,7 +364,7 @@ pub fn load_batch(args: &InputArgs, reference: &Reference, rates: Option<RatesFi
 
     let (needs_label, reader) = open_input(needs_path, (SAMPLE_NEEDS_LABEL, SAMPLE_NEEDS))?;
     let mut hashing = HashingReader::new(reader);
-    let needs = poa_match::io::read_needs_from(&needs_label, &mut hashing, reference, options.clone(), &mut sink)?;
+    let needs = poa_match::io::read_needs_from(&needs_label, &mut hashing, reference, options, &mut sink)?;
     let needs_info = InputInfo { path: needs_label, rows: needs.len(), sha256: hashing.hex_digest() };
 
     let (offers_label, reader) = open_input(offers_path, (SAMPLE_OFFERS_LABEL, SAMPLE_OFFERS))?;

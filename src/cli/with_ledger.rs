@@ -25,7 +25,7 @@ pub fn load_batch_with_ledger(
     let rates = args.load_rates()?;
     let options = args.read_options(rates.as_ref().map_or(&NO_RATES, |file| &file.rates));
     let mut ledger_errors = ErrorSink::new(options.error_limit);
-    let ledger = ledger.map(|path| load_ledger_file(path, options.clone(), &mut ledger_errors)).transpose()?;
+    let ledger = ledger.map(|path| load_ledger_file(path, options, &mut ledger_errors)).transpose()?;
     let ledger_s = started.elapsed().as_secs_f64();
     let error_limit = options.error_limit;
     let mut loaded = match load_batch(args, reference, rates) {

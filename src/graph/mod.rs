@@ -209,7 +209,7 @@ mod tests {
     fn sample() -> Batch {
         let r = Reference::embedded();
         let o = ReadOptions::default();
-        let needs = read_needs("needs", include_str!("../../data/sample/needs.csv").as_bytes(), r, o.clone()).unwrap();
+        let needs = read_needs("needs", include_str!("../../data/sample/needs.csv").as_bytes(), r, o).unwrap();
         let offers = read_offers("offers", include_str!("../../data/sample/offers.csv").as_bytes(), r, o).unwrap();
         Batch { needs, offers }
     }

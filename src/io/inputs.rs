@@ -115,7 +115,7 @@ pub(crate) const OFFER_COLUMNS: &[ColumnSpec] = &[
 /// Reads both input files; the errors of both are reported together.
 pub fn read_batch(needs: &Path, offers: &Path, reference: &Reference, options: ReadOptions) -> Result<Batch> {
     let mut sink = ErrorSink::new(options.error_limit);
-    let needs = read_needs_file(needs, reference, options.clone(), &mut sink)?;
+    let needs = read_needs_file(needs, reference, options, &mut sink)?;
     let offers = read_offers_file(offers, reference, options, &mut sink)?;
     sink.into_result()?;
     Ok(Batch { needs, offers })

@@ -313,7 +313,7 @@ pub fn prepare(
     let mut prepared = Vec::with_capacity(study.scenarios.len());
     let mut errors = Vec::new();
     for (s, scenario) in study.scenarios.iter().enumerate() {
-        let changed = match scenario::apply(scenario, base, reference, dir, read.clone()) {
+        let changed = match scenario::apply(scenario, base, reference, dir, read) {
             Ok(c) => c,
             Err(e) => match e.kind() {
                 crate::error::ErrorKind::InvalidData { errors: found, .. } => {
