@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     let reference = Reference::embedded();
     for allow_extra_columns in [false, true] {
         // Rows in EUR and JPY are converted (and must keep the rules checked below); other currencies lack a rate.
-        let options = ReadOptions { allow_extra_columns, error_limit: 20, rates: &RATES };
+        let options = ReadOptions { allow_extra_columns, error_limit: 20, rates: &RATES, sheet: None };
         // Reading a few bytes at a time is slow under the sanitizer: once per input is enough.
         let result = if allow_extra_columns {
             read_offers(LABEL, data, reference, options.clone())

@@ -12,10 +12,10 @@ mod common;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
+use poa_match::io::provenance::InputInfo;
 use poa_match::io::{read_ledger, read_needs, read_offers};
 use poa_match::model::{Ledger, LockLevel};
 use poa_match::report::{Origin, RunInputs};
-use poa_match::io::provenance::InputInfo;
 use poa_match::{Batch, Lang, Limits, Method, ReadOptions, Reference, SolveConfig, Weights, run, solve_batch};
 
 const LABEL: &str = "fuzz/ledger.csv";
@@ -23,7 +23,8 @@ const LABEL: &str = "fuzz/ledger.csv";
 fn batch(offers: &str) -> Batch {
     let reference = Reference::embedded();
     let options = ReadOptions::default();
-    let needs = read_needs("needs.csv", include_str!("../../data/sample/needs.csv").as_bytes(), reference, options.clone());
+    let needs =
+        read_needs("needs.csv", include_str!("../../data/sample/needs.csv").as_bytes(), reference, options.clone());
     let offers = read_offers("offers.csv", offers.as_bytes(), reference, options.clone());
     Batch { needs: needs.expect("the sample's needs"), offers: offers.expect("the sample's offers") }
 }
@@ -31,10 +32,7 @@ fn batch(offers: &str) -> Batch {
 fn batches() -> &'static [Batch; 2] {
     static BATCHES: OnceLock<[Batch; 2]> = OnceLock::new();
     BATCHES.get_or_init(|| {
-        [
-            batch(include_str!("../../data/sample/offers.csv")),
-            batch(include_str!("../../data/sample/offers_2014.csv")),
-        ]
+        [batch(include_str!("../../data/sample/offers.csv")), batch(include_str!("../../data/sample/offers_2014.csv"))]
     })
 }
 
@@ -43,7 +41,8 @@ fn round(batch: &Batch, ledger: &Ledger, lock: LockLevel, method: Method) {
     let limits = Limits { node_limit: 20, ..Limits::default() };
     let config = SolveConfig { method, limits, weights: Weights::default() };
     let info = |path: &str, rows| InputInfo { path: path.to_string(), rows, sha256: String::new() };
-    let inputs = RunInputs { needs: info("needs.csv", batch.needs.len()), offers: info("offers.csv", batch.offers.len()) };
+    let inputs =
+        RunInputs { needs: info("needs.csv", batch.needs.len()), offers: info("offers.csv", batch.offers.len()) };
     let outcome = match solve_batch(batch, reference, &config, inputs, Some((ledger, lock)), 0.0, None) {
         Ok(outcome) => outcome,
         Err(e) => return common::check_error(LABEL, &e),

@@ -11,8 +11,8 @@ mod common;
 use libfuzzer_sys::fuzz_target;
 use poa_match::ErrorKind;
 use poa_match::catalog::Reference;
-use poa_match::io::provenance::InputInfo;
 use poa_match::io::ledger::read_ledger;
+use poa_match::io::provenance::InputInfo;
 use poa_match::io::{ReadOptions, read_needs, read_offers};
 use poa_match::model::{Batch, LockLevel};
 use poa_match::simulate::{self, Frame, ShardSpec, StudyInputs, StudyOptions};
@@ -45,14 +45,16 @@ fuzz_target!(|data: &[u8]| {
         excel: false,
         lock: None,
     };
-    let ledger = (data.len() % 3 == 0).then(|| read_ledger("ledger.csv", LEDGER.as_bytes(), options.clone()).expect("it reads"));
+    let ledger =
+        (data.len() % 3 == 0).then(|| read_ledger("ledger.csv", LEDGER.as_bytes(), options.clone()).expect("it reads"));
     let study_options = StudyOptions {
         lock: ledger.as_ref().map(|_| if data.len() % 2 == 0 { LockLevel::Committed } else { LockLevel::Pledged }),
         ..study_options
     };
     // add_offers names a file next to the scenarios file: there is none, so that is an I/O error.
     let dir = std::path::Path::new("/nonexistent-poa-match-fuzz");
-    let mut prepared = match simulate::prepare(&study, &batch, reference, dir, options, &study_options, ledger.as_ref()) {
+    let mut prepared = match simulate::prepare(&study, &batch, reference, dir, options, &study_options, ledger.as_ref())
+    {
         Ok(p) => p,
         Err(e) => {
             match e.kind() {

@@ -50,7 +50,7 @@ fuzz_target!(|data: &[u8]| {
         let split = rest.iter().position(|&b| b == 0xFF).unwrap_or(rest.len());
         wrapped(&rest[..split], rest.get(split + 1..).unwrap_or_default())
     };
-    let options = ReadOptions { allow_extra_columns: mode & 2 == 2, error_limit: 20, sheet: None };
+    let options = ReadOptions { allow_extra_columns: mode & 2 == 2, error_limit: 20, ..ReadOptions::default() };
     match read_needs(LABEL, &bytes[..], Reference::embedded(), options) {
         Ok(needs) => {
             for n in &needs {
