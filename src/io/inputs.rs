@@ -9,6 +9,7 @@ use std::hash::{BuildHasher, RandomState};
 use std::io::Read;
 use std::path::Path;
 
+use super::cells::{Cells, opt, req};
 use super::hints;
 use super::rates::RowCurrency;
 use crate::catalog::{MatchRole, Reference};
@@ -20,7 +21,7 @@ use crate::model::{
 use crate::model::{CommitmentIdx, CountryIdx};
 use crate::records::fields;
 use crate::records::labelled::{SEPARATOR, labelled};
-use crate::records::{ColumnSpec, DEFAULT_ERROR_LIMIT, ErrorSink, Row, SheetChoice, TableSpec, read_table_from};
+use crate::records::{ColumnSpec, DEFAULT_ERROR_LIMIT, ErrorSink, SheetChoice, TableSpec, read_table_from};
 
 /// Options for reading inputs.
 #[derive(Debug, Clone, Copy)]
@@ -53,14 +54,6 @@ impl<'r> ReadOptions<'r> {
             None => SheetChoice::Table(table),
         }
     }
-}
-
-pub(super) const fn req(name: &'static str) -> ColumnSpec {
-    ColumnSpec::required(name)
-}
-
-pub(super) const fn opt(name: &'static str) -> ColumnSpec {
-    ColumnSpec::optional(name)
 }
 
 /// The columns of needs.csv in dictionary order.
@@ -166,51 +159,8 @@ fn open(path: &Path) -> Result<File> {
     File::open(path).map_err(|e| Error::io(path, e))
 }
 
-/// Cell-level helpers shared by the readers of needs, offers and the ledger: each records an error and returns `None` on
-/// bad input.
-pub(super) struct Cells<'r, 'a> {
-    pub(super) row: &'r Row<'a>,
-    pub(super) sink: &'r mut ErrorSink,
-}
-
-impl<'a> Cells<'_, 'a> {
-    pub(super) fn error(&mut self, name: &str, message: impl Into<String>) {
-        self.row.error(self.sink, name, message);
-    }
-
-    pub(super) fn required(&mut self, name: &str) -> Option<&'a str> {
-        let value = self.row.get(name);
-        if value.is_none() {
-            self.error(name, "is required but blank");
-        }
-        value
-    }
-
-    pub(super) fn parse<T>(
-        &mut self,
-        name: &str,
-        text: Option<&str>,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Option<T> {
-        match parse(text?) {
-            Ok(v) => Some(v),
-            Err(why) => {
-                self.error(name, why);
-                None
-            }
-        }
-    }
-
-    pub(super) fn required_with<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
-        let text = self.required(name);
-        self.parse(name, text, parse)
-    }
-
-    pub(super) fn optional<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
-        let text = self.row.get(name);
-        self.parse(name, text, parse)
-    }
-
+/// The cell helpers that read the domain's values: lists, kinds, countries, commitments, months.
+impl Cells<'_, '_> {
     fn months(&mut self, name: &str) -> Option<u8> {
         self.optional(name, |t| fields::int_in_range(t, 1, 60).map(|v| v as u8))
     }
@@ -260,30 +210,6 @@ impl<'a> Cells<'_, 'a> {
                 Err(format!("commitment {code} has match_role {}; {who} may not cite it", role.as_str()))
             }
         })
-    }
-
-    /// Checks that `later` does not come before `earlier`, reporting at `later_name`.
-    fn not_before(&mut self, earlier: Option<Date>, later: Option<Date>, earlier_name: &str, later_name: &str) {
-        if let (Some(earlier), Some(later)) = (earlier, later)
-            && later < earlier
-        {
-            self.error(later_name, format!("{later} is before {earlier_name} {earlier}"));
-        }
-    }
-
-    /// Checks that `low` does not exceed `high`, reporting at `low_name`.
-    fn not_above<T: PartialOrd + std::fmt::Display>(
-        &mut self,
-        low: Option<T>,
-        high: Option<T>,
-        low_name: &str,
-        high_name: &str,
-    ) {
-        if let (Some(low), Some(high)) = (low, high)
-            && low > high
-        {
-            self.error(low_name, format!("{low} is above {high_name} {high}"));
-        }
     }
 }
 

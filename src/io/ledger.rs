@@ -14,7 +14,8 @@ mod write;
 use std::io::Read;
 use std::path::Path;
 
-use super::inputs::{Cells, IdRegistry, ReadOptions, check_duplicate, check_total, opt, req};
+use super::cells::{Cells, opt, req};
+use super::inputs::{IdRegistry, ReadOptions, check_duplicate, check_total};
 use super::provenance::{InputInfo, sha256_hex};
 use super::rates::RowCurrency;
 use crate::error::{Error, Location, Result};

@@ -10,6 +10,7 @@
 //! - [`atomic`]: outputs written to a temporary name and renamed, so a failed run leaves nothing half-written.
 
 pub mod atomic;
+mod cells;
 pub mod hashing;
 mod hints;
 mod inputs;
@@ -18,6 +19,7 @@ pub mod outputs;
 pub mod provenance;
 pub mod published;
 pub mod rates;
+mod table;
 pub mod workbook;
 pub mod write_inputs;
 

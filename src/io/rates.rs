@@ -11,8 +11,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::cells::{Cells, req};
 use super::hashing::HashingReader;
-use super::inputs::{Cells, req};
 use super::provenance::InputInfo;
 use crate::error::{Error, Result};
 use crate::model::{Converted, Currency, MAX_AMOUNT_USD, Rate, Rates, Usd};

@@ -9,7 +9,7 @@
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use unicode_width::UnicodeWidthStr;
 
-use super::outputs::{Cell, Table, fixed2, fixed4};
+use super::table::{Cell, Table, fixed2, fixed4};
 
 /// The widest a column is set, in characters, so that one long reason does not push the rest off screen.
 const MAX_WIDTH: usize = 60;

@@ -8,6 +8,7 @@
 
 pub mod changes;
 pub mod compare;
+mod difference;
 pub mod inputs;
 mod workbook;
 

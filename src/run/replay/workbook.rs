@@ -4,7 +4,7 @@
 
 use std::io::{Cursor, Read};
 
-use super::compare::{Difference, byte_difference};
+use super::difference::{Difference, byte_difference};
 
 /// A zip's parts in order: name and content.
 fn parts(bytes: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
