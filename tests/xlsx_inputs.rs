@@ -133,6 +133,17 @@ fn an_error_value_is_named() {
     );
 }
 
+/// A cell reference of more digits than any row number made calamine overflow (found by the xlsx_reader fuzz
+/// target): the file is refused as damaged, in one line, and nothing panics.
+#[test]
+fn a_damaged_cell_reference_is_refused_not_a_panic() {
+    let marked = needs_with(|s| drop(s.write_number(4, 6, 987654321.0)));
+    let damaged = patch_first_sheet(&marked, "<c r=\"G5\">", &format!("<c r=\"G{}\">", "8".repeat(40)));
+    let text = refused("needs.xlsx", damaged, &[]);
+    assert!(text.contains("needs.xlsx: cannot read the sheet \"needs\": the workbook is damaged"), "{text}");
+    assert!(!text.contains("panicked"), "{text}");
+}
+
 #[test]
 fn a_table_that_starts_inside_the_sheet_reports_real_cells() {
     let mut book = Workbook::new();

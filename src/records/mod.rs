@@ -12,6 +12,7 @@
 mod cell;
 mod csv;
 pub mod fields;
+mod guard;
 pub mod labelled;
 mod sheet;
 mod sniff;

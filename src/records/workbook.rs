@@ -14,6 +14,8 @@ use std::io::{Cursor, Read};
 
 use calamine::{Data, Ods, Reader, Xls, Xlsb, Xlsx};
 
+use super::guard::{guarded, ours};
+
 use super::sheet::{SheetCell, Table};
 use super::{ErrorSink, Place, Row, SheetChoice, TableSpec};
 use crate::error::{Error, Location, Result};
@@ -66,7 +68,7 @@ pub(super) fn read_table<R: Read>(
 ) -> Result<()> {
     let mut bytes = Vec::new();
     input.read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
-    let mut book = match open(format, Cursor::new(&bytes[..])) {
+    let mut book = match guarded(|| open(format, Cursor::new(&bytes[..]))).and_then(|opened| opened) {
         Ok(book) => book,
         Err(why) => {
             sink.push(Location::whole_file(path), not_a_workbook(format, &bytes, &why));
@@ -80,7 +82,7 @@ pub(super) fn read_table<R: Read>(
     };
     let place = Place { path, sheet: Some(sheet.clone()), first_column: 0 };
     let mut table = Table::new(place, spec, book.is_1904(), on_row);
-    let read = book.cells(&sheet, &mut |cell| table.push(cell, sink));
+    let read = guarded(|| book.cells(&sheet, &mut |cell| ours(|| table.push(cell, sink)))).and_then(|read| read);
     if let Err(why) = read {
         sink.push(Location::whole_file(path), format!("cannot read the sheet {sheet:?}: {}", one_line(&why)));
         return Ok(());
