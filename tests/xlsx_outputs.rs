@@ -201,10 +201,7 @@ fn a_study_workbook_holds_the_csv_rows() {
 #[test]
 fn a_follow_up_workbook_holds_the_csv_rows() {
     let dir = TestDir::new();
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
-    for name in ["needs.csv", "offers.csv", "ledger.csv"] {
-        std::fs::copy(sample.join(name), dir.path().join(name)).unwrap();
-    }
+    dir.copy_sample(&["needs.csv", "offers.csv", "ledger.csv"]);
     for (out, format) in [("csv", "csv"), ("xlsx", "xlsx")] {
         let args = [
             "track",
@@ -263,10 +260,7 @@ fn explain_from_reads_a_published_workbook_as_it_reads_the_csv_files() {
 #[test]
 fn a_round_keeps_its_ledger_as_csv_beside_the_workbook() {
     let dir = TestDir::new();
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
-    for name in ["needs.csv", "offers_2014.csv", "ledger.csv"] {
-        std::fs::copy(sample.join(name), dir.path().join(name)).unwrap();
-    }
+    dir.copy_sample(&["needs.csv", "offers_2014.csv", "ledger.csv"]);
     for (out, format) in [("csv", "csv"), ("xlsx", "xlsx")] {
         let args = [
             "match",

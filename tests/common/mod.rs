@@ -47,6 +47,15 @@ impl TestDir {
         path
     }
 
+    /// Copies files of the bundled sample (data/sample) into the directory under their own names.
+    pub fn copy_sample(&self, names: &[&str]) {
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+        for name in names {
+            std::fs::copy(sample.join(name), self.path().join(name))
+                .unwrap_or_else(|e| panic!("copy the sample's {name}: {e}"));
+        }
+    }
+
     /// Reads a file below the directory as text.
     pub fn read(&self, name: &str) -> String {
         let path = self.path().join(name);
