@@ -75,10 +75,7 @@ fn date(when: ExcelDateTime) -> Result<String, String> {
     let (year, month, day, hour, minute, second, milli) = when.to_ymd_hms_milli();
     let day_text = format!("{year:04}-{month:02}-{day:02}");
     if (hour, minute, second, milli) != (0, 0, 0, 0) {
-        return Err(format!(
-            "holds a date with a time of day ({day_text} {hour:02}:{minute:02}:{second:02}); the tables take whole \
-             days (hint: give the date alone)"
-        ));
+        return Err(with_time(&format!("{day_text} {hour:02}:{minute:02}:{second:02}")));
     }
     Ok(day_text)
 }
@@ -88,11 +85,14 @@ fn iso_date(iso: &str) -> Result<String, String> {
     let (day, time) = iso.split_once('T').unwrap_or((iso, ""));
     let midnight = time.trim_end_matches('Z').chars().all(|c| matches!(c, '0' | ':' | '.'));
     if !midnight {
-        return Err(format!(
-            "holds a date with a time of day ({iso:?}); the tables take whole days (hint: give the date alone)"
-        ));
+        return Err(with_time(&format!("{iso:?}")));
     }
     Ok(day.to_string())
+}
+
+/// The error of a date cell that holds a time of day, shown as `shown`.
+fn with_time(shown: &str) -> String {
+    format!("holds a date with a time of day ({shown}); the tables take whole days (hint: give the date alone)")
 }
 
 #[cfg(test)]
