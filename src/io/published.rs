@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::table::FORMULA_LEADS;
 use crate::error::{DataError, Error, Location, Result};
 
 /// One data row of a published table, as text.
@@ -67,7 +68,7 @@ fn data_error(path: &Path, line: u64, column: usize, field: Option<String>, mess
 /// The writer prefixes text a spreadsheet would read as a formula with an apostrophe; this takes it off again.
 fn unprotect(cell: &str) -> String {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_string(),
+        Some(rest) if rest.starts_with(FORMULA_LEADS) => rest.to_string(),
         _ => cell.to_string(),
     }
 }

@@ -3,13 +3,12 @@
 
 use std::borrow::Cow;
 
+/// The first characters that make a spreadsheet program read a text cell as a formula.
+pub const FORMULA_LEADS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 /// Neutralises a text cell that a spreadsheet program would evaluate as a formula.
 pub fn safe_cell(text: &str) -> Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{text}"))
-    } else {
-        Cow::Borrowed(text)
-    }
+    if text.starts_with(FORMULA_LEADS) { Cow::Owned(format!("'{text}")) } else { Cow::Borrowed(text) }
 }
 
 /// A ratio with four decimals, the fixed format of every coverage column.
